@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+// Entry of the `flashflow` command: loads TypeScript through tsx in this same process (no wrapper
+// process, so signals and the single database owner stay simple), then runs the CLI.
+import { register } from 'tsx/esm/api';
+
+register();
+const { main } = await import('../lib/ops/cli/main.ts');
+await main(process.argv);

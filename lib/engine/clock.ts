@@ -1,0 +1,19 @@
+// Time as a port, so a five-minute retry delay is a clock advance in tests, never a real wait.
+
+export interface Clock {
+  now(): Date;
+  /** Resolves after `ms` of this clock's time; a fake clock resolves it when advanced past. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => new Date(),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      signal?.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      }, { once: true });
+    }),
+};

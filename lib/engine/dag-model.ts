@@ -1,0 +1,154 @@
+// The shapes of a DAG as its author writes it (with functions) and as the engine stores it (plain JSON).
+// Authors build these with `dag()` from dag-builder.ts; the scheduler and the web side only see SerializedDag.
+import type { z } from 'zod';
+import type { TaskContext } from './task-context';
+
+export const TRIGGER_RULES = [
+  'all_success',
+  'all_failed',
+  'all_done',
+  'all_skipped',
+  'one_success',
+  'one_failed',
+  'one_done',
+  'none_failed',
+  'none_failed_min_one_success',
+  'none_skipped',
+  'always',
+] as const;
+export type TriggerRule = (typeof TRIGGER_RULES)[number];
+
+/** How a task's return value steers what runs next. */
+export const TASK_KINDS = ['task', 'branch', 'short_circuit'] as const;
+export type TaskKind = (typeof TASK_KINDS)[number];
+
+/** A duration as authors write it: milliseconds, or '30s', '5m', '2h', '1d'. */
+export type DurationInput = number | string;
+
+export type CallbackKind = 'onExecute' | 'onSuccess' | 'onFailure' | 'onRetry';
+export type TaskCallback = (ctx: CallbackContext) => unknown | Promise<unknown>;
+export type DagCallback = (ctx: CallbackContext) => unknown | Promise<unknown>;
+
+export interface CallbackContext {
+  dagId: string;
+  runId: string;
+  taskId: string | null;
+  mapIndex: number;
+  tryNumber: number;
+  state: string;
+  error: string | null;
+  log: (message: string) => void;
+}
+
+export interface TaskOptions {
+  owner?: string;
+  retries?: number;
+  retryDelay?: DurationInput;
+  retryExponentialBackoff?: boolean;
+  maxRetryDelay?: DurationInput;
+  executionTimeout?: DurationInput | null;
+  triggerRule?: TriggerRule;
+  pool?: string;
+  poolSlots?: number;
+  priorityWeight?: number;
+  email?: string | string[];
+  emailOnFailure?: boolean;
+  emailOnRetry?: boolean;
+  onExecute?: TaskCallback;
+  onSuccess?: TaskCallback;
+  onFailure?: TaskCallback;
+  onRetry?: TaskCallback;
+  /** Asset URIs this task updates when it succeeds. */
+  outlets?: string[];
+  doc?: string;
+}
+
+/** What a non-function operator is: a registered kind and its JSON arguments. */
+export interface OperatorSpec {
+  operator: string;
+  args: Record<string, unknown>;
+}
+
+export type TaskFunction = (ctx: TaskContext) => unknown | Promise<unknown>;
+
+export interface TaskDefinition {
+  taskId: string;
+  kind: TaskKind;
+  /** 'function' for TypeScript callables, otherwise an operator name such as 'bash'. */
+  operator: string;
+  fn: TaskFunction | null;
+  args: Record<string, unknown>;
+  upstream: Set<string>;
+  /** Task whose XCom (a list) this task is mapped over, one instance per item. */
+  mapOver: string | null;
+  options: TaskOptions;
+}
+
+export interface DagConfig {
+  dagId: string;
+  description?: string;
+  schedule?: string | null | { assets: string[] };
+  startDate?: Date | string;
+  endDate?: Date | string | null;
+  catchup?: boolean;
+  maxActiveRuns?: number;
+  maxActiveTasks?: number;
+  defaultArgs?: TaskOptions;
+  params?: z.ZodObject;
+  tags?: string[];
+  doc?: string;
+  isPausedUponCreation?: boolean;
+  onSuccess?: DagCallback;
+  onFailure?: DagCallback;
+  /** Time zone the cron schedule is read in (IANA name); UTC by default. */
+  timezone?: string;
+}
+
+export interface SerializedTask {
+  task_id: string;
+  kind: TaskKind;
+  operator: string;
+  args: Record<string, unknown>;
+  upstream: string[];
+  downstream: string[];
+  map_over: string | null;
+  trigger_rule: TriggerRule;
+  owner: string;
+  retries: number;
+  retry_delay_ms: number;
+  retry_exponential_backoff: boolean;
+  max_retry_delay_ms: number | null;
+  execution_timeout_ms: number | null;
+  pool: string;
+  pool_slots: number;
+  priority_weight: number;
+  email: string[];
+  email_on_failure: boolean;
+  email_on_retry: boolean;
+  callbacks: CallbackKind[];
+  outlets: string[];
+  doc: string | null;
+}
+
+export interface SerializedDag {
+  dag_id: string;
+  fileloc: string;
+  description: string | null;
+  /** Cron expression or preset, null for manual only; assets listed separately. */
+  schedule: string | null;
+  schedule_assets: string[];
+  timezone: string;
+  start_date: string | null;
+  end_date: string | null;
+  catchup: boolean;
+  max_active_runs: number;
+  max_active_tasks: number;
+  tags: string[];
+  owners: string[];
+  doc: string | null;
+  is_paused_upon_creation: boolean;
+  /** JSON Schema of the params (generated from the zod schema), and the defaults it yields for `{}`. */
+  params_schema: Record<string, unknown> | null;
+  dag_callbacks: Array<'onSuccess' | 'onFailure'>;
+  tasks: SerializedTask[];
+}

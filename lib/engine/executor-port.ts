@@ -1,0 +1,76 @@
+// The executor port: the scheduler submits jobs and receives events; it never waits on task code.
+// Adapters: lib/executors/local (child-process pool), later bullmq (remote workers).
+
+export interface TaskJob {
+  type: 'task';
+  /** task_instance.id */
+  tiId: string;
+  dagId: string;
+  runId: string;
+  taskId: string;
+  mapIndex: number;
+  tryNumber: number;
+  maxTries: number;
+  /** Absolute path of the DAG file that defines the task. */
+  fileloc: string;
+  logicalDate: string;
+  dataIntervalStart: string;
+  dataIntervalEnd: string;
+  conf: Record<string, unknown>;
+  item: unknown;
+  upstream: Record<string, unknown>;
+  executionTimeoutMs: number | null;
+}
+
+export interface CallbackJob {
+  type: 'callback';
+  /** callback_request.id */
+  id: string;
+  fileloc: string;
+  dagId: string;
+  runId: string;
+  taskId: string | null;
+  mapIndex: number;
+  tryNumber: number;
+  kind: 'onExecute' | 'onSuccess' | 'onFailure' | 'onRetry';
+  state: string;
+  error: string | null;
+  timeoutMs: number;
+}
+
+export type ExecutorJob = TaskJob | CallbackJob;
+
+export interface TaskFailure {
+  message: string;
+  /** Error class name as thrown (e.g. 'NonRetriableError', 'TimeoutError'). */
+  name: string;
+  retriable: boolean;
+  stack?: string;
+}
+
+export type TaskOutcome =
+  | { status: 'success'; xcom: unknown }
+  | { status: 'skipped'; reason: string }
+  | { status: 'failed'; error: TaskFailure };
+
+export type ExecutorEvent =
+  | { type: 'started'; tiId: string; tryNumber: number; pid: number; hostname: string; at: Date }
+  | { type: 'heartbeat'; tiId: string; tryNumber: number; at: Date }
+  | { type: 'log'; tiId: string; tryNumber: number; stream: 'stdout' | 'stderr' | 'log'; line: string; at: Date }
+  | { type: 'finished'; tiId: string; tryNumber: number; outcome: TaskOutcome; at: Date }
+  | { type: 'callback_finished'; id: string; ok: boolean; error: string | null; at: Date };
+
+/** Requests from task code (`ctx.call`, `ctx.xcomPull`), answered by the process that owns the database. */
+export type ServiceHandler = (job: TaskJob, method: string, payload: unknown) => Promise<unknown>;
+
+export interface Executor {
+  /** Jobs it can run at once in addition to the ones it runs now. */
+  openSlots(): number;
+  submit(job: ExecutorJob): void;
+  /** Ends a running try (timeout, manual fail); a 'finished' failed event follows. */
+  kill(tiId: string, reason: string): void;
+  onEvent(listener: (event: ExecutorEvent) => void): void;
+  start(): Promise<void>;
+  /** Stops accepting jobs; tries still running are killed after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+}

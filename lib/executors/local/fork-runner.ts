@@ -1,0 +1,22 @@
+// How a TypeScript child process is forked: Node with tsx's ESM loader and structured-clone IPC.
+// Shared by the LocalExecutor and the IPC benchmark so both measure the same thing.
+import { fork, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+
+/** Absolute path of tsx's loader (tsx/dist/loader.mjs), the `--import` that lets a child run `.ts`. */
+export function tsxLoaderPath(): string {
+  return createRequire(import.meta.url).resolve('tsx');
+}
+
+export function forkTypeScript(
+  modulePath: string,
+  opts: { args?: string[]; env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {},
+): ChildProcess {
+  return fork(modulePath, opts.args ?? [], {
+    execArgv: ['--import', tsxLoaderPath(), ...(opts.nodeArgs ?? [])],
+    serialization: 'advanced',
+    env: opts.env ?? process.env,
+    // Piped, not inherited: the parent attributes and forwards what a child prints outside any try.
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+}

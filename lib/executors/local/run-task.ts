@@ -1,0 +1,127 @@
+// One try of a task inside the runner: find its definition, validate params, build ctx, run the function or
+// operator, check the return value, and report events. Everything the task does reaches the parent as events.
+import { hostname } from 'node:os';
+import { format } from 'node:util';
+import type { Dag } from '../../engine/dag-builder';
+import type { TaskJob, TaskOutcome } from '../../engine/executor-port';
+import type { TaskContext } from '../../engine/task-context';
+import type { OperatorContext } from '../../operators/operator-context';
+import { knownOperators, loadOperator } from '../../operators/registry';
+import { formatZodIssues } from '../../operators/zod-issues';
+import { withOutputSink } from './console-capture';
+import { jobKey, XCOM_PULL_METHOD, type XcomPullPayload } from './protocol';
+import type { RunnerRuntime } from './runner-runtime';
+import { findDag } from './find-dag';
+import { errorToOutcome, RunnerError, timeoutError } from './task-errors';
+import { toXcom } from './xcom-json';
+
+const HOSTNAME = hostname();
+/** Longer log lines are cut, so one runaway line cannot bloat the log table. */
+const MAX_LOG_LINE_CHARS = 64 * 1024;
+
+export function startTask(job: TaskJob, rt: RunnerRuntime): void {
+  const key = jobKey(job);
+  const { tiId, tryNumber } = job;
+  const emitLine = (stream: 'stdout' | 'stderr' | 'log', line: string) => {
+    const text =
+      line.length > MAX_LOG_LINE_CHARS
+        ? `${line.slice(0, MAX_LOG_LINE_CHARS)} … [${line.length - MAX_LOG_LINE_CHARS} more characters cut]`
+        : line;
+    if (rt.jobs.get(key)?.reported === false) {
+      rt.send({ type: 'event', event: { type: 'log', tiId, tryNumber, stream, line: text, at: new Date() } });
+    } else {
+      // Code that ignored its abort keeps running; its output no longer belongs to a live try.
+      process.stderr.write(`[${job.dagId}.${job.taskId} try ${tryNumber}, after it ended] ${text}\n`);
+    }
+  };
+
+  rt.send({ type: 'event', event: { type: 'started', tiId, tryNumber, pid: process.pid, hostname: HOSTNAME, at: new Date() } });
+  rt.supervise<TaskOutcome>({
+    key,
+    heartbeat: { tiId, tryNumber },
+    timeoutMs: job.executionTimeoutMs,
+    timeoutReason: () => timeoutError(job.executionTimeoutMs ?? 0),
+    work: (signal) => withOutputSink(emitLine, () => executeTask(job, key, rt, signal, emitLine)),
+    onError: errorToOutcome,
+    report: (outcome, lingering) =>
+      rt.send({ type: 'event', event: { type: 'finished', tiId, tryNumber, outcome, at: new Date() }, lingering }),
+  });
+}
+
+async function executeTask(
+  job: TaskJob,
+  key: string,
+  rt: RunnerRuntime,
+  signal: AbortSignal,
+  emitLine: (stream: 'stdout' | 'stderr' | 'log', line: string) => void,
+): Promise<TaskOutcome> {
+  const dag = await findDag(job.fileloc, job.dagId);
+  const def = dag.tasks.get(job.taskId);
+  if (!def) {
+    throw new RunnerError(
+      'TaskNotFoundError',
+      `task '${job.taskId}' is not defined in DAG '${job.dagId}' (${job.fileloc}); it has: ${[...dag.tasks.keys()].join(', ') || 'no tasks'}`,
+      false,
+    );
+  }
+  const params = parseParams(dag, job.conf);
+  const log = (level: string) => (message: string, ...rest: unknown[]) => {
+    for (const line of format(message, ...rest).split('\n')) emitLine('log', `${level} - ${line}`);
+  };
+  const ctx: TaskContext = {
+    dagId: job.dagId,
+    runId: job.runId,
+    taskId: job.taskId,
+    mapIndex: job.mapIndex,
+    tryNumber: job.tryNumber,
+    maxTries: job.maxTries,
+    logicalDate: new Date(job.logicalDate),
+    dataIntervalStart: new Date(job.dataIntervalStart),
+    dataIntervalEnd: new Date(job.dataIntervalEnd),
+    params,
+    item: job.item,
+    upstream: job.upstream,
+    log: { info: log('INFO'), warn: log('WARNING'), error: log('ERROR') },
+    signal,
+    call: <T>(method: string, payload?: unknown) => rt.request(key, job, method, payload) as Promise<T>,
+    xcomPull: <T>(taskId: string, mapIndex?: number) =>
+      rt.request(key, job, XCOM_PULL_METHOD, { taskId, mapIndex: mapIndex ?? null } satisfies XcomPullPayload) as Promise<T | null>,
+  };
+
+  let value: unknown;
+  if (def.operator === 'function') {
+    if (!def.fn) throw new RunnerError('TaskDefinitionError', `task '${def.taskId}' has no function`, false);
+    value = await def.fn(ctx);
+  } else {
+    const run = await loadOperator(def.operator);
+    if (!run) {
+      throw new RunnerError(
+        'UnknownOperatorError',
+        `task '${def.taskId}' uses unknown operator '${def.operator}' (known: ${knownOperators().join(', ')})`,
+        false,
+      );
+    }
+    const opCtx: OperatorContext = {
+      ...ctx,
+      output: emitLine,
+      processEnv: process.env,
+      trackProcessGroup: (pgid) => rt.trackProcessGroup(key, pgid),
+      termGraceMs: rt.config.termGraceMs,
+    };
+    value = await run(def.args, opCtx);
+  }
+
+  const xcom = toXcom(value, rt.config.maxXcomBytes);
+  if (!xcom.ok) throw new RunnerError('XComError', `task ${job.taskId} ${xcom.problem}`, false);
+  return { status: 'success', xcom: xcom.value };
+}
+
+function parseParams(dag: Dag, conf: Record<string, unknown> | null | undefined): Record<string, unknown> {
+  const schema = dag.config.params;
+  if (!schema) return { ...(conf ?? {}) };
+  const parsed = schema.safeParse(conf ?? {});
+  if (!parsed.success) {
+    throw new RunnerError('ParamsValidationError', `params of DAG '${dag.dagId}' are invalid: ${formatZodIssues(parsed.error)}`, false);
+  }
+  return parsed.data as Record<string, unknown>;
+}

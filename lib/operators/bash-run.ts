@@ -1,0 +1,136 @@
+// Runs a `bash` task inside a task runner: `bash -c <command>` in its own process group, output lines to the
+// try's log, the last non-empty stdout line as XCom (Airflow's BashOperator with do_xcom_push).
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NonRetriableError, SkipTaskError } from '../engine/task-context';
+import { bashArgsSchema, type BashArgs } from './bash';
+import { lineSplitter } from './line-splitter';
+import type { OperatorContext } from './operator-context';
+import { formatZodIssues } from './zod-issues';
+
+export class BashCommandError extends Error {
+  override name = 'BashCommandError';
+}
+
+const DEFAULT_SKIP_EXIT_CODE = 99;
+// An absolute path, because with a replaced env (no PATH) `spawn('bash')` could not find it.
+const BASH = existsSync('/bin/bash') ? '/bin/bash' : 'bash';
+
+export async function runBash(rawArgs: Record<string, unknown>, ctx: OperatorContext): Promise<unknown> {
+  const parsed = bashArgsSchema.safeParse(rawArgs);
+  if (!parsed.success) throw new NonRetriableError(`bash: invalid arguments: ${formatZodIssues(parsed.error)}`);
+  const args = parsed.data;
+
+  let cwd = args.cwd;
+  let tempDir: string | null = null;
+  if (cwd !== undefined) {
+    const info = await stat(cwd).catch(() => null);
+    if (!info?.isDirectory()) throw new NonRetriableError(`bash: cwd '${cwd}' is not a directory`);
+  } else {
+    tempDir = await mkdtemp(join(tmpdir(), 'flashflow-bash-'));
+    cwd = tempDir;
+  }
+  try {
+    const { code, signal, lastStdoutLine } = await runInProcessGroup(args.command, cwd, commandEnv(args, ctx), ctx);
+    if (code === 0) return lastStdoutLine;
+    if (code !== null && skipCodes(args).includes(code)) {
+      throw new SkipTaskError(`Bash command returned exit code ${code}; skipping the task`);
+    }
+    throw new BashCommandError(
+      code !== null ? `Bash command failed with exit code ${code}` : `Bash command was terminated by signal ${signal}`,
+    );
+  } finally {
+    if (tempDir) await rm(tempDir, { recursive: true, force: true });
+  }
+}
+
+function skipCodes(args: BashArgs): number[] {
+  const value = args.skipOnExitCode === undefined ? DEFAULT_SKIP_EXIT_CODE : args.skipOnExitCode;
+  return value === null ? [] : Array.isArray(value) ? value : [value];
+}
+
+/** The runner's env (or `args.env` alone, Airflow's rule), plus the FLASHFLOW_CTX_* variables of the try. */
+export function commandEnv(args: BashArgs, ctx: OperatorContext): Record<string, string> {
+  const base: Record<string, string | undefined> =
+    args.env === undefined ? { ...ctx.processEnv } : args.appendEnv ? { ...ctx.processEnv, ...args.env } : { ...args.env };
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(base)) if (value !== undefined) env[name] = value;
+  return {
+    ...env,
+    FLASHFLOW_CTX_DAG_ID: ctx.dagId,
+    FLASHFLOW_CTX_TASK_ID: ctx.taskId,
+    FLASHFLOW_CTX_RUN_ID: ctx.runId,
+    FLASHFLOW_CTX_TRY_NUMBER: String(ctx.tryNumber),
+    FLASHFLOW_CTX_MAP_INDEX: String(ctx.mapIndex),
+    FLASHFLOW_CTX_LOGICAL_DATE: ctx.logicalDate.toISOString(),
+  };
+}
+
+interface CommandResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  lastStdoutLine: string | null;
+}
+
+function runInProcessGroup(
+  command: string,
+  cwd: string,
+  env: Record<string, string>,
+  ctx: OperatorContext,
+): Promise<CommandResult> {
+  if (ctx.signal.aborted) return Promise.reject(ctx.signal.reason);
+  return new Promise((resolve, reject) => {
+    // detached: its own process group, so an abort ends the command's children too, not just bash.
+    const child = spawn(BASH, ['-c', command], {
+      cwd,
+      // A replaced env legitimately lacks NODE_ENV, which Next's global typing of ProcessEnv requires.
+      env: env as NodeJS.ProcessEnv,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let lastStdoutLine: string | null = null;
+    const stdout = lineSplitter((line) => {
+      if (line.trim() !== '') lastStdoutLine = line;
+      ctx.output('stdout', line);
+    });
+    const stderr = lineSplitter((line) => ctx.output('stderr', line));
+    child.stdout.on('data', stdout.write).on('end', stdout.end);
+    child.stderr.on('data', stderr.write).on('end', stderr.end);
+
+    const pgid = child.pid;
+    const untrack = pgid !== undefined ? ctx.trackProcessGroup(pgid) : () => {};
+    let killTimer: NodeJS.Timeout | undefined;
+    const signalGroup = (signal: NodeJS.Signals) => {
+      if (pgid === undefined) return;
+      try {
+        process.kill(-pgid, signal);
+      } catch {
+        // the group is already gone
+      }
+    };
+    const onAbort = () => {
+      signalGroup('SIGTERM');
+      killTimer = setTimeout(() => signalGroup('SIGKILL'), ctx.termGraceMs);
+    };
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+
+    const settle = () => {
+      ctx.signal.removeEventListener('abort', onAbort);
+      clearTimeout(killTimer);
+      untrack();
+    };
+    child.on('error', (err) => {
+      settle();
+      reject(new BashCommandError(`could not start bash: ${err.message}`));
+    });
+    // 'close' comes after both pipes ended, so every output line has been emitted by then.
+    child.on('close', (code, signal) => {
+      settle();
+      if (ctx.signal.aborted) reject(ctx.signal.reason);
+      else resolve({ code, signal, lastStdoutLine });
+    });
+  });
+}

@@ -1,0 +1,20 @@
+// What an operator implementation receives when it runs inside a task runner: the task's context plus
+// the few process-level doors an operator needs (its own output streams, subprocess bookkeeping).
+import type { TaskContext } from '../engine/task-context';
+
+export interface OperatorContext extends TaskContext {
+  /** An output line of a subprocess, logged on its own stream (kept apart from the task's `log`). */
+  output(stream: 'stdout' | 'stderr', line: string): void;
+  /** The environment of the task runner process, the base of a subprocess's environment. */
+  processEnv: NodeJS.ProcessEnv;
+  /**
+   * Declares a detached subprocess group so the executor can kill it if the runner itself dies;
+   * call the returned function once the group has ended.
+   */
+  trackProcessGroup(pgid: number): () => void;
+  /** Time a subprocess gets between SIGTERM and SIGKILL when the try is aborted. */
+  termGraceMs: number;
+}
+
+/** The execution side of an operator; `args` are the JSON arguments of its OperatorSpec. */
+export type OperatorRun = (args: Record<string, unknown>, ctx: OperatorContext) => Promise<unknown>;

@@ -1,0 +1,17 @@
+// Operator name → implementation, loaded on first use so a runner only imports what its tasks need.
+// New operators (http, sql, trigger-dag, isolated-env) add one line here and a `<name>-run.ts` beside it.
+import type { OperatorRun } from './operator-context';
+
+const OPERATORS: Record<string, () => Promise<OperatorRun>> = {
+  bash: async () => (await import('./bash-run')).runBash,
+};
+
+export function knownOperators(): string[] {
+  return Object.keys(OPERATORS);
+}
+
+/** The implementation of `name`, or null when no operator has that name. */
+export async function loadOperator(name: string): Promise<OperatorRun | null> {
+  const load = Object.hasOwn(OPERATORS, name) ? OPERATORS[name] : undefined;
+  return load ? load() : null;
+}

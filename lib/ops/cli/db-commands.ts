@@ -1,0 +1,72 @@
+// CLI commands that need the database. Each runs either in the CLI's own process (no server holds the
+// database) or inside the running server, over its control socket — the same function in both places.
+import { z } from 'zod';
+import { NotFoundError, InvalidInputError } from '../../engine/errors';
+import type { SqlClient } from '../../store/database';
+import { listDagSummaries, listImportErrors, setPaused } from '../../store/dag-admin';
+import { triggerDagRun } from '../../store/trigger-dag-run';
+import type { Runtime } from '../../runtime/start-runtime';
+import { watchRun } from './watch-run';
+
+export interface CommandContext {
+  sql: SqlClient;
+  now(): Date;
+  /** Tells an in-process scheduler that there is new work. */
+  wake(): void;
+  /** The engine (scheduler + executor); started on first use when the CLI runs without a server. */
+  runtime(): Promise<Runtime>;
+}
+
+type Progress = (line: string) => void;
+
+const DagIdArgs = z.object({ dag_id: z.string().min(1) });
+const TriggerArgs = DagIdArgs.extend({
+  conf: z.record(z.string(), z.unknown()).optional(),
+  run_id: z.string().min(1).optional(),
+  logical_date: z.coerce.date().optional(),
+});
+
+export const DB_COMMANDS = {
+  'dags.list': async (ctx: CommandContext) => ({
+    dags: await listDagSummaries(ctx.sql),
+    import_errors: await listImportErrors(ctx.sql),
+  }),
+
+  'dags.trigger': async (ctx: CommandContext, raw: unknown) => {
+    const a = TriggerArgs.parse(raw);
+    const run = await triggerDagRun(ctx.sql, { dagId: a.dag_id, conf: a.conf, runId: a.run_id, logicalDate: a.logical_date }, ctx.now());
+    ctx.wake();
+    return { dag_id: run.dagId, dag_run_id: run.runId, state: 'queued' };
+  },
+
+  'dags.pause': async (ctx: CommandContext, raw: unknown) => setPaused(ctx.sql, DagIdArgs.parse(raw).dag_id, true),
+
+  'dags.unpause': async (ctx: CommandContext, raw: unknown) => {
+    const result = await setPaused(ctx.sql, DagIdArgs.parse(raw).dag_id, false);
+    ctx.wake();
+    return result;
+  },
+
+  /** One run to completion, printing each task's state as it changes (like `airflow dags test`). */
+  'dags.test': async (ctx: CommandContext, raw: unknown, progress: Progress) => {
+    const a = TriggerArgs.parse(raw);
+    const runtime = await ctx.runtime();
+    const [dag] = await ctx.sql.query<{ is_paused: boolean }>(`SELECT is_paused FROM dag WHERE dag_id = $1 AND is_active`, [a.dag_id]);
+    if (!dag) throw new NotFoundError(`DAG '${a.dag_id}' not found`);
+    if (dag.is_paused) throw new InvalidInputError(`DAG '${a.dag_id}' is paused; unpause it first (flashflow dags unpause ${a.dag_id})`);
+    const run = await triggerDagRun(ctx.sql, { dagId: a.dag_id, conf: a.conf, runId: a.run_id, logicalDate: a.logical_date, note: 'dags test' }, ctx.now());
+    runtime.scheduler.wake();
+    return watchRun(ctx.sql, run, progress);
+  },
+} as const;
+
+export type DbCommandName = keyof typeof DB_COMMANDS;
+
+export function isDbCommand(name: string): name is DbCommandName {
+  return Object.hasOwn(DB_COMMANDS, name);
+}
+
+export function runDbCommand(name: string, ctx: CommandContext, args: unknown, progress: Progress): Promise<unknown> {
+  if (!isDbCommand(name)) throw new InvalidInputError(`unknown command '${name}'`);
+  return (DB_COMMANDS[name] as (c: CommandContext, a: unknown, p: Progress) => Promise<unknown>)(ctx, args, progress);
+}

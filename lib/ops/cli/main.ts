@@ -1,0 +1,126 @@
+// The `flashflow` command line. Errors are one clear line on stderr and a non-zero exit code.
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import path from 'node:path';
+import { ZodError } from 'zod';
+import { formatIssues } from '../../engine/compile-dag';
+import { loadConfig, type FlashflowConfig } from '../../runtime/config';
+import { createLogger } from '../../runtime/logger';
+import { openMigratedDatabase } from '../../runtime/start-runtime';
+import { versionInfo } from '../version';
+import { runWhereTheDatabaseIs } from './db-session';
+import { printDagList, printJson } from './output';
+import { standalone, APP_ROOT } from './standalone';
+import { tasksTest } from './tasks-test';
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+function parseJsonObject(value: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new InvalidArgumentError(`--conf must be JSON, e.g. '{"deck_name": "Amélie"}'`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidArgumentError('--conf must be a JSON object');
+  return parsed as Record<string, unknown>;
+}
+
+function parseIntArg(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError(`'${value}' is not an integer`);
+  return n;
+}
+
+export function buildProgram(config: () => FlashflowConfig): Command {
+  const log = (c: FlashflowConfig) => createLogger(c.logLevel);
+  const viaDb = (command: string, args: Record<string, unknown>) => {
+    const c = config();
+    return runWhereTheDatabaseIs(c, command, args, out, log(c));
+  };
+  const program = new Command('flashflow')
+    .description('Flashflow: an Airflow-style workflow engine with an LLM flashcard workflow')
+    .version(versionInfo(APP_ROOT).version)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  program.command('standalone').description('run the engine and the web app in one process (what `npm start` runs)')
+    .option('--dev', 'run the web app in development mode (hot reload)', false)
+    .action(async (o: { dev: boolean }) => {
+      const c = config();
+      await standalone(c, { dev: o.dev }, log(c));
+    });
+
+  const db = program.command('db').description('database commands');
+  db.command('migrate').description('apply pending migrations').action(async () => {
+    const handle = await openMigratedDatabase(config());
+    await handle.close();
+    out('database is up to date');
+  });
+
+  const dags = program.command('dags').description('DAG commands');
+  dags.command('list').description('list DAGs and import errors').option('-o, --output <format>', 'table or json', 'table')
+    .action(async (o: { output: string }) => {
+      const result = (await viaDb('dags.list', {})) as Parameters<typeof printDagList>[0];
+      if (o.output === 'json') printJson(result, out);
+      else printDagList(result, out);
+    });
+  dags.command('trigger <dag_id>').description('create a DAG run; the scheduler runs it')
+    .option('-c, --conf <json>', 'run configuration (JSON object), validated against the DAG params', parseJsonObject)
+    .option('-r, --run-id <id>', 'run id (default manual__<logical date>)')
+    .option('-l, --logical-date <iso>', 'logical date (default now)')
+    .action(async (dagId: string, o: { conf?: Record<string, unknown>; runId?: string; logicalDate?: string }) => {
+      const r = (await viaDb('dags.trigger', { dag_id: dagId, conf: o.conf, run_id: o.runId, logical_date: o.logicalDate })) as { dag_run_id: string };
+      out(`created DAG run ${r.dag_run_id} of ${dagId} (queued)`);
+    });
+  for (const [name, paused] of [['pause', true], ['unpause', false]] as const) {
+    dags.command(`${name} <dag_id>`).description(`${name} a DAG`).action(async (dagId: string) => {
+      await viaDb(`dags.${name}`, { dag_id: dagId });
+      out(`DAG ${dagId} is ${paused ? 'paused' : 'unpaused'}`);
+    });
+  }
+  dags.command('test <dag_id>').description('run the DAG once to completion, printing task states and logs')
+    .option('-c, --conf <json>', 'run configuration (JSON object)', parseJsonObject)
+    .action(async (dagId: string, o: { conf?: Record<string, unknown> }) => {
+      const r = (await viaDb('dags.test', { dag_id: dagId, conf: o.conf })) as { state: string; dag_run_id: string; failure_reason: string | null };
+      out(`DAG run ${r.dag_run_id}: ${r.state}${r.failure_reason ? ` (${r.failure_reason})` : ''}`);
+      if (r.state !== 'success') process.exitCode = 1;
+    });
+
+  const tasks = program.command('tasks').description('task commands');
+  tasks.command('test <dag_id> <task_id>').description('run one task once without recording state')
+    .option('-c, --conf <json>', 'run configuration (JSON object)', parseJsonObject)
+    .option('-m, --map-index <n>', 'map index', parseIntArg, -1)
+    .action(async (dagId: string, taskId: string, o: { conf?: Record<string, unknown>; mapIndex: number }) => {
+      const r = await tasksTest(config(), { dagId, taskId, conf: o.conf ?? {}, mapIndex: o.mapIndex }, out);
+      out(`task ${taskId}: ${r.state}${r.error ? ` (${r.error})` : ''}${r.state === 'success' ? ` → ${JSON.stringify(r.xcom)}` : ''}`);
+      if (r.state === 'failed') process.exitCode = 1;
+    });
+
+  program.command('info').description('show the configuration in effect').action(() => {
+    const c = config();
+    const v = versionInfo(APP_ROOT);
+    printJson({
+      version: v.version, git_version: v.git_version, node: process.version, home: c.home,
+      database: c.databaseUrl ? 'postgresql (DATABASE_URL)' : `pglite at ${path.join(c.home, 'db')}`,
+      dags_folder: c.dagsFolder, executor: { kind: 'local', ...c.executor }, url: `http://${c.host}:${c.port}`,
+      llm: { base_url: c.llm.baseUrl ?? '(OpenAI default)', api_key: c.llm.apiKey ? '***' : null, model: c.llm.model },
+    }, out);
+  });
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  let cached: FlashflowConfig | null = null;
+  const program = buildProgram(() => (cached ??= loadConfig()));
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      return;
+    }
+    const message = err instanceof ZodError ? formatIssues(err) : (err as Error).message;
+    process.stderr.write(`flashflow: ${message}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,57 @@
+// `flashflow standalone` (what `npm start` runs): one process with the engine, the web app and the
+// control socket, on the embedded database unless DATABASE_URL says otherwise.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FlashflowConfig } from '../../runtime/config';
+import type { Logger } from '../../runtime/logger';
+import { setRuntime } from '../../runtime/app-context';
+import { buildIsStale, runNextBuild } from '../../runtime/ensure-build';
+import { startRuntime } from '../../runtime/start-runtime';
+import { startWebServer } from '../../runtime/web-server';
+import { serveControlSocket } from '../control-socket';
+import { runDbCommand } from './db-commands';
+
+export const APP_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+export async function standalone(config: FlashflowConfig, opts: { dev: boolean }, log: Logger): Promise<void> {
+  if (!opts.dev && buildIsStale(APP_ROOT)) {
+    log('info', 'building the web app (first start or changed sources; this takes a minute)');
+    await runNextBuild(APP_ROOT);
+  }
+  const started = performance.now();
+  const runtime = await startRuntime(config, { watch: true, log });
+  setRuntime(runtime);
+  const control = await serveControlSocket(config.home, (command, args, progress) =>
+    runDbCommand(command, {
+      sql: runtime.db.sql,
+      now: () => runtime.clock.now(),
+      wake: () => runtime.scheduler.wake(),
+      runtime: async () => runtime,
+    }, args, progress),
+  );
+  let web;
+  try {
+    web = await startWebServer({ dir: APP_ROOT, host: config.host, port: config.port, dev: opts.dev });
+  } catch (err) {
+    await control.close();
+    await runtime.stop();
+    throw err;
+  }
+  log('info', `Flashflow is running at ${web.url} (database: ${runtime.db.kind === 'pglite' ? path.join(config.home, 'db') : 'PostgreSQL'}, DAGs: ${config.dagsFolder}) — started in ${Math.round(performance.now() - started)} ms`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log('info', `${signal} received, stopping`);
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    await web.close().catch((err: Error) => log('warn', `web server: ${err.message}`));
+    await control.close().catch(() => null);
+    await runtime.stop();
+    setRuntime(null);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}

@@ -1,0 +1,61 @@
+// Flashflow's configuration, read once from the environment at the process edge and passed down.
+// Every setting has a default that works with zero configuration (embedded database, local executor).
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { formatIssues } from '../engine/compile-dag';
+
+const intFrom = (min: number) => z.coerce.number().int().min(min);
+
+const EnvSchema = z.object({
+  FLASHFLOW_HOME: z.string().min(1).default('.flashflow'),
+  FLASHFLOW_DAGS_FOLDER: z.string().min(1).default('workflows'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
+  PORT: intFrom(1).max(65535).default(3000),
+  FLASHFLOW_HOST: z.string().min(1).default('127.0.0.1'),
+  FLASHFLOW_EXECUTOR_PROCESSES: intFrom(1).default(os.availableParallelism()),
+  FLASHFLOW_WORKER_CONCURRENCY: intFrom(1).default(8),
+  FLASHFLOW_POLL_INTERVAL_MS: intFrom(10).default(1000),
+  FLASHFLOW_ZOMBIE_THRESHOLD_MS: intFrom(1000).default(120_000),
+  FLASHFLOW_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  OPENAI_BASE_URL: z.string().url().optional(),
+  OPENAI_API_KEY: z.string().optional(),
+  FLASHFLOW_LLM_MODEL: z.string().optional(),
+});
+
+export interface FlashflowConfig {
+  home: string;
+  dagsFolder: string;
+  databaseUrl: string | null;
+  port: number;
+  host: string;
+  executor: { processes: number; concurrency: number };
+  pollIntervalMs: number;
+  zombieThresholdMs: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  llm: { baseUrl: string | null; apiKey: string | null; model: string | null };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Blank variables count as unset, so `PORT= npm start` behaves like no PORT at all. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): FlashflowConfig {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) throw new ConfigError(`invalid configuration: ${formatIssues(parsed.error)}`);
+  const e = parsed.data;
+  return {
+    home: path.resolve(cwd, e.FLASHFLOW_HOME),
+    dagsFolder: path.resolve(cwd, e.FLASHFLOW_DAGS_FOLDER),
+    databaseUrl: e.DATABASE_URL ?? null,
+    port: e.PORT,
+    host: e.FLASHFLOW_HOST,
+    executor: { processes: e.FLASHFLOW_EXECUTOR_PROCESSES, concurrency: e.FLASHFLOW_WORKER_CONCURRENCY },
+    pollIntervalMs: e.FLASHFLOW_POLL_INTERVAL_MS,
+    zombieThresholdMs: e.FLASHFLOW_ZOMBIE_THRESHOLD_MS,
+    logLevel: e.FLASHFLOW_LOG_LEVEL,
+    llm: { baseUrl: e.OPENAI_BASE_URL ?? null, apiKey: e.OPENAI_API_KEY ?? null, model: e.FLASHFLOW_LLM_MODEL ?? null },
+  };
+}

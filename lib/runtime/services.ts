@@ -1,0 +1,31 @@
+// Answers the calls task code makes through its ctx (DESIGN.md §1): the only way a task reads or writes
+// what the database holds. Domains add their services here (e.g. cards.save for the flashcard DAG).
+import type { ServiceHandler, TaskJob } from '../engine/executor-port';
+import type { SqlClient } from '../store/database';
+
+type Service = (job: TaskJob, payload: unknown) => Promise<unknown>;
+
+export function createServiceHandler(sql: SqlClient, extra: Record<string, Service> = {}): ServiceHandler {
+  const services: Record<string, Service> = {
+    'xcom.pull': (job, payload) => pullXcom(sql, job, payload as { taskId: string; mapIndex: number | null }),
+    ...extra,
+  };
+  return async (job, method, payload) => {
+    const service = services[method];
+    if (!service) throw new Error(`unknown service '${method}'; known: ${Object.keys(services).sort().join(', ')}`);
+    return service(job, payload);
+  };
+}
+
+/** One value for a map index; for `null`, the task's value, or the list of a mapped task's values. */
+async function pullXcom(sql: SqlClient, job: TaskJob, p: { taskId: string; mapIndex: number | null }): Promise<unknown> {
+  const rows = await sql.query<{ map_index: number; value: unknown }>(
+    `SELECT map_index, value FROM xcom WHERE dag_id = $1 AND run_id = $2 AND task_id = $3 AND key = 'return_value'
+       AND ($4::int IS NULL OR map_index = $4::int)
+     ORDER BY map_index`,
+    [job.dagId, job.runId, p.taskId, p.mapIndex],
+  );
+  if (p.mapIndex !== null) return rows[0]?.value ?? null;
+  if (rows.length === 1 && rows[0]!.map_index === -1) return rows[0]!.value;
+  return rows.length ? rows.map((r) => r.value) : null;
+}

@@ -1,0 +1,119 @@
+// Assembles the engine in one process, like `airflow standalone`: home lock, database, migrations, DAG
+// processor, local executor and scheduler. The web server and the CLI both build on this.
+import os from 'node:os';
+import path from 'node:path';
+import { systemClock, type Clock } from '../engine/clock';
+import { DagProcessor } from '../dag-processing/dag-processor';
+import { LocalExecutor } from '../executors/local/local-executor';
+import { Scheduler } from '../engine/scheduler';
+import { openDatabase, type Database } from '../store/database';
+import { acquireHomeLock } from '../store/home-lock';
+import { migrate } from '../store/migrate';
+import { sqlRunStore } from '../store/run-store/sql-run-store';
+import { endJob, registerJob } from '../store/jobs';
+import type { FlashflowConfig } from './config';
+import type { Logger } from './logger';
+import { createServiceHandler } from './services';
+
+export interface Runtime {
+  config: FlashflowConfig;
+  db: Database;
+  clock: Clock;
+  scheduler: Scheduler;
+  executor: LocalExecutor;
+  processor: DagProcessor;
+  jobId: number;
+  startedAt: Date;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  /** A database this process already opened and migrated; the runtime takes it over (and closes it). */
+  db?: Database;
+  /** Create runs from schedules; one-shot CLI commands leave that to the server. Default true. */
+  createScheduledRuns?: boolean;
+  /** Watch the DAG folder for changes (the server does; one-shot CLI commands do not). */
+  watch?: boolean;
+  log: Logger;
+}
+
+/** Opens the database of `config` (taking the home lock for the embedded one) and applies migrations. */
+export async function openMigratedDatabase(config: FlashflowConfig): Promise<Database> {
+  const lock = config.databaseUrl ? undefined : acquireHomeLock(config.home);
+  try {
+    const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: path.join(config.home, 'db'), lock });
+    try {
+      await migrate(db.sql);
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
+    return db;
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+}
+
+export async function startRuntime(config: FlashflowConfig, options: StartOptions): Promise<Runtime> {
+  const clock = options.clock ?? systemClock;
+  const log = options.log;
+  const db = options.db ?? (await openMigratedDatabase(config));
+  const startedAt = clock.now();
+  try {
+    const jobId = await registerJob(db.sql, 'SchedulerJob', os.hostname(), process.pid, startedAt);
+    const executor = new LocalExecutor({
+      processes: config.executor.processes,
+      concurrency: config.executor.concurrency,
+      serviceHandler: createServiceHandler(db.sql),
+      logger: (msg) => log('warn', msg),
+    });
+    const scheduler = new Scheduler({
+      store: sqlRunStore(db.sql),
+      executor,
+      clock,
+      jobId,
+      pollIntervalMs: config.pollIntervalMs,
+      zombieThresholdMs: config.zombieThresholdMs,
+      createScheduledRuns: options.createScheduledRuns ?? true,
+      log: (level, message) => log(level, message),
+    });
+    const processor = new DagProcessor({
+      folder: config.dagsFolder,
+      sql: db.sql,
+      now: () => clock.now(),
+      log: (level, message) => log(level, message),
+      onSynced: () => void scheduler.reloadDags().then(() => scheduler.wake()),
+    });
+    await processor.processOnce();
+    await executor.start();
+    await scheduler.start();
+    if (options.watch) processor.startWatching();
+    let stopping: Promise<void> | null = null;
+    return {
+      config,
+      db,
+      clock,
+      scheduler,
+      executor,
+      processor,
+      jobId,
+      startedAt,
+      stop: () =>
+        (stopping ??= (async () => {
+          // Tries killed by the executor's stop still reach the scheduler, so none stays 'running'.
+          await processor.stop();
+          scheduler.beginShutdown();
+          await executor.stop();
+          await scheduler.idle();
+          await scheduler.stop();
+          await endJob(db.sql, jobId, clock.now()).catch(() => null);
+          await db.close();
+        })()),
+    };
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+}

@@ -1,0 +1,103 @@
+// Embedded PostgreSQL (PGlite, WebAssembly) for the zero-config standalone mode and for tests.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import type { Database } from './database-types';
+import { PrismaClient } from './generated/prisma/client';
+import { createSqlClient, type Row, type SqlDriver, type SqlSession } from './sql-client';
+import { pgliteParsers } from './type-parsers';
+
+export interface PgliteDatabase extends Database {
+  kind: 'pglite';
+  /** An uncompressed tarball of the whole cluster, loadable with `loadDataDir` (test templates, backups). */
+  dumpDataDir(): Promise<Blob>;
+}
+
+export interface OpenPgliteOptions {
+  /** A folder (created with its parents) or 'memory://'; default 'memory://'. */
+  dataDir?: string;
+  /** Start from a `dumpDataDir()` tarball instead of an empty cluster (test clones). */
+  loadDataDir?: Blob | File;
+}
+
+// PGlite runs one query at a time and Prisma's interactive transactions queue behind the scheduler's on the same
+// lock, so waiting 2 s (Prisma's default) for it would fail under ordinary load.
+const PRISMA_TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
+
+// PGlite does not lock its folder: two handles on one folder lose committed writes. Across processes the home lock
+// (home-lock.ts) prevents that; within a process, this registry does. On globalThis because Next.js loads route
+// bundles and instrumentation as separate module graphs.
+const openFolders: Set<string> = ((globalThis as Record<symbol, unknown>)[Symbol.for('flashflow.pglite.openFolders')] ??=
+  new Set<string>()) as Set<string>;
+
+export async function openPglite(options: OpenPgliteOptions = {}): Promise<PgliteDatabase> {
+  const folder = isMemory(options.dataDir) ? null : path.resolve(options.dataDir as string);
+  if (folder !== null) {
+    if (openFolders.has(folder)) {
+      throw new Error(`PGlite database ${folder} is already open in this process; share its Database handle instead.`);
+    }
+    // PGlite.create() makes the data folder itself but not its parents.
+    mkdirSync(path.dirname(folder), { recursive: true });
+    openFolders.add(folder);
+  }
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create({
+      ...(folder === null ? {} : { dataDir: folder }),
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+      parsers: pgliteParsers,
+    });
+    // Both Prisma adapters read timestamptz text as if it were UTC; make sure it is.
+    await pglite.exec("SET TIME ZONE 'UTC'");
+  } catch (error) {
+    if (folder !== null) openFolders.delete(folder);
+    throw error;
+  }
+
+  const prisma = new PrismaClient({
+    adapter: new PrismaPGlite(pglite),
+    transactionOptions: PRISMA_TRANSACTION_OPTIONS,
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    kind: 'pglite',
+    sql: createSqlClient(pgliteDriver(pglite)),
+    prisma,
+    dumpDataDir: () => pglite.dumpDataDir('none'),
+    close() {
+      closing ??= (async () => {
+        try {
+          await prisma.$disconnect();
+        } finally {
+          await pglite.close();
+          if (folder !== null) openFolders.delete(folder);
+        }
+      })();
+      return closing;
+    },
+  };
+}
+
+function isMemory(dataDir: string | undefined): boolean {
+  return dataDir === undefined || dataDir.startsWith('memory://');
+}
+
+function pgliteSession(db: PGlite | Transaction): SqlSession {
+  return {
+    async query(sql: string, params: unknown[]): Promise<Row[]> {
+      return (await db.query<Row>(sql, params)).rows;
+    },
+    async exec(sql: string): Promise<void> {
+      await db.exec(sql);
+    },
+  };
+}
+
+function pgliteDriver(pglite: PGlite): SqlDriver {
+  return {
+    ...pgliteSession(pglite),
+    // PGlite's transaction() already does BEGIN / COMMIT / ROLLBACK and refuses a COMMIT after a swallowed error.
+    begin: (fn) => pglite.transaction((tx) => fn(pgliteSession(tx))),
+  };
+}

@@ -1,0 +1,87 @@
+// DAG-run rows: creation with their task instances, starting queued runs, and ending them.
+import type { SerializedDag } from '../../engine/dag-model';
+import type { NewRun, RunKey, RunRecord } from '../../engine/run-store-port';
+import type { SqlClient } from '../database';
+import { runKeyArrays } from './sql-arrays';
+
+export const RUN_COLUMNS = `id, dag_id AS "dagId", run_id AS "runId", run_type AS "runType", state,
+  logical_date AS "logicalDate", data_interval_start AS "dataIntervalStart",
+  data_interval_end AS "dataIntervalEnd", conf`;
+
+/** One transaction: the run and every task instance exist together or not at all. */
+export async function createRun(sql: SqlClient, run: NewRun, dag: SerializedDag, now: Date): Promise<boolean> {
+  return sql.transaction(async (tx) => {
+    const inserted = await tx.query<{ id: number }>(
+      `INSERT INTO dag_run (dag_id, run_id, run_type, state, logical_date, data_interval_start, data_interval_end,
+         conf, queued_at, external_trigger, note, created_at)
+       VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7::jsonb, $8, $9, $10, $8)
+       ON CONFLICT (dag_id, run_id) DO NOTHING
+       RETURNING id`,
+      [run.dagId, run.runId, run.runType, run.logicalDate, run.dataIntervalStart, run.dataIntervalEnd,
+        JSON.stringify(run.conf), now, run.externalTrigger, run.note ?? null],
+    );
+    if (inserted.length === 0) return false;
+    const t = dag.tasks;
+    await tx.query(
+      `INSERT INTO task_instance (dag_id, run_id, task_id, map_index, state, max_tries, operator, pool, pool_slots,
+         priority_weight, updated_at)
+       SELECT $1, $2, u.task_id, -1, 'none', u.max_tries, u.operator, u.pool, u.pool_slots, u.priority_weight, $3
+       FROM unnest($4::text[], $5::int[], $6::text[], $7::text[], $8::int[], $9::int[])
+         AS u(task_id, max_tries, operator, pool, pool_slots, priority_weight)`,
+      [run.dagId, run.runId, now, t.map((x) => x.task_id), t.map((x) => x.retries), t.map((x) => x.operator),
+        t.map((x) => x.pool), t.map((x) => x.pool_slots), t.map((x) => x.priority_weight)],
+    );
+    return true;
+  });
+}
+
+/** Oldest queued runs first, while their DAG is unpaused and below max_active_runs. */
+export async function startQueuedRuns(sql: SqlClient, now: Date): Promise<RunKey[]> {
+  return sql.query<RunKey>(
+    `WITH running AS (
+       SELECT dag_id, count(*) AS n FROM dag_run WHERE state = 'running' GROUP BY dag_id
+     ), ranked AS (
+       SELECT r.id, r.dag_id, row_number() OVER (PARTITION BY r.dag_id ORDER BY r.logical_date, r.id) AS rn
+       FROM dag_run r WHERE r.state = 'queued'
+     ), chosen AS (
+       SELECT ranked.id FROM ranked
+       JOIN dag d ON d.dag_id = ranked.dag_id AND NOT d.is_paused
+       LEFT JOIN running ON running.dag_id = ranked.dag_id
+       WHERE ranked.rn + coalesce(running.n, 0) <= d.max_active_runs
+     )
+     UPDATE dag_run r SET state = 'running', start_date = $1, version = r.version + 1
+     FROM chosen WHERE r.id = chosen.id AND r.state = 'queued'
+     RETURNING r.dag_id AS "dagId", r.run_id AS "runId"`,
+    [now],
+  );
+}
+
+export async function listRunningRuns(sql: SqlClient): Promise<RunRecord[]> {
+  return sql.query<RunRecord>(`SELECT ${RUN_COLUMNS} FROM dag_run WHERE state = 'running' ORDER BY id`);
+}
+
+export async function finishRun(
+  sql: SqlClient,
+  run: RunKey,
+  state: 'success' | 'failed',
+  reason: string | null,
+  now: Date,
+): Promise<boolean> {
+  const rows = await sql.query(
+    `UPDATE dag_run SET state = $3, end_date = $4, failure_reason = $5, version = version + 1
+     WHERE dag_id = $1 AND run_id = $2 AND state = 'running' RETURNING id`,
+    [run.dagId, run.runId, state, now, reason],
+  );
+  return rows.length > 0;
+}
+
+export async function loadXcoms(sql: SqlClient, runs: RunKey[], taskIds: string[]) {
+  const [dagIds, runIds] = runKeyArrays(runs);
+  return sql.query<{ dagId: string; runId: string; taskId: string; mapIndex: number; value: unknown }>(
+    `SELECT x.dag_id AS "dagId", x.run_id AS "runId", x.task_id AS "taskId", x.map_index AS "mapIndex", x.value
+     FROM xcom x JOIN unnest($1::text[], $2::text[]) AS k(dag_id, run_id)
+       ON x.dag_id = k.dag_id AND x.run_id = k.run_id
+     WHERE x.task_id = ANY($3::text[]) AND x.key = 'return_value'`,
+    [dagIds, runIds, taskIds],
+  );
+}

@@ -1,0 +1,12 @@
+// Batches travel to PostgreSQL as parallel arrays and come back as rows through unnest(), so a batch
+// of any size is one statement.
+import type { RunKey } from '../../engine/run-store-port';
+
+export function runKeyArrays(runs: RunKey[]): [string[], string[]] {
+  return [runs.map((r) => r.dagId), runs.map((r) => r.runId)];
+}
+
+/** JSON values as text, cast to jsonb in SQL; undefined (no value) stays SQL NULL. */
+export function jsonArray(values: unknown[]): Array<string | null> {
+  return values.map((v) => (v === undefined ? null : JSON.stringify(v)));
+}

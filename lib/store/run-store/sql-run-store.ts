@@ -1,0 +1,37 @@
+// The RunStore port on PostgreSQL (PGlite or a server), raw set-based SQL: DESIGN.md §8 measured the
+// scheduler's transitions 25× faster this way than one Prisma transaction per task.
+import type { RunStore } from '../../engine/run-store-port';
+import type { SqlClient } from '../database';
+import { listActiveDags, setNextDagrun } from './dag-queries';
+import { appendLogs, createCallbackRequests, finishCallback, heartbeatJob } from './logs-and-callbacks';
+import { queueScheduled } from './claim-scheduled';
+import { createRun, finishRun, listRunningRuns, loadXcoms, startQueuedRuns } from './run-queries';
+import * as tries from './try-transitions';
+
+export function sqlRunStore(sql: SqlClient): RunStore {
+  return {
+    listDags: () => listActiveDags(sql),
+    setNextDagrun: (dagId, next) => setNextDagrun(sql, dagId, next),
+    createRun: (run, dag, now) => createRun(sql, run, dag, now),
+    startQueuedRuns: (now) => startQueuedRuns(sql, now),
+    listRunningRuns: () => listRunningRuns(sql),
+    loadTis: (runs) => tries.loadTis(sql, runs),
+    applyDecisions: (decisions, now) => tries.applyDecisions(sql, decisions, now),
+    markStarted: (starts) => tries.markStarted(sql, starts),
+    heartbeat: (tis, at) => tries.heartbeat(sql, tis, at),
+    finishTries: (finishes) => tries.finishTries(sql, finishes),
+    skipTasks: (run, taskIds, now) => tries.skipTasks(sql, run, taskIds, now),
+    expandMapped: (run, taskId, count, now) => tries.expandMapped(sql, run, taskId, count, now),
+    promoteDueRetries: (now) => tries.promoteDueRetries(sql, now),
+    nextRetryAt: () => tries.nextRetryAt(sql),
+    queueScheduled: (limit, now) => queueScheduled(sql, limit, now),
+    loadXcoms: (runs, taskIds) => loadXcoms(sql, runs, taskIds),
+    finishRun: (run, state, reason, now) => finishRun(sql, run, state, reason, now),
+    findOrphans: (before) => tries.findOrphans(sql, before),
+    requeue: (tis, now) => tries.requeue(sql, tis, now),
+    appendLogs: (lines) => appendLogs(sql, lines),
+    createCallbackRequests: (requests, now) => createCallbackRequests(sql, requests, now),
+    finishCallback: (id, ok, error, now) => finishCallback(sql, id, ok, error, now),
+    heartbeatJob: (jobId, at) => heartbeatJob(sql, jobId, at),
+  };
+}

@@ -1,0 +1,172 @@
+// Set-based task-instance transitions. Each statement names the state it expects (and the try number),
+// so a transition planned from a stale view is not applied; every change bumps the row version.
+import type { TiDecision } from '../../engine/plan-run';
+import type { FinishedTi, RunKey, TiRecord, TryFinish, TryStart } from '../../engine/run-store-port';
+import type { SqlClient } from '../database';
+import { jsonArray, runKeyArrays } from './sql-arrays';
+
+const TI_COLUMNS = `ti.id, ti.dag_id AS "dagId", ti.run_id AS "runId", ti.task_id AS "taskId",
+  ti.map_index AS "mapIndex", ti.state, ti.try_number AS "tryNumber", ti.max_tries AS "maxTries"`;
+
+export async function loadTis(sql: SqlClient, runs: RunKey[]): Promise<TiRecord[]> {
+  const [dagIds, runIds] = runKeyArrays(runs);
+  return sql.query<TiRecord>(
+    `SELECT ${TI_COLUMNS} FROM task_instance ti
+     JOIN unnest($1::text[], $2::text[]) AS k(dag_id, run_id) ON ti.dag_id = k.dag_id AND ti.run_id = k.run_id`,
+    [dagIds, runIds],
+  );
+}
+
+export async function applyDecisions(sql: SqlClient, decisions: TiDecision[], now: Date): Promise<number> {
+  if (decisions.length === 0) return 0;
+  const rows = await sql.query(
+    `UPDATE task_instance ti
+     SET state = d.next, updated_at = $4, version = ti.version + 1,
+         end_date = CASE WHEN d.next IN ('skipped', 'upstream_failed', 'removed') THEN $4 ELSE ti.end_date END
+     FROM unnest($1::uuid[], $2::text[], $3::text[]) AS d(id, prev, next)
+     WHERE ti.id = d.id AND ti.state = d.prev
+     RETURNING ti.id`,
+    [decisions.map((d) => d.id), decisions.map((d) => d.from), decisions.map((d) => d.to), now],
+  );
+  return rows.length;
+}
+
+export async function markStarted(sql: SqlClient, starts: TryStart[]): Promise<void> {
+  await sql.query(
+    `UPDATE task_instance ti
+     SET state = 'running', start_date = s.at, end_date = NULL, heartbeat_at = s.at, hostname = s.hostname,
+         pid = s.pid, updated_at = s.at, version = ti.version + 1
+     FROM unnest($1::uuid[], $2::int[], $3::int[], $4::text[], $5::timestamptz[]) AS s(id, try_number, pid, hostname, at)
+     WHERE ti.id = s.id AND ti.try_number = s.try_number AND ti.state = 'queued'`,
+    [starts.map((s) => s.tiId), starts.map((s) => s.tryNumber), starts.map((s) => s.pid),
+      starts.map((s) => s.hostname), starts.map((s) => s.at)],
+  );
+}
+
+export async function heartbeat(sql: SqlClient, tis: Array<{ tiId: string; tryNumber: number }>, at: Date): Promise<void> {
+  await sql.query(
+    `UPDATE task_instance ti SET heartbeat_at = $3
+     FROM unnest($1::uuid[], $2::int[]) AS h(id, try_number)
+     WHERE ti.id = h.id AND ti.try_number = h.try_number AND ti.state = 'running'`,
+    [tis.map((t) => t.tiId), tis.map((t) => t.tryNumber), at],
+  );
+}
+
+/**
+ * Ends tries in one transaction: the state change, one history row per try, and the XCom of each
+ * success. A try already ended (e.g. marked failed by hand meanwhile) is left alone and not returned.
+ */
+export async function finishTries(sql: SqlClient, finishes: TryFinish[]): Promise<FinishedTi[]> {
+  if (finishes.length === 0) return [];
+  return sql.transaction(async (tx) => {
+    const rows = await tx.query<FinishedTi>(
+      `WITH f AS (
+         SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[])
+           AS f(id, try_number, state, at, next_retry_at, error)
+       ), upd AS (
+         UPDATE task_instance ti
+         SET state = f.state, end_date = f.at, next_retry_at = f.next_retry_at, last_error = f.error,
+             duration = EXTRACT(EPOCH FROM (f.at - coalesce(ti.start_date, f.at))), updated_at = f.at,
+             version = ti.version + 1
+         FROM f WHERE ti.id = f.id AND ti.try_number = f.try_number AND ti.state IN ('queued', 'running')
+         RETURNING ti.*, f.error AS f_error
+       ), hist AS (
+         INSERT INTO task_instance_history (ti_id, dag_id, run_id, task_id, map_index, try_number, state, operator,
+           pool, queued_at, start_date, end_date, duration, hostname, pid, error, recorded_at)
+         SELECT id, dag_id, run_id, task_id, map_index, try_number, state, operator, pool, queued_at, start_date,
+           end_date, duration, hostname, pid, f_error, end_date FROM upd
+         ON CONFLICT (ti_id, try_number) DO NOTHING
+       )
+       SELECT id AS "tiId", dag_id AS "dagId", run_id AS "runId", task_id AS "taskId", map_index AS "mapIndex",
+         try_number AS "tryNumber", state FROM upd`,
+      [finishes.map((f) => f.tiId), finishes.map((f) => f.tryNumber), finishes.map((f) => f.state),
+        finishes.map((f) => f.at), finishes.map((f) => f.nextRetryAt), finishes.map((f) => f.error)],
+    );
+    const succeeded = new Set(rows.filter((r) => r.state === 'success').map((r) => r.tiId));
+    const withXcom = finishes.filter((f) => succeeded.has(f.tiId));
+    if (withXcom.length > 0) {
+      await tx.query(
+        `INSERT INTO xcom (dag_id, run_id, task_id, map_index, key, value, timestamp)
+         SELECT ti.dag_id, ti.run_id, ti.task_id, ti.map_index, 'return_value', x.value::jsonb, x.at
+         FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS x(id, value, at)
+         JOIN task_instance ti ON ti.id = x.id
+         ON CONFLICT (dag_id, run_id, task_id, map_index, key) DO UPDATE SET value = EXCLUDED.value, timestamp = EXCLUDED.timestamp`,
+        [withXcom.map((f) => f.tiId), jsonArray(withXcom.map((f) => f.xcom ?? null)), withXcom.map((f) => f.at)],
+      );
+    }
+    return rows;
+  });
+}
+
+export async function skipTasks(sql: SqlClient, run: RunKey, taskIds: string[], now: Date): Promise<void> {
+  await sql.query(
+    `UPDATE task_instance SET state = 'skipped', end_date = $4, updated_at = $4, version = version + 1
+     WHERE dag_id = $1 AND run_id = $2 AND task_id = ANY($3::text[]) AND state IN ('none', 'scheduled')`,
+    [run.dagId, run.runId, taskIds, now],
+  );
+}
+
+/** The placeholder (map_index -1) becomes index 0 and is copied for 1..count-1; no items → skipped. */
+export async function expandMapped(sql: SqlClient, run: RunKey, taskId: string, count: number, now: Date): Promise<void> {
+  await sql.transaction(async (tx) => {
+    if (count === 0) {
+      await tx.query(
+        `UPDATE task_instance SET state = 'skipped', end_date = $4, updated_at = $4, version = version + 1
+         WHERE dag_id = $1 AND run_id = $2 AND task_id = $3 AND map_index = -1 AND state = 'none'`,
+        [run.dagId, run.runId, taskId, now],
+      );
+      return;
+    }
+    const moved = await tx.query(
+      `UPDATE task_instance SET map_index = 0, updated_at = $4, version = version + 1
+       WHERE dag_id = $1 AND run_id = $2 AND task_id = $3 AND map_index = -1 AND state = 'none' RETURNING id`,
+      [run.dagId, run.runId, taskId, now],
+    );
+    if (moved.length === 0) return;
+    await tx.query(
+      `INSERT INTO task_instance (dag_id, run_id, task_id, map_index, state, max_tries, operator, pool, pool_slots,
+         priority_weight, updated_at)
+       SELECT ti.dag_id, ti.run_id, ti.task_id, i, 'none', ti.max_tries, ti.operator, ti.pool, ti.pool_slots,
+         ti.priority_weight, $4
+       FROM task_instance ti, generate_series(1, $5::int - 1) AS i
+       WHERE ti.dag_id = $1 AND ti.run_id = $2 AND ti.task_id = $3 AND ti.map_index = 0`,
+      [run.dagId, run.runId, taskId, now, count],
+    );
+  });
+}
+
+export async function promoteDueRetries(sql: SqlClient, now: Date): Promise<RunKey[]> {
+  return sql.query<RunKey>(
+    `UPDATE task_instance SET state = 'scheduled', next_retry_at = NULL, updated_at = $1, version = version + 1
+     WHERE state = 'up_for_retry' AND next_retry_at <= $1
+     RETURNING dag_id AS "dagId", run_id AS "runId"`,
+    [now],
+  );
+}
+
+export async function nextRetryAt(sql: SqlClient): Promise<Date | null> {
+  const [row] = await sql.query<{ at: Date | null }>(
+    `SELECT min(next_retry_at) AS at FROM task_instance WHERE state = 'up_for_retry'`,
+  );
+  return row?.at ?? null;
+}
+
+export async function findOrphans(sql: SqlClient, heartbeatBefore: Date | null): Promise<TiRecord[]> {
+  return heartbeatBefore
+    ? sql.query<TiRecord>(
+        `SELECT ${TI_COLUMNS} FROM task_instance ti
+         WHERE ti.state = 'running' AND coalesce(ti.heartbeat_at, ti.start_date) < $1`,
+        [heartbeatBefore],
+      )
+    : sql.query<TiRecord>(`SELECT ${TI_COLUMNS} FROM task_instance ti WHERE ti.state IN ('queued', 'running')`);
+}
+
+export async function requeue(sql: SqlClient, tis: Array<{ tiId: string; tryNumber: number }>, now: Date): Promise<void> {
+  await sql.query(
+    `UPDATE task_instance ti SET state = 'scheduled', try_number = ti.try_number - 1, queued_at = NULL,
+       updated_at = $3, version = ti.version + 1
+     FROM unnest($1::uuid[], $2::int[]) AS r(id, try_number)
+     WHERE ti.id = r.id AND ti.try_number = r.try_number AND ti.state = 'queued'`,
+    [tis.map((t) => t.tiId), tis.map((t) => t.tryNumber), now],
+  );
+}

@@ -1,0 +1,73 @@
+// A test double of the Executor port that runs task functions of in-memory DAGs in this process, so
+// scheduler tests can drive time with a FakeClock. Production always uses a real executor.
+import type { Dag } from '../../lib/engine/dag-builder';
+import type { Executor, ExecutorEvent, ExecutorJob, TaskJob } from '../../lib/engine/executor-port';
+import { NonRetriableError, SkipTaskError, type TaskContext } from '../../lib/engine/task-context';
+import type { Clock } from '../../lib/engine/clock';
+
+export class InlineExecutor implements Executor {
+  private listeners: Array<(e: ExecutorEvent) => void> = [];
+  private running = 0;
+  readonly submitted: ExecutorJob[] = [];
+  readonly callbacks: Array<{ dagId: string; taskId: string | null; kind: string }> = [];
+
+  constructor(
+    private readonly dags: Map<string, Dag>,
+    private readonly clock: Clock,
+    private readonly slots = 16,
+  ) {}
+
+  openSlots(): number {
+    return this.slots - this.running;
+  }
+
+  submit(job: ExecutorJob): void {
+    this.submitted.push(job);
+    if (job.type === 'callback') {
+      this.callbacks.push({ dagId: job.dagId, taskId: job.taskId, kind: job.kind });
+      queueMicrotask(() => this.emit({ type: 'callback_finished', id: job.id, ok: true, error: null, at: this.clock.now() }));
+      return;
+    }
+    this.running++;
+    void this.run(job);
+  }
+
+  kill(): void {}
+  onEvent(listener: (e: ExecutorEvent) => void): void {
+    this.listeners.push(listener);
+  }
+  async start(): Promise<void> {}
+  async stop(): Promise<void> {}
+
+  private async run(job: TaskJob): Promise<void> {
+    await Promise.resolve();
+    const at = () => this.clock.now();
+    this.emit({ type: 'started', tiId: job.tiId, tryNumber: job.tryNumber, pid: process.pid, hostname: 'inline', at: at() });
+    const def = this.dags.get(job.dagId)?.tasks.get(job.taskId);
+    try {
+      const ctx = {
+        dagId: job.dagId, runId: job.runId, taskId: job.taskId, mapIndex: job.mapIndex, tryNumber: job.tryNumber,
+        maxTries: job.maxTries, logicalDate: new Date(job.logicalDate), dataIntervalStart: new Date(job.dataIntervalStart),
+        dataIntervalEnd: new Date(job.dataIntervalEnd), params: job.conf, item: job.item, upstream: job.upstream,
+        log: { info: () => {}, warn: () => {}, error: () => {} }, signal: new AbortController().signal,
+        call: async () => null, xcomPull: async () => null,
+      } as TaskContext;
+      const xcom = (await def!.fn!(ctx)) ?? null;
+      this.running--;
+      this.emit({ type: 'finished', tiId: job.tiId, tryNumber: job.tryNumber, outcome: { status: 'success', xcom }, at: at() });
+    } catch (err) {
+      this.running--;
+      const e = err as Error;
+      this.emit({
+        type: 'finished', tiId: job.tiId, tryNumber: job.tryNumber, at: at(),
+        outcome: e instanceof SkipTaskError
+          ? { status: 'skipped', reason: e.message }
+          : { status: 'failed', error: { name: e.name, message: e.message, retriable: !(e instanceof NonRetriableError) } },
+      });
+    }
+  }
+
+  private emit(e: ExecutorEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+}
