@@ -9,6 +9,10 @@ process.env.PRISMA_SCHEMA_ENGINE_BINARY ??= fileURLToPath(
   new URL('./scripts/prisma-schema-engine-stub.js', import.meta.url),
 );
 
+// The CLI's update check forks a process that calls checkpoint.prisma.io on every command: pointless offline and
+// for self-hosters. An explicit CHECKPOINT_DISABLE=0 wins.
+process.env.CHECKPOINT_DISABLE ??= '1';
+
 export default defineConfig({
   schema: 'prisma/schema.prisma',
   migrations: { path: 'prisma/migrations' },

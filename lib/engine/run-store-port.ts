@@ -63,6 +63,8 @@ export interface TryFinish {
   error: string | null;
   /** The return value, stored as the try's XCom when state is success. */
   xcom?: unknown;
+  /** Set when the try's start arrived together with its end, so one statement records both. */
+  start?: { at: Date; pid: number; hostname: string };
 }
 
 export interface FinishedTi extends RunKey {

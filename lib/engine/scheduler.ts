@@ -80,6 +80,10 @@ export class Scheduler {
   private readonly pollAbort = new AbortController();
   private idleWaiters: Array<() => void> = [];
   private lastHeartbeat: Date | null = null;
+  /** Queued runs may be startable (a run ended, one was created, or an action asked); saves a query per tick. */
+  private runsMayStart = true;
+  /** Earliest next_retry_at this scheduler knows of; retries are promoted only once it has passed. */
+  private retryDueAt: Date | null = null;
 
   constructor(options: SchedulerOptions) {
     this.store = options.store;
@@ -101,7 +105,7 @@ export class Scheduler {
   async start(): Promise<void> {
     this.executor.onEvent((event) => {
       this.pending.push(event);
-      this.wake();
+      this.requestTick();
     });
     await this.reloadDags();
     await this.recoverOrphans();
@@ -121,13 +125,21 @@ export class Scheduler {
     await this.loop;
   }
 
-  /** Asks for a tick as soon as possible; ticks never overlap and coalesce. */
+  /**
+   * Asks for a tick as soon as possible, for new or changed runs (API and CLI actions call it).
+   * Ticks never overlap and coalesce.
+   */
   wake(): void {
+    this.runsMayStart = true;
+    this.requestTick();
+  }
+
+  private requestTick(): void {
     this.dirty = true;
     if (this.loop || this.stopped) return;
     this.loop = this.drain().finally(() => {
       this.loop = null;
-      if (this.dirty && !this.stopped) this.wake();
+      if (this.dirty && !this.stopped) this.requestTick();
       else for (const resolve of this.idleWaiters.splice(0)) resolve();
     });
   }
@@ -198,9 +210,15 @@ export class Scheduler {
     }
     await this.applyEvents(events, now, affected);
     if (!this.draining) {
-      affected.addAll(await this.store.promoteDueRetries(now));
+      if (poll || (this.retryDueAt && this.retryDueAt <= now)) {
+        this.retryDueAt = null;
+        affected.addAll(await this.store.promoteDueRetries(now));
+      }
       if (poll && this.opts.createScheduledRuns) await this.createDueRuns(now);
-      affected.addAll(await this.store.startQueuedRuns(now));
+      if (poll || this.runsMayStart) {
+        this.runsMayStart = false;
+        affected.addAll(await this.store.startQueuedRuns(now));
+      }
     }
 
     const runs = poll ? await this.store.listRunningRuns() : affected.list();
@@ -232,7 +250,17 @@ export class Scheduler {
         await this.store.finishCallback(e.id, e.ok, e.error, e.at);
       }
     }
-    if (starts.length) await this.store.markStarted(starts);
+    // A fast try often starts and ends within one tick: its start then travels with its end.
+    const ending = new Map(finishes.map((f) => [f.tiId, f]));
+    const startsAlone = starts.filter((st) => {
+      const end = ending.get(st.tiId);
+      if (end && end.tryNumber === st.tryNumber) {
+        end.start = { at: st.at, pid: st.pid, hostname: st.hostname };
+        return false;
+      }
+      return true;
+    });
+    if (startsAlone.length) await this.store.markStarted(startsAlone);
     if (beats.length) await this.store.heartbeat(beats, now);
     if (logs.length) await this.store.appendLogs(logs);
     if (finishes.length) await this.applyFinishes(finishes, now, affected);
@@ -258,6 +286,9 @@ export class Scheduler {
   private async applyFinishes(finishes: TryFinish[], now: Date, affected: RunKeySet): Promise<void> {
     const xcomById = new Map(finishes.map((f) => [f.tiId, f.xcom]));
     const applied = await this.store.finishTries(finishes);
+    for (const f of finishes) {
+      if (f.state === 'up_for_retry' && f.nextRetryAt && (!this.retryDueAt || f.nextRetryAt < this.retryDueAt)) this.retryDueAt = f.nextRetryAt;
+    }
     const callbackRequests: CallbackRequest[] = [];
     for (const ti of applied) {
       affected.add(ti);
@@ -306,6 +337,7 @@ export class Scheduler {
     for (const v of verdicts) {
       if (!(await this.store.finishRun(v.run, v.state, v.reason, now))) continue;
       finishedRuns++;
+      this.runsMayStart = true;
       this.opts.log(v.state === 'success' ? 'info' : 'warn', `dag run ${v.run.dagId}/${v.run.runId} ${v.state}${v.reason ? `: ${v.reason}` : ''}`);
       const kind = v.state === 'success' ? 'onSuccess' : 'onFailure';
       if (v.dag.dag_callbacks.includes(kind)) {

@@ -41,7 +41,7 @@ export class ConfigError extends Error {
 }
 
 /** Blank variables count as unset, so `PORT= npm start` behaves like no PORT at all. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): FlashflowConfig {
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): FlashflowConfig {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = EnvSchema.safeParse(present);
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${formatIssues(parsed.error)}`);

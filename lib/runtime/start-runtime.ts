@@ -10,10 +10,14 @@ import { openDatabase, type Database } from '../store/database';
 import { acquireHomeLock } from '../store/home-lock';
 import { migrate } from '../store/migrate';
 import { sqlRunStore } from '../store/run-store/sql-run-store';
+import { enableEmbeddedMaintenance } from '../store/run-store/embedded-maintenance';
 import { endJob, registerJob } from '../store/jobs';
 import type { FlashflowConfig } from './config';
 import type { Logger } from './logger';
 import { createServiceHandler } from './services';
+
+/** What autovacuum would do for the embedded database's hot tables (see embedded-maintenance.ts). */
+const VACUUM_INTERVAL_MS = 5 * 60_000;
 
 export interface Runtime {
   config: FlashflowConfig;
@@ -62,6 +66,9 @@ export async function startRuntime(config: FlashflowConfig, options: StartOption
   const db = options.db ?? (await openMigratedDatabase(config));
   const startedAt = clock.now();
   try {
+    const maintenance = db.kind === 'pglite' ? enableEmbeddedMaintenance(db.sql) : null;
+    const vacuumTimer = maintenance ? setInterval(() => void maintenance.vacuum().catch((err: Error) => log('warn', `VACUUM failed: ${err.message}`)), VACUUM_INTERVAL_MS) : null;
+    vacuumTimer?.unref();
     const jobId = await registerJob(db.sql, 'SchedulerJob', os.hostname(), process.pid, startedAt);
     const executor = new LocalExecutor({
       processes: config.executor.processes,
@@ -103,6 +110,7 @@ export async function startRuntime(config: FlashflowConfig, options: StartOption
       stop: () =>
         (stopping ??= (async () => {
           // Tries killed by the executor's stop still reach the scheduler, so none stays 'running'.
+          if (vacuumTimer) clearInterval(vacuumTimer);
           await processor.stop();
           scheduler.beginShutdown();
           await executor.stop();

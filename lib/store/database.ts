@@ -9,7 +9,7 @@ export type { Database, DatabaseKind, SqlClient } from './database-types';
 export interface OpenDatabaseOptions {
   /** `postgres://…` or `postgresql://…` selects PostgreSQL; empty or null selects PGlite. */
   databaseUrl?: string | null;
-  /** PGlite only: data folder (parents are created) or 'memory://' (the default). */
+  /** PGlite (required without a databaseUrl, ignored with one): data folder, parents created, or 'memory://'. */
   dataDir?: string;
   /** PGlite only: start from a `dumpDataDir()` tarball (test clones). */
   loadDataDir?: Blob | File;
@@ -38,19 +38,18 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 function openByKind(options: OpenDatabaseOptions): Promise<Database> {
   const { databaseUrl } = options;
   if (!databaseUrl) {
-    return openPglite({
-      ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
-      ...(options.loadDataDir !== undefined ? { loadDataDir: options.loadDataDir } : {}),
-    });
+    // No silent in-memory default: a forgotten folder would lose every run at the next restart.
+    if (!options.dataDir) {
+      throw new Error("Embedded PGlite needs a dataDir (a folder, or 'memory://' for a throw-away database).");
+    }
+    return openPglite({ dataDir: options.dataDir, loadDataDir: options.loadDataDir });
   }
   if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new Error('DATABASE_URL must start with postgres:// or postgresql:// (leave it empty for embedded PGlite).');
   }
-  if (options.dataDir !== undefined || options.loadDataDir !== undefined) {
-    throw new Error('dataDir and loadDataDir apply to embedded PGlite only; they cannot be combined with a DATABASE_URL.');
+  // dataDir is ignored here so callers can always pass $FLASHFLOW_HOME/db; a tarball meant for PGlite is a mistake.
+  if (options.loadDataDir !== undefined) {
+    throw new Error('loadDataDir applies to embedded PGlite only; it cannot be combined with a DATABASE_URL.');
   }
-  return openPostgres({
-    databaseUrl,
-    ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
-  });
+  return openPostgres({ databaseUrl, maxConnections: options.maxConnections });
 }

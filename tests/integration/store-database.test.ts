@@ -121,7 +121,7 @@ describe('home lock', () => {
 
   it('is released when a database opened with it closes', async () => {
     const lock = acquireHomeLock(home);
-    const db = await openDatabase({ loadDataDir: await testDbTemplate(), lock });
+    const db = await openDatabase({ dataDir: 'memory://', loadDataDir: await testDbTemplate(), lock });
     expect(existsSync(lock.path)).toBe(true);
     await db.close();
     expect(existsSync(lock.path)).toBe(false);

@@ -222,8 +222,14 @@ describe('openDatabase', () => {
     expect((error as Error).message).not.toContain('s3cret');
   });
 
-  it('refuses a DATABASE_URL that is not PostgreSQL, and PGlite options combined with one', async () => {
+  it('wants an explicit PGlite folder rather than defaulting to a database that vanishes on exit', async () => {
+    await expect(openDatabase({})).rejects.toThrow(/needs a dataDir .*'memory:\/\/'/);
+  });
+
+  it('refuses a DATABASE_URL that is not PostgreSQL, and a PGlite tarball combined with one', async () => {
     await expect(openDatabase({ databaseUrl: 'mysql://localhost/db' })).rejects.toThrow(/must start with postgres:\/\//);
-    await expect(openDatabase({ databaseUrl: bridge.url, dataDir: '/tmp/x' })).rejects.toThrow(/embedded PGlite only/);
+    await expect(openDatabase({ databaseUrl: bridge.url, loadDataDir: new Blob([]) })).rejects.toThrow(
+      /embedded PGlite only/,
+    );
   });
 });

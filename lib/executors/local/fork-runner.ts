@@ -10,12 +10,13 @@ export function tsxLoaderPath(): string {
 
 export function forkTypeScript(
   modulePath: string,
-  opts: { args?: string[]; env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {},
+  opts: { args?: string[]; env?: Record<string, string | undefined>; nodeArgs?: string[] } = {},
 ): ChildProcess {
   return fork(modulePath, opts.args ?? [], {
     execArgv: ['--import', tsxLoaderPath(), ...(opts.nodeArgs ?? [])],
     serialization: 'advanced',
-    env: opts.env ?? process.env,
+    // Next's global typing makes NODE_ENV a required key of ProcessEnv; an explicit env may lack it.
+    env: (opts.env ?? process.env) as NodeJS.ProcessEnv,
     // Piped, not inherited: the parent attributes and forwards what a child prints outside any try.
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

@@ -1,57 +1,14 @@
 // The LocalExecutor: a pool of warm runner processes, each running several tries at once, so task code never
 // runs in the server's event loop and a crash, hang or OOM of a task costs at most its runner process.
 // Every job submitted ends in exactly one 'finished' / 'callback_finished' event, whatever happens to it.
-import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type {
-  CallbackJob,
-  Executor,
-  ExecutorEvent,
-  ExecutorJob,
-  ServiceHandler,
-  TaskFailure,
-} from '../../engine/executor-port';
+import type { CallbackJob, Executor, ExecutorEvent, ExecutorJob, TaskFailure } from '../../engine/executor-port';
+import { resolveOptions, type LocalExecutorOptions, type ResolvedOptions } from './local-executor-options';
 import { jobKey, taskKey, type ChildMessage, type RunnerConfig } from './protocol';
 import { RunnerProcess, type PoolJob } from './runner-process';
 import { formatDuration } from './task-errors';
 
-export interface LocalExecutorOptions {
-  /** Runner processes; default `os.availableParallelism()`. */
-  processes?: number;
-  /** Tries one runner process runs at once (I/O-bound tasks share a process); default 8. */
-  concurrency?: number;
-  /** Interval of a running try's heartbeat events; default 5 s. */
-  heartbeatMs?: number;
-  /**
-   * How long a try may outlive its timeout or a kill() before its runner process is killed; default 5 s.
-   * Half of it is what a bash process group gets between SIGTERM and SIGKILL.
-   */
-  killGraceMs?: number;
-  /** Largest XCom (JSON bytes) a task may return; default 1 MiB. */
-  maxXcomBytes?: number;
-  /** Answers `ctx.call` / `ctx.xcomPull` of task code. */
-  serviceHandler?: ServiceHandler;
-  /** Environment of the runner processes (and so of task code); default this process's env. */
-  env?: NodeJS.ProcessEnv;
-  /** Where the executor's own notes go (runner crashes, stray output of runners); default stderr. */
-  logger?: (msg: string) => void;
-  /**
-   * A runner running tries that says nothing (no heartbeat) for this long is killed — its event loop is
-   * blocked; default 5 min, Airflow's zombie threshold. Such a try also meets the scheduler's zombie check.
-   */
-  unresponsiveMs?: number;
-  /** Extra Node flags for runner processes, e.g. `--max-old-space-size=512`. */
-  nodeArgs?: string[];
-  /** Path of runner.ts; needed when this module is bundled away from its folder. */
-  runnerPath?: string;
-}
+export type { LocalExecutorOptions } from './local-executor-options';
 
-const DEFAULT_CONCURRENCY = 8;
-const DEFAULT_HEARTBEAT_MS = 5_000;
-const DEFAULT_KILL_GRACE_MS = 5_000;
-const DEFAULT_MAX_XCOM_BYTES = 1024 * 1024;
-const DEFAULT_UNRESPONSIVE_MS = 5 * 60_000;
 /** A runner that has not booted by then is killed (a cold start takes ≈ 250 ms). */
 const BOOT_TIMEOUT_MS = 30_000;
 /** After stop() asked runners to exit, how long before they are SIGKILLed. */
@@ -65,25 +22,31 @@ export class LocalExecutor implements Executor {
   private readonly heartbeatMs: number;
   private readonly config: RunnerConfig;
   private readonly logger: (msg: string) => void;
+  private readonly options: ResolvedOptions;
   private readonly procs: RunnerProcess[] = [];
   private readonly listeners: Array<(event: ExecutorEvent) => void> = [];
   private idleWaiters: Array<() => void> = [];
   private watchdog: NodeJS.Timeout | undefined;
   private stopping = false;
+  /** stop() has told the runners to exit: tries still in them were ended by the stop, not by a crash. */
+  private shuttingDown = false;
   private stopped: Promise<void> | null = null;
 
-  constructor(private readonly options: LocalExecutorOptions = {}) {
-    this.processes = positiveInt(options.processes ?? availableParallelism(), 'processes');
-    this.concurrency = positiveInt(options.concurrency ?? DEFAULT_CONCURRENCY, 'concurrency');
-    this.heartbeatMs = positiveInt(options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS, 'heartbeatMs');
-    this.killGraceMs = positiveInt(options.killGraceMs ?? DEFAULT_KILL_GRACE_MS, 'killGraceMs');
-    this.unresponsiveMs = positiveInt(options.unresponsiveMs ?? DEFAULT_UNRESPONSIVE_MS, 'unresponsiveMs');
+  constructor(options: LocalExecutorOptions = {}) {
+    this.options = resolveOptions(options);
+    ({
+      processes: this.processes,
+      concurrency: this.concurrency,
+      heartbeatMs: this.heartbeatMs,
+      killGraceMs: this.killGraceMs,
+      unresponsiveMs: this.unresponsiveMs,
+      logger: this.logger,
+    } = this.options);
     this.config = {
       heartbeatMs: this.heartbeatMs,
-      maxXcomBytes: positiveInt(options.maxXcomBytes ?? DEFAULT_MAX_XCOM_BYTES, 'maxXcomBytes'),
+      maxXcomBytes: this.options.maxXcomBytes,
       termGraceMs: Math.floor(this.killGraceMs / 2),
     };
-    this.logger = options.logger ?? ((msg) => process.stderr.write(`[local-executor] ${msg}\n`));
   }
 
   /** Pids of the live runner processes (for tests and the ops view). */
@@ -157,6 +120,7 @@ export class LocalExecutor implements Executor {
     this.stopped = (async () => {
       await this.waitUntilIdle(graceMs);
       clearInterval(this.watchdog);
+      this.shuttingDown = true;
       const procs = [...this.procs];
       for (const proc of procs) proc.shutdown();
       const killer = setTimeout(() => procs.forEach((p) => p.kill()), SHUTDOWN_KILL_MS);
@@ -193,9 +157,9 @@ export class LocalExecutor implements Executor {
 
   private spawn(): RunnerProcess {
     const proc = new RunnerProcess({
-      runnerPath: this.options.runnerPath ?? join(dirname(fileURLToPath(import.meta.url)), 'runner.ts'),
-      env: this.options.env ?? process.env,
-      nodeArgs: this.options.nodeArgs ?? [],
+      runnerPath: this.options.runnerPath,
+      env: this.options.env,
+      nodeArgs: this.options.nodeArgs,
       config: this.config,
       logger: this.logger,
       onMessage: (p, message) => this.onMessage(p, message),
@@ -333,7 +297,7 @@ export class LocalExecutor implements Executor {
         retriable: true,
       };
     }
-    const why = this.stopping ? 'the executor stopped while it ran' : `${how} while it ran`;
+    const why = this.shuttingDown ? 'the executor stopped while it ran' : `${how} while it ran`;
     return { name: 'WorkerLostError', message: `${describeJob(pj.job)} was lost: ${why}`, retriable: true };
   }
 
@@ -412,9 +376,4 @@ function describeJob(job: ExecutorJob): string {
   return job.type === 'task'
     ? `task ${job.dagId}.${job.taskId}${job.mapIndex >= 0 ? `[${job.mapIndex}]` : ''} (run ${job.runId}, try ${job.tryNumber})`
     : `${job.kind} callback ${job.id} of ${job.dagId}${job.taskId ? `.${job.taskId}` : ''}`;
-}
-
-function positiveInt(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < 1) throw new Error(`LocalExecutor: ${name} must be a positive integer, got ${value}`);
-  return value;
 }

@@ -22,7 +22,7 @@ export interface PoolJob {
 
 export interface RunnerProcessOptions {
   runnerPath: string;
-  env: NodeJS.ProcessEnv;
+  env: Record<string, string | undefined>;
   nodeArgs: string[];
   config: RunnerConfig;
   logger: (message: string) => void;

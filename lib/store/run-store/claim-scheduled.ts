@@ -1,36 +1,62 @@
-// Picks the scheduled tasks that may run now, highest priority first, without exceeding any pool's open
-// slots or any DAG's max_active_tasks, and moves them to queued in the same statement.
+// Queues the scheduled tasks that may run now. One statement reads the candidates (priority order) with
+// the open capacity of their pools and DAGs; the choice is the pure pickRunnable(); a second statement
+// moves the chosen ones to queued, guarded by their state, and returns what the executor needs.
+import { pickRunnable, type Candidate } from '../../engine/pick-runnable';
 import type { QueuedTi } from '../../engine/run-store-port';
 import type { SqlClient } from '../database';
 
-export async function queueScheduled(sql: SqlClient, limit: number, now: Date): Promise<QueuedTi[]> {
+/** Enough candidates to fill the executor even when some are blocked by their pool or DAG. */
+const CANDIDATE_FACTOR = 8;
+
+interface Snapshot {
+  candidates: Candidate[];
+  pools: Array<{ pool: string; open: number }>;
+  dags: Array<{ dagId: string; open: number }>;
+}
+
+export async function queueScheduled(
+  sql: SqlClient,
+  limit: number,
+  now: Date,
+  onUnknownPools?: (pools: string[]) => void,
+): Promise<QueuedTi[]> {
   if (limit <= 0) return [];
+  const [row] = await sql.query<{ snapshot: Snapshot }>(
+    `WITH busy AS (
+       SELECT dag_id, pool, pool_slots FROM task_instance WHERE state IN ('queued', 'running')
+     )
+     SELECT json_build_object(
+       'candidates', (SELECT coalesce(json_agg(c), '[]'::json) FROM (
+          SELECT ti.id, ti.dag_id AS "dagId", ti.pool, ti.pool_slots AS "poolSlots"
+          FROM task_instance ti
+          JOIN dag_run r ON r.dag_id = ti.dag_id AND r.run_id = ti.run_id AND r.state = 'running'
+          JOIN dag d ON d.dag_id = ti.dag_id AND NOT d.is_paused
+          WHERE ti.state = 'scheduled'
+          ORDER BY ti.priority_weight DESC, r.logical_date, ti.map_index, ti.id
+          LIMIT $1) c),
+       'pools', (SELECT coalesce(json_agg(json_build_object('pool', p.pool,
+          'open', p.slots - coalesce((SELECT sum(b.pool_slots) FROM busy b WHERE b.pool = p.pool), 0))), '[]'::json)
+          FROM pool p),
+       'dags', (SELECT coalesce(json_agg(json_build_object('dagId', d.dag_id,
+          'open', d.max_active_tasks - coalesce((SELECT count(*) FROM busy b WHERE b.dag_id = d.dag_id), 0))), '[]'::json)
+          FROM dag d WHERE d.dag_id IN (SELECT dag_id FROM task_instance WHERE state = 'scheduled'))
+     ) AS snapshot`,
+    [limit * CANDIDATE_FACTOR],
+  );
+  const snap = row!.snapshot;
+  if (snap.candidates.length === 0) return [];
+  const { picked, unknownPools } = pickRunnable(snap.candidates, {
+    poolOpen: new Map(snap.pools.map((p) => [p.pool, p.open])),
+    dagOpen: new Map(snap.dags.map((d) => [d.dagId, d.open])),
+    executorOpen: limit,
+  });
+  if (unknownPools.length) onUnknownPools?.(unknownPools);
+  if (picked.length === 0) return [];
   return sql.query<QueuedTi>(
-    `WITH candidates AS (
-       SELECT ti.id, ti.dag_id, ti.pool,
-         sum(ti.pool_slots) OVER (PARTITION BY ti.pool ORDER BY ti.priority_weight DESC, r.logical_date, ti.map_index, ti.id) AS pool_cum,
-         row_number() OVER (PARTITION BY ti.dag_id ORDER BY ti.priority_weight DESC, r.logical_date, ti.map_index, ti.id) AS dag_rn,
-         row_number() OVER (ORDER BY ti.priority_weight DESC, r.logical_date, ti.map_index, ti.id) AS rn
-       FROM task_instance ti
-       JOIN dag_run r ON r.dag_id = ti.dag_id AND r.run_id = ti.run_id AND r.state = 'running'
-       JOIN dag d ON d.dag_id = ti.dag_id AND NOT d.is_paused
-       WHERE ti.state = 'scheduled'
-     ), pool_used AS (
-       SELECT pool, sum(pool_slots) AS used FROM task_instance WHERE state IN ('queued', 'running') GROUP BY pool
-     ), dag_used AS (
-       SELECT dag_id, count(*) AS used FROM task_instance WHERE state IN ('queued', 'running') GROUP BY dag_id
-     ), chosen AS (
-       SELECT c.id FROM candidates c
-       JOIN pool p ON p.pool = c.pool
-       JOIN dag d ON d.dag_id = c.dag_id
-       LEFT JOIN pool_used pu ON pu.pool = c.pool
-       LEFT JOIN dag_used du ON du.dag_id = c.dag_id
-       WHERE c.pool_cum + coalesce(pu.used, 0) <= p.slots AND c.dag_rn + coalesce(du.used, 0) <= d.max_active_tasks
-       ORDER BY c.rn LIMIT $1
-     ), upd AS (
+    `WITH upd AS (
        UPDATE task_instance ti
        SET state = 'queued', try_number = ti.try_number + 1, queued_at = $2, updated_at = $2, version = ti.version + 1
-       FROM chosen WHERE ti.id = chosen.id AND ti.state = 'scheduled'
+       WHERE ti.id = ANY($1::uuid[]) AND ti.state = 'scheduled'
        RETURNING ti.id, ti.dag_id, ti.run_id, ti.task_id, ti.map_index, ti.try_number, ti.max_tries
      )
      SELECT upd.id AS "tiId", upd.dag_id AS "dagId", upd.run_id AS "runId", upd.task_id AS "taskId",
@@ -40,6 +66,6 @@ export async function queueScheduled(sql: SqlClient, limit: number, now: Date): 
      FROM upd
      JOIN dag_run r ON r.dag_id = upd.dag_id AND r.run_id = upd.run_id
      JOIN dag d ON d.dag_id = upd.dag_id`,
-    [limit, now],
+    [picked, now],
   );
 }

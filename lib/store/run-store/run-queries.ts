@@ -2,6 +2,7 @@
 import type { SerializedDag } from '../../engine/dag-model';
 import type { NewRun, RunKey, RunRecord } from '../../engine/run-store-port';
 import type { SqlClient } from '../database';
+import { noteRowsAdded } from './embedded-maintenance';
 import { runKeyArrays } from './sql-arrays';
 
 export const RUN_COLUMNS = `id, dag_id AS "dagId", run_id AS "runId", run_type AS "runType", state,
@@ -10,7 +11,7 @@ export const RUN_COLUMNS = `id, dag_id AS "dagId", run_id AS "runId", run_type A
 
 /** One transaction: the run and every task instance exist together or not at all. */
 export async function createRun(sql: SqlClient, run: NewRun, dag: SerializedDag, now: Date): Promise<boolean> {
-  return sql.transaction(async (tx) => {
+  const created = await sql.transaction(async (tx) => {
     const inserted = await tx.query<{ id: number }>(
       `INSERT INTO dag_run (dag_id, run_id, run_type, state, logical_date, data_interval_start, data_interval_end,
          conf, queued_at, external_trigger, note, created_at)
@@ -33,6 +34,8 @@ export async function createRun(sql: SqlClient, run: NewRun, dag: SerializedDag,
     );
     return true;
   });
+  if (created) noteRowsAdded(sql, dag.tasks.length + 1);
+  return created;
 }
 
 /** Oldest queued runs first, while their DAG is unpaused and below max_active_runs. */

@@ -6,7 +6,3 @@ export function runKeyArrays(runs: RunKey[]): [string[], string[]] {
   return [runs.map((r) => r.dagId), runs.map((r) => r.runId)];
 }
 
-/** JSON values as text, cast to jsonb in SQL; undefined (no value) stays SQL NULL. */
-export function jsonArray(values: unknown[]): Array<string | null> {
-  return values.map((v) => (v === undefined ? null : JSON.stringify(v)));
-}

@@ -3,7 +3,8 @@
 import type { TiDecision } from '../../engine/plan-run';
 import type { FinishedTi, RunKey, TiRecord, TryFinish, TryStart } from '../../engine/run-store-port';
 import type { SqlClient } from '../database';
-import { jsonArray, runKeyArrays } from './sql-arrays';
+import { noteRowsAdded } from './embedded-maintenance';
+import { runKeyArrays } from './sql-arrays';
 
 const TI_COLUMNS = `ti.id, ti.dag_id AS "dagId", ti.run_id AS "runId", ti.task_id AS "taskId",
   ti.map_index AS "mapIndex", ti.state, ti.try_number AS "tryNumber", ti.max_tries AS "maxTries"`;
@@ -52,50 +53,44 @@ export async function heartbeat(sql: SqlClient, tis: Array<{ tiId: string; tryNu
   );
 }
 
-/**
- * Ends tries in one transaction: the state change, one history row per try, and the XCom of each
- * success. A try already ended (e.g. marked failed by hand meanwhile) is left alone and not returned.
- */
+/** Ends tries. A try already ended (e.g. marked failed by hand meanwhile) is left alone and not returned. */
 export async function finishTries(sql: SqlClient, finishes: TryFinish[]): Promise<FinishedTi[]> {
   if (finishes.length === 0) return [];
-  return sql.transaction(async (tx) => {
-    const rows = await tx.query<FinishedTi>(
-      `WITH f AS (
-         SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[])
-           AS f(id, try_number, state, at, next_retry_at, error)
-       ), upd AS (
-         UPDATE task_instance ti
-         SET state = f.state, end_date = f.at, next_retry_at = f.next_retry_at, last_error = f.error,
-             duration = EXTRACT(EPOCH FROM (f.at - coalesce(ti.start_date, f.at))), updated_at = f.at,
-             version = ti.version + 1
-         FROM f WHERE ti.id = f.id AND ti.try_number = f.try_number AND ti.state IN ('queued', 'running')
-         RETURNING ti.*, f.error AS f_error
-       ), hist AS (
-         INSERT INTO task_instance_history (ti_id, dag_id, run_id, task_id, map_index, try_number, state, operator,
-           pool, queued_at, start_date, end_date, duration, hostname, pid, error, recorded_at)
-         SELECT id, dag_id, run_id, task_id, map_index, try_number, state, operator, pool, queued_at, start_date,
-           end_date, duration, hostname, pid, f_error, end_date FROM upd
-         ON CONFLICT (ti_id, try_number) DO NOTHING
-       )
-       SELECT id AS "tiId", dag_id AS "dagId", run_id AS "runId", task_id AS "taskId", map_index AS "mapIndex",
-         try_number AS "tryNumber", state FROM upd`,
-      [finishes.map((f) => f.tiId), finishes.map((f) => f.tryNumber), finishes.map((f) => f.state),
-        finishes.map((f) => f.at), finishes.map((f) => f.nextRetryAt), finishes.map((f) => f.error)],
-    );
-    const succeeded = new Set(rows.filter((r) => r.state === 'success').map((r) => r.tiId));
-    const withXcom = finishes.filter((f) => succeeded.has(f.tiId));
-    if (withXcom.length > 0) {
-      await tx.query(
-        `INSERT INTO xcom (dag_id, run_id, task_id, map_index, key, value, timestamp)
-         SELECT ti.dag_id, ti.run_id, ti.task_id, ti.map_index, 'return_value', x.value::jsonb, x.at
-         FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS x(id, value, at)
-         JOIN task_instance ti ON ti.id = x.id
-         ON CONFLICT (dag_id, run_id, task_id, map_index, key) DO UPDATE SET value = EXCLUDED.value, timestamp = EXCLUDED.timestamp`,
-        [withXcom.map((f) => f.tiId), jsonArray(withXcom.map((f) => f.xcom ?? null)), withXcom.map((f) => f.at)],
-      );
-    }
-    return rows;
-  });
+  const xcoms = finishes.map((f) => (f.state === 'success' ? JSON.stringify(f.xcom ?? null) : null));
+  // One statement (so no explicit transaction): state change, history row, and XCom of each success.
+  return sql.query<FinishedTi>(
+    `WITH f AS (
+       SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[],
+         $7::text[], $8::timestamptz[], $9::int[], $10::text[])
+         AS f(id, try_number, state, at, next_retry_at, error, xcom, start_at, pid, hostname)
+     ), upd AS (
+       UPDATE task_instance ti
+       SET state = f.state, end_date = f.at, next_retry_at = f.next_retry_at, last_error = f.error,
+           start_date = coalesce(f.start_at, ti.start_date), pid = coalesce(f.pid, ti.pid),
+           hostname = coalesce(f.hostname, ti.hostname),
+           duration = EXTRACT(EPOCH FROM (f.at - coalesce(f.start_at, ti.start_date, f.at))), updated_at = f.at,
+           version = ti.version + 1
+       FROM f WHERE ti.id = f.id AND ti.try_number = f.try_number AND ti.state IN ('queued', 'running')
+       RETURNING ti.*, f.error AS f_error, f.xcom AS f_xcom
+     ), hist AS (
+       INSERT INTO task_instance_history (ti_id, dag_id, run_id, task_id, map_index, try_number, state, operator,
+         pool, queued_at, start_date, end_date, duration, hostname, pid, error, recorded_at)
+       SELECT id, dag_id, run_id, task_id, map_index, try_number, state, operator, pool, queued_at, start_date,
+         end_date, duration, hostname, pid, f_error, end_date FROM upd
+       ON CONFLICT (ti_id, try_number) DO NOTHING
+     ), xc AS (
+       INSERT INTO xcom (dag_id, run_id, task_id, map_index, key, value, timestamp)
+       SELECT dag_id, run_id, task_id, map_index, 'return_value', f_xcom::jsonb, end_date FROM upd
+       WHERE state = 'success'
+       ON CONFLICT (dag_id, run_id, task_id, map_index, key) DO UPDATE SET value = EXCLUDED.value, timestamp = EXCLUDED.timestamp
+     )
+     SELECT id AS "tiId", dag_id AS "dagId", run_id AS "runId", task_id AS "taskId", map_index AS "mapIndex",
+       try_number AS "tryNumber", state FROM upd`,
+    [finishes.map((f) => f.tiId), finishes.map((f) => f.tryNumber), finishes.map((f) => f.state),
+      finishes.map((f) => f.at), finishes.map((f) => f.nextRetryAt), finishes.map((f) => f.error), xcoms,
+      finishes.map((f) => f.start?.at ?? null), finishes.map((f) => f.start?.pid ?? null),
+      finishes.map((f) => f.start?.hostname ?? null)],
+  );
 }
 
 export async function skipTasks(sql: SqlClient, run: RunKey, taskIds: string[], now: Date): Promise<void> {
@@ -133,6 +128,7 @@ export async function expandMapped(sql: SqlClient, run: RunKey, taskId: string, 
       [run.dagId, run.runId, taskId, now, count],
     );
   });
+  noteRowsAdded(sql, count);
 }
 
 export async function promoteDueRetries(sql: SqlClient, now: Date): Promise<RunKey[]> {

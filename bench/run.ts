@@ -1,0 +1,40 @@
+// `npm run bench`: every benchmark, each printed beside the floor measured in the same run.
+import { buildIsStale, runNextBuild } from '../lib/runtime/ensure-build';
+import { measureSingleRowWrites } from './db-floor';
+import { measureIpcRoundtrip } from './ipc-roundtrip';
+import { report } from './report';
+import { measureHops, measureThroughput, withBenchRuntime } from './scheduler-throughput';
+import { measureStandalone } from './standalone-start';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const only = process.argv.slice(2);
+const want = (name: string) => only.length === 0 || only.includes(name);
+
+const writes = await measureSingleRowWrites();
+report({ name: 'db_single_row_writes_per_s', value: writes, unit: 'rows/s', note: 'floor: file-backed PGlite, one INSERT per statement' });
+const ipc = await measureIpcRoundtrip();
+report({ name: 'ipc_roundtrip_p50_ms', value: ipc.p50, unit: 'ms', note: `floor: bare child-process IPC (p95 ${ipc.p95.toFixed(3)} ms)` });
+
+if (want('scheduler')) {
+  await withBenchRuntime(async (rt) => {
+    await measureHops(rt, 1); // warm the runner processes and the DAG module cache
+    const t = await measureThroughput(rt);
+    const writeBaseline = { name: '2 writes per task at the floor rate', value: (1000 * 2) / writes, unit: 's' };
+    report({ name: 'scheduler_100x10_linear_s', value: t.wallS, unit: 's', baseline: writeBaseline, note: `${Math.round(t.tasksPerS)} tasks/s; target ≤ 2 s` });
+    report({ name: 'scheduler_100x10_total_lag_s', value: t.totalLagS, unit: 's', note: `${(t.totalLagS).toFixed(3)} ms/task; Airflow 2.0 published 11.6 s` });
+    report({ name: 'rss_bench_mb', value: t.rssBenchMb, unit: 'MiB', note: 'peak RSS of the engine process during the 100×10 run' });
+    const hops = await measureHops(rt, 5);
+    const ipcBase = { name: 'ipc_roundtrip_p50_ms', value: ipc.p50, unit: 'ms' };
+    report({ name: 'hop_latency_p50_ms', value: hops.p50, unit: 'ms', baseline: ipcBase, note: 'target ≤ 10 ms' });
+    report({ name: 'hop_latency_p95_ms', value: hops.p95, unit: 'ms', baseline: ipcBase, note: 'target ≤ 50 ms' });
+  });
+}
+
+if (want('standalone')) {
+  if (buildIsStale(ROOT)) await runNextBuild(ROOT);
+  const s = await measureStandalone();
+  report({ name: 'start_to_healthy_s', value: s.startToHealthyS, unit: 's', note: 'flashflow standalone, built app, fresh home' });
+  report({ name: 'rss_idle_mb', value: s.rssIdleMb, unit: 'MiB', note: 'standalone process, idle 3 s after healthy' });
+}
