@@ -23,7 +23,9 @@ requests.once('line', (line) => {
   let id = null;
   try {
     id = JSON.parse(line).id ?? null;
-  } catch {}
+  } catch {
+    // Not JSON-RPC: answer with a null id.
+  }
   const error = { code: 4466, message: explanation, data: { is_panic: false, message: explanation, meta: {} } };
   process.stdout.write(`${JSON.stringify({ jsonrpc: '2.0', id, error })}\n`, () => process.exit(1));
 });

@@ -42,7 +42,7 @@ export function parseCron(expression: string, timezone = 'UTC'): Cron {
   try {
     return new Cron(pattern, { timezone, paused: true });
   } catch (err) {
-    throw new Error(`invalid cron expression '${expression}': ${(err as Error).message}`);
+    throw new Error(`invalid cron expression '${expression}': ${(err as Error).message}`, { cause: err });
   }
 }
 

@@ -76,9 +76,13 @@ export function callControlSocket(
       for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
         const msg = JSON.parse(buffer.slice(0, nl)) as { progress?: string; ok?: boolean; result?: unknown; error?: string; name?: string };
         buffer = buffer.slice(nl + 1);
-        if (msg.progress !== undefined) onProgress(msg.progress);
-        else if (msg.ok) (settled = true), resolve(msg.result);
-        else (settled = true), reject(Object.assign(new Error(msg.error), { name: msg.name ?? 'Error' }));
+        if (msg.progress !== undefined) {
+          onProgress(msg.progress);
+          continue;
+        }
+        settled = true;
+        if (msg.ok) resolve(msg.result);
+        else reject(Object.assign(new Error(msg.error), { name: msg.name ?? 'Error' }));
       }
     });
     conn.on('error', (err) => !settled && reject(new Error(`cannot reach the running Flashflow server at ${controlSocketPath(home)}: ${err.message}`)));

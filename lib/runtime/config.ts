@@ -14,7 +14,8 @@ const EnvSchema = z.object({
   PORT: intFrom(1).max(65535).default(3000),
   FLASHFLOW_HOST: z.string().min(1).default('127.0.0.1'),
   FLASHFLOW_EXECUTOR_PROCESSES: intFrom(1).default(os.availableParallelism()),
-  FLASHFLOW_WORKER_CONCURRENCY: intFrom(1).default(8),
+  // processes × 16 = 32 on two cores: Airflow's default parallelism, and I/O-bound tasks (LLM calls) share a process.
+  FLASHFLOW_WORKER_CONCURRENCY: intFrom(1).default(16),
   FLASHFLOW_POLL_INTERVAL_MS: intFrom(10).default(1000),
   FLASHFLOW_ZOMBIE_THRESHOLD_MS: intFrom(1000).default(120_000),
   FLASHFLOW_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// `npm test`: the whole suite from a fresh clone — generated client, type check, lint, web build for the
+// HTTP tests, then every vitest file — ending with one plain "N passed, N failed" line.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+
+function step(title, cmd, args, env = {}) {
+  process.stdout.write(`\n== ${title}\n`);
+  const started = Date.now();
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env } });
+  process.stdout.write(`== ${title}: ${r.status === 0 ? 'ok' : `failed (exit ${r.status ?? r.signal})`} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  return r.status === 0;
+}
+
+if (!existsSync(path.join(root, 'node_modules'))) {
+  process.stderr.write('node_modules is missing: run `npm ci` first (the README quick start does).\n');
+  process.exit(1);
+}
+if (!existsSync(path.join(root, 'lib/store/generated/prisma/client.ts')) && !step('prisma generate', bin('prisma'), ['generate'])) process.exit(1);
+
+const checks = [
+  step('typecheck', bin('tsc'), ['--noEmit', '-p', '.']),
+  step('lint', 'npm', ['run', '--silent', 'lint']),
+  step('web build', bin('next'), ['build']),
+];
+
+const reportDir = mkdtempSync(path.join(os.tmpdir(), 'ff-test-'));
+const reportFile = path.join(reportDir, 'vitest.json');
+const testsOk = step('tests', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`]);
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+if (existsSync(reportFile)) {
+  const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+  passed = report.numPassedTests;
+  failed = report.numFailedTests;
+  skipped = report.numPendingTests + report.numTodoTests;
+}
+rmSync(reportDir, { recursive: true, force: true });
+const failedChecks = checks.filter((ok) => !ok).length;
+if (!testsOk && failed === 0) failed = 1;
+process.stdout.write(`\n${passed} passed, ${failed + failedChecks} failed, ${skipped} skipped\n`);
+process.exit(testsOk && failedChecks === 0 ? 0 : 1);
