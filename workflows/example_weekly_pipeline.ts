@@ -20,7 +20,7 @@ const download = pipeline.task('download', bash({ command: "seq 1 1000 | awk '{ 
 
 const preprocess = pipeline.task('preprocess', (ctx) => {
   const raw = String(ctx.upstream.download ?? '');
-  const { max_samples } = ctx.params as { max_samples: number };
+  const { max_samples } = ctx.params;
   const values = raw.split(',').filter(Boolean).map(Number).slice(0, max_samples);
   ctx.log.info(`preprocessed ${values.length} samples`);
   return { count: values.length, values };

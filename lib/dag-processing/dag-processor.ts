@@ -13,7 +13,8 @@ export interface DagProcessorOptions {
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   debounceMs?: number;
   intervalMs?: number;
-  parseTimeoutMs?: number;
+  /** Longest a single DAG file may take to import. */
+  fileTimeoutMs?: number;
 }
 
 export class DagProcessor {
@@ -68,7 +69,7 @@ export class DagProcessor {
   private async pass(): Promise<SyncSummary | null> {
     const log = this.opts.log ?? (() => {});
     try {
-      const parsed = await parseInChild(this.opts.folder, this.opts.parseTimeoutMs);
+      const parsed = await parseInChild(this.opts.folder, this.opts.fileTimeoutMs);
       const summary = await syncDags(this.opts.sql, parsed, this.opts.now());
       for (const e of parsed.errors) log('warn', `import error in ${e.filename}: ${e.message.split('\n')[0]}`);
       if (summary.added.length || summary.updated.length || summary.deactivated.length) {

@@ -1,5 +1,5 @@
-// Finds the DAG files of a folder, imports them and compiles each DAG. Runs inside a throwaway child
-// process (parser-child.ts), so a file that hangs or crashes at import cannot hurt the server.
+// Finds the DAG files of a folder and imports and compiles one file at a time. Runs inside a throwaway
+// child process (parser-child.ts), so a file that hangs or crashes at import cannot hurt the server.
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { compileDag } from '../engine/compile-dag';
@@ -17,6 +17,13 @@ export interface ParseResult {
   files: string[];
 }
 
+export interface FileParse {
+  file: string;
+  dags: SerializedDag[];
+  /** Empty when the file is fine. */
+  problems: string[];
+}
+
 const DAG_FILE = /\.(ts|mts|js|mjs)$/;
 const NOT_DAG_FILE = /(\.d\.ts|\.test\.ts|\.spec\.ts)$/;
 
@@ -29,29 +36,34 @@ export async function listDagFiles(folder: string): Promise<string[]> {
     .sort();
 }
 
-export async function parseDagFolder(folder: string): Promise<ParseResult> {
-  const files = await listDagFiles(path.resolve(folder));
+export async function parseDagFile(file: string): Promise<FileParse> {
+  const result: FileParse = { file, dags: [], problems: [] };
+  try {
+    for (const dag of await loadDagFile(file)) {
+      const c = compileDag(dag, file);
+      if (c.ok) result.dags.push(c.dag);
+      else result.problems.push(...c.errors.map((e) => `${dag.dagId}: ${e}`));
+    }
+  } catch (err) {
+    result.problems = [describeImportFailure(err)];
+  }
+  if (result.problems.length > 0) result.dags = [];
+  return result;
+}
+
+/** Files in order; a DAG id defined by an earlier file makes the later file an import error. */
+export function mergeFileParses(files: string[], parses: FileParse[]): ParseResult {
   const result: ParseResult = { dags: [], errors: [], files };
   const seen = new Map<string, string>();
-  for (const file of files) {
-    let problems: string[] = [];
-    const compiled: SerializedDag[] = [];
-    try {
-      for (const dag of await loadDagFile(file)) {
-        const c = compileDag(dag, file);
-        if (!c.ok) problems.push(...c.errors.map((e) => `${dag.dagId}: ${e}`));
-        else if (seen.has(c.dag.dag_id)) problems.push(`dag id '${c.dag.dag_id}' is already defined in ${seen.get(c.dag.dag_id)}`);
-        else compiled.push(c.dag);
-      }
-    } catch (err) {
-      problems = [describeImportFailure(err)];
-    }
+  for (const p of parses) {
+    const clash = p.dags.find((d) => seen.has(d.dag_id));
+    const problems = clash ? [`dag id '${clash.dag_id}' is already defined in ${seen.get(clash.dag_id)}`] : p.problems;
     if (problems.length > 0) {
-      result.errors.push({ filename: file, message: problems.join('\n') });
+      result.errors.push({ filename: p.file, message: problems.join('\n') });
       continue;
     }
-    for (const d of compiled) seen.set(d.dag_id, file);
-    result.dags.push(...compiled);
+    for (const d of p.dags) seen.set(d.dag_id, p.file);
+    result.dags.push(...p.dags);
   }
   return result;
 }

@@ -1,12 +1,12 @@
-// Entry of the DAG-parsing child process: parses the folder it is told and answers once, then exits.
-import { parseDagFolder } from './parse-dag-folder';
+// Entry of the DAG-parsing child process: parses the files it is given one by one, saying which file it
+// starts before importing it, so the parent can blame exactly the file that hangs.
+import { parseDagFile } from './parse-dag-folder';
 
-process.once('message', async (msg: { folder: string }) => {
-  try {
-    const result = await parseDagFolder(msg.folder);
-    process.send!({ ok: true, result }, () => process.exit(0));
-  } catch (err) {
-    process.send!({ ok: false, error: (err as Error).message }, () => process.exit(0));
+process.once('message', async (msg: { files: string[] }) => {
+  for (const file of msg.files) {
+    process.send!({ type: 'start', file });
+    process.send!({ type: 'done', parse: await parseDagFile(file) });
   }
+  process.send!({ type: 'end' }, () => process.exit(0));
 });
 process.on('disconnect', () => process.exit(0));

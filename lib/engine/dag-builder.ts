@@ -1,5 +1,6 @@
 // The authoring API of DAG files in workflows/: `dag({...})`, `d.task(...)`, `a.then(b)`, `chain(a, b, c)`.
 // Building never throws for graph mistakes: validate-dag.ts reports them all at once as an import error.
+import type { z } from 'zod';
 import type {
   DagConfig,
   OperatorSpec,
@@ -10,10 +11,7 @@ import type {
 } from './dag-model';
 
 export class TaskRef {
-  constructor(
-    readonly dag: Dag,
-    readonly def: TaskDefinition,
-  ) {}
+  constructor(readonly def: TaskDefinition) {}
 
   get taskId(): string {
     return this.def.taskId;
@@ -35,7 +33,8 @@ export class TaskRef {
 
 const DAG_BRAND = Symbol.for('flashflow.dag');
 
-export class Dag {
+/** `P` types `ctx.params` of the DAG's tasks (the output of its `params` schema). */
+export class Dag<P = Record<string, unknown>> {
   readonly [DAG_BRAND] = true;
   readonly tasks = new Map<string, TaskDefinition>();
   /** Problems found while building (duplicate task ids); reported by validation with the graph checks. */
@@ -48,20 +47,20 @@ export class Dag {
   }
 
   /** A TypeScript function task, or an operator task when given an OperatorSpec (e.g. `bash({ command })`). */
-  task(taskId: string, body: TaskFunction | OperatorSpec, options: TaskOptions = {}): TaskRef {
+  task(taskId: string, body: TaskFunction<P> | OperatorSpec, options: TaskOptions = {}): TaskRef {
     return typeof body === 'function'
-      ? this.add(taskId, 'task', 'function', body, {}, options)
+      ? this.add(taskId, 'task', 'function', body as TaskFunction, {}, options)
       : this.add(taskId, 'task', body.operator, null, body.args, options);
   }
 
   /** The function returns the task id (or ids) to follow; other direct downstream tasks are skipped. */
-  branch(taskId: string, fn: TaskFunction, options: TaskOptions = {}): TaskRef {
-    return this.add(taskId, 'branch', 'function', fn, {}, options);
+  branch(taskId: string, fn: TaskFunction<P>, options: TaskOptions = {}): TaskRef {
+    return this.add(taskId, 'branch', 'function', fn as TaskFunction, {}, options);
   }
 
   /** When the function returns a falsy value, every task downstream of this one is skipped. */
-  shortCircuit(taskId: string, fn: TaskFunction, options: TaskOptions = {}): TaskRef {
-    return this.add(taskId, 'short_circuit', 'function', fn, {}, options);
+  shortCircuit(taskId: string, fn: TaskFunction<P>, options: TaskOptions = {}): TaskRef {
+    return this.add(taskId, 'short_circuit', 'function', fn as TaskFunction, {}, options);
   }
 
   private add(
@@ -76,11 +75,13 @@ export class Dag {
     // The first definition stays, so the rest of the graph can still be checked and reported.
     if (this.tasks.has(taskId)) this.buildErrors.push(`duplicate task id '${taskId}'`);
     else this.tasks.set(taskId, def);
-    return new TaskRef(this, def);
+    return new TaskRef(def);
   }
 }
 
-export function dag(config: DagConfig): Dag {
+export function dag<S extends z.ZodObject | undefined = undefined>(
+  config: DagConfig & { params?: S },
+): Dag<S extends z.ZodObject ? z.output<S> : Record<string, unknown>> {
   return new Dag(config);
 }
 

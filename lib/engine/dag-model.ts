@@ -69,7 +69,8 @@ export interface OperatorSpec {
   args: Record<string, unknown>;
 }
 
-export type TaskFunction = (ctx: TaskContext) => unknown | Promise<unknown>;
+/** `P` is the DAG's params type, inferred from its zod `params` schema. */
+export type TaskFunction<P = Record<string, unknown>> = (ctx: TaskContext<P>) => unknown | Promise<unknown>;
 
 export interface TaskDefinition {
   taskId: string;

@@ -112,6 +112,12 @@ export interface CallbackRequest extends RunKey {
   error: string | null;
 }
 
+export interface AssetEvent extends RunKey {
+  uri: string;
+  taskId: string;
+  mapIndex: number;
+}
+
 export interface RunStore {
   listDags(): Promise<DagRecord[]>;
   setNextDagrun(dagId: string, next: NextRunInfo | null): Promise<void>;
@@ -139,6 +145,10 @@ export interface RunStore {
   /** Puts a queued try that never started back to scheduled without spending the try. */
   requeue(tis: Array<{ tiId: string; tryNumber: number }>, now: Date): Promise<void>;
   appendLogs(lines: LogLine[]): Promise<void>;
+  recordAssetEvents(events: AssetEvent[], now: Date): Promise<void>;
+  assetReadyDags(): Promise<Array<{ dagId: string; uris: string[] }>>;
+  /** Creates the run and consumes the asset updates that triggered it, together or not at all. */
+  createAssetRun(run: NewRun, dag: SerializedDag, uris: string[], now: Date): Promise<boolean>;
   /** Records callbacks to run; returns their ids in the same order. */
   createCallbackRequests(requests: CallbackRequest[], now: Date): Promise<string[]>;
   finishCallback(id: string, ok: boolean, error: string | null, now: Date): Promise<void>;

@@ -8,6 +8,7 @@ import { planRun, type TiDecision } from './plan-run';
 import { planSteering } from './plan-steering';
 import { planTryEnd } from './plan-try-end';
 import type {
+  AssetEvent,
   CallbackRequest,
   DagRecord,
   FinishedTi,
@@ -82,6 +83,8 @@ export class Scheduler {
   private lastHeartbeat: Date | null = null;
   /** Queued runs may be startable (a run ended, one was created, or an action asked); saves a query per tick. */
   private runsMayStart = true;
+  /** An asset was updated, so an asset-scheduled DAG may be ready to run. */
+  private assetsChanged = true;
   /** Earliest next_retry_at this scheduler knows of; retries are promoted only once it has passed. */
   private retryDueAt: Date | null = null;
 
@@ -215,6 +218,10 @@ export class Scheduler {
         affected.addAll(await this.store.promoteDueRetries(now));
       }
       if (poll && this.opts.createScheduledRuns) await this.createDueRuns(now);
+      if ((poll || this.assetsChanged) && this.opts.createScheduledRuns) {
+        this.assetsChanged = false;
+        await this.createAssetTriggeredRuns(now);
+      }
       if (poll || this.runsMayStart) {
         this.runsMayStart = false;
         affected.addAll(await this.store.startQueuedRuns(now));
@@ -290,11 +297,15 @@ export class Scheduler {
       if (f.state === 'up_for_retry' && f.nextRetryAt && (!this.retryDueAt || f.nextRetryAt < this.retryDueAt)) this.retryDueAt = f.nextRetryAt;
     }
     const callbackRequests: CallbackRequest[] = [];
+    const assetEvents: AssetEvent[] = [];
     for (const ti of applied) {
       affected.add(ti);
       const dag = this.dags.get(ti.dagId)?.serialized;
       if (!dag) continue;
       if (ti.state === 'success') {
+        for (const uri of this.task(ti.dagId, ti.taskId)?.outlets ?? []) {
+          assetEvents.push({ uri, dagId: ti.dagId, runId: ti.runId, taskId: ti.taskId, mapIndex: ti.mapIndex });
+        }
         const steering = planSteering(dag, ti.taskId, xcomById.get(ti.tiId));
         if (steering.skipTaskIds.length) await this.store.skipTasks(ti, steering.skipTaskIds, now);
         for (const x of steering.expansions) await this.store.expandMapped(ti, x.taskId, x.count, now);
@@ -305,6 +316,10 @@ export class Scheduler {
         const error = finishes.find((f) => f.tiId === ti.tiId)?.error ?? null;
         callbackRequests.push({ ...runKeyOf(ti), kind, taskId: ti.taskId, mapIndex: ti.mapIndex, tryNumber: ti.tryNumber, fileloc: dag.fileloc, state: ti.state, error });
       }
+    }
+    if (assetEvents.length) {
+      await this.store.recordAssetEvents(assetEvents, now);
+      this.assetsChanged = true;
     }
     await this.runCallbacks(callbackRequests, now);
   }
@@ -449,6 +464,24 @@ export class Scheduler {
       dag.nextDagrunCreateAfter = createAfter;
       dag.nextDagrunDataIntervalStart = interval?.start ?? null;
       dag.nextDagrunDataIntervalEnd = interval?.end ?? null;
+    }
+  }
+
+  /** A DAG scheduled on assets runs once each of them has been updated since its last run. */
+  private async createAssetTriggeredRuns(now: Date): Promise<void> {
+    for (const { dagId, uris } of await this.store.assetReadyDags()) {
+      const dag = this.dags.get(dagId)?.serialized;
+      if (!dag) continue;
+      const created = await this.store.createAssetRun(
+        { dagId, runId: `asset_triggered__${now.toISOString()}`, runType: 'asset_triggered', logicalDate: now, dataIntervalStart: now, dataIntervalEnd: now, conf: {}, externalTrigger: false },
+        dag,
+        uris,
+        now,
+      );
+      if (created) {
+        this.runsMayStart = true;
+        this.opts.log('info', `asset update(s) ${uris.join(', ')} triggered a run of ${dagId}`);
+      }
     }
   }
 

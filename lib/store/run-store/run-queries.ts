@@ -9,9 +9,19 @@ export const RUN_COLUMNS = `id, dag_id AS "dagId", run_id AS "runId", run_type A
   logical_date AS "logicalDate", data_interval_start AS "dataIntervalStart",
   data_interval_end AS "dataIntervalEnd", conf`;
 
-/** One transaction: the run and every task instance exist together or not at all. */
-export async function createRun(sql: SqlClient, run: NewRun, dag: SerializedDag, now: Date): Promise<boolean> {
+/**
+ * One transaction: the run and every task instance exist together or not at all; `before` runs first in
+ * the same transaction and can veto the run by returning false (asset-triggered runs consume their queue).
+ */
+export async function createRun(
+  sql: SqlClient,
+  run: NewRun,
+  dag: SerializedDag,
+  now: Date,
+  before?: (tx: SqlClient) => Promise<boolean>,
+): Promise<boolean> {
   const created = await sql.transaction(async (tx) => {
+    if (before && !(await before(tx))) throw NOT_CREATED;
     const inserted = await tx.query<{ id: number }>(
       `INSERT INTO dag_run (dag_id, run_id, run_type, state, logical_date, data_interval_start, data_interval_end,
          conf, queued_at, external_trigger, note, created_at)
@@ -21,7 +31,7 @@ export async function createRun(sql: SqlClient, run: NewRun, dag: SerializedDag,
       [run.dagId, run.runId, run.runType, run.logicalDate, run.dataIntervalStart, run.dataIntervalEnd,
         JSON.stringify(run.conf), now, run.externalTrigger, run.note ?? null],
     );
-    if (inserted.length === 0) return false;
+    if (inserted.length === 0) throw NOT_CREATED;
     const t = dag.tasks;
     await tx.query(
       `INSERT INTO task_instance (dag_id, run_id, task_id, map_index, state, max_tries, operator, pool, pool_slots,
@@ -33,10 +43,16 @@ export async function createRun(sql: SqlClient, run: NewRun, dag: SerializedDag,
         t.map((x) => x.pool), t.map((x) => x.pool_slots), t.map((x) => x.priority_weight)],
     );
     return true;
+  }).catch((err: unknown) => {
+    if (err === NOT_CREATED) return false;
+    throw err;
   });
   if (created) noteRowsAdded(sql, dag.tasks.length + 1);
   return created;
 }
+
+/** Thrown inside the transaction so that whatever `before` did is rolled back with the run. */
+const NOT_CREATED = Symbol('run not created');
 
 /** Oldest queued runs first, while their DAG is unpaused and below max_active_runs. */
 export async function startQueuedRuns(sql: SqlClient, now: Date): Promise<RunKey[]> {

@@ -4,6 +4,7 @@ import type { RunStore } from '../../engine/run-store-port';
 import type { SqlClient } from '../database';
 import { listActiveDags, setNextDagrun } from './dag-queries';
 import { appendLogs, createCallbackRequests, finishCallback, heartbeatJob } from './logs-and-callbacks';
+import { assetReadyDags, consumeAssetQueue, recordAssetEvents } from './asset-queries';
 import { queueScheduled } from './claim-scheduled';
 import { createRun, finishRun, listRunningRuns, loadXcoms, startQueuedRuns } from './run-queries';
 import * as tries from './try-transitions';
@@ -30,6 +31,9 @@ export function sqlRunStore(sql: SqlClient): RunStore {
     findOrphans: (before) => tries.findOrphans(sql, before),
     requeue: (tis, now) => tries.requeue(sql, tis, now),
     appendLogs: (lines) => appendLogs(sql, lines),
+    recordAssetEvents: (events, now) => recordAssetEvents(sql, events, now),
+    assetReadyDags: () => assetReadyDags(sql),
+    createAssetRun: (run, dag, uris, now) => createRun(sql, run, dag, now, (tx) => consumeAssetQueue(tx, run, uris)),
     createCallbackRequests: (requests, now) => createCallbackRequests(sql, requests, now),
     finishCallback: (id, ok, error, now) => finishCallback(sql, id, ok, error, now),
     heartbeatJob: (jobId, at) => heartbeatJob(sql, jobId, at),

@@ -1,0 +1,68 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { compileDag } from '../../lib/engine/compile-dag';
+import { dag } from '../../lib/engine/dag-builder';
+import type { SerializedDag } from '../../lib/engine/dag-model';
+import type { RunStore } from '../../lib/engine/run-store-port';
+import type { Database } from '../../lib/store/database';
+import { sqlRunStore } from '../../lib/store/run-store/sql-run-store';
+import { syncDags } from '../../lib/store/sync-dags';
+import { createTestDb } from '../support/test-db';
+
+let db: Database;
+let store: RunStore;
+let serialized: SerializedDag;
+const now = new Date('2026-03-01T12:00:00Z');
+const run = { dagId: 'd', runId: 'r1', runType: 'manual' as const, logicalDate: now, dataIntervalStart: now, dataIntervalEnd: now, conf: {}, externalTrigger: true };
+
+beforeEach(async () => {
+  db = await createTestDb();
+  store = sqlRunStore(db.sql);
+  const d = dag({ dagId: 'd', schedule: { assets: ['a://x'] } });
+  d.task('t', () => 1, { retries: 1 });
+  const c = compileDag(d, '/d.ts');
+  if (!c.ok) throw new Error(c.errors.join());
+  serialized = c.dag;
+  await syncDags(db.sql, { dags: [serialized], errors: [], files: [] }, now);
+});
+afterEach(async () => db.close());
+
+describe('SQL run store guards', () => {
+  it('creates a run with one task instance per task, and refuses a second run with the same id', async () => {
+    expect(await store.createRun(run, serialized, now)).toBe(true);
+    expect(await store.createRun(run, serialized, now)).toBe(false);
+    const tis = await db.sql.query(`SELECT task_id, state, max_tries FROM task_instance`);
+    expect(tis).toEqual([{ task_id: 't', state: 'none', max_tries: 1 }]);
+  });
+
+  it('rolls back the consumed asset queue when the asset-triggered run cannot be created', async () => {
+    await store.createRun(run, serialized, now);
+    await db.sql.query(`INSERT INTO asset_dag_run_queue (uri, target_dag_id) VALUES ('a://x', 'd')`);
+    expect(await store.createAssetRun(run, serialized, ['a://x'], now)).toBe(false);
+    expect(await db.sql.query(`SELECT uri FROM asset_dag_run_queue`)).toEqual([{ uri: 'a://x' }]);
+    expect(await store.createAssetRun({ ...run, runId: 'r2' }, serialized, ['a://x'], now)).toBe(true);
+    expect(await db.sql.query(`SELECT uri FROM asset_dag_run_queue`)).toEqual([]);
+  });
+
+  it('applies a decision only from the state it was planned from', async () => {
+    await store.createRun(run, serialized, now);
+    const [ti] = await db.sql.query<{ id: string }>(`SELECT id FROM task_instance`);
+    expect(await store.applyDecisions([{ id: ti!.id, from: 'scheduled', to: 'skipped' }], now)).toBe(0);
+    expect(await store.applyDecisions([{ id: ti!.id, from: 'none', to: 'scheduled' }], now)).toBe(1);
+  });
+
+  it('ends a try only for its own try number, once, with one history row', async () => {
+    await store.createRun(run, serialized, now);
+    await store.startQueuedRuns(now);
+    const [ti] = await db.sql.query<{ id: string }>(`SELECT id FROM task_instance`);
+    await store.applyDecisions([{ id: ti!.id, from: 'none', to: 'scheduled' }], now);
+    const [queued] = await store.queueScheduled(10, now);
+    expect(queued!.tryNumber).toBe(1);
+    const end = { tiId: ti!.id, state: 'success' as const, at: now, nextRetryAt: null, error: null, xcom: { n: 1 } };
+    expect(await store.finishTries([{ ...end, tryNumber: 2 }])).toEqual([]);
+    expect(await store.finishTries([{ ...end, tryNumber: 1 }])).toHaveLength(1);
+    expect(await store.finishTries([{ ...end, tryNumber: 1, state: 'failed' }])).toEqual([]);
+    expect(await db.sql.query(`SELECT state FROM task_instance`)).toEqual([{ state: 'success' }]);
+    expect(await db.sql.query(`SELECT try_number, state FROM task_instance_history`)).toEqual([{ try_number: 1, state: 'success' }]);
+    expect(await db.sql.query(`SELECT value FROM xcom`)).toEqual([{ value: { n: 1 } }]);
+  });
+});

@@ -1,0 +1,49 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { dag } from '../../lib/engine/dag-builder';
+import { startEngine, type Engine } from '../support/engine-harness';
+
+let engine: Engine | null = null;
+afterEach(async () => {
+  await engine?.close();
+  engine = null;
+});
+
+const runs = (e: Engine, dagId: string) =>
+  e.db.sql.query<{ run_type: string; state: string }>(`SELECT run_type, state FROM dag_run WHERE dag_id = $1 ORDER BY id`, [dagId]);
+
+describe('scheduler: asset-triggered DAGs', () => {
+  it('runs a DAG scheduled on an asset after a task that updates it succeeds, and records the event', async () => {
+    const producer = dag({ dagId: 'detect_drift' });
+    producer.task('detect', () => ({ drift: 0.4 }), { outlets: ['flashflow://models/drift'] });
+    const consumer = dag({ dagId: 'retrain', schedule: { assets: ['flashflow://models/drift'] } });
+    consumer.task('train', () => 'model-v2');
+    engine = await startEngine([producer, consumer]);
+    expect(await runs(engine, 'retrain')).toEqual([]);
+    await engine.trigger('detect_drift');
+    expect(await runs(engine, 'retrain')).toEqual([{ run_type: 'asset_triggered', state: 'success' }]);
+    const events = await engine.db.sql.query(`SELECT uri, source_dag_id, source_task_id FROM asset_event`);
+    expect(events).toEqual([{ uri: 'flashflow://models/drift', source_dag_id: 'detect_drift', source_task_id: 'detect' }]);
+  });
+
+  it('waits until every asset of its schedule has been updated, and not for failed producers', async () => {
+    const a = dag({ dagId: 'make_a' });
+    a.task('a', () => 1, { outlets: ['s3://bucket/a'] });
+    const b = dag({ dagId: 'make_b' });
+    b.task('b', () => {
+      throw new Error('no data today');
+    }, { outlets: ['s3://bucket/b'] });
+    const b2 = dag({ dagId: 'make_b_ok' });
+    b2.task('b', () => 1, { outlets: ['s3://bucket/b'] });
+    const both = dag({ dagId: 'join_ab', schedule: { assets: ['s3://bucket/a', 's3://bucket/b'] } });
+    both.task('join', () => 1);
+    engine = await startEngine([a, b, b2, both]);
+    await engine.trigger('make_a');
+    await engine.trigger('make_b');
+    expect(await runs(engine, 'join_ab')).toEqual([]);
+    await engine.trigger('make_b_ok');
+    expect(await runs(engine, 'join_ab')).toEqual([{ run_type: 'asset_triggered', state: 'success' }]);
+    engine.clock.advance(1000);
+    await engine.trigger('make_a');
+    expect(await runs(engine, 'join_ab')).toHaveLength(1);
+  });
+});
