@@ -14,6 +14,7 @@ import { enableEmbeddedMaintenance } from '../store/run-store/embedded-maintenan
 import { endJob, registerJob } from '../store/jobs';
 import type { FlashflowConfig } from './config';
 import type { Logger } from './logger';
+import { engineServices } from './engine-services';
 import { createServiceHandler } from './services';
 
 /** What autovacuum would do for the embedded database's hot tables (see embedded-maintenance.ts). */
@@ -73,9 +74,10 @@ export async function startRuntime(config: FlashflowConfig, options: StartOption
     const executor = new LocalExecutor({
       processes: config.executor.processes,
       concurrency: config.executor.concurrency,
-      serviceHandler: createServiceHandler(db.sql),
+      serviceHandler: createServiceHandler(db.sql, engineServices(db.sql, () => clock.now(), () => scheduler.wake())),
       logger: (msg) => log('warn', msg),
     });
+    // Created after the executor whose service handler wakes it; handlers only run once tasks do.
     const scheduler = new Scheduler({
       store: sqlRunStore(db.sql),
       executor,

@@ -1,0 +1,50 @@
+// Sensors as DAG files use them: wait for another DAG's task (or run), for an asset update, or for a time.
+// Each pokes every `pokeInterval` until done or `timeout` (then fails without retrying).
+import { z } from 'zod';
+import type { OperatorSpec } from '../engine/dag-model';
+import { durationArg } from './duration-arg';
+import { formatZodIssues } from './zod-issues';
+
+const pokeArgs = {
+  pokeInterval: durationArg.default(30_000),
+  timeout: durationArg.default(7 * 86_400_000),
+};
+
+export const externalTaskSensorSchema = z.object({
+  externalDagId: z.string().min(1),
+  /** null: wait for the whole run of that DAG. */
+  externalTaskId: z.string().min(1).nullable().default(null),
+  /** Shift from this run's logical date to the other DAG's (e.g. -1h when it runs an hour earlier). */
+  executionDelta: durationArg.default(0),
+  allowedStates: z.array(z.string()).default(['success']),
+  failedStates: z.array(z.string()).default(['failed', 'upstream_failed']),
+  ...pokeArgs,
+}).strict();
+
+export const assetSensorSchema = z.object({ uri: z.string().min(1), ...pokeArgs }).strict();
+
+export const timeDeltaSensorSchema = z.object({
+  /** Waits until the run's data interval end plus this much. */
+  delta: durationArg,
+  ...pokeArgs,
+}).strict();
+
+function spec(name: string, schema: z.ZodType, args: unknown): OperatorSpec {
+  const parsed = schema.safeParse(args);
+  if (!parsed.success) throw new Error(`${name}(): invalid arguments: ${formatZodIssues(parsed.error)}`);
+  return { operator: name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), args: parsed.data as Record<string, unknown> };
+}
+
+/** Waits until a task (or the run) of another DAG, at the same logical date, reaches an allowed state. */
+export function externalTaskSensor(args: z.input<typeof externalTaskSensorSchema>): OperatorSpec {
+  return spec('externalTaskSensor', externalTaskSensorSchema, args);
+}
+
+/** Waits until the asset is updated after this run's data interval started. */
+export function assetSensor(args: z.input<typeof assetSensorSchema>): OperatorSpec {
+  return spec('assetSensor', assetSensorSchema, args);
+}
+
+export function timeDeltaSensor(args: z.input<typeof timeDeltaSensorSchema>): OperatorSpec {
+  return spec('timeDeltaSensor', timeDeltaSensorSchema, args);
+}
