@@ -2,7 +2,9 @@
 // operator, check the return value, and report events. Everything the task does reaches the parent as events.
 import { hostname } from 'node:os';
 import { format } from 'node:util';
+import { checkSteeringValue } from '../../engine/check-steering-value';
 import type { Dag } from '../../engine/dag-builder';
+import type { TaskCallback } from '../../engine/dag-model';
 import type { TaskJob, TaskOutcome } from '../../engine/executor-port';
 import type { TaskContext } from '../../engine/task-context';
 import type { OperatorContext } from '../../operators/operator-context';
@@ -88,6 +90,9 @@ async function executeTask(
       rt.request(key, job, XCOM_PULL_METHOD, { taskId, mapIndex: mapIndex ?? null } satisfies XcomPullPayload) as Promise<T | null>,
   };
 
+  const onExecute = def.options.onExecute ?? dag.config.defaultArgs?.onExecute;
+  if (onExecute) await runOnExecute(onExecute, job, log('INFO'));
+
   let value: unknown;
   if (def.operator === 'function') {
     if (!def.fn) throw new RunnerError('TaskDefinitionError', `task '${def.taskId}' has no function`, false);
@@ -113,7 +118,21 @@ async function executeTask(
 
   const xcom = toXcom(value, rt.config.maxXcomBytes);
   if (!xcom.ok) throw new RunnerError('XComError', `task ${job.taskId} ${xcom.problem}`, false);
+  const steering = checkSteeringValue(dag, job.taskId, xcom.value);
+  if (steering) throw new RunnerError('SteeringValueError', steering, false);
   return { status: 'success', xcom: xcom.value };
+}
+
+/** Airflow's on_execute_callback runs in the task's own process, just before the task; a failure is logged only. */
+async function runOnExecute(callback: TaskCallback, job: TaskJob, info: (m: string) => void): Promise<void> {
+  try {
+    await callback({
+      dagId: job.dagId, runId: job.runId, taskId: job.taskId, mapIndex: job.mapIndex, tryNumber: job.tryNumber,
+      state: 'running', error: null, log: info,
+    });
+  } catch (err) {
+    info(`onExecute callback failed (the task runs anyway): ${(err as Error).message}`);
+  }
 }
 
 function parseParams(dag: Dag, conf: Record<string, unknown> | null | undefined): Record<string, unknown> {
