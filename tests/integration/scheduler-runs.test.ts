@@ -129,3 +129,72 @@ describe('scheduler: whole DAG runs on a real database', () => {
     expect(await engine.runState(run)).toBe('success');
   });
 });
+
+describe('clearing and marking task instances', () => {
+  it('clears one failed mapped instance so only that item runs again, with its retries restored', async () => {
+    const { clearTaskInstances } = await import('../../lib/store/task-actions');
+    const d = dag({ dagId: 'words' });
+    let failChien = true;
+    const src = d.task('src', () => ['chat', 'chien']);
+    d.task('card', (ctx) => {
+      if (ctx.item === 'chien' && failChien) throw new NonRetriableError('model kept answering too long');
+      return ctx.item;
+    }).expand({ over: src });
+    engine = await startEngine([d]);
+    const run = await engine.trigger('words');
+    expect(await engine.states(run)).toEqual({ 'card[0]': 'success', 'card[1]': 'failed', src: 'success' });
+    expect(await engine.runState(run)).toBe('failed');
+    failChien = false;
+    const changed = await clearTaskInstances(engine.db.sql, { dagId: 'words', runId: run.runId, taskIds: ['card'], mapIndexes: [1] }, engine.clock.now());
+    expect(changed.map((c) => `${c.task_id}[${c.map_index}]`)).toEqual(['card[1]']);
+    engine.scheduler.wake();
+    await engine.settle();
+    expect(await engine.states(run)).toEqual({ 'card[0]': 'success', 'card[1]': 'success', src: 'success' });
+    expect(await engine.runState(run)).toBe('success');
+    const tries = await engine.db.sql.query<{ try_number: number }>(`SELECT try_number FROM task_instance WHERE task_id = 'card' AND map_index = 1`);
+    expect(tries[0]!.try_number).toBe(2);
+  });
+
+  it('marks a failed task success by hand; the run is planned again and its downstream runs', async () => {
+    const { markTaskInstances } = await import('../../lib/store/task-actions');
+    const d = dag({ dagId: 'manual_fix' });
+    d.task('flaky', () => {
+      throw new NonRetriableError('external API down');
+    }).then(d.task('after', () => 1, { triggerRule: 'all_done' }));
+    engine = await startEngine([d]);
+    const run = await engine.trigger('manual_fix');
+    expect(await engine.states(run)).toEqual({ after: 'success', flaky: 'failed' });
+    await markTaskInstances(engine.db.sql, { dagId: 'manual_fix', runId: run.runId, taskIds: ['flaky'] }, 'success', engine.clock.now());
+    engine.scheduler.wake();
+    await engine.settle();
+    expect(await engine.states(run)).toEqual({ after: 'success', flaky: 'success' });
+    expect(await engine.runState(run)).toBe('success');
+    await expect(markTaskInstances(engine.db.sql, { dagId: 'manual_fix', runId: run.runId, taskIds: ['nope'] }, 'failed', engine.clock.now()))
+      .rejects.toThrow("DAG 'manual_fix' has no task 'nope'");
+  });
+});
+
+describe('zombies', () => {
+  it('fails a running try whose heartbeat stopped and that no executor owns, then retries it', async () => {
+    const d = dag({ dagId: 'zombie' });
+    d.task('t', (ctx) => `try ${ctx.tryNumber}`, { retries: 1, retryDelay: 0 });
+    engine = await startEngine([d]);
+    const { setPaused } = await import('../../lib/store/dag-admin');
+    await setPaused(engine.db.sql, 'zombie', true);
+    const run = await engine.trigger('zombie');
+    // As if another worker had taken try 1 and then vanished: running, heartbeat ten minutes old.
+    await engine.db.sql.query(
+      `UPDATE task_instance SET state = 'running', try_number = 1, heartbeat_at = $1, start_date = $1`,
+      [new Date(engine.clock.now().getTime() - 10 * 60_000)],
+    );
+    await engine.db.sql.query(`UPDATE dag_run SET state = 'running'`);
+    await setPaused(engine.db.sql, 'zombie', false);
+    await engine.advance(1000);
+    await engine.advance(1000);
+    expect(await engine.states(run)).toEqual({ t: 'success' });
+    const history = await engine.db.sql.query<{ try_number: number; state: string; error: string }>(
+      `SELECT try_number, state, error FROM task_instance_history ORDER BY id`);
+    expect(history.map((h) => [h.try_number, h.state])).toEqual([[1, 'up_for_retry'], [2, 'success']]);
+    expect(history[0]!.error).toContain('WorkerLostError');
+  });
+});
