@@ -1,14 +1,13 @@
 // Runs a `bash` task inside a task runner: `bash -c <command>` in its own process group, output lines to the
 // try's log, the last non-empty stdout line as XCom (Airflow's BashOperator with do_xcom_push).
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NonRetriableError, SkipTaskError } from '../engine/task-context';
 import { bashArgsSchema, type BashArgs } from './bash';
-import { lineSplitter } from './line-splitter';
 import type { OperatorContext } from './operator-context';
+import { runInProcessGroup, SpawnError } from './process-group';
 import { formatZodIssues } from './zod-issues';
 
 export class BashCommandError extends Error {
@@ -34,7 +33,7 @@ export async function runBash(rawArgs: Record<string, unknown>, ctx: OperatorCon
     cwd = tempDir;
   }
   try {
-    const { code, signal, lastStdoutLine } = await runInProcessGroup(args.command, cwd, commandEnv(args, ctx), ctx);
+    const { code, signal, lastStdoutLine } = await runCommand(args.command, cwd, commandEnv(args, ctx), ctx);
     if (code === 0) return lastStdoutLine;
     if (code !== null && skipCodes(args).includes(code)) {
       throw new SkipTaskError(`Bash command returned exit code ${code}; skipping the task`);
@@ -69,68 +68,17 @@ export function commandEnv(args: BashArgs, ctx: OperatorContext): Record<string,
   };
 }
 
-interface CommandResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  lastStdoutLine: string | null;
-}
-
-function runInProcessGroup(
-  command: string,
-  cwd: string,
-  env: Record<string, string>,
-  ctx: OperatorContext,
-): Promise<CommandResult> {
-  if (ctx.signal.aborted) return Promise.reject(ctx.signal.reason);
-  return new Promise((resolve, reject) => {
-    // detached: its own process group, so an abort ends the command's children too, not just bash.
-    const child = spawn(BASH, ['-c', command], {
-      cwd,
-      // A replaced env legitimately lacks NODE_ENV, which Next's global typing of ProcessEnv requires.
-      env: env as NodeJS.ProcessEnv,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let lastStdoutLine: string | null = null;
-    const stdout = lineSplitter((line) => {
-      if (line.trim() !== '') lastStdoutLine = line;
-      ctx.output('stdout', line);
-    });
-    const stderr = lineSplitter((line) => ctx.output('stderr', line));
-    child.stdout.on('data', stdout.write).on('end', stdout.end);
-    child.stderr.on('data', stderr.write).on('end', stderr.end);
-
-    const pgid = child.pid;
-    const untrack = pgid !== undefined ? ctx.trackProcessGroup(pgid) : () => {};
-    let killTimer: NodeJS.Timeout | undefined;
-    const signalGroup = (signal: NodeJS.Signals) => {
-      if (pgid === undefined) return;
-      try {
-        process.kill(-pgid, signal);
-      } catch {
-        // the group is already gone
-      }
-    };
-    const onAbort = () => {
-      signalGroup('SIGTERM');
-      killTimer = setTimeout(() => signalGroup('SIGKILL'), ctx.termGraceMs);
-    };
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
-
-    const settle = () => {
-      ctx.signal.removeEventListener('abort', onAbort);
-      clearTimeout(killTimer);
-      untrack();
-    };
-    child.on('error', (err) => {
-      settle();
-      reject(new BashCommandError(`could not start bash: ${err.message}`));
-    });
-    // 'close' comes after both pipes ended, so every output line has been emitted by then.
-    child.on('close', (code, signal) => {
-      settle();
-      if (ctx.signal.aborted) reject(ctx.signal.reason);
-      else resolve({ code, signal, lastStdoutLine });
-    });
-  });
+async function runCommand(command: string, cwd: string, env: Record<string, string>, ctx: OperatorContext) {
+  let lastStdoutLine: string | null = null;
+  const onLine = (stream: 'stdout' | 'stderr', line: string) => {
+    if (stream === 'stdout' && line.trim() !== '') lastStdoutLine = line;
+    ctx.output(stream, line);
+  };
+  try {
+    const { code, signal } = await runInProcessGroup(BASH, ['-c', command], { cwd, env, onLine }, ctx);
+    return { code, signal, lastStdoutLine };
+  } catch (err) {
+    if (err instanceof SpawnError) throw new BashCommandError(err.message);
+    throw err;
+  }
 }

@@ -1,6 +1,9 @@
 // Embedded PostgreSQL (PGlite, WebAssembly) for the zero-config standalone mode and for tests.
-import { mkdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { Database } from './database-types';
@@ -20,6 +23,14 @@ export interface OpenPgliteOptions {
   /** Start from a `dumpDataDir()` tarball instead of an empty cluster (test clones). */
   loadDataDir?: Blob | File;
 }
+
+/**
+ * PostgreSQL's default (128 MB) is sized for a server with many sessions; one embedded session on a small
+ * machine does well with less, and each MB here is resident memory of the Flashflow process.
+ */
+const PGLITE_SETTINGS = ['shared_buffers=32MB'];
+
+const INITDB_SCRIPT = fileURLToPath(new URL('./pglite-initdb.mjs', import.meta.url));
 
 // PGlite runs one query at a time and Prisma's interactive transactions queue behind the scheduler's on the same
 // lock, so waiting 2 s (Prisma's default) for it would fail under ordinary load.
@@ -43,7 +54,11 @@ export async function openPglite(options: OpenPgliteOptions = {}): Promise<Pglit
   }
   let pglite: PGlite;
   try {
+    if (folder !== null && !options.loadDataDir && !existsSync(path.join(folder, 'PG_VERSION'))) {
+      await promisify(execFile)(process.execPath, [INITDB_SCRIPT, folder]);
+    }
     pglite = await PGlite.create({
+      postgresqlconf: PGLITE_SETTINGS,
       ...(folder === null ? {} : { dataDir: folder }),
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
       parsers: pgliteParsers,
