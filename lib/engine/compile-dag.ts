@@ -7,6 +7,7 @@ import type { CallbackKind, SerializedDag, SerializedTask, TaskDefinition, TaskO
 import { TRIGGER_RULES } from './dag-model';
 import { parseDuration } from './duration';
 import { parseCron } from './schedule';
+import { formatZodIssues } from './zod-issues';
 
 export const ID_PATTERN = /^[A-Za-z0-9_.-]{1,250}$/;
 const ID_RULE = 'letters, digits, dashes, dots and underscores, at most 250';
@@ -41,7 +42,7 @@ export function compileDag(dag: Dag, fileloc: string): CompileResult {
       const defaults = cfg.params.safeParse({});
       if (!defaults.success) {
         // Allowed: required params without defaults make manual triggers supply them; scheduled runs would fail.
-        if (schedule.expression) errors.push(`params have required fields without defaults, so scheduled runs cannot start: ${formatIssues(defaults.error)}`);
+        if (schedule.expression) errors.push(`params have required fields without defaults, so scheduled runs cannot start: ${formatZodIssues(defaults.error)}`);
       }
       try {
         paramsSchema = z.toJSONSchema(cfg.params, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
@@ -81,10 +82,6 @@ export function compileDag(dag: Dag, fileloc: string): CompileResult {
 /** Stable hash of the serialized form; changes whenever anything the scheduler or UI sees changes. */
 export function dagVersionHash(dag: SerializedDag): string {
   return createHash('sha256').update(JSON.stringify(dag)).digest('hex').slice(0, 32);
-}
-
-export function formatIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
 }
 
 function compileTask(def: TaskDefinition, opts: TaskOptions, dag: Dag, errors: string[]): SerializedTask | null {

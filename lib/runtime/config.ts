@@ -3,7 +3,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { formatIssues } from '../engine/compile-dag';
+import { formatZodIssues } from '../engine/zod-issues';
 
 const intFrom = (min: number) => z.coerce.number().int().min(min);
 
@@ -22,6 +22,8 @@ const EnvSchema = z.object({
   OPENAI_BASE_URL: z.string().url().optional(),
   OPENAI_API_KEY: z.string().optional(),
   FLASHFLOW_LLM_MODEL: z.string().optional(),
+  // Checked where it is used (lib/secrets/secret-key.ts), which says what a valid key looks like.
+  FLASHFLOW_SECRET_KEY: z.string().optional(),
 });
 
 export interface FlashflowConfig {
@@ -35,6 +37,8 @@ export interface FlashflowConfig {
   zombieThresholdMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   llm: { baseUrl: string | null; apiKey: string | null; model: string | null };
+  /** Key(s) that encrypt connection secrets (first encrypts, all decrypt); null → $FLASHFLOW_HOME/secret.key. */
+  secretKey: string | null;
 }
 
 export class ConfigError extends Error {
@@ -45,7 +49,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): FlashflowConfig {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = EnvSchema.safeParse(present);
-  if (!parsed.success) throw new ConfigError(`invalid configuration: ${formatIssues(parsed.error)}`);
+  if (!parsed.success) throw new ConfigError(`invalid configuration: ${formatZodIssues(parsed.error)}`);
   const e = parsed.data;
   return {
     home: path.resolve(cwd, e.FLASHFLOW_HOME),
@@ -58,5 +62,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     zombieThresholdMs: e.FLASHFLOW_ZOMBIE_THRESHOLD_MS,
     logLevel: e.FLASHFLOW_LOG_LEVEL,
     llm: { baseUrl: e.OPENAI_BASE_URL ?? null, apiKey: e.OPENAI_API_KEY ?? null, model: e.FLASHFLOW_LLM_MODEL ?? null },
+    secretKey: e.FLASHFLOW_SECRET_KEY ?? null,
   };
 }

@@ -9,7 +9,7 @@ import type { TaskJob, TaskOutcome } from '../../engine/executor-port';
 import type { TaskContext } from '../../engine/task-context';
 import type { OperatorContext } from '../../operators/operator-context';
 import { knownOperators, loadOperator } from '../../operators/registry';
-import { formatZodIssues } from '../../operators/zod-issues';
+import { formatZodIssues } from '../../engine/zod-issues';
 import { withOutputSink } from './console-capture';
 import { jobKey, XCOM_PULL_METHOD, type XcomPullPayload } from './protocol';
 import type { RunnerRuntime } from './runner-runtime';

@@ -2,7 +2,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import path from 'node:path';
 import { ZodError } from 'zod';
-import { formatIssues } from '../../engine/compile-dag';
+import { formatZodIssues } from '../../engine/zod-issues';
 import { loadConfig, type FlashflowConfig } from '../../runtime/config';
 import { createLogger } from '../../runtime/logger';
 import { openMigratedDatabase } from '../../runtime/start-runtime';
@@ -119,7 +119,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode;
       return;
     }
-    const message = err instanceof ZodError ? formatIssues(err) : (err as Error).message;
+    const message = err instanceof ZodError ? formatZodIssues(err) : (err as Error).message;
     process.stderr.write(`flashflow: ${message}\n`);
     process.exitCode = 1;
   }
