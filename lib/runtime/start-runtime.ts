@@ -79,7 +79,9 @@ export async function startRuntime(config: FlashflowConfig, options: StartOption
     });
     // Created after the executor whose service handler wakes it; handlers only run once tasks do.
     const scheduler = new Scheduler({
-      store: sqlRunStore(db.sql),
+      store: sqlRunStore(db.sql, {
+        onUnknownPool: (pool) => log('warn', `tasks wait on pool '${pool}', which does not exist; create it (pools page, API or CLI) or change the task's pool`),
+      }),
       executor,
       clock,
       jobId,

@@ -9,7 +9,20 @@ import { queueScheduled } from './claim-scheduled';
 import { createRun, finishRun, listRunningRuns, loadXcoms, startQueuedRuns } from './run-queries';
 import * as tries from './try-transitions';
 
-export function sqlRunStore(sql: SqlClient): RunStore {
+export interface SqlRunStoreOptions {
+  /** Told (once per pool name) when scheduled tasks wait on a pool that does not exist. */
+  onUnknownPool?: (pool: string) => void;
+}
+
+export function sqlRunStore(sql: SqlClient, options: SqlRunStoreOptions = {}): RunStore {
+  const reported = new Set<string>();
+  const unknownPools = (pools: string[]) => {
+    for (const p of pools) {
+      if (reported.has(p)) continue;
+      reported.add(p);
+      options.onUnknownPool?.(p);
+    }
+  };
   return {
     listDags: () => listActiveDags(sql),
     setNextDagrun: (dagId, next) => setNextDagrun(sql, dagId, next),
@@ -25,7 +38,7 @@ export function sqlRunStore(sql: SqlClient): RunStore {
     expandMapped: (run, taskId, count, now) => tries.expandMapped(sql, run, taskId, count, now),
     promoteDueRetries: (now) => tries.promoteDueRetries(sql, now),
     nextRetryAt: () => tries.nextRetryAt(sql),
-    queueScheduled: (limit, now) => queueScheduled(sql, limit, now),
+    queueScheduled: (limit, now) => queueScheduled(sql, limit, now, unknownPools),
     loadXcoms: (runs, taskIds) => loadXcoms(sql, runs, taskIds),
     finishRun: (run, state, reason, now) => finishRun(sql, run, state, reason, now),
     findOrphans: (before) => tries.findOrphans(sql, before),
