@@ -4,6 +4,13 @@ import type { OperatorRun } from './operator-context';
 
 const OPERATORS: Record<string, () => Promise<OperatorRun>> = {
   bash: async () => (await import('./bash-run')).runBash,
+  http: async () => (await import('./http-run')).runHttp,
+  sql: async () => (await import('./sql-run')).runSql,
+  'isolated-env': async () => (await import('./isolated-env-run')).runIsolatedEnv,
+  'trigger-dag': async () => (await import('./trigger-dag-run')).runTriggerDag,
+  'external-task-sensor': async () => (await import('./sensors-run')).runExternalTaskSensor,
+  'asset-sensor': async () => (await import('./sensors-run')).runAssetSensor,
+  'time-delta-sensor': async () => (await import('./sensors-run')).runTimeDeltaSensor,
 };
 
 export function knownOperators(): string[] {

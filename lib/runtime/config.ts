@@ -39,7 +39,14 @@ export interface FlashflowConfig {
   llm: { baseUrl: string | null; apiKey: string | null; model: string | null };
   /** Key(s) that encrypt connection secrets (first encrypts, all decrypt); null → $FLASHFLOW_HOME/secret.key. */
   secretKey: string | null;
+  /** `FLASHFLOW_CONN_<ID>` variables: connections defined in the environment (they win over the table). */
+  connectionEnv: Record<string, string>;
+  /** The environment task processes inherit: this process's, minus the secrets only the server needs. */
+  taskEnv: Record<string, string | undefined>;
 }
+
+/** Secrets task code must not see: database credentials stay off task processes (DESIGN.md §1). */
+const SERVER_ONLY_ENV = new Set(['FLASHFLOW_SECRET_KEY', 'DATABASE_URL']);
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -63,5 +70,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.FLASHFLOW_LOG_LEVEL,
     llm: { baseUrl: e.OPENAI_BASE_URL ?? null, apiKey: e.OPENAI_API_KEY ?? null, model: e.FLASHFLOW_LLM_MODEL ?? null },
     secretKey: e.FLASHFLOW_SECRET_KEY ?? null,
+    connectionEnv: Object.fromEntries(Object.entries(present).filter(([k]) => k.startsWith('FLASHFLOW_CONN_'))) as Record<string, string>,
+    taskEnv: Object.fromEntries(Object.entries(env).filter(([k]) => !SERVER_ONLY_ENV.has(k))),
   };
 }

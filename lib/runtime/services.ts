@@ -1,13 +1,21 @@
 // Answers the calls task code makes through its ctx (DESIGN.md §1): the only way a task reads or writes
 // what the database holds. Domains add their services here (e.g. cards.save for the flashcard DAG).
 import type { ServiceHandler, TaskJob } from '../engine/executor-port';
+import { CONNECTIONS_GET, type ConnectionsGetPayload } from '../hooks/hook-context';
+import type { Connection, ConnectionSource } from '../store/connections';
 import type { SqlClient } from '../store/database';
 
 type Service = (job: TaskJob, payload: unknown) => Promise<unknown>;
 
-export function createServiceHandler(sql: SqlClient, extra: Record<string, Service> = {}): ServiceHandler {
+export interface ServiceOptions {
+  /** Answers `connections.get` (hooks): env connections, then the table, decrypted (store/connections.ts). */
+  connections?: ConnectionSource;
+}
+
+export function createServiceHandler(sql: SqlClient, extra: Record<string, Service> = {}, options: ServiceOptions = {}): ServiceHandler {
   const services: Record<string, Service> = {
     'xcom.pull': (job, payload) => pullXcom(sql, job, payload as { taskId: string; mapIndex: number | null }),
+    [CONNECTIONS_GET]: (_job, payload) => lookUpConnection(options.connections, payload),
     ...extra,
   };
   return async (job, method, payload) => {
@@ -15,6 +23,14 @@ export function createServiceHandler(sql: SqlClient, extra: Record<string, Servi
     if (!service) throw new Error(`unknown service '${method}'; known: ${Object.keys(services).sort().join(', ')}`);
     return service(job, payload);
   };
+}
+
+/** The connection a hook asked for, secrets in clear (they go to the task that named it), or null when undefined. */
+async function lookUpConnection(source: ConnectionSource | undefined, payload: unknown): Promise<Connection | null> {
+  if (!source) throw new Error('connections are not available: this process was started without a connection source');
+  const connId = (payload as Partial<ConnectionsGetPayload> | null)?.connId;
+  if (typeof connId !== 'string') throw new Error(`${CONNECTIONS_GET}: payload must be { connId: string }`);
+  return source.get(connId);
 }
 
 /** One value for a map index; for `null`, the task's value, or the list of a mapped task's values. */

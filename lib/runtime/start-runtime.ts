@@ -14,6 +14,8 @@ import { enableEmbeddedMaintenance } from '../store/run-store/embedded-maintenan
 import { endJob, registerJob } from '../store/jobs';
 import type { FlashflowConfig } from './config';
 import type { Logger } from './logger';
+import { loadSecretBox } from '../secrets/secret-key';
+import { connectionSource } from '../store/connections';
 import { engineServices } from './engine-services';
 import { createServiceHandler } from './services';
 
@@ -71,10 +73,15 @@ export async function startRuntime(config: FlashflowConfig, options: StartOption
     const vacuumTimer = maintenance ? setInterval(() => void maintenance.vacuum().catch((err: Error) => log('warn', `VACUUM failed: ${err.message}`)), VACUUM_INTERVAL_MS) : null;
     vacuumTimer?.unref();
     const jobId = await registerJob(db.sql, 'SchedulerJob', os.hostname(), process.pid, startedAt);
+    const secrets = loadSecretBox({ envKey: config.secretKey, home: config.home, generate: !config.databaseUrl });
+    for (const w of secrets.warnings) log('warn', w);
     const executor = new LocalExecutor({
       processes: config.executor.processes,
       concurrency: config.executor.concurrency,
-      serviceHandler: createServiceHandler(db.sql, engineServices(db.sql, () => clock.now(), () => scheduler.wake())),
+      env: config.taskEnv,
+      serviceHandler: createServiceHandler(db.sql, engineServices(db.sql, () => clock.now(), () => scheduler.wake()), {
+        connections: connectionSource({ db: db.prisma, secrets: secrets.box, env: config.connectionEnv }),
+      }),
       logger: (msg) => log('warn', msg),
     });
     // Created after the executor whose service handler wakes it; handlers only run once tasks do.

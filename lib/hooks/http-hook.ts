@@ -1,0 +1,217 @@
+// Airflow's HttpHook on fetch: base URL, Basic auth and default headers from a connection; a timeout on every
+// request; retries only when the caller passes a policy (task-level retries are the default way to retry).
+import { nextRetryDelay, type RetryPolicy } from '../engine/retry-policy';
+import { NonRetriableError } from '../engine/task-context';
+import type { Connection } from '../store/connection-model';
+import { abortableSleep, fetchConnection, hookExtra, type HookContext } from './hook-context';
+
+export const DEFAULT_HTTP_TIMEOUT_MS = 60_000;
+/** How much of an error response's body goes into the error message. */
+const BODY_EXCERPT_CHARS = 500;
+
+export interface HttpRequest {
+  method?: string;
+  /** Path relative to the connection's base URL (Airflow's `endpoint`); absolute URLs are refused. */
+  endpoint?: string;
+  /** GET/HEAD: query parameters (object) or a query string; other methods: the body, JSON unless a string. */
+  data?: unknown;
+  /** Added to (and overriding) the connection's `extra.headers`. */
+  headers?: Record<string, string>;
+  /** Statuses that count as success; default any 2xx. */
+  acceptStatus?: readonly number[];
+  /** Per attempt; default `extra.timeout` (seconds, Airflow's) or 60 s. */
+  timeoutMs?: number;
+  /** Retry network errors, timeouts, 408, 429 and 5xx inside this call; default: no retry. */
+  retry?: RetryPolicy;
+}
+
+export interface HttpResponse {
+  status: number;
+  statusText: string;
+  headers: Headers;
+  url: string;
+  body: string;
+}
+
+/** A response whose status is not accepted. `retriable` for 408, 429 and 5xx: the server may answer later. */
+export class HttpStatusError extends Error {
+  override name = 'HttpStatusError';
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly body: string,
+    readonly retriable: boolean,
+    /** The Retry-After header, if the server sent one. */
+    readonly retryAfter: string | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/** No response at all: refused, reset, DNS, timeout. Always retriable. */
+export class HttpRequestError extends Error {
+  override name = 'HttpRequestError';
+  readonly retriable = true;
+}
+
+// Airflow's HttpHook: data are query parameters for GET and HEAD, the body for every other method.
+const NO_BODY = new Set(['GET', 'HEAD']);
+
+export class HttpHook {
+  readonly baseUrl: string;
+  private readonly headers: Record<string, string>;
+  private readonly timeoutMs: number;
+
+  constructor(
+    readonly conn: Connection,
+    private readonly ctx: Pick<HookContext, 'signal' | 'log'>,
+  ) {
+    this.baseUrl = httpBaseUrl(conn);
+    const extra = hookExtra(conn);
+    this.headers = { ...stringRecord(extra.headers, `extra.headers of connection '${conn.conn_id}'`) };
+    // Airflow: `session.auth = (login, password)` when a login is set.
+    if (conn.login) {
+      this.headers.Authorization = `Basic ${Buffer.from(`${conn.login}:${conn.password ?? ''}`).toString('base64')}`;
+    }
+    this.timeoutMs = typeof extra.timeout === 'number' && extra.timeout > 0 ? extra.timeout * 1000 : DEFAULT_HTTP_TIMEOUT_MS;
+  }
+
+  static async fromConnection(ctx: HookContext, connId: string): Promise<HttpHook> {
+    return new HttpHook(await fetchConnection(ctx, connId), ctx);
+  }
+
+  url(endpoint = ''): string {
+    if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(endpoint)) {
+      // The connection's credentials must not travel to a host the connection does not name.
+      throw new NonRetriableError(`endpoint '${endpoint}' is an absolute URL; give a path relative to connection '${this.conn.conn_id}'`);
+    }
+    if (endpoint === '') return this.baseUrl;
+    return this.baseUrl.endsWith('/') || endpoint.startsWith('/') ? this.baseUrl + endpoint : `${this.baseUrl}/${endpoint}`;
+  }
+
+  /**
+   * Sends the request; throws HttpStatusError for a status not accepted, HttpRequestError without a response,
+   * NonRetriableError for a request that cannot be made (absolute endpoint).
+   */
+  async run(request: HttpRequest = {}): Promise<HttpResponse> {
+    const policy = request.retry;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt(request);
+      } catch (error) {
+        const retriable = (error instanceof HttpStatusError || error instanceof HttpRequestError) && error.retriable;
+        const delay = retriable && policy ? nextRetryDelay(policy, attempt + 1) : null;
+        if (delay === null || this.ctx.signal.aborted) throw error;
+        const wait = Math.max(delay, (error instanceof HttpStatusError && retryAfterMs(error.retryAfter)) || 0);
+        this.ctx.log.warn('%s; retrying in %d ms (attempt %d of %d)', (error as Error).message, wait, attempt + 1, policy!.maximumAttempts);
+        await abortableSleep(wait, this.ctx.signal);
+      }
+    }
+  }
+
+  private async attempt(request: HttpRequest): Promise<HttpResponse> {
+    const method = (request.method ?? 'GET').toUpperCase();
+    let url = this.url(request.endpoint);
+    const headers = new Headers({ ...this.headers, ...request.headers });
+    let body: string | undefined;
+    if (request.data !== undefined && request.data !== null) {
+      if (NO_BODY.has(method)) url = withQuery(url, request.data);
+      else if (typeof request.data === 'string') body = request.data;
+      else {
+        body = JSON.stringify(request.data);
+        if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+      }
+    }
+    const timeoutMs = request.timeoutMs ?? this.timeoutMs;
+    const started = Date.now();
+    this.ctx.log.info('%s %s', method, url);
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(url, {
+        method,
+        headers,
+        body,
+        signal: AbortSignal.any([this.ctx.signal, AbortSignal.timeout(timeoutMs)]),
+      });
+      text = method === 'HEAD' ? '' : await response.text();
+    } catch (error) {
+      if (this.ctx.signal.aborted) throw this.ctx.signal.reason;
+      const e = error as Error & { cause?: { code?: string; message?: string } };
+      const why = e.name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message);
+      throw new HttpRequestError(`${method} ${url} failed: ${why}`);
+    }
+    this.ctx.log.info('%s %s → %d %s in %d ms', method, url, response.status, response.statusText, Date.now() - started);
+    const accepted = request.acceptStatus ? request.acceptStatus.includes(response.status) : response.ok;
+    if (!accepted) {
+      const excerpt = text.length > BODY_EXCERPT_CHARS ? `${text.slice(0, BODY_EXCERPT_CHARS)}…` : text;
+      const status = response.status;
+      throw new HttpStatusError(
+        `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''} from ${method} ${url}${excerpt ? `: ${excerpt}` : ''}`,
+        status,
+        text,
+        status >= 500 || status === 429 || status === 408,
+        response.headers.get('retry-after'),
+      );
+    }
+    return { status: response.status, statusText: response.statusText, headers: response.headers, url: response.url, body: text };
+  }
+}
+
+/**
+ * Airflow's rule, plus a base path: a host with `://` is the base URL; else the scheme is `https` for conn_type
+ * https, the schema when it is `http`/`https` (Airflow's use of that field), or `http`; any other schema is a path.
+ */
+export function httpBaseUrl(conn: Connection): string {
+  const host = conn.host?.trim() ?? '';
+  if (!host) throw new NonRetriableError(`connection '${conn.conn_id}' has no host, so there is no URL to call`);
+  const port = conn.port ? `:${conn.port}` : '';
+  if (host.includes('://')) {
+    let url: URL;
+    try {
+      url = new URL(host);
+    } catch {
+      throw new NonRetriableError(`connection '${conn.conn_id}' has a host that is not a valid URL`);
+    }
+    if (conn.port && !url.port) url.port = String(conn.port);
+    return url.href.replace(/\/$/, '');
+  }
+  const schema = conn.schema?.trim() ?? '';
+  const schemeInSchema = schema === 'http' || schema === 'https';
+  const scheme = schemeInSchema ? schema : conn.conn_type === 'https' ? 'https' : 'http';
+  const bracketed = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  const path = !schemeInSchema && schema ? `/${schema.replace(/^\/+|\/+$/g, '')}` : '';
+  return `${scheme}://${bracketed}${port}${path}`;
+}
+
+function withQuery(url: string, data: unknown): string {
+  let query: string;
+  if (typeof data === 'string') query = data.replace(/^\?/, '');
+  else if (typeof data === 'object') {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
+      for (const item of Array.isArray(value) ? value : [value]) {
+        if (item !== undefined && item !== null) params.append(key, typeof item === 'object' ? JSON.stringify(item) : String(item));
+      }
+    }
+    query = params.toString();
+  } else query = encodeURIComponent(String(data));
+  if (!query) return url;
+  return `${url}${url.includes('?') ? '&' : '?'}${query}`;
+}
+
+function stringRecord(value: unknown, what: string): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'string')) {
+    throw new NonRetriableError(`${what} must be an object of strings`);
+  }
+  return value as Record<string, string>;
+}
+
+/** Retry-After in seconds or as an HTTP date, capped at 10 minutes so a hostile server cannot park the task. */
+function retryAfterMs(header: string | null): number | null {
+  if (!header) return null;
+  const seconds = Number(header);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
+  return Number.isFinite(ms) && ms > 0 ? Math.min(ms, 600_000) : null;
+}
