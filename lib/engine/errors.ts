@@ -19,3 +19,17 @@ export class InvalidInputError extends Error {
     super(message);
   }
 }
+
+/**
+ * Errors that say the request itself is wrong (bad input, unknown id, conflict): asking again cannot help,
+ * so a task whose service call fails this way fails without retrying.
+ */
+export function isPermanentError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  return (
+    err instanceof InvalidInputError ||
+    err instanceof NotFoundError ||
+    err instanceof ConflictError ||
+    ['NonRetriableError', 'ZodError', 'LlmConfigError', 'VocabularyError'].includes(err.name)
+  );
+}

@@ -3,7 +3,8 @@
 import { nextRetryDelay, type RetryPolicy } from '../engine/retry-policy';
 import { NonRetriableError } from '../engine/task-context';
 import type { Connection } from '../store/connection-model';
-import { abortableSleep, fetchConnection, hookExtra, type HookContext } from './hook-context';
+import { abortableSleep } from '../engine/abortable-sleep';
+import { fetchConnection, hookExtra, type HookContext } from './hook-context';
 
 export const DEFAULT_HTTP_TIMEOUT_MS = 60_000;
 /** How much of an error response's body goes into the error message. */

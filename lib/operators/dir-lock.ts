@@ -1,5 +1,6 @@
 // An exclusive lock file for work that several processes may try at once (building one cached environment).
 // It only saves duplicate work: what it guards must stay correct without it (atomic rename of a finished folder).
+import { abortableSleep } from '../engine/abortable-sleep';
 import { randomBytes } from 'node:crypto';
 import { open, readFile, stat, unlink, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -54,7 +55,7 @@ export async function acquireDirLock(path: string, opts: LockOptions): Promise<(
       announced = true;
       opts.onWait?.(seen.holder ? `pid ${seen.holder.pid} on ${seen.holder.host}` : 'another process');
     }
-    await sleep(POLL_MS, opts.signal);
+    await abortableSleep(POLL_MS, opts.signal);
   }
 }
 
@@ -103,16 +104,3 @@ function isRunning(pid: number): boolean {
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}

@@ -1,5 +1,6 @@
 // The loop every sensor shares: check, wait `interval`, check again, until the check says done or fail,
 // the sensor's own timeout passes, or the try is aborted. The try holds its slot while it waits.
+import { abortableSleep } from '../engine/abortable-sleep';
 import { NonRetriableError } from '../engine/task-context';
 import type { TaskContext } from '../engine/task-context';
 
@@ -19,17 +20,6 @@ export async function poke(
       throw new NonRetriableError(`sensor timed out after ${Math.round((Date.now() - started) / 1000)} s waiting for ${opts.what}`);
     }
     if (n === 1 || n % 10 === 0) ctx.log.info(`poke ${n}: still waiting for ${opts.what}`);
-    await sleep(opts.intervalMs, ctx.signal);
+    await abortableSleep(opts.intervalMs, ctx.signal);
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
-  });
 }

@@ -3,6 +3,9 @@
 // Every job submitted ends in exactly one 'finished' / 'callback_finished' event, whatever happens to it.
 import type { CallbackJob, Executor, ExecutorEvent, ExecutorJob, TaskFailure } from '../../engine/executor-port';
 import { resolveOptions, type LocalExecutorOptions, type ResolvedOptions } from './local-executor-options';
+import { ZodError } from 'zod';
+import { isPermanentError } from '../../engine/errors';
+import { formatZodIssues } from '../../engine/zod-issues';
 import { jobKey, taskKey, type ChildMessage, type RunnerConfig } from './protocol';
 import { RunnerProcess, type PoolJob } from './runner-process';
 import { formatDuration } from './task-errors';
@@ -255,7 +258,7 @@ export class LocalExecutor implements Executor {
   private async answer(proc: RunnerProcess, request: Extract<ChildMessage, { type: 'request' }>): Promise<void> {
     const { id, method } = request;
     const pj = proc.jobs.get(taskKey(request.tiId, request.tryNumber));
-    const fail = (error: string) => proc.send({ type: 'response', id, ok: false, error });
+    const fail = (error: string, permanent = false) => proc.send({ type: 'response', id, ok: false, error, permanent });
     if (!pj || pj.reported || pj.job.type !== 'task') return void fail(`ctx.call('${method}'): the try is no longer running`);
     const handler = this.options.serviceHandler;
     if (!handler) return void fail(`ctx.call('${method}'): this executor has no service handler`);
@@ -263,7 +266,8 @@ export class LocalExecutor implements Executor {
     try {
       value = await handler(pj.job, method, request.payload);
     } catch (err) {
-      return void fail(err instanceof Error ? err.message : String(err));
+      const message = err instanceof ZodError ? `invalid ${method} payload: ${formatZodIssues(err)}` : err instanceof Error ? err.message : String(err);
+      return void fail(message, isPermanentError(err));
     }
     if (!proc.send({ type: 'response', id, ok: true, value })) {
       fail(`ctx.call('${method}'): the result could not be sent to the task (not structured-cloneable)`);

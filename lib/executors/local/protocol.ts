@@ -22,7 +22,8 @@ export type ParentMessage =
   | { type: 'run'; job: TaskJob | CallbackJob }
   | { type: 'kill'; tiId: string; tryNumber: number; reason: string }
   | { type: 'response'; id: number; ok: true; value: unknown }
-  | { type: 'response'; id: number; ok: false; error: string }
+  /** `permanent`: the request itself was wrong (bad input, unknown id), so the task should not retry. */
+  | { type: 'response'; id: number; ok: false; error: string; permanent?: boolean }
   | { type: 'shutdown' };
 
 export type ChildMessage =

@@ -1,5 +1,6 @@
 // The runner process's bookkeeping: the jobs it runs, their abort controllers, heartbeats, service requests
 // to the parent, and the subprocess groups to kill if the runner goes away.
+import { NonRetriableError } from '../../engine/task-context';
 import type { TaskJob } from '../../engine/executor-port';
 import type { ChildMessage, ParentMessage, RunnerConfig } from './protocol';
 
@@ -114,7 +115,7 @@ export class RunnerRuntime {
     if (!pending) return;
     this.requests.delete(message.id);
     if (message.ok) pending.resolve(message.value);
-    else pending.reject(new Error(message.error));
+    else pending.reject(message.permanent ? new NonRetriableError(message.error) : new Error(message.error));
   }
 
   trackProcessGroup(key: string, pgid: number): () => void {
