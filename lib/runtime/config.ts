@@ -37,6 +37,8 @@ export interface FlashflowConfig {
   zombieThresholdMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   llm: { baseUrl: string | null; apiKey: string | null; model: string | null };
+  /** The same three settings under their variable names, as lib/llm's resolveLlmConfig reads them. */
+  llmEnv: { OPENAI_BASE_URL?: string; OPENAI_API_KEY?: string; FLASHFLOW_LLM_MODEL?: string };
   /** Key(s) that encrypt connection secrets (first encrypts, all decrypt); null → $FLASHFLOW_HOME/secret.key. */
   secretKey: string | null;
   /** `FLASHFLOW_CONN_<ID>` variables: connections defined in the environment (they win over the table). */
@@ -69,6 +71,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     zombieThresholdMs: e.FLASHFLOW_ZOMBIE_THRESHOLD_MS,
     logLevel: e.FLASHFLOW_LOG_LEVEL,
     llm: { baseUrl: e.OPENAI_BASE_URL ?? null, apiKey: e.OPENAI_API_KEY ?? null, model: e.FLASHFLOW_LLM_MODEL ?? null },
+    llmEnv: { OPENAI_BASE_URL: e.OPENAI_BASE_URL, OPENAI_API_KEY: e.OPENAI_API_KEY, FLASHFLOW_LLM_MODEL: e.FLASHFLOW_LLM_MODEL },
     secretKey: e.FLASHFLOW_SECRET_KEY ?? null,
     connectionEnv: Object.fromEntries(Object.entries(present).filter(([k]) => k.startsWith('FLASHFLOW_CONN_'))) as Record<string, string>,
     taskEnv: Object.fromEntries(Object.entries(env).filter(([k]) => !SERVER_ONLY_ENV.has(k))),

@@ -17,6 +17,7 @@ import type { Logger } from './logger';
 import { loadSecretBox } from '../secrets/secret-key';
 import { connectionSource } from '../store/connections';
 import { engineServices } from './engine-services';
+import { flashcardServices } from './flashcard-services';
 import { createServiceHandler } from './services';
 
 /** What autovacuum would do for the embedded database's hot tables (see embedded-maintenance.ts). */
@@ -75,13 +76,15 @@ export async function startRuntime(config: FlashflowConfig, options: StartOption
     const jobId = await registerJob(db.sql, 'SchedulerJob', os.hostname(), process.pid, startedAt);
     const secrets = loadSecretBox({ envKey: config.secretKey, home: config.home, generate: !config.databaseUrl });
     for (const w of secrets.warnings) log('warn', w);
+    const connections = connectionSource({ db: db.prisma, secrets: secrets.box, env: config.connectionEnv });
     const executor = new LocalExecutor({
       processes: config.executor.processes,
       concurrency: config.executor.concurrency,
       env: config.taskEnv,
-      serviceHandler: createServiceHandler(db.sql, engineServices(db.sql, () => clock.now(), () => scheduler.wake()), {
-        connections: connectionSource({ db: db.prisma, secrets: secrets.box, env: config.connectionEnv }),
-      }),
+      serviceHandler: createServiceHandler(db.sql, {
+        ...engineServices(db.sql, () => clock.now(), () => scheduler.wake()),
+        ...flashcardServices({ sql: db.sql, now: () => clock.now(), connections, llmEnv: config.llmEnv }),
+      }, { connections }),
       logger: (msg) => log('warn', msg),
     });
     // Created after the executor whose service handler wakes it; handlers only run once tasks do.

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../lib/store/database';
-import { defaultMigrationsDir, migrate, MigrationError } from '../../lib/store/migrate';
+import { defaultMigrationsDir, migrate, MigrationError, readMigrations } from '../../lib/store/migrate';
 import { openPglite } from '../../lib/store/open-pglite';
 import { loadPrismaDatamodel, type DmmfDatamodel } from '../support/prisma-datamodel';
 import { diffSchemaAgainstPrisma } from '../support/schema-diff';
@@ -12,6 +12,8 @@ import { createTestDb } from '../support/test-db';
 
 const INIT = '20261125000000_init';
 const realMigrations = defaultMigrationsDir();
+// Every migration shipped in prisma/migrations, in name order (INIT first).
+const REAL = (await readMigrations(realMigrations)).map((migration) => migration.name);
 
 const tableExists = async (db: Database, table: string): Promise<boolean> =>
   (await db.sql.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [table]))[0]?.found != null;
@@ -32,9 +34,12 @@ describe('migrations on an empty database', () => {
   afterAll(() => fresh?.close());
 
   it('applies every migration once and records it the way Prisma does', async () => {
-    expect(await migrate(fresh.sql)).toEqual([INIT]);
+    expect(await migrate(fresh.sql)).toEqual(REAL);
 
-    const [row] = await fresh.sql.query<Record<string, unknown>>('SELECT * FROM _prisma_migrations');
+    const [row] = await fresh.sql.query<Record<string, unknown>>(
+      'SELECT * FROM _prisma_migrations WHERE migration_name = $1',
+      [INIT],
+    );
     const file = await readFile(path.join(realMigrations, INIT, 'migration.sql'));
     expect(row).toMatchObject({
       migration_name: INIT,
@@ -46,14 +51,15 @@ describe('migrations on an empty database', () => {
     expect(row?.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(row?.finished_at).toBeInstanceOf(Date);
     expect((row?.finished_at as Date).getTime()).toBeGreaterThanOrEqual((row?.started_at as Date).getTime());
-    expect(await fresh.sql.query('SELECT pool, slots, description FROM pool')).toEqual([
+    expect(await fresh.sql.query('SELECT pool, slots, description FROM pool ORDER BY pool')).toEqual([
       { pool: 'default_pool', slots: 128, description: 'Default pool' },
+      { pool: 'llm', slots: 4, description: 'LLM calls of the flashcard workflow' }, // 20261125130000_llm_pool
     ]);
   });
 
   it('is idempotent: a second run applies nothing', async () => {
     expect(await migrate(fresh.sql)).toEqual([]);
-    expect(await recordedNames(fresh)).toEqual([INIT]);
+    expect(await recordedNames(fresh)).toEqual(REAL);
   });
 
   it("creates the _prisma_migrations table with Prisma's own column types", async () => {
@@ -144,7 +150,7 @@ describe('migrations on an existing database', () => {
 
     const results = await Promise.all([migrate(db.sql, { migrationsDir }), migrate(db.sql, { migrationsDir })]);
     expect(results.flat().sort()).toEqual(['20261201000000_a', '20261202000000_b']);
-    expect(await recordedNames(db)).toEqual([INIT, '20261201000000_a', '20261202000000_b']);
+    expect(await recordedNames(db)).toEqual([...REAL, '20261201000000_a', '20261202000000_b']);
   });
 
   it('refuses an applied migration whose file changed, naming it, and applies nothing', async () => {
@@ -158,7 +164,7 @@ describe('migrations on an existing database', () => {
       new RegExp(`^Migration ${INIT} was changed after it was applied .*Nothing was applied\\.$`),
     );
     expect(await tableExists(db, 'pending_t')).toBe(false);
-    expect(await recordedNames(db)).toEqual([INIT]);
+    expect(await recordedNames(db)).toEqual(REAL);
   });
 
   it('accepts an applied migration that differs only by CRLF line endings (git autocrlf)', async () => {
@@ -187,7 +193,7 @@ describe('migrations on an existing database', () => {
     expect(await tableExists(db, 'good_t')).toBe(true);
     expect(await tableExists(db, 'half_t')).toBe(false);
     expect(await tableExists(db, 'after_t')).toBe(false);
-    expect(await recordedNames(db)).toEqual([INIT, '20261201000000_good']);
+    expect(await recordedNames(db)).toEqual([...REAL, '20261201000000_good']);
     // The database is still usable and the fixed migration applies on the next run.
     await writeFile(path.join(migrationsDir, '20261202000000_bad', 'migration.sql'), 'CREATE TABLE half_t (id int);');
     expect(await migrate(db.sql, { migrationsDir })).toEqual(['20261202000000_bad', '20261203000000_after']);

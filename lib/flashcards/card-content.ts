@@ -1,0 +1,46 @@
+// The shapes a card's content and generation outcome take at the DB boundary.
+// CardContentSchema is deliberately a plain shape (non-empty single-line strings): the length and "example uses the
+// word" rules live in lib/llm's validation. The lead will make one schema serve both (DESIGN §4); until then, callers
+// that need the strict rules (card edits through the API) pass lib/llm's schema as `schema` to editCard.
+import { z } from 'zod';
+
+// NFC and trimmed, but inner whitespace untouched: a newline is refused (DESIGN §4), not silently turned into a space.
+const field = z
+  .string()
+  .transform((value) => value.normalize('NFC').trim())
+  .pipe(z.string().min(1, 'must not be empty').refine((value) => !/[\r\n]/.test(value), 'must be a single line'));
+
+export const CardContentSchema = z.object({
+  french_word: field,
+  french_example: field,
+  english_word: field,
+  english_translation: field,
+});
+export type CardContent = z.output<typeof CardContentSchema>;
+export type CardContentInput = z.input<typeof CardContentSchema>;
+
+/** What `card.status` may hold: it describes the current content. Flagging is separate (`flagged_at`). */
+export const CARD_STATUSES = {
+  /** No content yet: waiting for (or during) generation. */
+  pending: 'pending',
+  /** Has content that passed validation; reviewable. */
+  valid: 'valid',
+  /** Generation gave up and the card has never had content. A failed REgeneration keeps 'valid' + failure_reasons. */
+  failed: 'failed',
+} as const;
+export type CardStatus = (typeof CARD_STATUSES)[keyof typeof CARD_STATUSES];
+
+/** One reason a generation failed: lib/llm's machine-readable code, and a message for the user when there is one. */
+export const FailureReasonSchema = z.object({ code: z.string().min(1), message: z.string().optional() });
+export type FailureReason = z.infer<typeof FailureReasonSchema>;
+
+/** Where a generated content came from. */
+export const GenerationMetaSchema = z.object({
+  promptVersion: z.string().min(1),
+  model: z.string().min(1),
+  source: z
+    .object({ dagId: z.string().min(1), runId: z.string().min(1), mapIndex: z.number().int().nullable() })
+    .nullable()
+    .default(null),
+});
+export type GenerationMeta = z.input<typeof GenerationMetaSchema>;

@@ -1,0 +1,95 @@
+// The services the flashcard DAGs call through ctx.call: they run in the process that owns the database,
+// so task code creates decks, saves cards and records LLM attempts without ever opening it.
+import { z } from 'zod';
+import type { TaskJob } from '../engine/executor-port';
+import { addPendingCards, getCard, markCardFailed } from '../flashcards/cards';
+import { saveGeneratedCard } from '../flashcards/card-content-updates';
+import { FailureReasonSchema } from '../flashcards/card-content';
+import { getOrCreateDeck } from '../flashcards/decks';
+import { parseVocabulary } from '../flashcards/parse-vocabulary';
+import type { LlmAttempt } from '../llm/attempt-recorder';
+import { cardSchema } from '../llm/card-schema';
+import { LLM_CONNECTION_ID, requireLlmConfig } from '../llm/llm-config';
+import type { ConnectionSource } from '../store/connections';
+import type { SqlClient } from '../store/database';
+import { insertLlmAttempt } from '../store/llm-attempts';
+
+type Service = (job: TaskJob, payload: unknown) => Promise<unknown>;
+
+const PrepareDeck = z.object({
+  deckName: z.string(),
+  vocabulary: z.string(),
+  level: z.string().nullish(),
+  notes: z.string().nullish(),
+});
+const CardRef = z.object({ cardId: z.number().int().positive() });
+const SaveCard = CardRef.extend({ card: cardSchema, promptVersion: z.string().min(1), model: z.string().min(1) });
+const MarkFailed = CardRef.extend({ reasons: z.array(FailureReasonSchema).min(1) });
+const RecordAttempt = z.object({ deckId: z.number().int().nullable(), attempt: z.custom<LlmAttempt>((v) => typeof v === 'object' && v !== null) });
+const DeckReport = z.object({ deckId: z.number().int().positive(), cardIds: z.array(z.number().int()) });
+
+export interface FlashcardServiceDeps {
+  sql: SqlClient;
+  now: () => Date;
+  connections: ConnectionSource;
+  llmEnv: { OPENAI_BASE_URL?: string; OPENAI_API_KEY?: string; FLASHFLOW_LLM_MODEL?: string };
+}
+
+export function flashcardServices(deps: FlashcardServiceDeps): Record<string, Service> {
+  const { sql, now } = deps;
+  return {
+    /** Parses the pasted vocabulary, creates the deck and a pending card per new word; returns what to generate. */
+    'flashcards.prepareDeck': async (job, payload) => {
+      const p = PrepareDeck.parse(payload);
+      const vocabulary = parseVocabulary(p.vocabulary);
+      return sql.transaction(async (tx) => {
+        const { deck } = await getOrCreateDeck(tx, { name: p.deckName, level: p.level ?? null, description: p.notes ?? null }, now());
+        const added = await addPendingCards(tx, deck.id, vocabulary.entries, now());
+        return {
+          deckId: deck.id,
+          words: added.cards.map((c) => ({ cardId: c.id, word: c.word, hint: c.hint, deckId: deck.id })),
+          skipped: added.skipped.map((s) => s.word),
+          duplicates: vocabulary.duplicates,
+        };
+      });
+    },
+    /** Whether a card already passed (memoization: a retried or resumed task never pays for it twice). */
+    'flashcards.cardStatus': async (_job, payload) => {
+      const card = await getCard(sql, CardRef.parse(payload).cardId);
+      return { status: card.status, content: card.status === 'valid' ? card.content : null };
+    },
+    'flashcards.saveCard': async (job, payload) => {
+      const p = SaveCard.parse(payload);
+      const card = await saveGeneratedCard(sql, p.cardId, p.card, {
+        promptVersion: p.promptVersion,
+        model: p.model,
+        source: { dagId: job.dagId, runId: job.runId, mapIndex: job.mapIndex },
+      }, now());
+      return { cardId: card.id, status: card.status, version: card.version };
+    },
+    'flashcards.markFailed': async (_job, payload) => {
+      const p = MarkFailed.parse(payload);
+      const card = await markCardFailed(sql, p.cardId, p.reasons, now());
+      return { cardId: card.id, status: card.status };
+    },
+    'flashcards.deckReport': async (_job, payload) => {
+      const p = DeckReport.parse(payload);
+      const rows = await sql.query<{ status: string; n: number }>(
+        `SELECT status, count(*)::int AS n FROM card WHERE deck_id = $1 AND id = ANY($2::int[]) GROUP BY status`,
+        [p.deckId, p.cardIds],
+      );
+      return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+    },
+    /** The provider configuration: connection `llm_default` if it exists, else the OPENAI_* variables. */
+    'llm.config': async () => {
+      const connection = await deps.connections.get(LLM_CONNECTION_ID);
+      return requireLlmConfig({ connection, env: deps.llmEnv });
+    },
+    /** Resolves only once the row is written, so no attempt is lost to a crash right after the call. */
+    'llm.recordAttempt': async (job, payload) => {
+      const p = RecordAttempt.parse(payload);
+      const id = await insertLlmAttempt(sql, { dagId: job.dagId, runId: job.runId, taskId: job.taskId, mapIndex: job.mapIndex, tryNumber: job.tryNumber, deckId: p.deckId }, p.attempt);
+      return { id };
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Runtime } from '../../lib/runtime/start-runtime';
+import { startFakeOpenAiServer, reply, type FakeOpenAiServer, type FakeRequest } from '../support/fake-openai-server';
+import { startTestRuntime, taskError, trigger, waitForRun } from '../support/runtime-harness';
+
+const WORKFLOWS = path.resolve(__dirname, '../../workflows');
+
+const CARDS: Record<string, { french_word: string; french_example: string; english_word: string; english_translation: string }> = {
+  chat: { french_word: 'chat', french_example: 'Le chat dort.', english_word: 'cat', english_translation: 'The cat sleeps.' },
+  pomme: { french_word: 'pomme', french_example: 'Une pomme rouge.', english_word: 'apple', english_translation: 'A red apple.' },
+  bibliothèque: { french_word: 'bibliothèque', french_example: 'La bibliothèque.', english_word: 'library', english_translation: 'The library.' },
+  voiture: { french_word: 'voiture', french_example: 'Ma voiture.', english_word: 'car', english_translation: 'My car.' },
+};
+
+/** Answers for the word the request is about; some words first (or always) answer too long. */
+function answer(alwaysTooLong: Set<string>) {
+  return (request: FakeRequest) => {
+    const messages = request.body.messages ?? [];
+    const firstUser = messages.find((m) => m.role === 'user')?.content ?? '';
+    const word = Object.keys(CARDS).find((w) => firstUser.includes(w));
+    if (!word) return reply.error(400, `unexpected prompt: ${firstUser.slice(0, 80)}`);
+    const isReask = messages.length > 2;
+    const tooLong = alwaysTooLong.has(word) || (word === 'bibliothèque' && !isReask);
+    const card = CARDS[word]!;
+    return reply.json(tooLong ? { ...card, french_example: `${card.french_example.slice(0, -1)} de mon quartier est fermée le lundi.` } : card);
+  };
+}
+
+let fake: FakeOpenAiServer;
+let rt: Runtime;
+const alwaysTooLong = new Set<string>();
+
+beforeAll(async () => {
+  fake = await startFakeOpenAiServer();
+  fake.otherwise(answer(alwaysTooLong));
+  rt = await startTestRuntime(WORKFLOWS, { OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: 'sk-test', FLASHFLOW_LLM_MODEL: 'fake-model' });
+}, 60_000);
+afterAll(async () => {
+  await rt?.stop();
+  await fake?.close();
+});
+
+const attempts = (runId: string) =>
+  rt.db.sql.query<{ word: string; attempt: number; valid: boolean; reason_codes: string[]; example_length: number; model: string }>(
+    `SELECT word, attempt, valid, reason_codes, example_length, model FROM llm_attempt WHERE run_id = $1 ORDER BY word, attempt`,
+    [runId],
+  );
+
+describe('the french_flashcards DAG against an OpenAI-compatible server', () => {
+  it('turns pasted vocabulary into a deck of valid cards, re-asking when an example is too long', async () => {
+    const runId = await trigger(rt, 'french_flashcards', {
+      conf: { deck_name: 'Amélie', vocabulary: 'chat\npomme ; fruit\n\n  bibliothèque \nChat\n' },
+    });
+    expect(await waitForRun(rt, 'french_flashcards', runId)).toBe('success');
+    const cards = await rt.db.sql.query<{ word: string; status: string; french_example: string; hint: string | null }>(
+      `SELECT c.word, c.status, c.french_example, c.hint FROM card c JOIN deck d ON d.id = c.deck_id WHERE d.name = 'Amélie' ORDER BY c.word`,
+    );
+    expect(cards).toEqual([
+      { word: 'bibliothèque', status: 'valid', french_example: 'La bibliothèque.', hint: null },
+      { word: 'chat', status: 'valid', french_example: 'Le chat dort.', hint: null },
+      { word: 'pomme', status: 'valid', french_example: 'Une pomme rouge.', hint: 'fruit' },
+    ]);
+    const rows = await attempts(runId);
+    expect(rows.map((a) => [a.word, a.attempt, a.valid, a.reason_codes])).toEqual([
+      ['bibliothèque', 1, false, ['example_too_long']],
+      ['bibliothèque', 2, true, []],
+      ['chat', 1, true, []],
+      ['pomme', 1, true, []],
+    ]);
+    expect(rows[0]!.example_length).toBeGreaterThanOrEqual(20);
+    expect(rows.every((a) => a.model === 'fake-model')).toBe(true);
+    const [reportXcom] = await rt.db.sql.query<{ value: string }>(`SELECT value FROM xcom WHERE run_id = $1 AND task_id = 'report'`, [runId]);
+    expect(reportXcom!.value).toBe("deck 'Amélie': 3 valid, 0 failed, 0 pending");
+  });
+
+  it('never asks the model again for words the deck already has a valid card for', async () => {
+    const before = fake.calls;
+    const runId = await trigger(rt, 'french_flashcards', { conf: { deck_name: 'Amélie', vocabulary: 'chat\npomme' } });
+    expect(await waitForRun(rt, 'french_flashcards', runId)).toBe('success');
+    expect(fake.calls).toBe(before);
+  });
+
+  it('fails the try of a word the model keeps answering too long, recording each attempt, while other words succeed', async () => {
+    alwaysTooLong.add('voiture');
+    const runId = await trigger(rt, 'french_flashcards', { conf: { deck_name: 'Cars', vocabulary: 'voiture\nchat', max_reasks: 1 } });
+    const deadline = Date.now() + 15_000;
+    let states: Array<{ map_index: number; state: string }> = [];
+    while (Date.now() < deadline) {
+      states = await rt.db.sql.query(`SELECT map_index, state FROM task_instance WHERE run_id = $1 AND task_id = 'generate_card' ORDER BY map_index`, [runId]);
+      if (states.length === 2 && states.every((s) => s.state === 'success' || s.state === 'up_for_retry')) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(states).toEqual([{ map_index: 0, state: 'up_for_retry' }, { map_index: 1, state: 'success' }]);
+    const { markTaskInstances } = await import('../../lib/store/task-actions');
+    await markTaskInstances(rt.db.sql, { dagId: 'french_flashcards', runId, taskIds: ['generate_card'], mapIndexes: [0] }, 'failed', new Date());
+    rt.scheduler.wake();
+    expect(await waitForRun(rt, 'french_flashcards', runId)).toBe('failed');
+    const [reportXcom] = await rt.db.sql.query<{ value: string }>(`SELECT value FROM xcom WHERE run_id = $1 AND task_id = 'report'`, [runId]);
+    expect(reportXcom!.value).toBe("deck 'Cars': 1 valid, 1 failed, 0 pending");
+    const rows = (await attempts(runId)).filter((a) => a.word === 'voiture');
+    expect(rows.map((a) => [a.attempt, a.valid, a.reason_codes])).toEqual([[1, false, ['example_too_long']], [2, false, ['example_too_long']]]);
+    const [card] = await rt.db.sql.query<{ status: string; failure_reasons: Array<{ code: string }> }>(
+      `SELECT status, failure_reasons FROM card WHERE word = 'voiture'`);
+    expect(card!.status).toBe('failed');
+    expect(card!.failure_reasons.map((r) => r.code)).toEqual(['example_too_long']);
+  });
+
+  it('refuses empty vocabulary at once with a clear error and no LLM call', async () => {
+    const before = fake.calls;
+    const runId = await trigger(rt, 'french_flashcards', { conf: { deck_name: 'Empty', vocabulary: '\n  \n# just a comment\n' } });
+    expect(await waitForRun(rt, 'french_flashcards', runId)).toBe('failed');
+    expect(await taskError(rt, 'french_flashcards', runId, 'parse_vocabulary')).toMatch(/^NonRetriableError: .*no/i);
+    expect(fake.calls).toBe(before);
+  });
+});
