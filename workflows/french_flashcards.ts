@@ -3,12 +3,9 @@
 // the API (POST /api/v1/dags/french_flashcards/dagRuns) or `flashflow dags trigger french_flashcards`.
 import { z } from 'zod';
 import { chain, dag } from '../lib/engine/dag-builder';
-import { NonRetriableError, type TaskContext } from '../lib/engine/task-context';
-import { PROMPT_VERSION } from '../lib/llm/card-prompt';
-import { DEFAULT_MAX_CHARS, maxCharsSchema, type Card } from '../lib/llm/card-schema';
-import { generateCard } from '../lib/llm/generate-card';
-import type { LlmProviderConfig } from '../lib/llm/llm-config';
-import { createOpenAiChatClient } from '../lib/llm/openai-chat-client';
+import type { TaskContext } from '../lib/engine/task-context';
+import { generateCardTask, type WordToGenerate } from '../lib/flashcards/card-generation-task';
+import { DEFAULT_MAX_CHARS, maxCharsSchema } from '../lib/llm/card-schema';
 
 const params = z.object({
   deck_name: z.string().trim().min(1, 'name the deck (e.g. the movie)').max(200),
@@ -19,13 +16,6 @@ const params = z.object({
   level: z.string().trim().max(50).optional(),
   notes: z.string().trim().max(2000).optional(),
 });
-
-interface WordToGenerate {
-  cardId: number;
-  word: string;
-  hint: string | null;
-  deckId: number;
-}
 
 interface Prepared {
   deckId: number;
@@ -53,31 +43,14 @@ const prepare = flashcards.task('parse_vocabulary', async (ctx) => {
   return prepared.words;
 }, { retries: 0 });
 
-const generate = flashcards.task('generate_card', async (ctx) => {
-  const item = ctx.item as WordToGenerate;
-  const memo = await ctx.call<{ status: string; content: Card | null }>('flashcards.cardStatus', { cardId: item.cardId });
-  if (memo.status === 'valid') {
-    ctx.log.info(`'${item.word}' already has a valid card; not asking the model again`);
-    return { cardId: item.cardId, word: item.word, status: 'valid', reused: true };
-  }
-  const config = await ctx.call<LlmProviderConfig>('llm.config');
-  const client = createOpenAiChatClient(ctx.params.model ? { ...config, model: ctx.params.model } : config, { log: ctx.log });
-  const result = await generateCard(item.word, item.hint, {
-    client,
-    recorder: { record: async (attempt) => void (await ctx.call('llm.recordAttempt', { deckId: item.deckId, attempt })) },
-    maxChars: ctx.params.max_example_chars,
-    maxReasks: ctx.params.max_reasks,
-    signal: ctx.signal,
-  });
-  if (result.ok) {
-    await ctx.call('flashcards.saveCard', { cardId: item.cardId, card: result.card, promptVersion: PROMPT_VERSION, model: client.model });
-    ctx.log.info(`'${item.word}' → ${result.card.french_example} / ${result.card.english_translation} (${result.attempts.length} attempt(s))`);
-    return { cardId: item.cardId, word: item.word, status: 'valid', attempts: result.attempts.length };
-  }
-  await ctx.call('flashcards.markFailed', { cardId: item.cardId, reasons: result.problems.map((p) => ({ code: p.code, message: p.message })) });
-  const message = `'${item.word}': ${result.message}`;
-  throw result.retriable ? new Error(message) : new NonRetriableError(message);
-}, { pool: 'llm' }).expand({ over: prepare });
+const generate = flashcards.task('generate_card', (ctx) =>
+  generateCardTask(
+    ctx,
+    ctx.item as WordToGenerate,
+    { maxChars: ctx.params.max_example_chars, maxReasks: ctx.params.max_reasks, model: ctx.params.model },
+    (card) => card.status === 'valid',
+  ),
+{ pool: 'llm' }).expand({ over: prepare });
 
 const saveDeck = flashcards.task('save_deck', async (ctx: TaskContext) => {
   const words = (await ctx.xcomPull<WordToGenerate[]>('parse_vocabulary')) ?? [];

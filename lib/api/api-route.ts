@@ -1,40 +1,92 @@
-// The one wrapper every /api/v1 route handler goes through: it hands the handler the runtime, turns
-// its result into JSON, and turns typed errors into problem+json (never a stack trace to the client).
-import { ZodError } from 'zod';
+// The one wrapper every /api/v1 route handler goes through: it hands the handler the runtime, parses the request
+// against the endpoint's contract (path parameters, query, JSON body), turns the result into JSON, and turns typed
+// errors into problem+json (never a stack trace to the client).
+import { z, ZodError } from 'zod';
 import { ConflictError, InvalidInputError, NotFoundError } from '../engine/errors';
 import { getRuntime, RuntimeUnavailableError } from '../runtime/app-context';
 import type { Runtime } from '../runtime/start-runtime';
+import type { Endpoint, EndpointInput, EndpointResult } from './contract';
 import { problem } from './problem';
+import { PayloadTooLargeError, queryObject, readJsonBody } from './read-request';
 
 export interface RouteContext<P> {
   params: P;
   runtime: Runtime;
 }
 
-type Handler<P> = (req: Request, ctx: RouteContext<P>) => Promise<unknown>;
+/** Who acts, for the event log. Until API authentication lands every caller is Airflow's 'anonymous'. */
+export const ANONYMOUS = 'anonymous';
 
-export function apiRoute<P = Record<string, never>>(handler: Handler<P>) {
-  return async (req: Request, nextCtx: { params: Promise<P> }): Promise<Response> => {
+export interface EndpointContext<E extends Endpoint> extends EndpointInput<E> {
+  req: Request;
+  runtime: Runtime;
+  actor: string;
+}
+
+type Handler<P> = (req: Request, ctx: RouteContext<P>) => Promise<unknown>;
+type EndpointHandler<E extends Endpoint> = (ctx: EndpointContext<E>) => Promise<EndpointResult<E> | Response>;
+type NextHandler = ((req: Request, nextCtx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>) & {
+  endpoint?: Endpoint;
+};
+
+/** A handler bound to its contract: the request is parsed before `handler` runs. */
+export function apiRoute<E extends Endpoint>(contract: E, handler: EndpointHandler<E>): NextHandler;
+/** A handler without a contract (health, version). */
+export function apiRoute<P = Record<string, never>>(handler: Handler<P>): NextHandler;
+export function apiRoute(a: Endpoint | Handler<unknown>, b?: EndpointHandler<Endpoint>): NextHandler {
+  if (typeof a === 'function') {
+    return async (req, nextCtx) => {
+      try {
+        const runtime = getRuntime();
+        const params = await nextCtx.params;
+        const result = await a(req, { params, runtime });
+        return result instanceof Response ? result : Response.json(result);
+      } catch (err) {
+        return errorResponse(err);
+      }
+    };
+  }
+  const contract = a;
+  const handler = b!;
+  const route: NextHandler = async (req, nextCtx) => {
     try {
       const runtime = getRuntime();
-      const params = await nextCtx.params;
-      const result = await handler(req, { params, runtime });
-      return result instanceof Response ? result : Response.json(result);
+      // Next hands routes without dynamic segments no params at all.
+      const params = contract.params ? contract.params.parse((await nextCtx?.params) ?? {}) : {};
+      const query = contract.query ? contract.query.parse(queryObject(contract.query, new URL(req.url).searchParams)) : {};
+      const body = contract.body ? contract.body.parse(await readJsonBody(req)) : {};
+      const result = await handler({ params, query, body, req, runtime, actor: ANONYMOUS } as EndpointContext<Endpoint>);
+      if (result instanceof Response) return result;
+      return contract.response === null ? new Response(null, { status: 204 }) : Response.json(result);
     } catch (err) {
       return errorResponse(err);
     }
   };
+  route.endpoint = contract;
+  return route;
 }
 
 export function errorResponse(err: unknown): Response {
   if (err instanceof ZodError) {
-    const fields = err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    return problem(400, fields.map((f) => `${f.path || '(body)'}: ${f.message}`).join('; '), { fields });
+    const fields = zodFields(err);
+    return problem(400, fields.map((f) => `${f.path}: ${f.message}`).join('; '), { fields });
   }
   if (err instanceof InvalidInputError) return problem(400, err.message, { fields: err.fields });
   if (err instanceof NotFoundError) return problem(404, err.message);
   if (err instanceof ConflictError) return problem(409, err.message);
+  if (err instanceof PayloadTooLargeError) return problem(413, err.message);
   if (err instanceof RuntimeUnavailableError) return problem(503, err.message);
   console.error('unhandled API error', err);
   return problem(500, 'An unexpected error occurred; the server log has the details.');
+}
+
+/** One entry per offending field; an unknown field is named by its own path, not its parent's. */
+function zodFields(err: z.ZodError): Array<{ path: string; message: string }> {
+  return err.issues.flatMap((issue) => {
+    const at = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: [...at, key].join('.'), message: 'unknown field' }));
+    }
+    return [{ path: at.join('.') || '(body)', message: issue.message }];
+  });
 }

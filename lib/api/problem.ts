@@ -8,6 +8,7 @@ export const PROBLEM_TYPES = {
   401: { type: `${ERRORS_DOC}/Unauthenticated`, title: 'Unauthorized' },
   403: { type: `${ERRORS_DOC}/PermissionDenied`, title: 'Forbidden' },
   404: { type: `${ERRORS_DOC}/NotFound`, title: 'Not Found' },
+  405: { type: `${ERRORS_DOC}/MethodNotAllowed`, title: 'Method Not Allowed' },
   409: { type: `${ERRORS_DOC}/AlreadyExists`, title: 'Conflict' },
   413: { type: `${ERRORS_DOC}/BadRequest`, title: 'Payload Too Large' },
   500: { type: `${ERRORS_DOC}/Unknown`, title: 'Internal Server Error' },

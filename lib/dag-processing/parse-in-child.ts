@@ -26,7 +26,7 @@ export async function parseInChild(folder: string, fileTimeoutMs = 30_000): Prom
 }
 
 async function parseBatch(files: string[], fileTimeoutMs: number): Promise<{ done: FileParse[]; stuck: { file: string; reason: string } | null }> {
-  const child: ChildProcess = forkTypeScript(CHILD, { env: process.env });
+  const child: ChildProcess = forkTypeScript(CHILD);
   child.stdout?.resume();
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));

@@ -13,6 +13,8 @@ import { LLM_CONNECTION_ID, requireLlmConfig } from '../llm/llm-config';
 import type { ConnectionSource } from '../store/connections';
 import type { SqlClient } from '../store/database';
 import { insertLlmAttempt } from '../store/llm-attempts';
+import { selectWeakCards } from '../flashcards/weak-cards';
+import { PROMPT_VERSION } from '../llm/card-prompt';
 
 type Service = (job: TaskJob, payload: unknown) => Promise<unknown>;
 
@@ -26,7 +28,8 @@ const CardRef = z.object({ cardId: z.number().int().positive() });
 const SaveCard = CardRef.extend({ card: cardSchema, promptVersion: z.string().min(1), model: z.string().min(1) });
 const MarkFailed = CardRef.extend({ reasons: z.array(FailureReasonSchema).min(1) });
 const RecordAttempt = z.object({ deckId: z.number().int().nullable(), attempt: z.custom<LlmAttempt>((v) => typeof v === 'object' && v !== null) });
-const DeckReport = z.object({ deckId: z.number().int().positive(), cardIds: z.array(z.number().int()) });
+const WeakCards = z.object({ minLapses: z.number().int().min(1), limit: z.number().int().min(1).max(5000), model: z.string().min(1).nullish() });
+const DeckReport = z.object({ deckId: z.number().int().positive().nullable(), cardIds: z.array(z.number().int()) });
 
 export interface FlashcardServiceDeps {
   sql: SqlClient;
@@ -53,10 +56,20 @@ export function flashcardServices(deps: FlashcardServiceDeps): Record<string, Se
         };
       });
     },
-    /** Whether a card already passed (memoization: a retried or resumed task never pays for it twice). */
+    /**
+     * Whether a card already passed, and which run last wrote it (memoization: a retried or resumed task
+     * never pays for a word twice; the regeneration DAG compares the run).
+     */
     'flashcards.cardStatus': async (_job, payload) => {
       const card = await getCard(sql, CardRef.parse(payload).cardId);
-      return { status: card.status, content: card.status === 'valid' ? card.content : null };
+      return { status: card.status, content: card.status === 'valid' ? card.content : null, sourceRunId: card.source?.runId ?? null };
+    },
+    /** Cards the weekly regeneration should redo, judged against the current prompt and model. */
+    'flashcards.weakCards': async (_job, payload) => {
+      const p = WeakCards.parse(payload);
+      const config = requireLlmConfig({ connection: await deps.connections.get(LLM_CONNECTION_ID), env: deps.llmEnv });
+      const weak = await selectWeakCards(sql, { promptVersion: PROMPT_VERSION, model: p.model ?? config.model, minLapses: p.minLapses, limit: p.limit });
+      return weak.map((w) => ({ cardId: w.card.id, word: w.card.word, hint: w.card.hint, deckId: w.card.deckId, reasons: w.reasons }));
     },
     'flashcards.saveCard': async (job, payload) => {
       const p = SaveCard.parse(payload);
@@ -75,7 +88,7 @@ export function flashcardServices(deps: FlashcardServiceDeps): Record<string, Se
     'flashcards.deckReport': async (_job, payload) => {
       const p = DeckReport.parse(payload);
       const rows = await sql.query<{ status: string; n: number }>(
-        `SELECT status, count(*)::int AS n FROM card WHERE deck_id = $1 AND id = ANY($2::int[]) GROUP BY status`,
+        `SELECT status, count(*)::int AS n FROM card WHERE ($1::int IS NULL OR deck_id = $1) AND id = ANY($2::int[]) GROUP BY status`,
         [p.deckId, p.cardIds],
       );
       return Object.fromEntries(rows.map((r) => [r.status, r.n]));

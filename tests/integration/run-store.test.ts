@@ -66,3 +66,14 @@ describe('SQL run store guards', () => {
     expect(await db.sql.query(`SELECT value FROM xcom`)).toEqual([{ value: { n: 1 } }]);
   });
 });
+
+describe('task logs', () => {
+  it('keeps a batch of log lines in the order they were written', async () => {
+    await store.createRun(run, serialized, now);
+    const [ti] = await db.sql.query<{ id: string }>(`SELECT id FROM task_instance`);
+    const lines = Array.from({ length: 50 }, (_, i) => ({ tiId: ti!.id, tryNumber: 1, stream: 'log' as const, line: `line ${i}`, at: now }));
+    await store.appendLogs(lines);
+    const stored = await db.sql.query<{ line: string }>(`SELECT line FROM task_log ORDER BY id`);
+    expect(stored.map((s) => s.line)).toEqual(lines.map((l) => l.line));
+  });
+});

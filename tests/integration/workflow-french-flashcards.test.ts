@@ -114,3 +114,26 @@ describe('the french_flashcards DAG against an OpenAI-compatible server', () => 
     expect(fake.calls).toBe(before);
   });
 });
+
+describe('the weekly flashcard_regeneration DAG', () => {
+  it('regenerates failed, flagged and outdated cards, keeping their review history', async () => {
+    alwaysTooLong.clear();
+    const { flagCard } = await import('../../lib/flashcards/cards');
+    const { gradeCard } = await import('../../lib/flashcards/review');
+    const ids = Object.fromEntries((await rt.db.sql.query<{ word: string; id: number }>(`SELECT word, id FROM card`)).map((r) => [r.word, r.id]));
+    await gradeCard(rt.db.sql, ids.chat!, 3, new Date());
+    await flagCard(rt.db.sql, ids.chat!, 'the example is not idiomatic', new Date());
+    await rt.db.sql.query(`UPDATE card SET prompt_version = 'an-older-prompt' WHERE id = $1`, [ids.pomme]);
+
+    const runId = await trigger(rt, 'flashcard_regeneration');
+    expect(await waitForRun(rt, 'flashcard_regeneration', runId)).toBe('success');
+    const [report] = await rt.db.sql.query<{ value: { selected: number; regenerated: number; words: string[] } }>(
+      `SELECT value FROM xcom WHERE run_id = $1 AND task_id = 'report'`, [runId]);
+    expect(report!.value.words.sort()).toEqual(['chat', 'pomme', 'voiture']);
+    const chat = await rt.db.sql.query<{ version: number; flagged_at: Date | null; reviews: number }>(
+      `SELECT c.version, c.flagged_at, (SELECT count(*)::int FROM review_log r WHERE r.card_id = c.id) AS reviews FROM card c WHERE c.id = $1`, [ids.chat]);
+    expect(chat).toEqual([{ version: 2, flagged_at: null, reviews: 1 }]);
+    const versions = await rt.db.sql.query(`SELECT version, replaced_by FROM card_version WHERE card_id = $1`, [ids.chat]);
+    expect(versions).toEqual([{ version: 1, replaced_by: 'regeneration' }]);
+  });
+});

@@ -5,10 +5,13 @@ import type { SqlClient } from '../database';
 export async function appendLogs(sql: SqlClient, lines: LogLine[]): Promise<void> {
   if (lines.length === 0) return;
   await sql.query(
+    // ORDER BY the batch position: ids (the read order) must follow the order the task wrote its lines.
     `INSERT INTO task_log (ti_id, try_number, stream, line, at)
      SELECT l.ti_id, l.try_number, l.stream, l.line, l.at
-     FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::timestamptz[]) AS l(ti_id, try_number, stream, line, at)
-     WHERE EXISTS (SELECT 1 FROM task_instance ti WHERE ti.id = l.ti_id)`,
+     FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::timestamptz[])
+       WITH ORDINALITY AS l(ti_id, try_number, stream, line, at, ord)
+     WHERE EXISTS (SELECT 1 FROM task_instance ti WHERE ti.id = l.ti_id)
+     ORDER BY l.ord`,
     [lines.map((l) => l.tiId), lines.map((l) => l.tryNumber), lines.map((l) => l.stream), lines.map((l) => l.line),
       lines.map((l) => l.at)],
   );

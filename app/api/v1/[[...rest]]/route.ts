@@ -1,0 +1,15 @@
+// Any /api/v1 path no route matches: a problem+json 404 (Airflow's NotFound) instead of Next's HTML page.
+import { problem } from '../../../../lib/api/problem';
+
+export const dynamic = 'force-dynamic';
+
+function notFound(req: Request): Response {
+  const { pathname } = new URL(req.url);
+  return problem(404, `${req.method} ${pathname} is not an endpoint of this API; GET /api/v1/openapi.json lists them`);
+}
+
+export const GET = notFound;
+export const POST = notFound;
+export const PUT = notFound;
+export const PATCH = notFound;
+export const DELETE = notFound;

@@ -1,0 +1,169 @@
+// Task-instance endpoints: list (`~` for every DAG / run), get, mapped instances, and a try's log.
+import { userInfo } from 'node:os';
+import type { z } from 'zod';
+import { InvalidInputError, NotFoundError } from '../../engine/errors';
+import { findDag } from '../../store/api-dags';
+import { findTaskInstance, listTaskInstances, readLogLines, type TaskInstanceRow } from '../../store/api-task-instances';
+import type { EndpointInput } from '../contract';
+import type { getMappedTaskInstances, getTaskInstances, TaskInstance, TaskInstanceCollection, TaskInstanceLog } from '../contracts/task-instances';
+import { iso, requireDag, requireRun, type ApiRuntime } from './shared';
+
+/** Tries run as the server's user (local executor); Airflow reports that user as unixname. */
+const UNIXNAME = (() => {
+  try {
+    return userInfo().username;
+  } catch {
+    return '';
+  }
+})();
+
+export function serializeTaskInstance(ti: TaskInstanceRow): z.input<typeof TaskInstance> {
+  return {
+    task_id: ti.task_id,
+    task_display_name: ti.task_id,
+    dag_id: ti.dag_id,
+    dag_run_id: ti.run_id,
+    execution_date: iso(ti.logical_date),
+    start_date: iso(ti.start_date),
+    end_date: iso(ti.end_date),
+    duration: ti.duration,
+    // Airflow ≥ 2.7 answers null for a task instance that has no state yet.
+    state: ti.state === 'none' ? null : (ti.state as z.input<typeof TaskInstance>['state']),
+    try_number: ti.try_number,
+    map_index: ti.map_index,
+    max_tries: ti.max_tries,
+    hostname: ti.hostname ?? '',
+    unixname: UNIXNAME,
+    pool: ti.pool,
+    pool_slots: ti.pool_slots,
+    queue: null,
+    priority_weight: ti.priority_weight,
+    operator: ti.operator,
+    queued_when: iso(ti.queued_at),
+    pid: ti.pid,
+    executor_config: '{}',
+    sla_miss: null,
+    rendered_map_index: null,
+    rendered_fields: {},
+    trigger: null,
+    triggerer_job: null,
+    note: ti.note,
+  };
+}
+
+type TiQuery = EndpointInput<typeof getTaskInstances>['query'];
+
+function filterOf(q: TiQuery) {
+  return {
+    states: q.state,
+    pools: q.pool,
+    logicalDate: { gte: q.execution_date_gte, lte: q.execution_date_lte },
+    startDate: { gte: q.start_date_gte, lte: q.start_date_lte },
+    endDate: { gte: q.end_date_gte, lte: q.end_date_lte },
+    duration: { gte: q.duration_gte, lte: q.duration_lte },
+  };
+}
+
+export async function listTaskInstancesPage(
+  rt: ApiRuntime,
+  dagId: string,
+  runId: string,
+  q: TiQuery,
+): Promise<z.input<typeof TaskInstanceCollection>> {
+  if (dagId === '~' && runId !== '~') {
+    throw new InvalidInputError('dag_run_id must be ~ when dag_id is ~', [{ path: 'dag_run_id', message: 'use ~ with dag_id ~' }]);
+  }
+  if (dagId !== '~') {
+    if (runId === '~') await requireDag(rt, dagId);
+    else await requireRun(rt, dagId, runId);
+  }
+  const page = await listTaskInstances(
+    rt.db.sql,
+    { dagId: dagId === '~' ? null : dagId, runId: runId === '~' ? null : runId, ...filterOf(q) },
+    q,
+  );
+  return { task_instances: page.rows.map(serializeTaskInstance), total_entries: page.total };
+}
+
+async function requireMappedTask(rt: ApiRuntime, dagId: string, runId: string, taskId: string): Promise<void> {
+  await requireRun(rt, dagId, runId);
+  const task = (await findDag(rt.db.sql, dagId))!.serialized.tasks.find((t) => t.task_id === taskId);
+  if (!task) throw new NotFoundError(`Task '${taskId}' not found in DAG '${dagId}'`);
+  if (task.map_over === null) throw new NotFoundError(`Task '${taskId}' of DAG '${dagId}' is not mapped`);
+}
+
+export async function listMappedPage(
+  rt: ApiRuntime,
+  key: { dagId: string; runId: string; taskId: string },
+  q: EndpointInput<typeof getMappedTaskInstances>['query'],
+): Promise<z.input<typeof TaskInstanceCollection>> {
+  await requireMappedTask(rt, key.dagId, key.runId, key.taskId);
+  const page = await listTaskInstances(
+    rt.db.sql,
+    { dagId: key.dagId, runId: key.runId, mappedTaskId: key.taskId, ...filterOf(q) },
+    q,
+    q.order_by,
+  );
+  return { task_instances: page.rows.map(serializeTaskInstance), total_entries: page.total };
+}
+
+async function loadTaskInstance(rt: ApiRuntime, key: { dagId: string; runId: string; taskId: string; mapIndex: number }) {
+  const ti = await findTaskInstance(rt.db.sql, key);
+  if (ti) return ti;
+  await requireRun(rt, key.dagId, key.runId);
+  const task = (await findDag(rt.db.sql, key.dagId))!.serialized.tasks.find((t) => t.task_id === key.taskId);
+  if (!task) throw new NotFoundError(`Task '${key.taskId}' not found in DAG '${key.dagId}'`);
+  if (key.mapIndex === -1 && task.map_over !== null) {
+    throw new NotFoundError(`Task instance '${key.taskId}' is mapped; add the map_index to the URL`);
+  }
+  throw new NotFoundError(`Task instance '${key.taskId}' (map_index ${key.mapIndex}) not found in DAG run '${key.runId}'`);
+}
+
+export async function getTaskInstanceOne(
+  rt: ApiRuntime,
+  key: { dagId: string; runId: string; taskId: string; mapIndex: number },
+): Promise<z.input<typeof TaskInstance>> {
+  return serializeTaskInstance(await loadTaskInstance(rt, key));
+}
+
+/** Lines per page when full_content is not asked for. */
+const LOG_PAGE_LINES = 10_000;
+
+interface LogPosition {
+  log_pos: number;
+  end_of_log: boolean;
+}
+
+function decodeToken(token: string | undefined): number {
+  if (!token) return 0;
+  try {
+    const pos = (JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as LogPosition).log_pos;
+    if (Number.isInteger(pos) && pos >= 0) return pos;
+  } catch {
+    // fall through
+  }
+  throw new InvalidInputError('token is not a continuation_token of this API', [{ path: 'token', message: 'invalid continuation token' }]);
+}
+
+/** One page (or all, with full_content) of a try's log, rendered one line per row as `[time] {stream} line`. */
+export async function readTryLog(
+  rt: ApiRuntime,
+  key: { dagId: string; runId: string; taskId: string; mapIndex: number; tryNumber: number },
+  opts: { fullContent: boolean; token?: string },
+): Promise<z.input<typeof TaskInstanceLog>> {
+  const ti = await loadTaskInstance(rt, key);
+  if (key.tryNumber > ti.try_number) {
+    throw new NotFoundError(`Task instance '${key.taskId}' has no try ${key.tryNumber} (it has had ${ti.try_number})`);
+  }
+  const after = decodeToken(opts.token);
+  const limit = opts.fullContent ? null : LOG_PAGE_LINES;
+  const lines = await readLogLines(rt.db.sql, ti.id, key.tryNumber, after, limit === null ? null : limit + 1);
+  const more = limit !== null && lines.length > limit;
+  const page = more ? lines.slice(0, limit!) : lines;
+  const tryOver = key.tryNumber < ti.try_number || !['queued', 'running', 'scheduled', 'up_for_retry'].includes(ti.state);
+  const position: LogPosition = { log_pos: page.at(-1)?.id ?? after, end_of_log: tryOver && !more };
+  return {
+    content: page.map((l) => `[${l.at.toISOString()}] {${l.stream}} ${l.line}\n`).join(''),
+    continuation_token: Buffer.from(JSON.stringify(position)).toString('base64url'),
+  };
+}

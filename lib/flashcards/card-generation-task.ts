@@ -1,0 +1,61 @@
+// The body of a mapped "generate one card" task, shared by french_flashcards and flashcard_regeneration.
+// It runs in a task runner: everything that touches the database goes through ctx.call services.
+import { NonRetriableError, type TaskContext } from '../engine/task-context';
+import { PROMPT_VERSION } from '../llm/card-prompt';
+import type { Card } from '../llm/card-schema';
+import { generateCard } from '../llm/generate-card';
+import type { LlmProviderConfig } from '../llm/llm-config';
+import { createOpenAiChatClient } from '../llm/openai-chat-client';
+
+export interface WordToGenerate {
+  cardId: number;
+  word: string;
+  hint: string | null;
+  deckId: number;
+}
+
+export interface GenerationSettings {
+  maxChars: number;
+  maxReasks: number;
+  model?: string;
+}
+
+export interface CardStatusAnswer {
+  status: string;
+  content: Card | null;
+  sourceRunId: string | null;
+}
+
+/**
+ * `isDone` says whether the card needs no call (memoization across retries and restarts). A word that
+ * cannot be made valid marks the card failed and fails the try: retriably unless asking again cannot help.
+ */
+export async function generateCardTask(
+  ctx: TaskContext,
+  item: WordToGenerate,
+  settings: GenerationSettings,
+  isDone: (status: CardStatusAnswer) => boolean,
+): Promise<{ cardId: number; word: string; status: string; attempts?: number; reused?: boolean }> {
+  const status = await ctx.call<CardStatusAnswer>('flashcards.cardStatus', { cardId: item.cardId });
+  if (isDone(status)) {
+    ctx.log.info(`'${item.word}' needs no new card; not asking the model again`);
+    return { cardId: item.cardId, word: item.word, status: status.status, reused: true };
+  }
+  const config = await ctx.call<LlmProviderConfig>('llm.config');
+  const client = createOpenAiChatClient(settings.model ? { ...config, model: settings.model } : config, { log: ctx.log });
+  const result = await generateCard(item.word, item.hint, {
+    client,
+    recorder: { record: async (attempt) => void (await ctx.call('llm.recordAttempt', { deckId: item.deckId, attempt })) },
+    maxChars: settings.maxChars,
+    maxReasks: settings.maxReasks,
+    signal: ctx.signal,
+  });
+  if (result.ok) {
+    await ctx.call('flashcards.saveCard', { cardId: item.cardId, card: result.card, promptVersion: PROMPT_VERSION, model: client.model });
+    ctx.log.info(`'${item.word}' → ${result.card.french_example} / ${result.card.english_translation} (${result.attempts.length} attempt(s))`);
+    return { cardId: item.cardId, word: item.word, status: 'valid', attempts: result.attempts.length };
+  }
+  await ctx.call('flashcards.markFailed', { cardId: item.cardId, reasons: result.problems.map((p) => ({ code: p.code, message: p.message })) });
+  const message = `'${item.word}': ${result.message}`;
+  throw result.retriable ? new Error(message) : new NonRetriableError(message);
+}
