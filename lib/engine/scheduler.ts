@@ -39,6 +39,20 @@ export interface SchedulerOptions {
   random?: () => number;
   /** Told after each tick that changed something; used by tests and the UI's live updates. */
   onTick?: (stats: TickStats) => void;
+  /** Told of every try that ended (alerts, metrics); must not throw or block. */
+  onTryEnded?: (event: TryEndedEvent) => void;
+}
+
+export interface TryEndedEvent {
+  dagId: string;
+  runId: string;
+  taskId: string;
+  mapIndex: number;
+  tryNumber: number;
+  state: 'success' | 'skipped' | 'up_for_retry' | 'failed';
+  error: string | null;
+  task: SerializedTask | undefined;
+  at: Date;
 }
 
 export interface TickStats {
@@ -66,7 +80,7 @@ export class Scheduler {
   private readonly executor: Executor;
   private readonly clock: Clock;
   private readonly opts: Required<Omit<SchedulerOptions, 'store' | 'executor' | 'clock' | 'jobId' | 'onTick'>> &
-    Pick<SchedulerOptions, 'jobId' | 'onTick'>;
+    Pick<SchedulerOptions, 'jobId' | 'onTick' | 'onTryEnded'>;
   private readonly pending: ExecutorEvent[] = [];
   private readonly inflight = new Map<string, InflightTry>();
   private readonly callbacks = new Map<string, true>();
@@ -101,6 +115,7 @@ export class Scheduler {
       createScheduledRuns: options.createScheduledRuns ?? true,
       jobId: options.jobId,
       onTick: options.onTick,
+      onTryEnded: options.onTryEnded,
     };
   }
 
@@ -312,6 +327,14 @@ export class Scheduler {
       }
       const kind = ti.state === 'success' ? 'onSuccess' : ti.state === 'up_for_retry' ? 'onRetry' : ti.state === 'failed' ? 'onFailure' : null;
       const task = this.task(ti.dagId, ti.taskId);
+      if (this.opts.onTryEnded && (ti.state === 'success' || ti.state === 'skipped' || ti.state === 'up_for_retry' || ti.state === 'failed')) {
+        const f = finishes.find((x) => x.tiId === ti.tiId);
+        try {
+          this.opts.onTryEnded({ ...runKeyOf(ti), taskId: ti.taskId, mapIndex: ti.mapIndex, tryNumber: ti.tryNumber, state: ti.state, error: f?.error ?? null, task, at: f?.at ?? now });
+        } catch (err) {
+          this.opts.log('warn', `onTryEnded listener failed: ${(err as Error).message}`);
+        }
+      }
       if (kind && task?.callbacks.includes(kind)) {
         const error = finishes.find((f) => f.tiId === ti.tiId)?.error ?? null;
         callbackRequests.push({ ...runKeyOf(ti), kind, taskId: ti.taskId, mapIndex: ti.mapIndex, tryNumber: ti.tryNumber, fileloc: dag.fileloc, state: ti.state, error });
