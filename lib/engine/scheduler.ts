@@ -79,7 +79,7 @@ export class Scheduler {
   private readonly store: RunStore;
   private readonly executor: Executor;
   private readonly clock: Clock;
-  private readonly opts: Required<Omit<SchedulerOptions, 'store' | 'executor' | 'clock' | 'jobId' | 'onTick'>> &
+  private readonly opts: Required<Omit<SchedulerOptions, 'store' | 'executor' | 'clock' | 'jobId' | 'onTick' | 'onTryEnded'>> &
     Pick<SchedulerOptions, 'jobId' | 'onTick' | 'onTryEnded'>;
   private readonly pending: ExecutorEvent[] = [];
   private readonly inflight = new Map<string, InflightTry>();
