@@ -58,6 +58,11 @@ async function answer(conn: net.Socket, line: string, handler: ControlHandler): 
   conn.end();
 }
 
+/** Nothing listens on the control socket: no server holds the home, or it is still starting. */
+export class ControlSocketUnavailableError extends Error {
+  override name = 'ControlSocketUnavailableError';
+}
+
 /** Sends one command to a running server; progress lines are passed on as they arrive. */
 export function callControlSocket(
   home: string,
@@ -70,7 +75,11 @@ export function callControlSocket(
     let buffer = '';
     let settled = false;
     conn.setEncoding('utf8');
-    conn.on('connect', () => conn.write(`${JSON.stringify({ command, args })}\n`));
+    let connected = false;
+    conn.on('connect', () => {
+      connected = true;
+      conn.write(`${JSON.stringify({ command, args })}\n`);
+    });
     conn.on('data', (chunk: string) => {
       buffer += chunk;
       for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
@@ -85,7 +94,12 @@ export function callControlSocket(
         else reject(Object.assign(new Error(msg.error), { name: msg.name ?? 'Error' }));
       }
     });
-    conn.on('error', (err) => !settled && reject(new Error(`cannot reach the running Flashflow server at ${controlSocketPath(home)}: ${err.message}`)));
+    conn.on('error', (err: NodeJS.ErrnoException) => {
+      if (settled) return;
+      const message = `cannot reach the running Flashflow server at ${controlSocketPath(home)}: ${err.message}`;
+      const unavailable = !connected && (err.code === 'ENOENT' || err.code === 'ECONNREFUSED');
+      reject(unavailable ? new ControlSocketUnavailableError(message) : new Error(message));
+    });
     conn.on('close', () => !settled && reject(new Error('the Flashflow server closed the control connection without answering')));
   });
 }

@@ -1,6 +1,7 @@
 // Writes what the DAG processor parsed: one row per DAG with its serialized form and version hash, and
-// one import error per broken file. A broken file's DAGs keep their last good version, so their runs go
-// on; DAGs whose file is gone (or no longer defines them) become inactive.
+// one import error per broken file. A broken file's DAGs stay listed with their last good version (their
+// new tries fail with DagImportError until the file is fixed, as in Airflow); DAGs whose file is gone (or
+// no longer defines them) become inactive.
 import { dagVersionHash } from '../engine/compile-dag';
 import type { SerializedDag } from '../engine/dag-model';
 import type { SqlClient } from './database';

@@ -6,6 +6,7 @@ import { startCallback } from './run-callback';
 import { startTask } from './run-task';
 import { RunnerRuntime } from './runner-runtime';
 import { killedError } from './task-errors';
+import { startOrphanWatchdog } from './orphan-watchdog';
 
 if (!process.send) {
   process.stderr.write('runner.ts is started by the LocalExecutor (it needs an IPC channel)\n');
@@ -14,7 +15,10 @@ if (!process.send) {
 
 const config = JSON.parse(process.argv[2] ?? '{}') as RunnerConfig;
 
+const watchdog = startOrphanWatchdog();
+
 function post(message: ChildMessage): void {
+  if (message.type === 'pgroup') watchdog.trackGroup(message.pgid, message.open);
   // After a disconnect the process is about to exit; what it would say has no one to hear it.
   if (process.connected) process.send!(message);
 }

@@ -6,8 +6,11 @@ import { syncDags } from '../../store/sync-dags';
 import type { FlashflowConfig } from '../../runtime/config';
 import type { Logger } from '../../runtime/logger';
 import { openMigratedDatabase, startRuntime, type Runtime } from '../../runtime/start-runtime';
-import { callControlSocket } from '../control-socket';
+import { callControlSocket, ControlSocketUnavailableError } from '../control-socket';
 import { runDbCommand, type CommandContext } from './db-commands';
+
+/** How long a command waits for a home held by another command that serves no control socket. */
+const LOCK_WAIT_MS = 30_000;
 
 export async function runWhereTheDatabaseIs(
   config: FlashflowConfig,
@@ -16,12 +19,25 @@ export async function runWhereTheDatabaseIs(
   progress: (line: string) => void,
   log: Logger,
 ): Promise<unknown> {
+  const deadline = Date.now() + LOCK_WAIT_MS;
   let db;
-  try {
-    db = await openMigratedDatabase(config);
-  } catch (err) {
-    if (err instanceof HomeLockedError) return callControlSocket(config.home, command, args, progress);
-    throw err;
+  for (;;) {
+    try {
+      db = await openMigratedDatabase(config);
+      break;
+    } catch (err) {
+      if (!(err instanceof HomeLockedError)) throw err;
+      try {
+        return await callControlSocket(config.home, command, args, progress);
+      } catch (socketErr) {
+        // Nobody answers: the holder is another one-shot command (or a server still starting). Wait for our turn.
+        if (!(socketErr instanceof ControlSocketUnavailableError)) throw socketErr;
+        if (Date.now() > deadline) {
+          throw new Error(`${err.message} (it does not answer on its control socket; if it is another flashflow command, try again when it has finished)`, { cause: socketErr });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
   }
   let runtime: Runtime | null = null;
   try {

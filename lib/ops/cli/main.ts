@@ -1,7 +1,8 @@
 // The `flashflow` command line. Errors are one clear line on stderr and a non-zero exit code.
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import path from 'node:path';
 import { ZodError } from 'zod';
+import { InvalidInputError } from '../../engine/errors';
 import { formatZodIssues } from '../../engine/zod-issues';
 import { loadConfig, type FlashflowConfig } from '../../runtime/config';
 import { createLogger } from '../../runtime/logger';
@@ -14,14 +15,15 @@ import { tasksTest } from './tasks-test';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
+/** A bad --conf is bad input, not bad usage: it fails as one `flashflow:` line, without the usage hint. */
 function parseJsonObject(value: string): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);
-  } catch {
-    throw new InvalidArgumentError(`--conf must be JSON, e.g. '{"deck_name": "Amélie"}'`);
+  } catch (err) {
+    throw new InvalidInputError(`--conf is not valid JSON (${(err as Error).message}); write e.g. '{"deck_name": "Amélie"}'`);
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidArgumentError('--conf must be a JSON object');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidInputError('--conf must be a JSON object');
   return parsed as Record<string, unknown>;
 }
 
@@ -41,6 +43,8 @@ export function buildProgram(config: () => FlashflowConfig): Command {
     .description('Flashflow: an Airflow-style workflow engine with an LLM flashcard workflow')
     .version(versionInfo(APP_ROOT).version)
     .showHelpAfterError('(run with --help for usage)')
+    // Usage errors too start with `flashflow:`; subcommands copy this when created, so it comes first.
+    .configureOutput({ outputError: (text, write) => write(`flashflow: ${text.replace(/^error: /, '')}`) })
     .exitOverride();
 
   program.command('standalone').description('run the engine and the web app in one process (what `npm start` runs)')
@@ -58,7 +62,8 @@ export function buildProgram(config: () => FlashflowConfig): Command {
   });
 
   const dags = program.command('dags').description('DAG commands');
-  dags.command('list').description('list DAGs and import errors').option('-o, --output <format>', 'table or json', 'table')
+  dags.command('list').description('list DAGs and import errors')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (o: { output: string }) => {
       const result = (await viaDb('dags.list', {})) as Parameters<typeof printDagList>[0];
       if (o.output === 'json') printJson(result, out);

@@ -6,7 +6,7 @@ import type { FlashflowConfig } from '../../runtime/config';
 import type { Logger } from '../../runtime/logger';
 import { setRuntime } from '../../runtime/app-context';
 import { buildIsStale, runNextBuild } from '../../runtime/ensure-build';
-import { startRuntime } from '../../runtime/start-runtime';
+import { openMigratedDatabase, startRuntime } from '../../runtime/start-runtime';
 import { startWebServer } from '../../runtime/web-server';
 import { serveControlSocket } from '../control-socket';
 import { runDbCommand } from './db-commands';
@@ -14,12 +14,18 @@ import { runDbCommand } from './db-commands';
 export const APP_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 export async function standalone(config: FlashflowConfig, opts: { dev: boolean }, log: Logger): Promise<void> {
+  // The home lock first: a second standalone on a running home must refuse before it rebuilds the .next folder
+  // the first one is serving from.
+  const db = await openMigratedDatabase(config);
   if (!opts.dev && buildIsStale(APP_ROOT)) {
     log('info', 'building the web app (first start or changed sources; this takes a minute)');
-    await runNextBuild(APP_ROOT);
+    await runNextBuild(APP_ROOT).catch(async (err: unknown) => {
+      await db.close();
+      throw err;
+    });
   }
   const started = performance.now();
-  const runtime = await startRuntime(config, { watch: true, log });
+  const runtime = await startRuntime(config, { watch: true, log, db });
   setRuntime(runtime);
   const control = await serveControlSocket(config.home, (command, args, progress) =>
     runDbCommand(command, {

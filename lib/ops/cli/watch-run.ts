@@ -14,8 +14,8 @@ export async function watchRun(sql: SqlClient, run: RunKey, progress: (line: str
   const seen = new Map<string, string>();
   let lastLogId = 0;
   for (;;) {
-    const tis = await sql.query<{ id: string; task_id: string; map_index: number; state: string; try_number: number }>(
-      `SELECT id, task_id, map_index, state, try_number FROM task_instance WHERE dag_id = $1 AND run_id = $2
+    const tis = await sql.query<{ id: string; task_id: string; map_index: number; state: string; try_number: number; last_error: string | null }>(
+      `SELECT id, task_id, map_index, state, try_number, last_error FROM task_instance WHERE dag_id = $1 AND run_id = $2
        ORDER BY task_id, map_index`,
       [run.dagId, run.runId],
     );
@@ -25,7 +25,9 @@ export async function watchRun(sql: SqlClient, run: RunKey, progress: (line: str
       if (seen.get(key) === label) continue;
       seen.set(key, label);
       const name = ti.map_index >= 0 ? `${ti.task_id}[${ti.map_index}]` : ti.task_id;
-      progress(`${name}: ${ti.state}${ti.try_number > 1 ? ` (try ${ti.try_number})` : ''}`);
+      // Like Airflow's `dags test`, say why a try failed: the state alone leaves the user guessing.
+      const why = (ti.state === 'failed' || ti.state === 'up_for_retry') && ti.last_error ? ` — ${ti.last_error.split('\n')[0]}` : '';
+      progress(`${name}: ${ti.state}${ti.try_number > 1 ? ` (try ${ti.try_number})` : ''}${why}`);
     }
     const logs = await sql.query<{ id: number; task_id: string; map_index: number; line: string }>(
       `SELECT l.id::int AS id, ti.task_id, ti.map_index, l.line FROM task_log l JOIN task_instance ti ON ti.id = l.ti_id
