@@ -193,7 +193,7 @@ describe('Prisma client on a cloned test database', () => {
     try {
       await seedRun(db);
       expect(await other.prisma.dag.count()).toBe(0);
-      expect(await other.sql.query('SELECT pool FROM pool')).toEqual([{ pool: 'default_pool' }]);
+      expect(await other.sql.query('SELECT pool FROM pool ORDER BY pool')).toEqual([{ pool: 'default_pool' }, { pool: 'llm' }]);
     } finally {
       await other.close();
     }

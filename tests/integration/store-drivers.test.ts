@@ -44,7 +44,7 @@ const TYPE_PROBE = `
          ARRAY[1, 2]::int4[] AS int4_array, ARRAY[3, NULL]::int8[] AS int8_array, ARRAY['x', 'y'] AS text_array,
          ARRAY['2026-01-02'::date] AS date_array, ARRAY[1.5]::numeric[] AS numeric_array,
          ARRAY['{"k": 1}'::jsonb] AS jsonb_array, ARRAY['2026-01-02T00:00:00Z'::timestamptz] AS timestamptz_array,
-         (SELECT count(*) FROM pool) AS count, avg(x)::float8 AS avg_float, sum(x) AS sum_int, NULL::int4 AS null_int4
+         (SELECT count(*) FROM pool WHERE pool = 'default_pool') AS count, avg(x)::float8 AS avg_float, sum(x) AS sum_int, NULL::int4 AS null_int4
     FROM (VALUES (1), (2)) AS t(x)`;
 
 describe('raw SqlClient on PGlite and on PostgreSQL', () => {
