@@ -24,6 +24,18 @@ if (!existsSync(path.join(root, 'node_modules'))) {
 }
 if (!existsSync(path.join(root, 'lib/store/generated/prisma/client.ts')) && !step('prisma generate', bin('prisma'), ['generate'])) process.exit(1);
 
+// The browser tests drive the system Chromium (no browser download: it fails offline and in CI).
+const CHROMIUM = process.env.FLASHFLOW_CHROMIUM ?? '/usr/bin/chromium';
+if (!existsSync(CHROMIUM)) {
+  const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!asRoot || !existsSync('/usr/bin/apt-get')) {
+    process.stderr.write(`The browser tests need Chromium at ${CHROMIUM}: install your distribution's chromium package (Debian: sudo apt-get install chromium) or set FLASHFLOW_CHROMIUM.\n`);
+    process.exit(1);
+  }
+  const apt = (args) => step(`apt-get ${args.join(' ')}`, 'apt-get', args, { DEBIAN_FRONTEND: 'noninteractive' });
+  if (!apt(['update']) || !apt(['install', '-y', '--no-install-recommends', 'chromium'])) process.exit(1);
+}
+
 const checks = [
   step('typecheck', bin('tsc'), ['--noEmit', '-p', '.']),
   step('lint', 'npm', ['run', '--silent', 'lint']),
