@@ -6,22 +6,14 @@
 import { loadConfig } from '../../lib/runtime/config';
 import { createLogger } from '../../lib/runtime/logger';
 import { startRuntime } from '../../lib/runtime/start-runtime';
-import { serveControlSocket } from '../../lib/ops/control-socket';
-import { runDbCommand } from '../../lib/ops/cli/db-commands';
+import { serveRuntimeControl } from '../../lib/ops/cli/serve-runtime-control';
 
 const config = loadConfig();
 const log = createLogger(config.logLevel);
 const emit = (event: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(event)}\n`);
 
 const runtime = await startRuntime(config, { watch: true, log });
-const control = await serveControlSocket(config.home, (command, args, progress) =>
-  runDbCommand(command, {
-    sql: runtime.db.sql,
-    now: () => runtime.clock.now(),
-    wake: () => runtime.scheduler.wake(),
-    runtime: async () => runtime,
-  }, args, progress),
-);
+const control = await serveRuntimeControl(config.home, runtime);
 emit({ event: 'ready', pid: process.pid });
 
 const seen = new Map<string, string>();

@@ -8,8 +8,7 @@ import { setRuntime } from '../../runtime/app-context';
 import { buildIsStale, runNextBuild } from '../../runtime/ensure-build';
 import { openMigratedDatabase, startRuntime } from '../../runtime/start-runtime';
 import { startWebServer } from '../../runtime/web-server';
-import { serveControlSocket } from '../control-socket';
-import { runDbCommand } from './db-commands';
+import { serveRuntimeControl } from './serve-runtime-control';
 
 export const APP_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -27,14 +26,7 @@ export async function standalone(config: FlashflowConfig, opts: { dev: boolean }
   const started = performance.now();
   const runtime = await startRuntime(config, { watch: true, log, db });
   setRuntime(runtime);
-  const control = await serveControlSocket(config.home, (command, args, progress) =>
-    runDbCommand(command, {
-      sql: runtime.db.sql,
-      now: () => runtime.clock.now(),
-      wake: () => runtime.scheduler.wake(),
-      runtime: async () => runtime,
-    }, args, progress),
-  );
+  const control = await serveRuntimeControl(config.home, runtime);
   let web;
   try {
     web = await startWebServer({ dir: APP_ROOT, host: config.host, port: config.port, dev: opts.dev });
