@@ -13,6 +13,8 @@ const params = z.object({
   max_example_chars: maxCharsSchema.default(DEFAULT_MAX_CHARS),
   max_reasks: z.number().int().min(0).max(10).default(3),
   model: z.string().trim().min(1).optional(),
+  /** Ask endpoints that support it to enforce the length at decode time; recorded per attempt as its strategy. */
+  decode_constraint: z.boolean().default(false),
   level: z.string().trim().max(50).optional(),
   notes: z.string().trim().max(2000).optional(),
 });
@@ -47,7 +49,7 @@ const generate = flashcards.task('generate_card', (ctx) =>
   generateCardTask(
     ctx,
     ctx.item as WordToGenerate,
-    { maxChars: ctx.params.max_example_chars, maxReasks: ctx.params.max_reasks, model: ctx.params.model },
+    { maxChars: ctx.params.max_example_chars, maxReasks: ctx.params.max_reasks, model: ctx.params.model, decodeConstraint: ctx.params.decode_constraint },
     (card) => card.status === 'valid',
   ),
 { pool: 'llm' }).expand({ over: prepare });

@@ -18,6 +18,8 @@ export interface GenerationSettings {
   maxChars: number;
   maxReasks: number;
   model?: string;
+  /** Also ask the endpoint to enforce the length while decoding (a bounded `pattern` in the JSON schema). */
+  decodeConstraint?: boolean;
 }
 
 export interface CardStatusAnswer {
@@ -48,6 +50,7 @@ export async function generateCardTask(
     recorder: { record: async (attempt) => void (await ctx.call('llm.recordAttempt', { deckId: item.deckId, attempt })) },
     maxChars: settings.maxChars,
     maxReasks: settings.maxReasks,
+    decodeConstraint: settings.decodeConstraint ?? false,
     signal: ctx.signal,
   });
   if (result.ok) {

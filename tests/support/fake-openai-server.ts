@@ -57,6 +57,8 @@ export interface FakeOpenAiServer {
   /** Calls to /v1/chat/completions so far. */
   readonly calls: number;
   readonly requests: FakeRequest[];
+  /** Every completion is answered this many ms late (a model's think time; errors answer at once). */
+  setLatency(ms: number): void;
   /** Clears the queue, the counters and the fallback. */
   reset(): void;
   close(): Promise<void>;
@@ -96,6 +98,7 @@ export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
   let queue: FakeStep[] = [];
   let fallback: FakeStep | null = null;
   let calls = 0;
+  let latencyMs = 0;
   const requests: FakeRequest[] = [];
 
   const server = createServer((req, res) => {
@@ -115,9 +118,12 @@ export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
       }
       const r = typeof step === 'function' ? step(request) : step;
       switch (r.kind) {
-        case 'completion':
-          send(res, 200, completionBody(request, r, calls));
+        case 'completion': {
+          const n = calls;
+          if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+          send(res, 200, completionBody(request, r, n));
           return;
+        }
         case 'error':
           send(res, r.status, r.body, r.headers);
           return;
@@ -140,10 +146,14 @@ export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
       return calls;
     },
     requests,
+    setLatency: (ms) => {
+      latencyMs = ms;
+    },
     reset: () => {
       queue = [];
       fallback = null;
       calls = 0;
+      latencyMs = 0;
       requests.length = 0;
     },
     close: () =>
