@@ -5,6 +5,7 @@ import { measureIpcRoundtrip } from './ipc-roundtrip';
 import { report } from './report';
 import { measureHops, measureThroughput, withBenchRuntime } from './scheduler-throughput';
 import { measureStandalone } from './standalone-start';
+import { measureFlashcards } from './flashcards';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,6 +31,13 @@ if (want('scheduler')) {
     report({ name: 'hop_latency_p50_ms', value: hops.p50, unit: 'ms', baseline: ipcBase, note: 'target ≤ 10 ms' });
     report({ name: 'hop_latency_p95_ms', value: hops.p95, unit: 'ms', baseline: ipcBase, note: 'target ≤ 50 ms' });
   });
+}
+
+if (want('flashcards')) {
+  const f = await measureFlashcards();
+  report({ name: 'flashcards_200_words_s', value: f.wallS, unit: 's', baseline: { name: 'ideal 200 × 0.1 s / 8 slots', value: f.idealS, unit: 's' }, note: `${f.attempts} attempts` });
+  report({ name: 'flashcards_ratio_to_ideal', value: f.wallS / f.idealS, unit: '×', note: 'target ≤ 1.3' });
+  report({ name: 'llm_overhead_per_attempt_ms', value: f.overheadPerAttemptMs, unit: 'ms', note: 'task time minus LLM latency, per attempt; target ≤ 5 ms' });
 }
 
 if (want('standalone')) {

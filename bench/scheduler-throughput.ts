@@ -21,7 +21,7 @@ export interface ThroughputResult {
 
 export async function withBenchRuntime<T>(fn: (rt: Runtime) => Promise<T>, extraEnv: Record<string, string> = {}): Promise<T> {
   const home = await mkdtemp(path.join(os.tmpdir(), 'ff-bench-'));
-  const config = loadConfig({ FLASHFLOW_HOME: home, FLASHFLOW_DAGS_FOLDER: WORKFLOWS, FLASHFLOW_LOG_LEVEL: "warn", ...extraEnv });
+  const config = loadConfig({ FLASHFLOW_HOME: home, FLASHFLOW_DAGS_FOLDER: WORKFLOWS, FLASHFLOW_LOG_LEVEL: 'warn', ...extraEnv });
   const runtime = await startRuntime(config, { log: () => {}, createScheduledRuns: false });
   try {
     return await fn(runtime);

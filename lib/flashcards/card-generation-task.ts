@@ -5,6 +5,7 @@ import { PROMPT_VERSION } from '../llm/card-prompt';
 import type { Card } from '../llm/card-schema';
 import { generateCard } from '../llm/generate-card';
 import type { LlmProviderConfig } from '../llm/llm-config';
+import type { LlmClient } from '../llm/llm-client-port';
 import { createOpenAiChatClient } from '../llm/openai-chat-client';
 
 export interface WordToGenerate {
@@ -28,6 +29,22 @@ export interface CardStatusAnswer {
   sourceRunId: string | null;
 }
 
+// One client per configuration and runner process: it keeps its HTTP connections alive across tasks
+// and remembers what structured output the endpoint supports.
+const clients = new Map<string, LlmClient>();
+
+function clientFor(config: LlmProviderConfig): LlmClient {
+  const key = JSON.stringify(config);
+  let client = clients.get(key);
+  if (!client) {
+    // console output in a runner is attributed to the try that is running (AsyncLocalStorage), so a retry
+    // warning lands in the log of the word it concerns even with a shared client.
+    client = createOpenAiChatClient(config, { log: { warn: (message) => console.warn(message) } });
+    clients.set(key, client);
+  }
+  return client;
+}
+
 /**
  * `isDone` says whether the card needs no call (memoization across retries and restarts). A word that
  * cannot be made valid marks the card failed and fails the try: retriably unless asking again cannot help.
@@ -44,7 +61,7 @@ export async function generateCardTask(
     return { cardId: item.cardId, word: item.word, status: status.status, reused: true };
   }
   const config = await ctx.call<LlmProviderConfig>('llm.config');
-  const client = createOpenAiChatClient(settings.model ? { ...config, model: settings.model } : config, { log: ctx.log });
+  const client = clientFor(settings.model ? { ...config, model: settings.model } : config);
   const result = await generateCard(item.word, item.hint, {
     client,
     recorder: { record: async (attempt) => void (await ctx.call('llm.recordAttempt', { deckId: item.deckId, attempt })) },

@@ -38,8 +38,15 @@ export interface FlashcardServiceDeps {
   llmEnv: { OPENAI_BASE_URL?: string; OPENAI_API_KEY?: string; FLASHFLOW_LLM_MODEL?: string };
 }
 
+/**
+ * Every generate_card try asks for the provider configuration; reading the connection through Prisma costs
+ * ≈ 10 ms, so the answer is kept this long (an edited connection applies to tries starting after it).
+ */
+const LLM_CONFIG_TTL_MS = 5_000;
+
 export function flashcardServices(deps: FlashcardServiceDeps): Record<string, Service> {
   const { sql, now } = deps;
+  let llmConfig: { at: number; value: Promise<unknown> } | null = null;
   return {
     /** Parses the pasted vocabulary, creates the deck and a pending card per new word; returns what to generate. */
     'flashcards.prepareDeck': async (job, payload) => {
@@ -95,8 +102,12 @@ export function flashcardServices(deps: FlashcardServiceDeps): Record<string, Se
     },
     /** The provider configuration: connection `llm_default` if it exists, else the OPENAI_* variables. */
     'llm.config': async () => {
-      const connection = await deps.connections.get(LLM_CONNECTION_ID);
-      return requireLlmConfig({ connection, env: deps.llmEnv });
+      if (!llmConfig || Date.now() - llmConfig.at > LLM_CONFIG_TTL_MS) {
+        const value = deps.connections.get(LLM_CONNECTION_ID).then((connection) => requireLlmConfig({ connection, env: deps.llmEnv }));
+        llmConfig = { at: Date.now(), value };
+        value.catch(() => (llmConfig = null));
+      }
+      return llmConfig.value;
     },
     /** Resolves only once the row is written, so no attempt is lost to a crash right after the call. */
     'llm.recordAttempt': async (job, payload) => {

@@ -1,0 +1,50 @@
+// The flashcard issue's benchmark: 200 words against an OpenAI-compatible server answering in 100 ms, with
+// the llm pool at 8 slots. Wall time beside the ideal bound (200 × 0.1 s / 8 = 2.5 s), and the engine's
+// own cost per attempt inside the task (validation, recording, service calls): task time minus LLM time.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { forkTypeScript } from '../lib/executors/local/fork-runner';
+import { triggerDagRun } from '../lib/store/trigger-dag-run';
+import { benchWords } from './bench-words';
+import { withBenchRuntime } from './scheduler-throughput';
+
+const WORKFLOWS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../workflows');
+
+export interface FlashcardBench {
+  wallS: number;
+  idealS: number;
+  overheadPerAttemptMs: number;
+  attempts: number;
+}
+
+export async function measureFlashcards(words = 200, latencyMs = 100, slots = 8): Promise<FlashcardBench> {
+  const vocabulary = benchWords(words);
+  const server = forkTypeScript(fileURLToPath(new URL('./fake-llm-process.ts', import.meta.url)), { args: [String(words), String(latencyMs)] });
+  server.stdout?.resume();
+  server.stderr?.resume();
+  const fake = await new Promise<{ baseUrl: string }>((resolve) => server.once('message', (m) => resolve(m as { baseUrl: string })));
+  try {
+    return await withBenchRuntime(async (rt) => {
+      await rt.db.sql.query(`UPDATE pool SET slots = $1 WHERE pool = 'llm'`, [slots]);
+      const started = performance.now();
+      const run = await triggerDagRun(rt.db.sql, { dagId: 'french_flashcards', conf: { deck_name: 'Bench', vocabulary: vocabulary.join('\n') } }, new Date());
+      rt.scheduler.wake();
+      for (;;) {
+        const [r] = await rt.db.sql.query<{ state: string }>(`SELECT state FROM dag_run WHERE run_id = $1`, [run.runId]);
+        if (r!.state === 'success') break;
+        if (r!.state === 'failed') throw new Error('the benchmark run failed');
+        await new Promise((res) => setTimeout(res, 10));
+      }
+      const wallS = (performance.now() - started) / 1000;
+      const [o] = await rt.db.sql.query<{ task_ms: number; llm_ms: number; attempts: number }>(
+        `SELECT (SELECT sum(duration) * 1000 FROM task_instance WHERE run_id = $1 AND task_id = 'generate_card')::float8 AS task_ms,
+                (SELECT sum(latency_ms) FROM llm_attempt WHERE run_id = $1)::float8 AS llm_ms,
+                (SELECT count(*) FROM llm_attempt WHERE run_id = $1)::int AS attempts`,
+        [run.runId],
+      );
+      return { wallS, idealS: (words * latencyMs) / 1000 / slots, overheadPerAttemptMs: (o!.task_ms - o!.llm_ms) / o!.attempts, attempts: o!.attempts };
+    }, { FLASHFLOW_DAGS_FOLDER: WORKFLOWS, OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: 'sk-bench', FLASHFLOW_LLM_MODEL: 'fake-model' });
+  } finally {
+    server.kill();
+  }
+}
