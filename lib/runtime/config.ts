@@ -4,8 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { formatZodIssues } from '../engine/zod-issues';
+import type { SmtpSettings } from '../ops/alerts/email-notifier';
 
 const intFrom = (min: number) => z.coerce.number().int().min(min);
+const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const EnvSchema = z.object({
   FLASHFLOW_HOME: z.string().min(1).default('.flashflow'),
@@ -24,7 +26,31 @@ const EnvSchema = z.object({
   FLASHFLOW_LLM_MODEL: z.string().optional(),
   // Checked where it is used (lib/secrets/secret-key.ts), which says what a valid key looks like.
   FLASHFLOW_SECRET_KEY: z.string().optional(),
+  // Where links in alerts point (the task log page); default http://<host>:<port>.
+  FLASHFLOW_BASE_URL: z.string().url().optional(),
+  // Alerts (lib/ops/alerts). FLASHFLOW_SMTP_* wins over the plain SMTP_* names; connection smtp_default is the
+  // fallback when neither names a host. Airflow's [smtp] defaults: port 25, STARTTLS on, implicit TLS off.
+  FLASHFLOW_SMTP_HOST: z.string().min(1).optional(),
+  FLASHFLOW_SMTP_PORT: intFrom(1).max(65535).optional(),
+  FLASHFLOW_SMTP_USER: z.string().optional(),
+  FLASHFLOW_SMTP_PASSWORD: z.string().optional(),
+  FLASHFLOW_SMTP_MAIL_FROM: z.string().min(3).optional(),
+  FLASHFLOW_SMTP_SSL: flag.optional(),
+  FLASHFLOW_SMTP_STARTTLS: flag.optional(),
+  FLASHFLOW_SLACK_WEBHOOK_URL: z.string().url().optional(),
+  FLASHFLOW_ALERT_WEBHOOK_URL: z.string().url().optional(),
 });
+
+/** SMTP_HOST etc. are read as FLASHFLOW_SMTP_HOST when the latter is unset. */
+const SMTP_ALIASES = ['HOST', 'PORT', 'USER', 'PASSWORD', 'MAIL_FROM', 'SSL', 'STARTTLS'] as const;
+
+export interface AlertsConfig {
+  /** null → connection smtp_default, else email alerts are recorded as skipped. */
+  smtp: SmtpSettings | null;
+  /** null → connection slack_default, else no Slack alerts. */
+  slackWebhookUrl: string | null;
+  genericWebhookUrl: string | null;
+}
 
 export interface FlashflowConfig {
   home: string;
@@ -45,10 +71,21 @@ export interface FlashflowConfig {
   connectionEnv: Record<string, string>;
   /** The environment task processes inherit: this process's, minus the secrets only the server needs. */
   taskEnv: Record<string, string | undefined>;
+  /** Origin of the web UI, without a trailing slash, for links in alerts. */
+  baseUrl: string;
+  alerts: AlertsConfig;
 }
 
 /** Secrets task code must not see: database credentials stay off task processes (DESIGN.md §1). */
-const SERVER_ONLY_ENV = new Set(['FLASHFLOW_SECRET_KEY', 'DATABASE_URL']);
+const SERVER_ONLY_ENV = new Set([
+  'FLASHFLOW_SECRET_KEY',
+  'DATABASE_URL',
+  // Alert credentials: a webhook URL is its own secret.
+  'FLASHFLOW_SMTP_PASSWORD',
+  'SMTP_PASSWORD',
+  'FLASHFLOW_SLACK_WEBHOOK_URL',
+  'FLASHFLOW_ALERT_WEBHOOK_URL',
+]);
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -57,6 +94,7 @@ export class ConfigError extends Error {
 /** Blank variables count as unset, so `PORT= npm start` behaves like no PORT at all. */
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): FlashflowConfig {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  for (const name of SMTP_ALIASES) present[`FLASHFLOW_SMTP_${name}`] ??= present[`SMTP_${name}`];
   const parsed = EnvSchema.safeParse(present);
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${formatZodIssues(parsed.error)}`);
   const e = parsed.data;
@@ -75,5 +113,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKey: e.FLASHFLOW_SECRET_KEY ?? null,
     connectionEnv: Object.fromEntries(Object.entries(present).filter(([k]) => k.startsWith('FLASHFLOW_CONN_'))) as Record<string, string>,
     taskEnv: Object.fromEntries(Object.entries(env).filter(([k]) => !SERVER_ONLY_ENV.has(k))),
+    baseUrl: (e.FLASHFLOW_BASE_URL ?? `http://${linkHost(e.FLASHFLOW_HOST)}:${e.PORT}`).replace(/\/+$/, ''),
+    alerts: {
+      smtp: e.FLASHFLOW_SMTP_HOST
+        ? {
+            host: e.FLASHFLOW_SMTP_HOST,
+            port: e.FLASHFLOW_SMTP_PORT ?? (e.FLASHFLOW_SMTP_SSL ? 465 : 25),
+            user: e.FLASHFLOW_SMTP_USER ?? null,
+            password: e.FLASHFLOW_SMTP_PASSWORD ?? null,
+            mailFrom: e.FLASHFLOW_SMTP_MAIL_FROM ?? `flashflow@${os.hostname()}`,
+            ssl: e.FLASHFLOW_SMTP_SSL ?? false,
+            starttls: e.FLASHFLOW_SMTP_STARTTLS ?? !(e.FLASHFLOW_SMTP_SSL ?? false),
+          }
+        : null,
+      slackWebhookUrl: e.FLASHFLOW_SLACK_WEBHOOK_URL ?? null,
+      genericWebhookUrl: e.FLASHFLOW_ALERT_WEBHOOK_URL ?? null,
+    },
   };
+}
+
+/** A wildcard bind address is no place to send a browser; name the machine instead. */
+function linkHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '[::]') return os.hostname();
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }

@@ -19,6 +19,11 @@ import { connectionSource } from '../store/connections';
 import { engineServices } from './engine-services';
 import { flashcardServices } from './flashcard-services';
 import { createServiceHandler } from './services';
+import { AlertService } from '../ops/alerts/alert-service';
+import { emailNotifier } from '../ops/alerts/email-notifier';
+import { slackNotifier } from '../ops/alerts/slack-notifier';
+import { webhookNotifier } from '../ops/alerts/webhook-notifier';
+import { FlashflowMetrics } from '../ops/metrics/flashflow-metrics';
 
 /** What autovacuum would do for the embedded database's hot tables (see embedded-maintenance.ts). */
 const VACUUM_INTERVAL_MS = 5 * 60_000;
@@ -30,6 +35,8 @@ export interface Runtime {
   scheduler: Scheduler;
   executor: LocalExecutor;
   processor: DagProcessor;
+  alerts: AlertService;
+  metrics: FlashflowMetrics;
   jobId: number;
   startedAt: Date;
   stop(): Promise<void>;
@@ -87,6 +94,24 @@ export async function startRuntime(config: FlashflowConfig, options: StartOption
       }, { connections }),
       logger: (msg) => log('warn', msg),
     });
+    const alerts = new AlertService({
+      db: db.prisma,
+      clock,
+      baseUrl: config.baseUrl,
+      notifiers: [
+        emailNotifier({ smtp: config.alerts.smtp, connections, hostname: os.hostname() }),
+        slackNotifier({ url: config.alerts.slackWebhookUrl, connections }),
+        webhookNotifier({ url: config.alerts.genericWebhookUrl }),
+      ],
+      log: (level, message) => log(level, message),
+    });
+    const metrics = new FlashflowMetrics({
+      sql: db.sql,
+      openSlots: () => executor.openSlots(),
+      heartbeat: (): Date | null => scheduler.latestHeartbeat,
+      log: (level, message) => log(level, message),
+    });
+    await metrics.start();
     // Created after the executor whose service handler wakes it; handlers only run once tasks do.
     const scheduler = new Scheduler({
       store: sqlRunStore(db.sql, {
@@ -99,6 +124,11 @@ export async function startRuntime(config: FlashflowConfig, options: StartOption
       zombieThresholdMs: config.zombieThresholdMs,
       createScheduledRuns: options.createScheduledRuns ?? true,
       log: (level, message) => log(level, message),
+      onTick: metrics.onTick,
+      onTryEnded: (event) => {
+        metrics.onTryEnded(event);
+        alerts.onTryEnded(event);
+      },
     });
     const processor = new DagProcessor({
       folder: config.dagsFolder,
@@ -119,6 +149,8 @@ export async function startRuntime(config: FlashflowConfig, options: StartOption
       scheduler,
       executor,
       processor,
+      alerts,
+      metrics,
       jobId,
       startedAt,
       stop: () =>
@@ -130,6 +162,7 @@ export async function startRuntime(config: FlashflowConfig, options: StartOption
           await executor.stop();
           await scheduler.idle();
           await scheduler.stop();
+          await alerts.stop();
           await endJob(db.sql, jobId, clock.now()).catch(() => null);
           await db.close();
         })()),

@@ -2,7 +2,7 @@
 // milliseconds, with retry delays and schedules driven by advancing the clock.
 import { compileDag } from '../../lib/engine/compile-dag';
 import type { Dag } from '../../lib/engine/dag-builder';
-import { Scheduler } from '../../lib/engine/scheduler';
+import { Scheduler, type SchedulerOptions } from '../../lib/engine/scheduler';
 import type { RunKey } from '../../lib/engine/run-store-port';
 import type { Database } from '../../lib/store/database';
 import { sqlRunStore } from '../../lib/store/run-store/sql-run-store';
@@ -27,7 +27,14 @@ export interface Engine {
   close(): Promise<void>;
 }
 
-export async function startEngine(dags: Dag[], opts: { start?: string; slots?: number } = {}): Promise<Engine> {
+export interface EngineOptions {
+  start?: string;
+  slots?: number;
+  /** Scheduler listeners built from the engine's database and clock (alerts, metrics), as startRuntime wires them. */
+  listen?: (db: Database, clock: FakeClock) => Pick<SchedulerOptions, 'onTick' | 'onTryEnded'>;
+}
+
+export async function startEngine(dags: Dag[], opts: EngineOptions = {}): Promise<Engine> {
   const db = await createTestDb();
   const clock = new FakeClock(opts.start);
   const compiled = dags.map((d) => {
@@ -37,7 +44,7 @@ export async function startEngine(dags: Dag[], opts: { start?: string; slots?: n
   });
   await syncDags(db.sql, { dags: compiled, errors: [], files: [] }, clock.now());
   const executor = new InlineExecutor(new Map(dags.map((d) => [d.dagId, d])), clock, opts.slots);
-  const scheduler = new Scheduler({ store: sqlRunStore(db.sql), executor, clock, pollIntervalMs: 1000, random: () => 0 });
+  const scheduler = new Scheduler({ store: sqlRunStore(db.sql), executor, clock, pollIntervalMs: 1000, random: () => 0, ...opts.listen?.(db, clock) });
   await scheduler.start();
 
   const settle = async () => {
