@@ -1,0 +1,41 @@
+// Every try of a run's task instances, for the Gantt chart and the task-instance page: the finished tries from
+// task_instance_history (append-only, one row per try) plus the try in progress, which has no history row yet.
+import type { SqlClient } from './database';
+
+export interface TryRow {
+  task_id: string;
+  map_index: number;
+  try_number: number;
+  state: string;
+  queued_at: Date | null;
+  start_date: Date | null;
+  end_date: Date | null;
+  duration: number | null;
+  hostname: string | null;
+  error: string | null;
+  /** False for the current try read from task_instance. */
+  finished: boolean;
+}
+
+export interface TryFilter {
+  taskId?: string;
+  mapIndex?: number;
+}
+
+/** Tries that started or were queued (try_number ≥ 1), ordered by task, map index, try. */
+export async function listRunTries(sql: SqlClient, dagId: string, runId: string, f: TryFilter = {}): Promise<TryRow[]> {
+  return sql.query<TryRow>(
+    `SELECT task_id, map_index, try_number, state, queued_at, start_date, end_date, duration, hostname, error, true AS finished
+     FROM task_instance_history h
+     WHERE h.dag_id = $1 AND h.run_id = $2 AND ($3::text IS NULL OR h.task_id = $3) AND ($4::int IS NULL OR h.map_index = $4)
+     UNION ALL
+     SELECT ti.task_id, ti.map_index, ti.try_number, ti.state, ti.queued_at, ti.start_date, ti.end_date, ti.duration,
+       ti.hostname, ti.last_error, false
+     FROM task_instance ti
+     WHERE ti.dag_id = $1 AND ti.run_id = $2 AND ($3::text IS NULL OR ti.task_id = $3) AND ($4::int IS NULL OR ti.map_index = $4)
+       AND ti.try_number > 0
+       AND NOT EXISTS (SELECT 1 FROM task_instance_history h WHERE h.ti_id = ti.id AND h.try_number = ti.try_number)
+     ORDER BY task_id, map_index, try_number`,
+    [dagId, runId, f.taskId ?? null, f.mapIndex ?? null],
+  );
+}
