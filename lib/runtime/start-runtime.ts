@@ -140,6 +140,8 @@ export async function startRuntime(config: FlashflowConfig, options: StartOption
     await processor.processOnce();
     await executor.start();
     await scheduler.start();
+    // Prisma loads its query compiler on the first model query (≈ 0.9 s); pay that now, not on a user's request.
+    void db.prisma.pool.findFirst().catch(() => null);
     if (options.watch) processor.startWatching();
     let stopping: Promise<void> | null = null;
     return {
