@@ -6,6 +6,7 @@ import { report } from './report';
 import { measureHops, measureThroughput, withBenchRuntime } from './scheduler-throughput';
 import { measureStandalone } from './standalone-start';
 import { measureFlashcards } from './flashcards';
+import { measureGridData } from './grid-data';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,6 +39,13 @@ if (want('flashcards')) {
   report({ name: 'flashcards_200_words_s', value: f.wallS, unit: 's', baseline: { name: 'ideal 200 × 0.1 s / 8 slots', value: f.idealS, unit: 's' }, note: `${f.attempts} attempts` });
   report({ name: 'flashcards_ratio_to_ideal', value: f.wallS / f.idealS, unit: '×', note: 'target ≤ 1.3' });
   report({ name: 'llm_overhead_per_attempt_ms', value: f.overheadPerAttemptMs, unit: 'ms', note: 'task time minus LLM latency, per attempt; target ≤ 5 ms' });
+}
+
+if (want('grid')) {
+  const g = await measureGridData();
+  const floor = { name: 'one-row lookup p50', value: g.floorP50, unit: 'ms' };
+  report({ name: 'grid_data_p50_ms', value: g.p50, unit: 'ms', baseline: floor, note: '1,000 runs × 10 tasks, latest 25 runs' });
+  report({ name: 'grid_data_p95_ms', value: g.p95, unit: 'ms', baseline: floor, note: 'target ≤ 300 ms' });
 }
 
 if (want('standalone')) {
