@@ -14,6 +14,13 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <header className="topbar">
           <a href="/" className="brand">Flashflow</a>
           <nav>
+            <a href="/new">New deck</a>
+            <a href="/decks">Decks</a>
+            <a href="/review">Review</a>
+            <a href="/dashboard">Dashboard</a>
+            <a href="/dags">DAGs</a>
+            <a href="/pools">Pools</a>
+            <a href="/import-errors">Import errors</a>
             <a href="/api/v1/health">Health</a>
             <a href="/api/v1/version">Version</a>
           </nav>

@@ -20,6 +20,12 @@ export default async function HomePage() {
         flagship workflow turns vocabulary from a movie into short French–English flashcards with an LLM, and
         records every attempt so you can see how well the model complies.
       </p>
+      <p className="ff-actions">
+        <a href="/new" className="button primary" data-testid="new-deck-cta">New deck from a movie’s vocabulary</a>
+        <a href="/decks" className="button">Decks</a>
+        <a href="/review" className="button">Review</a>
+        <a href="/dashboard" className="button">LLM quality</a>
+      </p>
       <section className="cards">
         <div className="card">
           <h2>Scheduler</h2>

@@ -7,6 +7,7 @@ import { measureHops, measureThroughput, withBenchRuntime } from './scheduler-th
 import { measureStandalone } from './standalone-start';
 import { measureFlashcards } from './flashcards';
 import { measureGridData } from './grid-data';
+import { measureDashboardData, reportDashboardData } from './dashboard-data';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -47,6 +48,8 @@ if (want('grid')) {
   report({ name: 'grid_data_p50_ms', value: g.p50, unit: 'ms', baseline: floor, note: '1,000 runs × 10 tasks, latest 25 runs' });
   report({ name: 'grid_data_p95_ms', value: g.p95, unit: 'ms', baseline: floor, note: 'target ≤ 300 ms' });
 }
+
+if (want('dashboard')) reportDashboardData(await measureDashboardData());
 
 if (want('standalone')) {
   if (buildIsStale(ROOT)) await runNextBuild(ROOT);

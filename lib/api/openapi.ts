@@ -6,6 +6,8 @@ import type { Endpoint } from './contract';
 import { Problem } from './contracts/common';
 import { dagEndpoints } from './contracts/dags';
 import { dagRunEndpoints } from './contracts/dag-runs';
+import { flashcardEndpoints } from './contracts/flashcards';
+import { llmEndpoints } from './contracts/llm';
 import { monitoringEndpoints } from './contracts/monitoring';
 import { poolEndpoints } from './contracts/pools';
 import { taskInstanceEndpoints } from './contracts/task-instances';
@@ -17,6 +19,8 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...taskInstanceEndpoints,
   ...poolEndpoints,
   ...monitoringEndpoints,
+  ...flashcardEndpoints,
+  ...llmEndpoints,
 ];
 
 type JsonSchema = Record<string, unknown>;

@@ -1,0 +1,42 @@
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { deckProgress, deckSummary, listDeckCardsPage } from '../../../lib/api/handlers/flashcards';
+import { NotFoundError } from '../../../lib/engine/errors';
+import { getRuntime } from '../../../lib/runtime/app-context';
+import { DeckLive } from './deck-live';
+
+export const dynamic = 'force-dynamic';
+
+/** Cards shown on the page; a deck from one movie rarely has more. */
+const PAGE_CARDS = 1000;
+
+export default async function DeckPage({ params, searchParams }: { params: Promise<{ deckId: string }>; searchParams: Promise<{ run?: string }> }) {
+  const { deckId: raw } = await params;
+  const { run } = await searchParams;
+  const deckId = Number(raw);
+  if (!Number.isInteger(deckId) || deckId <= 0) notFound();
+  const rt = getRuntime();
+  try {
+    const [deck, progress, cards] = await Promise.all([
+      deckSummary(rt, deckId),
+      deckProgress(rt, deckId, run || undefined),
+      listDeckCardsPage(rt, deckId, { limit: PAGE_CARDS, offset: 0 }),
+    ]);
+    return (
+      <>
+        <div className="title-row">
+          <h1 data-testid="deck-name">{deck.name}</h1>
+          <div className="ff-actions">
+            <Link href={`/review?deck=${deck.id}`} className="button primary">Review ({deck.cards.dueNow} due)</Link>
+            <a href={`/api/v1/decks/${deck.id}/export?format=csv`} className="button" download>Export CSV</a>
+            <a href={`/api/v1/decks/${deck.id}/export?format=apkg`} className="button" download>Export .apkg</a>
+          </div>
+        </div>
+        <DeckLive deckId={deck.id} runId={run || null} initialProgress={progress} initialCards={cards.cards} />
+      </>
+    );
+  } catch (err) {
+    if (err instanceof NotFoundError) notFound();
+    throw err;
+  }
+}

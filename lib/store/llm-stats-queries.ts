@@ -1,0 +1,195 @@
+// Reads of llm_attempt for the LLM quality dashboard and /api/v1/llm: the filter every view shares (as one SQL
+// WHERE), the attempt list and one attempt with everything sent and received, and the values the filters offer.
+import type { SqlClient } from './database';
+
+/** What the dashboard and /api/v1/llm/{stats,attempts} filter attempts by; absent fields do not filter. */
+export interface LlmAttemptFilter {
+  model?: string;
+  promptVersion?: string;
+  strategy?: string;
+  deckId?: number;
+  dagId?: string;
+  runId?: string;
+  /** created_at ≥ since */
+  since?: Date;
+  /** created_at < until */
+  until?: Date;
+}
+
+/** `WHERE …` over llm_attempt (alias `a`) and its parameters, numbered from `$1`. */
+export function attemptWhere(f: LlmAttemptFilter): { where: string; params: unknown[] } {
+  return {
+    where: `($1::text IS NULL OR a.model = $1) AND ($2::text IS NULL OR a.prompt_version = $2)
+        AND ($3::text IS NULL OR a.strategy = $3) AND ($4::int IS NULL OR a.deck_id = $4)
+        AND ($5::text IS NULL OR a.dag_id = $5) AND ($6::text IS NULL OR a.run_id = $6)
+        AND ($7::timestamptz IS NULL OR a.created_at >= $7) AND ($8::timestamptz IS NULL OR a.created_at < $8)`,
+    params: [
+      f.model ?? null, f.promptVersion ?? null, f.strategy ?? null, f.deckId ?? null, f.dagId ?? null, f.runId ?? null,
+      f.since ?? null, f.until ?? null,
+    ],
+  };
+}
+
+export interface LlmAttemptSummary {
+  id: number;
+  dagId: string;
+  runId: string;
+  taskId: string;
+  mapIndex: number;
+  tryNumber: number;
+  deckId: number | null;
+  word: string;
+  attempt: number;
+  model: string;
+  provider: string;
+  promptVersion: string;
+  strategy: string;
+  valid: boolean;
+  reasonCodes: string[];
+  exampleLength: number | null;
+  translationLength: number | null;
+  maxChars: number;
+  latencyMs: number;
+  promptTokens: number | null;
+  completionTokens: number | null;
+  error: string | null;
+  createdAt: Date;
+}
+
+export interface LlmAttemptDetail extends LlmAttemptSummary {
+  requestMessages: unknown;
+  rawResponse: string | null;
+  parsed: unknown;
+}
+
+interface AttemptRow {
+  id: number;
+  dag_id: string;
+  run_id: string;
+  task_id: string;
+  map_index: number;
+  try_number: number;
+  deck_id: number | null;
+  word: string;
+  attempt: number;
+  model: string;
+  provider: string;
+  prompt_version: string;
+  strategy: string;
+  valid: boolean;
+  reason_codes: unknown;
+  example_length: number | null;
+  translation_length: number | null;
+  max_chars: number;
+  latency_ms: number;
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+  error: string | null;
+  created_at: Date;
+}
+
+const SUMMARY_COLUMNS = `a.id, a.dag_id, a.run_id, a.task_id, a.map_index, a.try_number, a.deck_id, a.word, a.attempt, a.model,
+  a.provider, a.prompt_version, a.strategy, a.valid, a.reason_codes, a.example_length, a.translation_length, a.max_chars,
+  a.latency_ms, a.prompt_tokens, a.completion_tokens, a.error, a.created_at`;
+
+function toSummary(r: AttemptRow): LlmAttemptSummary {
+  return {
+    id: r.id,
+    dagId: r.dag_id,
+    runId: r.run_id,
+    taskId: r.task_id,
+    mapIndex: r.map_index,
+    tryNumber: r.try_number,
+    deckId: r.deck_id,
+    word: r.word,
+    attempt: r.attempt,
+    model: r.model,
+    provider: r.provider,
+    promptVersion: r.prompt_version,
+    strategy: r.strategy,
+    valid: r.valid,
+    reasonCodes: Array.isArray(r.reason_codes) ? r.reason_codes.map(String) : [],
+    exampleLength: r.example_length,
+    translationLength: r.translation_length,
+    maxChars: r.max_chars,
+    latencyMs: r.latency_ms,
+    promptTokens: r.prompt_tokens,
+    completionTokens: r.completion_tokens,
+    error: r.error,
+    createdAt: r.created_at,
+  };
+}
+
+export interface AttemptListFilter extends LlmAttemptFilter {
+  /** The word, case-insensitively. */
+  word?: string;
+  valid?: boolean;
+  limit: number;
+  offset: number;
+}
+
+/** Attempts matching the filter, newest first, with the total for paging. */
+export async function listLlmAttempts(sql: SqlClient, f: AttemptListFilter): Promise<{ attempts: LlmAttemptSummary[]; total: number }> {
+  const { where, params } = attemptWhere(f);
+  const rows = await sql.query<AttemptRow & { total: number }>(
+    `SELECT ${SUMMARY_COLUMNS}, count(*) OVER ()::int AS total
+       FROM llm_attempt a
+      WHERE ${where} AND ($9::text IS NULL OR lower(a.word) = lower($9)) AND ($10::boolean IS NULL OR a.valid = $10)
+      ORDER BY a.created_at DESC, a.id DESC
+      LIMIT $11 OFFSET $12`,
+    [...params, f.word ?? null, f.valid ?? null, f.limit, f.offset],
+  );
+  if (rows.length > 0 || f.offset === 0) return { attempts: rows.map(toSummary), total: rows[0]?.total ?? 0 };
+  // Past the end: the page is empty, the total still counts.
+  const [count] = await sql.query<{ total: number }>(
+    `SELECT count(*)::int AS total FROM llm_attempt a
+      WHERE ${where} AND ($9::text IS NULL OR lower(a.word) = lower($9)) AND ($10::boolean IS NULL OR a.valid = $10)`,
+    [...params, f.word ?? null, f.valid ?? null],
+  );
+  return { attempts: [], total: count?.total ?? 0 };
+}
+
+export async function getLlmAttempt(sql: SqlClient, id: number): Promise<LlmAttemptDetail | null> {
+  const [row] = await sql.query<AttemptRow & { request_messages: unknown; raw_response: string | null; parsed: unknown }>(
+    `SELECT ${SUMMARY_COLUMNS}, a.request_messages, a.raw_response, a.parsed FROM llm_attempt a WHERE a.id = $1`,
+    [id],
+  );
+  if (!row) return null;
+  return { ...toSummary(row), requestMessages: row.request_messages, rawResponse: row.raw_response, parsed: row.parsed };
+}
+
+export interface LlmFilterOptions {
+  models: string[];
+  promptVersions: string[];
+  strategies: string[];
+  decks: Array<{ id: number; name: string }>;
+  /** The most recent runs that made attempts. */
+  runs: Array<{ dagId: string; runId: string; lastAt: Date }>;
+}
+
+/** The values the dashboard's filters can take: what the attempts recorded. */
+export async function llmFilterOptions(sql: SqlClient, recentRuns = 50): Promise<LlmFilterOptions> {
+  const [dims, decks, runs] = await Promise.all([
+    sql.query<{ dim: string; value: string }>(
+      `SELECT DISTINCT 'model' AS dim, model AS value FROM llm_attempt
+       UNION SELECT DISTINCT 'prompt_version', prompt_version FROM llm_attempt
+       UNION SELECT DISTINCT 'strategy', strategy FROM llm_attempt
+       ORDER BY 1, 2`,
+    ),
+    sql.query<{ id: number; name: string }>(
+      `SELECT d.id, d.name FROM deck d WHERE EXISTS (SELECT 1 FROM llm_attempt a WHERE a.deck_id = d.id) ORDER BY d.name_key`,
+    ),
+    sql.query<{ dag_id: string; run_id: string; last_at: Date }>(
+      `SELECT dag_id, run_id, max(created_at) AS last_at FROM llm_attempt GROUP BY dag_id, run_id ORDER BY last_at DESC LIMIT $1`,
+      [recentRuns],
+    ),
+  ]);
+  const of = (dim: string) => dims.filter((d) => d.dim === dim).map((d) => d.value);
+  return {
+    models: of('model'),
+    promptVersions: of('prompt_version'),
+    strategies: of('strategy'),
+    decks,
+    runs: runs.map((r) => ({ dagId: r.dag_id, runId: r.run_id, lastAt: r.last_at })),
+  };
+}

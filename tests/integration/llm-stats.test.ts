@@ -1,0 +1,173 @@
+// The LLM quality dashboard's numbers (lib/llm/stats.ts) on a real PGlite seeded with known attempts: every panel is
+// checked against numbers worked out by hand, and every filter narrows them as the dashboard promises.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { llmStats } from '../../lib/llm/stats';
+import type { Database } from '../../lib/store/database';
+import { getLlmAttempt, listLlmAttempts, llmFilterOptions } from '../../lib/store/llm-stats-queries';
+import { insertLlmAttempt } from '../../lib/store/llm-attempts';
+import type { LlmAttempt } from '../../lib/llm/attempt-recorder';
+import { createTestDb } from '../support/test-db';
+
+let db: Database;
+const day = (d: number, h = 12): Date => new Date(Date.UTC(2026, 4, d, h));
+
+interface Seed {
+  run?: string;
+  map: number;
+  word: string;
+  tryNumber?: number;
+  attempt?: number;
+  valid: boolean;
+  reasons?: string[];
+  ex: number;
+  tr: number;
+  latency: number;
+  model?: string;
+  at: Date;
+  deckId?: number;
+}
+
+async function seed(s: Seed): Promise<number> {
+  const attempt = {
+    word: s.word,
+    attempt: s.attempt ?? 1,
+    model: s.model ?? 'fake-model',
+    provider: 'openai-compatible',
+    promptVersion: 'p1',
+    strategy: 'json_schema',
+    requestMessages: [{ role: 'user', content: `Make a card for « ${s.word} »` }],
+    rawResponse: `{"french_word":"${s.word}"}`,
+    parsed: { french_word: s.word },
+    valid: s.valid,
+    reasonCodes: s.reasons ?? [],
+    exampleLength: s.ex,
+    translationLength: s.tr,
+    maxChars: 20,
+    latencyMs: s.latency,
+    promptTokens: 100,
+    completionTokens: 20,
+    error: null,
+    createdAt: s.at.toISOString(),
+  } as unknown as LlmAttempt;
+  return insertLlmAttempt(
+    db.sql,
+    { dagId: 'french_flashcards', runId: s.run ?? 'run_a', taskId: 'generate_card', mapIndex: s.map, tryNumber: s.tryNumber ?? 1, deckId: s.deckId ?? 1 },
+    attempt,
+  );
+}
+
+let firstId = 0;
+beforeAll(async () => {
+  db = await createTestDb();
+  // run_a: 4 words. chat, pomme, bibliothèque right at once; voiture fails twice in try 1 and passes in try 2.
+  firstId = await seed({ map: 0, word: 'chat', valid: true, ex: 12, tr: 13, latency: 100, at: day(1, 10) });
+  await seed({ map: 1, word: 'pomme', valid: true, ex: 15, tr: 16, latency: 200, at: day(1, 10) });
+  await seed({ map: 2, word: 'bibliothèque', valid: true, ex: 18, tr: 17, latency: 300, at: day(1, 11) });
+  await seed({ map: 3, word: 'voiture', valid: false, reasons: ['example_too_long'], ex: 27, tr: 19, latency: 400, at: day(1, 11) });
+  await seed({ map: 3, word: 'voiture', attempt: 2, valid: false, reasons: ['translation_too_long', 'word_missing_from_example'], ex: 14, tr: 25, latency: 500, at: day(1, 12) });
+  await seed({ map: 3, word: 'voiture', tryNumber: 2, valid: true, ex: 19, tr: 18, latency: 600, at: day(2, 9) });
+  // run_b, another model and deck, one day later: a word that never passes.
+  await seed({ run: 'run_b', map: 0, word: 'fromage', valid: false, reasons: ['invalid_json'], ex: 70, tr: 3, latency: 1000, model: 'other-model', deckId: 2, at: day(2, 15) });
+});
+afterAll(() => db?.close());
+
+describe('llmStats', () => {
+  it('computes every panel of one model exactly: 4 words, 75 % right first time, 100 % in the end', async () => {
+    const s = await llmStats(db.sql, { model: 'fake-model' });
+    expect(s.words).toEqual({
+      attempted: 4,
+      first_attempt_valid: 3,
+      final_valid: 4,
+      first_attempt_compliance: 0.75,
+      final_compliance: 1,
+      tokens_per_valid_card: 180, // 6 attempts × 120 tokens / 4 valid cards
+    });
+    expect(s.attempts).toEqual({
+      total: 6,
+      valid: 4,
+      latency_p50_ms: 350, // between 300 and 400
+      latency_p95_ms: 575, // 500 + 0.75 × (600 − 500)
+      prompt_tokens: 600,
+      completion_tokens: 120,
+      tokens_per_attempt: 120,
+    });
+    expect(s.attempts_per_word).toEqual([{ attempts: 1, words: 3 }, { attempts: 3, words: 1 }]);
+    expect(s.reasons_by_day).toEqual([
+      { day: '2026-05-01', reason: 'example_too_long', count: 1 },
+      { day: '2026-05-01', reason: 'translation_too_long', count: 1 },
+      { day: '2026-05-01', reason: 'word_missing_from_example', count: 1 },
+    ]);
+    expect(s.attempts_by_day).toEqual([
+      { day: '2026-05-01', attempts: 5, invalid: 2 },
+      { day: '2026-05-02', attempts: 1, invalid: 0 },
+    ]);
+    expect(s.max_chars).toBe(20);
+    // Examples 12, 15, 18, 27, 14, 19; translations 13, 16, 17, 19, 25, 18: one bucket per length.
+    expect(s.length_histogram).toEqual([
+      { from: 12, to: 13, example: 1, translation: 0 },
+      { from: 13, to: 14, example: 0, translation: 1 },
+      { from: 14, to: 15, example: 1, translation: 0 },
+      { from: 15, to: 16, example: 1, translation: 0 },
+      { from: 16, to: 17, example: 0, translation: 1 },
+      { from: 17, to: 18, example: 0, translation: 1 },
+      { from: 18, to: 19, example: 1, translation: 1 },
+      { from: 19, to: 20, example: 1, translation: 1 },
+      { from: 25, to: 26, example: 0, translation: 1 },
+      { from: 27, to: 28, example: 1, translation: 0 },
+    ]);
+  });
+
+  it('counts every model without a filter, and puts over-long lengths in the overflow bucket', async () => {
+    const s = await llmStats(db.sql);
+    expect(s.words).toMatchObject({ attempted: 5, first_attempt_valid: 3, final_valid: 4, first_attempt_compliance: 0.6, final_compliance: 0.8 });
+    expect(s.attempts.total).toBe(7);
+    expect(s.reasons_total).toEqual([
+      { reason: 'example_too_long', count: 1 },
+      { reason: 'invalid_json', count: 1 },
+      { reason: 'translation_too_long', count: 1 },
+      { reason: 'word_missing_from_example', count: 1 },
+    ]);
+    expect(s.length_histogram.at(-1)).toEqual({ from: 60, to: null, example: 1, translation: 0 });
+    expect(s.length_histogram[0]).toEqual({ from: 3, to: 4, example: 0, translation: 1 });
+  });
+
+  it('filters by run, deck, time range, prompt version and strategy', async () => {
+    expect((await llmStats(db.sql, { runId: 'run_b' })).words).toMatchObject({ attempted: 1, final_valid: 0, final_compliance: 0 });
+    expect((await llmStats(db.sql, { deckId: 1 })).attempts.total).toBe(6);
+    const day2 = await llmStats(db.sql, { since: day(2, 0), until: day(3, 0) });
+    // Within the range, voiture's only attempt is its valid try 2: the range decides what "first" means.
+    expect(day2.words).toMatchObject({ attempted: 2, first_attempt_valid: 1, final_valid: 1 });
+    expect((await llmStats(db.sql, { promptVersion: 'p2' })).words).toEqual({
+      attempted: 0, first_attempt_valid: 0, final_valid: 0, first_attempt_compliance: null, final_compliance: null, tokens_per_valid_card: null,
+    });
+    const none = await llmStats(db.sql, { strategy: 'plain' });
+    expect(none.attempts).toMatchObject({ total: 0, latency_p50_ms: null, latency_p95_ms: null, tokens_per_attempt: null });
+    expect(none.length_histogram).toEqual([]);
+    expect(none.max_chars).toBeNull();
+  });
+});
+
+describe('attempt list and detail', () => {
+  it('lists attempts newest first with total_entries, filtered by run, word and validity', async () => {
+    const page = await listLlmAttempts(db.sql, { runId: 'run_a', limit: 2, offset: 0 });
+    expect(page.total).toBe(6);
+    expect(page.attempts.map((a) => [a.word, a.tryNumber, a.attempt])).toEqual([['voiture', 2, 1], ['voiture', 1, 2]]);
+    const failed = await listLlmAttempts(db.sql, { word: 'VOITURE', valid: false, limit: 10, offset: 0 });
+    expect(failed.attempts.map((a) => a.reasonCodes)).toEqual([['translation_too_long', 'word_missing_from_example'], ['example_too_long']]);
+    expect(await listLlmAttempts(db.sql, { runId: 'run_a', limit: 10, offset: 50 })).toEqual({ attempts: [], total: 6 });
+  });
+
+  it('shows one attempt with the messages sent and the raw answer', async () => {
+    const a = await getLlmAttempt(db.sql, firstId);
+    expect(a).toMatchObject({ word: 'chat', requestMessages: [{ role: 'user', content: 'Make a card for « chat »' }], rawResponse: '{"french_word":"chat"}' });
+    expect(await getLlmAttempt(db.sql, 999_999)).toBeNull();
+  });
+
+  it('offers the recorded models, prompt versions, strategies and runs as filter values', async () => {
+    const o = await llmFilterOptions(db.sql);
+    expect(o.models).toEqual(['fake-model', 'other-model']);
+    expect(o.promptVersions).toEqual(['p1']);
+    expect(o.strategies).toEqual(['json_schema']);
+    expect(o.runs.map((r) => r.runId)).toEqual(['run_b', 'run_a']);
+  });
+});
