@@ -15,6 +15,10 @@ export interface FlashcardBench {
   idealS: number;
   overheadPerAttemptMs: number;
   attempts: number;
+  /** Mean time of the model calls as the client measured them (the fake answers in `latencyMs`). */
+  meanCallMs: number;
+  /** Mean wait of a word between its upstream's end or its slot freeing and its start. */
+  meanQueueMs: number;
 }
 
 export async function measureFlashcards(words = 200, latencyMs = 100, slots = 8): Promise<FlashcardBench> {
@@ -36,13 +40,21 @@ export async function measureFlashcards(words = 200, latencyMs = 100, slots = 8)
         await new Promise((res) => setTimeout(res, 10));
       }
       const wallS = (performance.now() - started) / 1000;
-      const [o] = await rt.db.sql.query<{ task_ms: number; llm_ms: number; attempts: number }>(
+      const [o] = await rt.db.sql.query<{ task_ms: number; llm_ms: number; attempts: number; queue_ms: number }>(
         `SELECT (SELECT sum(duration) * 1000 FROM task_instance WHERE run_id = $1 AND task_id = 'generate_card')::float8 AS task_ms,
+                (SELECT avg(EXTRACT(EPOCH FROM start_date - queued_at)) * 1000 FROM task_instance WHERE run_id = $1 AND task_id = 'generate_card')::float8 AS queue_ms,
                 (SELECT sum(latency_ms) FROM llm_attempt WHERE run_id = $1)::float8 AS llm_ms,
                 (SELECT count(*) FROM llm_attempt WHERE run_id = $1)::int AS attempts`,
         [run.runId],
       );
-      return { wallS, idealS: (words * latencyMs) / 1000 / slots, overheadPerAttemptMs: (o!.task_ms - o!.llm_ms) / o!.attempts, attempts: o!.attempts };
+      return {
+        wallS,
+        idealS: (words * latencyMs) / 1000 / slots,
+        overheadPerAttemptMs: (o!.task_ms - o!.llm_ms) / o!.attempts,
+        attempts: o!.attempts,
+        meanCallMs: o!.llm_ms / o!.attempts,
+        meanQueueMs: o!.queue_ms,
+      };
     }, { FLASHFLOW_DAGS_FOLDER: WORKFLOWS, OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: 'sk-bench', FLASHFLOW_LLM_MODEL: 'fake-model' });
   } finally {
     server.kill();

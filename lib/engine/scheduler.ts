@@ -422,9 +422,14 @@ export class Scheduler {
       let item: unknown = null;
       for (const up of task?.upstream ?? []) {
         const values = byTask.get(`${runKeyString(q)}\u0000${up}`);
+        // A mapped instance gets its item, not the whole list it is mapped over (a 500-word list would
+        // otherwise travel to every one of the 500 instances); ctx.xcomPull still reads the list.
+        if (task?.map_over === up) {
+          item = (values?.get(-1) as unknown[] | undefined)?.[q.mapIndex] ?? null;
+          continue;
+        }
         const upTask = this.task(q.dagId, up);
         upstream[up] = upTask?.map_over ? mappedList(values) : (values?.get(-1) ?? null);
-        if (task?.map_over === up) item = (values?.get(-1) as unknown[] | undefined)?.[q.mapIndex] ?? null;
       }
       return {
         type: 'task',

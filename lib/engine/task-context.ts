@@ -22,7 +22,10 @@ export interface TaskContext<Params = Record<string, unknown>> {
   params: Params;
   /** The item of a mapped task instance. */
   item: unknown;
-  /** Return values (XComs) of the direct upstream tasks; a mapped upstream gives the list of its results. */
+  /**
+   * Return values (XComs) of the direct upstream tasks; a mapped upstream gives the list of its results. A mapped
+   * instance gets its `item` instead of the list it is mapped over (read that with `xcomPull` if needed).
+   */
   upstream: Record<string, unknown>;
   log: TaskLogger;
   /** Aborted when the try times out or is cancelled; long work should honour it. */

@@ -55,23 +55,33 @@ export async function generateCardTask(
   settings: GenerationSettings,
   isDone: (status: CardStatusAnswer) => boolean,
 ): Promise<{ cardId: number; word: string; status: string; attempts?: number; reused?: boolean }> {
-  const status = await ctx.call<CardStatusAnswer>('flashcards.cardStatus', { cardId: item.cardId });
-  if (isDone(status)) {
+  // Both answers are needed for most words: ask at once, so a word costs one round trip before the model.
+  const [status, config] = await Promise.allSettled([
+    ctx.call<CardStatusAnswer>('flashcards.cardStatus', { cardId: item.cardId }),
+    ctx.call<LlmProviderConfig>('llm.config'),
+  ]);
+  if (status.status === 'rejected') throw status.reason;
+  if (isDone(status.value)) {
     ctx.log.info(`'${item.word}' needs no new card; not asking the model again`);
-    return { cardId: item.cardId, word: item.word, status: status.status, reused: true };
+    return { cardId: item.cardId, word: item.word, status: status.value.status, reused: true };
   }
-  const config = await ctx.call<LlmProviderConfig>('llm.config');
-  const client = clientFor(settings.model ? { ...config, model: settings.model } : config);
+  if (config.status === 'rejected') throw config.reason;
+  const client = clientFor(settings.model ? { ...config.value, model: settings.model } : config.value);
   const result = await generateCard(item.word, item.hint, {
     client,
-    recorder: { record: async (attempt) => void (await ctx.call('llm.recordAttempt', { deckId: item.deckId, attempt })) },
+    // A valid attempt is recorded and saved as the card in one call (one transaction on the server).
+    recorder: {
+      record: async (attempt) => {
+        const saveAs = attempt.valid ? { cardId: item.cardId, promptVersion: PROMPT_VERSION } : null;
+        await ctx.call('llm.recordAttempt', { deckId: item.deckId, attempt, saveAs });
+      },
+    },
     maxChars: settings.maxChars,
     maxReasks: settings.maxReasks,
     decodeConstraint: settings.decodeConstraint ?? false,
     signal: ctx.signal,
   });
   if (result.ok) {
-    await ctx.call('flashcards.saveCard', { cardId: item.cardId, card: result.card, promptVersion: PROMPT_VERSION, model: client.model });
     ctx.log.info(`'${item.word}' → ${result.card.french_example} / ${result.card.english_translation} (${result.attempts.length} attempt(s))`);
     return { cardId: item.cardId, word: item.word, status: 'valid', attempts: result.attempts.length };
   }

@@ -25,9 +25,13 @@ const PrepareDeck = z.object({
   notes: z.string().nullish(),
 });
 const CardRef = z.object({ cardId: z.number().int().positive() });
-const SaveCard = CardRef.extend({ card: cardSchema, promptVersion: z.string().min(1), model: z.string().min(1) });
 const MarkFailed = CardRef.extend({ reasons: z.array(FailureReasonSchema).min(1) });
-const RecordAttempt = z.object({ deckId: z.number().int().nullable(), attempt: z.custom<LlmAttempt>((v) => typeof v === 'object' && v !== null) });
+const RecordAttempt = z.object({
+  deckId: z.number().int().nullable(),
+  attempt: z.custom<LlmAttempt>((v) => typeof v === 'object' && v !== null),
+  /** For a valid attempt: save its card too, in the same transaction. */
+  saveAs: z.object({ cardId: z.number().int().positive(), promptVersion: z.string().min(1) }).nullish(),
+});
 const WeakCards = z.object({ minLapses: z.number().int().min(1), limit: z.number().int().min(1).max(5000), model: z.string().min(1).nullish() });
 const DeckReport = z.object({ deckId: z.number().int().positive().nullable(), cardIds: z.array(z.number().int()) });
 
@@ -78,15 +82,6 @@ export function flashcardServices(deps: FlashcardServiceDeps): Record<string, Se
       const weak = await selectWeakCards(sql, { promptVersion: PROMPT_VERSION, model: p.model ?? config.model, minLapses: p.minLapses, limit: p.limit });
       return weak.map((w) => ({ cardId: w.card.id, word: w.card.word, hint: w.card.hint, deckId: w.card.deckId, reasons: w.reasons }));
     },
-    'flashcards.saveCard': async (job, payload) => {
-      const p = SaveCard.parse(payload);
-      const card = await saveGeneratedCard(sql, p.cardId, p.card, {
-        promptVersion: p.promptVersion,
-        model: p.model,
-        source: { dagId: job.dagId, runId: job.runId, mapIndex: job.mapIndex },
-      }, now());
-      return { cardId: card.id, status: card.status, version: card.version };
-    },
     'flashcards.markFailed': async (_job, payload) => {
       const p = MarkFailed.parse(payload);
       const card = await markCardFailed(sql, p.cardId, p.reasons, now());
@@ -109,11 +104,25 @@ export function flashcardServices(deps: FlashcardServiceDeps): Record<string, Se
       }
       return llmConfig.value;
     },
-    /** Resolves only once the row is written, so no attempt is lost to a crash right after the call. */
+    /**
+     * Resolves only once the row is written, so no attempt is lost to a crash right after the call. A valid
+     * attempt's card is saved in the same transaction: a word is never recorded valid without its card.
+     */
     'llm.recordAttempt': async (job, payload) => {
       const p = RecordAttempt.parse(payload);
-      const id = await insertLlmAttempt(sql, { dagId: job.dagId, runId: job.runId, taskId: job.taskId, mapIndex: job.mapIndex, tryNumber: job.tryNumber, deckId: p.deckId }, p.attempt);
-      return { id };
+      const origin = { dagId: job.dagId, runId: job.runId, taskId: job.taskId, mapIndex: job.mapIndex, tryNumber: job.tryNumber, deckId: p.deckId };
+      const saveAs = p.saveAs && p.attempt.valid ? p.saveAs : null;
+      if (!saveAs) return { id: await insertLlmAttempt(sql, origin, p.attempt) };
+      const card = cardSchema.parse(p.attempt.parsed);
+      return sql.transaction(async (tx) => {
+        const id = await insertLlmAttempt(tx, origin, p.attempt);
+        await saveGeneratedCard(tx, saveAs.cardId, card, {
+          promptVersion: saveAs.promptVersion,
+          model: p.attempt.model,
+          source: { dagId: job.dagId, runId: job.runId, mapIndex: job.mapIndex },
+        }, now());
+        return { id, saved: saveAs.cardId };
+      });
     },
   };
 }
