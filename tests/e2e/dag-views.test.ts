@@ -1,15 +1,15 @@
 // The DAG views in a real browser (system Chromium through playwright-core) against a real `flashflow standalone`
 // on the tests/fixtures/dags-api folder: list → trigger form (a 400 shown inline, then a run) → grid turns green →
-// graph → a task's log. Screenshots of the list, the grid and the graph go to docs/screenshots/.
+// graph → a task's log. Screenshots of the list, the grid and the graph go to docs/screenshots/ with FLASHFLOW_UPDATE_SCREENSHOTS=1.
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { screenshotDir } from '../support/screenshot-dir';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../support/cli-harness';
 import { startApiServer, type ApiServer } from '../api/support/api-server';
 
 const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = path.join(REPO_ROOT, 'docs', 'screenshots');
+const SHOTS = screenshotDir();
 
 let server: ApiServer | undefined;
 let browser: Browser | undefined;

@@ -1,11 +1,12 @@
 // What a user does, in a real browser (system Chromium through playwright-core) against `flashflow standalone` with
 // the real workflows and a fake OpenAI-compatible server behind a proxy that makes every answer take a moment:
 // paste words → watch the progress live → cards appear → review with the keyboard → the dashboard's numbers equal
-// the recorded attempts. A word that is HTML stays text. Screenshots go to docs/screenshots/.
+// the recorded attempts. A word that is HTML stays text. Screenshots go to docs/screenshots/ with FLASHFLOW_UPDATE_SCREENSHOTS=1.
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { screenshotDir } from '../support/screenshot-dir';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../api/support/api-server';
@@ -17,7 +18,7 @@ const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--disable-sync', '--no-first-run',
 ];
-const SHOTS = path.join(REPO_ROOT, 'docs', 'screenshots');
+const SHOTS = screenshotDir();
 /** Every model answer takes this long, so the deck page has time to show words queued and running. */
 const ANSWER_DELAY_MS = 1200;
 const XSS = '<script>alert(1)</script>';
