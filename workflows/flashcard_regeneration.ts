@@ -53,6 +53,11 @@ const report = regeneration.task('report', async (ctx) => {
   return { selected: weak.length, regenerated: regenerated.length, words: regenerated };
 }, { triggerRule: 'all_done' });
 
+// The report runs whatever happened to single cards; this leaf fails the run when any card could not be
+// regenerated, since a run's state follows its leaves (docs/adr/0006).
+const allRegenerated = regeneration.task('all_regenerated', () => true);
+
 chain(regenerate, report);
+regenerate.then(allRegenerated);
 
 export default regeneration;

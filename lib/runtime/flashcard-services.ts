@@ -9,7 +9,7 @@ import { getOrCreateDeck } from '../flashcards/decks';
 import { parseVocabulary } from '../flashcards/parse-vocabulary';
 import type { LlmAttempt } from '../llm/attempt-recorder';
 import { cardSchema } from '../llm/card-schema';
-import { LLM_CONNECTION_ID, requireLlmConfig } from '../llm/llm-config';
+import { LLM_CONNECTION_ID, requireLlmConfig, resolveLlmConfig } from '../llm/llm-config';
 import type { ConnectionSource } from '../store/connections';
 import type { SqlClient } from '../store/database';
 import { insertLlmAttempt } from '../store/llm-attempts';
@@ -78,8 +78,11 @@ export function flashcardServices(deps: FlashcardServiceDeps): Record<string, Se
     /** Cards the weekly regeneration should redo, judged against the current prompt and model. */
     'flashcards.weakCards': async (_job, payload) => {
       const p = WeakCards.parse(payload);
-      const config = requireLlmConfig({ connection: await deps.connections.get(LLM_CONNECTION_ID), env: deps.llmEnv });
-      const weak = await selectWeakCards(sql, { promptVersion: PROMPT_VERSION, model: p.model ?? config.model, minLapses: p.minLapses, limit: p.limit });
+      // Without a provider there is no current model to call older ones outdated; the cards picked for
+      // other reasons then fail in regenerate_card with the message that says how to configure one.
+      const config = resolveLlmConfig({ connection: await deps.connections.get(LLM_CONNECTION_ID), env: deps.llmEnv });
+      const model = p.model ?? (config.ok ? config.config.model : null);
+      const weak = await selectWeakCards(sql, { promptVersion: PROMPT_VERSION, model, minLapses: p.minLapses, limit: p.limit });
       return weak.map((w) => ({ cardId: w.card.id, word: w.card.word, hint: w.card.hint, deckId: w.card.deckId, reasons: w.reasons }));
     },
     'flashcards.markFailed': async (_job, payload) => {
