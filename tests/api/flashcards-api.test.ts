@@ -3,7 +3,8 @@
 // document (support/openapi-client.ts).
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reply, startFakeOpenAiServer, type FakeOpenAiServer, type FakeRequest } from '../support/fake-openai-server';
+import { answerSampleCards } from '../support/fake-card-answers';
+import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server';
 import { REPO_ROOT } from '../support/cli-harness';
 import { OpenApiClient, type ApiResponse } from './support/openapi-client';
 import { startApiServer, type ApiServer } from './support/api-server';
@@ -12,22 +13,7 @@ type Json = Record<string, unknown>;
 interface Card { card_id: number; word: string; status: string; french_example: string | null; example_length: number | null; max_chars: number; flagged: boolean; version: number; edited_at: string | null; reps: number }
 interface Problem { status: number; detail: string; fields?: Array<{ path: string; message: string }> }
 
-const CARDS: Record<string, Json> = {
-  chat: { french_word: 'chat', french_example: 'Le chat dort.', english_word: 'cat', english_translation: 'The cat sleeps.' },
-  pomme: { french_word: 'pomme', french_example: 'Une pomme rouge.', english_word: 'apple', english_translation: 'A red apple.' },
-  bibliothèque: { french_word: 'bibliothèque', french_example: 'La bibliothèque.', english_word: 'library', english_translation: 'The library.' },
-};
 
-/** The card for the word the prompt names; bibliothèque first answers an example that is too long. */
-function answer(request: FakeRequest) {
-  const messages = request.body.messages ?? [];
-  const firstUser = messages.find((m) => m.role === 'user')?.content ?? '';
-  const word = Object.keys(CARDS).find((w) => firstUser.includes(w));
-  if (!word) return reply.error(400, `unexpected prompt: ${firstUser.slice(0, 80)}`);
-  const card = CARDS[word]!;
-  if (word === 'bibliothèque' && messages.length <= 2) return reply.json({ ...card, french_example: 'La bibliothèque de mon quartier ferme tôt.' });
-  return reply.json(card);
-}
 
 let fake: FakeOpenAiServer;
 let server: ApiServer;
@@ -57,7 +43,7 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined 
 
 beforeAll(async () => {
   fake = await startFakeOpenAiServer();
-  fake.otherwise(answer);
+  fake.otherwise(answerSampleCards());
   server = await startApiServer({
     FLASHFLOW_DAGS_FOLDER: path.join(REPO_ROOT, 'workflows'),
     OPENAI_BASE_URL: fake.baseUrl,

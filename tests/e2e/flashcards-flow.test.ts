@@ -11,7 +11,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../api/support/api-server';
 import { REPO_ROOT } from '../support/cli-harness';
-import { reply, startFakeOpenAiServer, type FakeOpenAiServer, type FakeRequest } from '../support/fake-openai-server';
+import { answerSampleCards } from '../support/fake-card-answers';
+import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server';
 
 const CHROMIUM = process.env.FLASHFLOW_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -23,22 +24,7 @@ const SHOTS = screenshotDir();
 const ANSWER_DELAY_MS = 1200;
 const XSS = '<script>alert(1)</script>';
 
-const CARDS: Record<string, Record<string, string>> = {
-  chat: { french_word: 'chat', french_example: 'Le chat dort.', english_word: 'cat', english_translation: 'The cat sleeps.' },
-  pomme: { french_word: 'pomme', french_example: 'Une pomme rouge.', english_word: 'apple', english_translation: 'A red apple.' },
-  bibliothèque: { french_word: 'bibliothèque', french_example: 'La bibliothèque.', english_word: 'library', english_translation: 'The library.' },
-};
 
-function answer(request: FakeRequest) {
-  const messages = request.body.messages ?? [];
-  const firstUser = messages.find((m) => m.role === 'user')?.content ?? '';
-  const word = Object.keys(CARDS).find((w) => firstUser.includes(w));
-  if (!word) return reply.error(400, `unexpected prompt: ${firstUser.slice(0, 80)}`);
-  const card = CARDS[word]!;
-  // bibliothèque is first answered too long, so the page shows a re-ask and the dashboard a failed first attempt.
-  if (word === 'bibliothèque' && messages.length <= 2) return reply.json({ ...card, french_example: 'La bibliothèque de mon quartier ferme tôt.' });
-  return reply.json(card);
-}
 
 /** Forwards to the fake server after a delay (the fake itself answers at once). */
 async function delayingProxy(targetOrigin: string, delayMs: number): Promise<{ baseUrl: string; server: Server }> {
@@ -73,7 +59,7 @@ beforeAll(async () => {
   }
   mkdirSync(SHOTS, { recursive: true });
   fake = await startFakeOpenAiServer();
-  fake.otherwise(answer);
+  fake.otherwise(answerSampleCards());
   proxy = await delayingProxy(new URL(fake.baseUrl).origin, ANSWER_DELAY_MS);
   app = await startApiServer({
     FLASHFLOW_DAGS_FOLDER: path.join(REPO_ROOT, 'workflows'),

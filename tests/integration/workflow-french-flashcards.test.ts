@@ -1,31 +1,11 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../lib/runtime/start-runtime';
-import { startFakeOpenAiServer, reply, type FakeOpenAiServer, type FakeRequest } from '../support/fake-openai-server';
+import { answerSampleCards } from '../support/fake-card-answers';
+import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server';
 import { startTestRuntime, taskError, trigger, waitForRun } from '../support/runtime-harness';
 
 const WORKFLOWS = path.resolve(__dirname, '../../workflows');
-
-const CARDS: Record<string, { french_word: string; french_example: string; english_word: string; english_translation: string }> = {
-  chat: { french_word: 'chat', french_example: 'Le chat dort.', english_word: 'cat', english_translation: 'The cat sleeps.' },
-  pomme: { french_word: 'pomme', french_example: 'Une pomme rouge.', english_word: 'apple', english_translation: 'A red apple.' },
-  bibliothèque: { french_word: 'bibliothèque', french_example: 'La bibliothèque.', english_word: 'library', english_translation: 'The library.' },
-  voiture: { french_word: 'voiture', french_example: 'Ma voiture.', english_word: 'car', english_translation: 'My car.' },
-};
-
-/** Answers for the word the request is about; some words first (or always) answer too long. */
-function answer(alwaysTooLong: Set<string>) {
-  return (request: FakeRequest) => {
-    const messages = request.body.messages ?? [];
-    const firstUser = messages.find((m) => m.role === 'user')?.content ?? '';
-    const word = Object.keys(CARDS).find((w) => firstUser.includes(w));
-    if (!word) return reply.error(400, `unexpected prompt: ${firstUser.slice(0, 80)}`);
-    const isReask = messages.length > 2;
-    const tooLong = alwaysTooLong.has(word) || (word === 'bibliothèque' && !isReask);
-    const card = CARDS[word]!;
-    return reply.json(tooLong ? { ...card, french_example: `${card.french_example.slice(0, -1)} de mon quartier est fermée le lundi.` } : card);
-  };
-}
 
 let fake: FakeOpenAiServer;
 let rt: Runtime;
@@ -33,7 +13,7 @@ const alwaysTooLong = new Set<string>();
 
 beforeAll(async () => {
   fake = await startFakeOpenAiServer();
-  fake.otherwise(answer(alwaysTooLong));
+  fake.otherwise(answerSampleCards(alwaysTooLong));
   rt = await startTestRuntime(WORKFLOWS, { OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: 'sk-test', FLASHFLOW_LLM_MODEL: 'fake-model' });
 }, 60_000);
 afterAll(async () => {
