@@ -3,7 +3,7 @@
 // It is event driven (executor events and API actions call wake()), with a poll as the safety net.
 import type { SerializedDag, SerializedTask } from './dag-model';
 import type { Clock } from './clock';
-import type { ExecutorEvent, Executor, TaskJob, TaskOutcome } from './executor-port';
+import type { ExecutorEvent, Executor, TaskOutcome } from './executor-port';
 import { planRun, type TiDecision } from './plan-run';
 import { planSteering } from './plan-steering';
 import { planTryEnd } from './plan-try-end';
@@ -13,13 +13,13 @@ import type {
   DagRecord,
   FinishedTi,
   LogLine,
-  QueuedTi,
   RunKey,
   RunStore,
   TryFinish,
   TryStart,
 } from './run-store-port';
-import { nextDataInterval } from './schedule';
+import { buildTaskJobs } from './build-task-jobs';
+import { createAssetTriggeredRuns, createDueRuns } from './create-runs';
 import { runKeyString, RunKeySet } from './run-key-set';
 
 export interface SchedulerOptions {
@@ -232,10 +232,12 @@ export class Scheduler {
         this.retryDueAt = null;
         affected.addAll(await this.store.promoteDueRetries(now));
       }
-      if (poll && this.opts.createScheduledRuns) await this.createDueRuns(now);
+      if (poll && this.opts.createScheduledRuns) await createDueRuns(this.store, this.dags.values(), now);
       if ((poll || this.assetsChanged) && this.opts.createScheduledRuns) {
         this.assetsChanged = false;
-        await this.createAssetTriggeredRuns(now);
+        const created = await createAssetTriggeredRuns(this.store, (dagId) => this.dags.get(dagId)?.serialized, now);
+        for (const c of created) this.opts.log('info', `asset update(s) ${c.uris.join(', ')} triggered a run of ${c.dagId}`);
+        if (created.length) this.runsMayStart = true;
       }
       if (poll || this.runsMayStart) {
         this.runsMayStart = false;
@@ -391,132 +393,12 @@ export class Scheduler {
     if (open <= 0) return 0;
     const queued = await this.store.queueScheduled(open, now);
     if (queued.length === 0) return 0;
-    const jobs = await this.buildJobs(queued);
+    const jobs = await buildTaskJobs(this.store, queued, (dagId, taskId) => this.task(dagId, taskId), (dagId) => this.dags.get(dagId)?.serialized.fileloc);
     for (const job of jobs) {
       this.inflight.set(job.tiId, { run: runKeyOf(job), taskId: job.taskId, mapIndex: job.mapIndex, tryNumber: job.tryNumber });
       this.executor.submit(job);
     }
     return jobs.length;
-  }
-
-  private async buildJobs(queued: QueuedTi[]): Promise<TaskJob[]> {
-    const needed = new Set<string>();
-    for (const q of queued) {
-      const task = this.task(q.dagId, q.taskId);
-      for (const up of task?.upstream ?? []) needed.add(up);
-    }
-    const runs = new RunKeySet();
-    for (const q of queued) runs.add(q);
-    const xcoms = needed.size ? await this.store.loadXcoms(runs.list(), [...needed]) : [];
-    const byTask = new Map<string, Map<number, unknown>>();
-    for (const x of xcoms) {
-      const key = `${runKeyString(x)}\u0000${x.taskId}`;
-      const m = byTask.get(key) ?? new Map<number, unknown>();
-      m.set(x.mapIndex, x.value);
-      byTask.set(key, m);
-    }
-    return queued.map((q) => {
-      const dag = this.dags.get(q.dagId)?.serialized;
-      const task = this.task(q.dagId, q.taskId);
-      const upstream: Record<string, unknown> = {};
-      let item: unknown = null;
-      for (const up of task?.upstream ?? []) {
-        const values = byTask.get(`${runKeyString(q)}\u0000${up}`);
-        // A mapped instance gets its item, not the whole list it is mapped over (a 500-word list would
-        // otherwise travel to every one of the 500 instances); ctx.xcomPull still reads the list.
-        if (task?.map_over === up) {
-          item = (values?.get(-1) as unknown[] | undefined)?.[q.mapIndex] ?? null;
-          continue;
-        }
-        const upTask = this.task(q.dagId, up);
-        upstream[up] = upTask?.map_over ? mappedList(values) : (values?.get(-1) ?? null);
-      }
-      return {
-        type: 'task',
-        tiId: q.tiId,
-        dagId: q.dagId,
-        runId: q.runId,
-        taskId: q.taskId,
-        mapIndex: q.mapIndex,
-        tryNumber: q.tryNumber,
-        maxTries: q.maxTries,
-        fileloc: dag?.fileloc ?? q.fileloc,
-        logicalDate: q.logicalDate.toISOString(),
-        dataIntervalStart: q.dataIntervalStart.toISOString(),
-        dataIntervalEnd: q.dataIntervalEnd.toISOString(),
-        conf: q.conf,
-        item,
-        upstream,
-        executionTimeoutMs: task?.execution_timeout_ms ?? null,
-      } satisfies TaskJob;
-    });
-  }
-
-  private async createDueRuns(now: Date): Promise<void> {
-    const active = await this.activeRunCounts();
-    for (const dag of this.dags.values()) {
-      const s = dag.serialized;
-      if (dag.isPaused || !s.schedule) continue;
-      const schedule = {
-        expression: s.schedule,
-        timezone: s.timezone,
-        startDate: s.start_date ? new Date(s.start_date) : null,
-        endDate: s.end_date ? new Date(s.end_date) : null,
-        catchup: s.catchup,
-      };
-      let createAfter = dag.nextDagrunCreateAfter;
-      let interval = dag.nextDagrunDataIntervalStart && dag.nextDagrunDataIntervalEnd
-        ? { start: dag.nextDagrunDataIntervalStart, end: dag.nextDagrunDataIntervalEnd }
-        : null;
-      if (!createAfter || !interval) {
-        const next = nextDataInterval(schedule, null, now);
-        await this.store.setNextDagrun(dag.dagId, next);
-        if (!next) continue;
-        createAfter = next.runAfter;
-        interval = next;
-      }
-      let count = active.get(dag.dagId) ?? 0;
-      while (createAfter && interval && createAfter <= now && count < s.max_active_runs) {
-        const runId = `scheduled__${interval.start.toISOString()}`;
-        await this.store.createRun(
-          { dagId: dag.dagId, runId, runType: 'scheduled', logicalDate: interval.start, dataIntervalStart: interval.start, dataIntervalEnd: interval.end, conf: {}, externalTrigger: false },
-          s,
-          now,
-        );
-        count++;
-        const next = nextDataInterval(schedule, interval, now);
-        await this.store.setNextDagrun(dag.dagId, next);
-        createAfter = next?.runAfter ?? null;
-        interval = next;
-      }
-      dag.nextDagrunCreateAfter = createAfter;
-      dag.nextDagrunDataIntervalStart = interval?.start ?? null;
-      dag.nextDagrunDataIntervalEnd = interval?.end ?? null;
-    }
-  }
-
-  /** A DAG scheduled on assets runs once each of them has been updated since its last run. */
-  private async createAssetTriggeredRuns(now: Date): Promise<void> {
-    for (const { dagId, uris } of await this.store.assetReadyDags()) {
-      const dag = this.dags.get(dagId)?.serialized;
-      if (!dag) continue;
-      const created = await this.store.createAssetRun(
-        { dagId, runId: `asset_triggered__${now.toISOString()}`, runType: 'asset_triggered', logicalDate: now, dataIntervalStart: now, dataIntervalEnd: now, conf: {}, externalTrigger: false },
-        dag,
-        uris,
-        now,
-      );
-      if (created) {
-        this.runsMayStart = true;
-        this.opts.log('info', `asset update(s) ${uris.join(', ')} triggered a run of ${dagId}`);
-      }
-    }
-  }
-
-  private async activeRunCounts(): Promise<Map<string, number>> {
-    const counts = new Map<string, number>();
-    for (const r of await this.store.listRunningRuns()) counts.set(r.dagId, (counts.get(r.dagId) ?? 0) + 1);
-    return counts;
   }
 
   private async recoverOrphans(): Promise<void> {
@@ -579,11 +461,5 @@ function runKeyOf(x: RunKey): RunKey {
   return { dagId: x.dagId, runId: x.runId };
 }
 
-function mappedList(values: Map<number, unknown> | undefined): unknown[] {
-  if (!values) return [];
-  const indexes = [...values.keys()].filter((i) => i >= 0).sort((a, b) => a - b);
-  const max = indexes.length ? indexes[indexes.length - 1]! : -1;
-  return Array.from({ length: max + 1 }, (_, i) => values.get(i) ?? null);
-}
 
 export type { FinishedTi };

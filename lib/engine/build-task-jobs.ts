@@ -1,0 +1,69 @@
+// Turns queued task instances into executor jobs: one XCom read for the whole batch, then each job gets
+// its direct upstream values (a mapped upstream as the list of its results) and, when mapped, its item.
+import type { SerializedTask } from './dag-model';
+import type { TaskJob } from './executor-port';
+import type { QueuedTi, RunStore } from './run-store-port';
+import { RunKeySet, runKeyString } from './run-key-set';
+
+export async function buildTaskJobs(
+  store: RunStore,
+  queued: QueuedTi[],
+  taskOf: (dagId: string, taskId: string) => SerializedTask | undefined,
+  filelocOf: (dagId: string) => string | undefined,
+): Promise<TaskJob[]> {
+  const needed = new Set<string>();
+  const runs = new RunKeySet();
+  for (const q of queued) {
+    for (const up of taskOf(q.dagId, q.taskId)?.upstream ?? []) needed.add(up);
+    runs.add(q);
+  }
+  const xcoms = needed.size ? await store.loadXcoms(runs.list(), [...needed]) : [];
+  const byTask = new Map<string, Map<number, unknown>>();
+  for (const x of xcoms) {
+    const key = `${runKeyString(x)}\u0000${x.taskId}`;
+    const m = byTask.get(key) ?? new Map<number, unknown>();
+    m.set(x.mapIndex, x.value);
+    byTask.set(key, m);
+  }
+  return queued.map((q) => {
+    const task = taskOf(q.dagId, q.taskId);
+    const upstream: Record<string, unknown> = {};
+    let item: unknown = null;
+    for (const up of task?.upstream ?? []) {
+      const values = byTask.get(`${runKeyString(q)}\u0000${up}`);
+      // A mapped instance gets its item, not the whole list it is mapped over (a 500-word list would
+      // otherwise travel to every one of the 500 instances); ctx.xcomPull still reads the list.
+      if (task?.map_over === up) {
+        item = (values?.get(-1) as unknown[] | undefined)?.[q.mapIndex] ?? null;
+        continue;
+      }
+      upstream[up] = taskOf(q.dagId, up)?.map_over ? mappedList(values) : (values?.get(-1) ?? null);
+    }
+    return {
+      type: 'task',
+      tiId: q.tiId,
+      dagId: q.dagId,
+      runId: q.runId,
+      taskId: q.taskId,
+      mapIndex: q.mapIndex,
+      tryNumber: q.tryNumber,
+      maxTries: q.maxTries,
+      fileloc: filelocOf(q.dagId) ?? q.fileloc,
+      logicalDate: q.logicalDate.toISOString(),
+      dataIntervalStart: q.dataIntervalStart.toISOString(),
+      dataIntervalEnd: q.dataIntervalEnd.toISOString(),
+      conf: q.conf,
+      item,
+      upstream,
+      executionTimeoutMs: task?.execution_timeout_ms ?? null,
+    } satisfies TaskJob;
+  });
+}
+
+/** Results of a mapped task by map index (missing ones as null). */
+function mappedList(values: Map<number, unknown> | undefined): unknown[] {
+  if (!values) return [];
+  const indexes = [...values.keys()].filter((i) => i >= 0).sort((a, b) => a - b);
+  const max = indexes.length ? indexes[indexes.length - 1]! : -1;
+  return Array.from({ length: max + 1 }, (_, i) => values.get(i) ?? null);
+}
