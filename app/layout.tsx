@@ -20,6 +20,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <a href="/dashboard">Dashboard</a>
             <a href="/dags">DAGs</a>
             <a href="/pools">Pools</a>
+            <a href="/connections">Connections</a>
+            <a href="/variables">Variables</a>
             <a href="/import-errors">Import errors</a>
             <a href="/api/v1/health">Health</a>
             <a href="/api/v1/version">Version</a>

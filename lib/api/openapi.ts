@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { Endpoint } from './contract';
 import { Problem } from './contracts/common';
+import { connectionEndpoints } from './contracts/connections';
 import { dagEndpoints } from './contracts/dags';
 import { dagRunEndpoints } from './contracts/dag-runs';
 import { flashcardEndpoints } from './contracts/flashcards';
@@ -11,6 +12,7 @@ import { llmEndpoints } from './contracts/llm';
 import { monitoringEndpoints } from './contracts/monitoring';
 import { poolEndpoints } from './contracts/pools';
 import { taskInstanceEndpoints } from './contracts/task-instances';
+import { variableEndpoints } from './contracts/variables';
 import { PROBLEM_TYPES, type ProblemStatus } from './problem';
 
 export const ENDPOINTS: readonly Endpoint[] = [
@@ -18,6 +20,8 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...dagRunEndpoints,
   ...taskInstanceEndpoints,
   ...poolEndpoints,
+  ...connectionEndpoints,
+  ...variableEndpoints,
   ...monitoringEndpoints,
   ...flashcardEndpoints,
   ...llmEndpoints,

@@ -14,6 +14,7 @@ import { enableEmbeddedMaintenance } from '../store/run-store/embedded-maintenan
 import { endJob, registerJob } from '../store/jobs';
 import type { FlashflowConfig } from './config';
 import type { Logger } from './logger';
+import type { SecretBox } from '../secrets/secret-box';
 import { loadSecretBox } from '../secrets/secret-key';
 import { connectionSource } from '../store/connections';
 import { engineServices } from './engine-services';
@@ -37,6 +38,8 @@ export interface Runtime {
   processor: DagProcessor;
   alerts: AlertService;
   metrics: FlashflowMetrics;
+  /** Encrypts connection secrets at rest (FLASHFLOW_SECRET_KEY or $FLASHFLOW_HOME/secret.key). */
+  secrets: SecretBox;
   jobId: number;
   startedAt: Date;
   stop(): Promise<void>;
@@ -153,6 +156,7 @@ export async function startRuntime(config: FlashflowConfig, options: StartOption
       processor,
       alerts,
       metrics,
+      secrets: secrets.box,
       jobId,
       startedAt,
       stop: () =>

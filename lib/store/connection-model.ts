@@ -209,11 +209,17 @@ export function parseConnectionJson(connId: string, json: string): Connection {
 const SENSITIVE = ['access_token', 'api_key', 'apikey', 'authorization', 'passphrase', 'passwd', 'password', 'private_key', 'secret', 'token', 'keyfile_dict', 'service_account', 'cookie', 'credential'];
 export const MASK = '***';
 
+/** Whether a key (of an extra, or a variable's key) names a secret, as Airflow's masker decides. */
+export function isSensitiveKey(key: string): boolean {
+  const k = key.toLowerCase();
+  return SENSITIVE.some((s) => k.includes(s));
+}
+
 function maskValue(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(maskValue);
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
-    Object.entries(value).map(([key, v]) => [key, SENSITIVE.some((s) => key.toLowerCase().includes(s)) ? MASK : maskValue(v)]),
+    Object.entries(value).map(([key, v]) => [key, isSensitiveKey(key) ? MASK : maskValue(v)]),
   );
 }
 

@@ -1,0 +1,117 @@
+// Connection endpoints over lib/store/connections.ts. Every answer goes through maskedConnection: the password
+// never leaves the server and sensitive values in `extra` are masked.
+import type { z } from 'zod';
+import { InvalidInputError } from '../../engine/errors';
+import {
+  createConnection,
+  deleteConnection,
+  getConnection,
+  listConnections,
+  maskedConnection,
+  updateConnection,
+  type Connection as StoredConnection,
+} from '../../store/connections';
+import { recordEvent } from '../../store/event-log';
+import type { Runtime } from '../../runtime/start-runtime';
+import type { EndpointInput } from '../contract';
+import type { Connection, ConnectionCollection, ConnectionInput, getConnections, patchConnection } from '../contracts/connections';
+
+export type ConnectionRuntime = Pick<Runtime, 'db' | 'clock' | 'secrets'>;
+
+export function serializeConnection(conn: StoredConnection): z.input<typeof Connection> {
+  const m = maskedConnection(conn);
+  return {
+    connection_id: m.connection_id,
+    conn_type: m.conn_type,
+    description: m.description,
+    host: m.host,
+    login: m.login,
+    schema: m.schema,
+    port: m.port,
+    extra: m.extra,
+  };
+}
+
+/** The store names the id `conn_id`; the API names it `connection_id`. */
+async function renamingFields<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof InvalidInputError) {
+      const fields = error.fields.map((f) => ({ ...f, path: f.path === 'conn_id' ? 'connection_id' : f.path }));
+      throw new InvalidInputError(error.message.replace(/\bconn_id\b/g, 'connection_id'), fields);
+    }
+    throw error;
+  }
+}
+
+/** Secrets are never written to the event log. */
+function loggable(body: Record<string, unknown>): string {
+  const { password: _password, extra: _extra, ...rest } = body;
+  return JSON.stringify(rest);
+}
+
+export async function listConnectionsPage(
+  rt: ConnectionRuntime,
+  q: EndpointInput<typeof getConnections>['query'],
+): Promise<z.input<typeof ConnectionCollection>> {
+  if (q.order_by !== undefined && q.order_by.trim() !== '' && q.order_by.trim() !== 'connection_id') {
+    throw new InvalidInputError(`Ordering with '${q.order_by}' is disallowed or the attribute does not exist on the model`, [
+      { path: 'order_by', message: 'use connection_id' },
+    ]);
+  }
+  const page = await listConnections(rt.db.prisma, rt.secrets, { limit: q.limit, offset: q.offset });
+  return {
+    connections: page.connections.map((c) => {
+      const { extra: _extra, ...item } = serializeConnection(c);
+      return item;
+    }),
+    total_entries: page.total_entries,
+  };
+}
+
+export async function getConnectionOne(rt: ConnectionRuntime, connId: string): Promise<z.input<typeof Connection>> {
+  return serializeConnection(await getConnection(rt.db.prisma, rt.secrets, connId));
+}
+
+export async function createConnectionFromApi(
+  rt: ConnectionRuntime,
+  body: z.output<typeof ConnectionInput>,
+  actor: string,
+): Promise<z.input<typeof Connection>> {
+  const { connection_id, ...fields } = body;
+  const conn = await renamingFields(() => createConnection(rt.db.prisma, rt.secrets, { conn_id: connection_id, ...fields }));
+  await recordEvent(rt.db.sql, { event: 'api.post_connection', owner: actor, extra: loggable(body) }, rt.clock.now());
+  return serializeConnection(conn);
+}
+
+export async function changeConnection(
+  rt: ConnectionRuntime,
+  connId: string,
+  input: Pick<EndpointInput<typeof patchConnection>, 'query' | 'body'>,
+  actor: string,
+): Promise<z.input<typeof Connection>> {
+  const { body } = input;
+  const mask = new Set<string>(input.query.update_mask ?? Object.keys(body));
+  const missing = [...mask].filter((f) => !(f in body));
+  if (missing.length > 0) {
+    throw new InvalidInputError(`update_mask names fields the body does not have: ${missing.join(', ')}`, [
+      { path: 'update_mask', message: `not in the body: ${missing.join(', ')}` },
+    ]);
+  }
+  if (mask.has('connection_id') && body.connection_id !== connId) {
+    throw new InvalidInputError('connections cannot be renamed', [{ path: 'connection_id', message: `must be '${connId}'` }]);
+  }
+  const patch: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (key !== 'connection_id' && mask.has(key)) patch[key] = value;
+  }
+  const conn = await renamingFields(() => updateConnection(rt.db.prisma, rt.secrets, connId, patch));
+  await recordEvent(rt.db.sql, { event: 'api.patch_connection', owner: actor, extra: loggable({ connection_id: connId, ...body }) }, rt.clock.now());
+  return serializeConnection(conn);
+}
+
+export async function removeConnection(rt: ConnectionRuntime, connId: string, actor: string): Promise<void> {
+  await deleteConnection(rt.db.prisma, connId);
+  await recordEvent(rt.db.sql, { event: 'api.delete_connection', owner: actor, extra: JSON.stringify({ connection_id: connId }) }, rt.clock.now());
+}
