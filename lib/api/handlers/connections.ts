@@ -1,5 +1,6 @@
 // Connection endpoints over lib/store/connections.ts. Every answer goes through maskedConnection: the password
 // never leaves the server and sensitive values in `extra` are masked.
+import { updateMask } from './shared';
 import type { z } from 'zod';
 import { InvalidInputError } from '../../engine/errors';
 import {
@@ -92,13 +93,7 @@ export async function changeConnection(
   actor: string,
 ): Promise<z.input<typeof Connection>> {
   const { body } = input;
-  const mask = new Set<string>(input.query.update_mask ?? Object.keys(body));
-  const missing = [...mask].filter((f) => !(f in body));
-  if (missing.length > 0) {
-    throw new InvalidInputError(`update_mask names fields the body does not have: ${missing.join(', ')}`, [
-      { path: 'update_mask', message: `not in the body: ${missing.join(', ')}` },
-    ]);
-  }
+  const mask = updateMask(input.query.update_mask, body);
   if (mask.has('connection_id') && body.connection_id !== connId) {
     throw new InvalidInputError('connections cannot be renamed', [{ path: 'connection_id', message: `must be '${connId}'` }]);
   }

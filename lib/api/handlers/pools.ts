@@ -5,7 +5,7 @@ import { deletePool, findPool, insertPool, listPools, updatePool, type PoolRow }
 import { recordEvent } from '../../store/event-log';
 import type { EndpointInput } from '../contract';
 import { DEFAULT_POOL, type getPools, type patchPool, type Pool, type PoolCollection, type PoolInput } from '../contracts/pools';
-import type { ApiRuntime } from './shared';
+import { updateMask, type ApiRuntime } from './shared';
 
 export function serializePool(p: PoolRow): z.input<typeof Pool> {
   const occupied = p.running_slots + p.queued_slots + (p.include_deferred ? p.deferred_slots : 0);
@@ -54,13 +54,7 @@ export async function changePool(
   actor: string,
 ): Promise<z.input<typeof Pool>> {
   const { body } = input;
-  const mask = new Set<string>(input.query.update_mask ?? Object.keys(body));
-  const missing = [...mask].filter((f) => !(f in body));
-  if (missing.length > 0) {
-    throw new InvalidInputError(`update_mask names fields the body does not have: ${missing.join(', ')}`, [
-      { path: 'update_mask', message: `not in the body: ${missing.join(', ')}` },
-    ]);
-  }
+  const mask = updateMask(input.query.update_mask, body);
   if (mask.has('name') && body.name !== name) {
     throw new InvalidInputError(`pools cannot be renamed (task instances refer to '${name}')`, [
       { path: 'name', message: `must be '${name}'` },

@@ -1,6 +1,6 @@
 // What every API handler needs: the slice of the runtime it may use, date formatting, lookups that 404 with a
 // message naming what is missing, and the scheduler nudge after an action.
-import { NotFoundError } from '../../engine/errors';
+import { InvalidInputError, NotFoundError } from '../../engine/errors';
 import type { Runtime } from '../../runtime/start-runtime';
 import { dagExists } from '../../store/api-dags';
 import { findDagRun, type DagRunRow } from '../../store/api-dag-runs';
@@ -49,4 +49,19 @@ export async function wakeScheduler(rt: ApiRuntime, settle = false): Promise<voi
     }),
   ]);
   clearTimeout(timer);
+}
+
+/**
+ * The fields a PATCH changes: Airflow's `update_mask`, or every field the body has. A mask naming a field the
+ * body lacks is refused, since applying it would silently clear that field.
+ */
+export function updateMask(mask: readonly string[] | undefined, body: object): Set<string> {
+  const fields = new Set<string>(mask ?? Object.keys(body));
+  const missing = [...fields].filter((f) => !(f in body));
+  if (missing.length > 0) {
+    throw new InvalidInputError(`update_mask names fields the body does not have: ${missing.join(', ')}`, [
+      { path: 'update_mask', message: `not in the body: ${missing.join(', ')}` },
+    ]);
+  }
+  return fields;
 }

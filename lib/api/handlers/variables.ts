@@ -5,7 +5,7 @@ import { recordEvent } from '../../store/event-log';
 import { deleteVariable, findVariable, insertVariable, listVariables, updateVariable } from '../../store/variables';
 import type { EndpointInput } from '../contract';
 import type { getVariables, patchVariable, Variable, VariableCollection, VariableInput } from '../contracts/variables';
-import type { ApiRuntime } from './shared';
+import { updateMask, type ApiRuntime } from './shared';
 
 type VariableRuntime = Pick<ApiRuntime, 'db' | 'clock'>;
 
@@ -34,13 +34,7 @@ export async function changeVariable(
   actor: string,
 ): Promise<z.input<typeof Variable>> {
   const { body } = input;
-  const mask = new Set<string>(input.query.update_mask ?? Object.keys(body));
-  const missing = [...mask].filter((f) => !(f in body));
-  if (missing.length > 0) {
-    throw new InvalidInputError(`update_mask names fields the body does not have: ${missing.join(', ')}`, [
-      { path: 'update_mask', message: `not in the body: ${missing.join(', ')}` },
-    ]);
-  }
+  const mask = updateMask(input.query.update_mask, body);
   if (mask.has('key') && body.key !== key) {
     throw new InvalidInputError('variables cannot be renamed', [{ path: 'key', message: `must be '${key}'` }]);
   }
