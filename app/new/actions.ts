@@ -7,6 +7,7 @@ import { InvalidInputError, NotFoundError } from '../../lib/engine/errors';
 import { FLASHCARDS_DAG_ID } from '../../lib/flashcards/deck-progress';
 import { getOrCreateDeck } from '../../lib/flashcards/decks';
 import { parseVocabulary, VocabularyError } from '../../lib/flashcards/parse-vocabulary';
+import { actionUser } from '../../lib/api/current-user';
 import { getRuntime } from '../../lib/runtime/app-context';
 import { triggerDagRun } from '../../lib/store/trigger-dag-run';
 import { NewDeckSchema, type NewDeckState } from './new-deck-schema';
@@ -19,6 +20,8 @@ export async function createDeckRun(_prev: NewDeckState, form: FormData): Promis
     max_reasks: String(form.get('max_reasks') ?? ''),
     model: String(form.get('model') ?? ''),
   };
+  const who = await actionUser('User');
+  if (!who.ok) return { values: raw, fieldErrors: {}, formError: who.message };
   const fieldErrors: Record<string, string> = {};
   const parsed = NewDeckSchema.safeParse(raw);
   if (!parsed.success) {

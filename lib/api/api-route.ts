@@ -5,6 +5,7 @@ import { z, ZodError } from 'zod';
 import { ConflictError, InvalidInputError, NotFoundError } from '../engine/errors';
 import { getRuntime, RuntimeUnavailableError } from '../runtime/app-context';
 import type { Runtime } from '../runtime/start-runtime';
+import { principalFromHeaders } from '../ops/auth/principal';
 import type { Endpoint, EndpointInput, EndpointResult } from './contract';
 import { problem } from './problem';
 import { PayloadTooLargeError, queryObject, readJsonBody } from './read-request';
@@ -14,8 +15,12 @@ export interface RouteContext<P> {
   runtime: Runtime;
 }
 
-/** Who acts, for the event log. Until API authentication lands every caller is Airflow's 'anonymous'. */
+/** Who acts, for the event log: the user the HTTP gate authenticated (Airflow's 'anonymous' on a public path). */
 export const ANONYMOUS = 'anonymous';
+
+function actorOf(req: Request): string {
+  return principalFromHeaders((name) => req.headers.get(name))?.username ?? ANONYMOUS;
+}
 
 export interface EndpointContext<E extends Endpoint> extends EndpointInput<E> {
   req: Request;
@@ -55,7 +60,7 @@ export function apiRoute(a: Endpoint | Handler<unknown>, b?: EndpointHandler<End
       const params = contract.params ? contract.params.parse((await nextCtx?.params) ?? {}) : {};
       const query = contract.query ? contract.query.parse(queryObject(contract.query, new URL(req.url).searchParams)) : {};
       const body = contract.body ? contract.body.parse(await readJsonBody(req)) : {};
-      const result = await handler({ params, query, body, req, runtime, actor: ANONYMOUS } as EndpointContext<Endpoint>);
+      const result = await handler({ params, query, body, req, runtime, actor: actorOf(req) } as EndpointContext<Endpoint>);
       if (result instanceof Response) return result;
       return contract.response === null ? new Response(null, { status: 204 }) : Response.json(result);
     } catch (err) {

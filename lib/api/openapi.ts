@@ -14,6 +14,8 @@ import { poolEndpoints } from './contracts/pools';
 import { taskInstanceEndpoints } from './contracts/task-instances';
 import { variableEndpoints } from './contracts/variables';
 import { PROBLEM_TYPES, type ProblemStatus } from './problem';
+import { requirementFor } from '../ops/auth/required-role';
+import type { Role } from '../ops/auth/roles';
 
 export const ENDPOINTS: readonly Endpoint[] = [
   ...dagEndpoints,
@@ -34,7 +36,8 @@ export interface OpenApiDocument {
   info: { title: string; version: string; description: string };
   servers: Array<{ url: string }>;
   paths: Record<string, Record<string, OpenApiOperation>>;
-  components: { schemas: Record<string, JsonSchema> };
+  components: { schemas: Record<string, JsonSchema>; securitySchemes: Record<string, JsonSchema> };
+  security: Array<Record<string, string[]>>;
 }
 
 export interface OpenApiOperation {
@@ -45,7 +48,17 @@ export interface OpenApiOperation {
   parameters: Array<{ name: string; in: 'path' | 'query'; required: boolean; schema: JsonSchema; description?: string; style?: string; explode?: boolean }>;
   requestBody?: { required: true; content: Record<string, { schema: JsonSchema }> };
   responses: Record<string, { description: string; content?: Record<string, { schema: JsonSchema }> }>;
+  security?: Array<Record<string, string[]>>;
+  'x-flashflow-role'?: Role;
 }
+
+/** Basic (Airflow's API auth), API tokens, or the UI's session cookie (which also needs X-CSRF-Token to change things). */
+const SECURITY_SCHEMES = {
+  Basic: { type: 'http', scheme: 'basic' },
+  Bearer: { type: 'http', scheme: 'bearer', description: 'An API token (ff_…) created on the account page or with `flashflow tokens create`.' },
+  Session: { type: 'apiKey', in: 'cookie', name: 'flashflow_session' },
+};
+const AUTHENTICATED: Array<Record<string, string[]>> = [{ Basic: [] }, { Bearer: [] }, { Session: [] }];
 
 const COMPONENT_REF = '#/components/schemas/';
 const ALWAYS_POSSIBLE: ProblemStatus[] = [500, 503];
@@ -76,7 +89,8 @@ export function buildOpenApiDocument(endpoints: readonly Endpoint[]): OpenApiDoc
     },
     servers: [{ url: '/api/v1' }],
     paths,
-    components: { schemas: components.sorted() },
+    components: { schemas: components.sorted(), securitySchemes: SECURITY_SCHEMES },
+    security: AUTHENTICATED,
   };
 }
 
@@ -100,7 +114,11 @@ function operation(e: Endpoint, components: Components): OpenApiOperation {
     op.responses['200'] = { description: 'Success.', content };
   }
   const error = components.schema(Problem, 'output');
-  for (const status of [...e.errors, ...ALWAYS_POSSIBLE]) {
+  const requirement = requirementFor(e.method, `/api/v1${e.path}`);
+  const authErrors: ProblemStatus[] = requirement.kind === 'public' ? [] : [401, 403, 429];
+  if (requirement.kind === 'public') op.security = [];
+  else op['x-flashflow-role'] = requirement.role;
+  for (const status of [...e.errors, ...authErrors, ...ALWAYS_POSSIBLE]) {
     op.responses[String(status)] = { description: PROBLEM_TYPES[status].title, content: { 'application/problem+json': { schema: error } } };
   }
   return op;

@@ -11,6 +11,7 @@ export const PROBLEM_TYPES = {
   405: { type: `${ERRORS_DOC}/MethodNotAllowed`, title: 'Method Not Allowed' },
   409: { type: `${ERRORS_DOC}/AlreadyExists`, title: 'Conflict' },
   413: { type: `${ERRORS_DOC}/BadRequest`, title: 'Payload Too Large' },
+  429: { type: `${ERRORS_DOC}/Unauthenticated`, title: 'Too Many Requests' },
   500: { type: `${ERRORS_DOC}/Unknown`, title: 'Internal Server Error' },
   503: { type: `${ERRORS_DOC}/Unknown`, title: 'Service Unavailable' },
 } as const;

@@ -73,6 +73,8 @@ export interface FlashflowConfig {
   taskEnv: Record<string, string | undefined>;
   /** Origin of the web UI, without a trailing slash, for links in alerts. */
   baseUrl: string;
+  /** Session cookies carry `Secure` when the UI is served over HTTPS (FLASHFLOW_BASE_URL https://…). */
+  secureCookies: boolean;
   alerts: AlertsConfig;
 }
 
@@ -98,6 +100,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = EnvSchema.safeParse(present);
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${formatZodIssues(parsed.error)}`);
   const e = parsed.data;
+  const baseUrl = (e.FLASHFLOW_BASE_URL ?? `http://${linkHost(e.FLASHFLOW_HOST)}:${e.PORT}`).replace(/\/+$/, '');
   return {
     home: path.resolve(cwd, e.FLASHFLOW_HOME),
     dagsFolder: path.resolve(cwd, e.FLASHFLOW_DAGS_FOLDER),
@@ -113,7 +116,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKey: e.FLASHFLOW_SECRET_KEY ?? null,
     connectionEnv: Object.fromEntries(Object.entries(present).filter(([k]) => k.startsWith('FLASHFLOW_CONN_'))) as Record<string, string>,
     taskEnv: Object.fromEntries(Object.entries(env).filter(([k]) => !SERVER_ONLY_ENV.has(k))),
-    baseUrl: (e.FLASHFLOW_BASE_URL ?? `http://${linkHost(e.FLASHFLOW_HOST)}:${e.PORT}`).replace(/\/+$/, ''),
+    baseUrl,
+    secureCookies: baseUrl.startsWith('https://'),
     alerts: {
       smtp: e.FLASHFLOW_SMTP_HOST
         ? {

@@ -2,6 +2,7 @@
 // Airflow connection URI / JSON forms used by FLASHFLOW_CONN_* variables. Pure: no database, no secrets.
 import { z } from 'zod';
 import { InvalidInputError } from '../engine/errors';
+import { parseInput } from '../engine/zod-issues';
 
 /** A connection with its secrets in clear: what hooks receive. Never serialize it to a client (maskedConnection). */
 export interface Connection {
@@ -88,12 +89,7 @@ export const connectionPatchSchema = z
   .strict();
 export type ConnectionPatch = z.input<typeof connectionPatchSchema>;
 
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
-  throw new InvalidInputError(`${what}: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`, issues);
-}
+export { parseInput };
 
 /** Airflow's `extra_dejson`: the extra as an object, {} when unset. */
 export function connectionExtra(conn: Pick<Connection, 'conn_id' | 'extra'>): Record<string, unknown> {

@@ -12,7 +12,7 @@ let api: OpenApiClient;
 
 beforeAll(async () => {
   server = await startApiServer();
-  api = await OpenApiClient.connect(server.baseUrl);
+  api = await OpenApiClient.connect(server.baseUrl, server.auth);
 }, 120_000);
 
 afterAll(async () => {
@@ -170,11 +170,11 @@ describe('the /connections and /variables pages', () => {
     await api.post('/connections', { connection_id: 'page_conn', conn_type: 'http', host: 'page.example', password: SECRET });
     await api.post('/variables', { key: 'page_api_token', value: 'very-secret-value' });
     await api.post('/variables', { key: 'page_plain', value: 'plain-visible-value' });
-    const conns = await (await fetch(`${server.baseUrl}/connections`)).text();
+    const conns = await (await fetch(`${server.baseUrl}/connections`, { headers: server.auth })).text();
     expect(conns).toContain('page_conn');
     expect(conns).toContain('page.example');
     expect(conns).not.toContain(SECRET);
-    const vars = await (await fetch(`${server.baseUrl}/variables`)).text();
+    const vars = await (await fetch(`${server.baseUrl}/variables`, { headers: server.auth })).text();
     expect(vars).toContain('page_api_token');
     expect(vars).toContain('plain-visible-value');
     expect(vars).not.toContain('very-secret-value');

@@ -50,7 +50,7 @@ beforeAll(async () => {
     OPENAI_API_KEY: 'sk-test',
     FLASHFLOW_LLM_MODEL: 'fake-model',
   });
-  api = await OpenApiClient.connect(server.baseUrl);
+  api = await OpenApiClient.connect(server.baseUrl, server.auth);
   await until('french_flashcards loaded', async () => (await api.get('/dags/french_flashcards')).status === 200);
   const run = await api.post('/dags/french_flashcards/dagRuns', {
     conf: { deck_name: 'API deck', vocabulary: 'chat\npomme ; fruit\nbibliothèque\nanticonstitutionnellement\n' },
@@ -185,14 +185,14 @@ describe('cards', () => {
   });
 
   it('exports CSV and .apkg as downloads, and refuses an unknown format', async () => {
-    const csv = await fetch(`${server.baseUrl}/api/v1/decks/${deckId}/export?format=csv`);
+    const csv = await fetch(`${server.baseUrl}/api/v1/decks/${deckId}/export?format=csv`, { headers: server.auth });
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(csv.headers.get('content-disposition')).toMatch(/attachment; filename="API deck.csv"/);
     const lines = (await csv.text()).trim().split('\r\n');
     expect(lines[0]).toBe('front,back,french_word,french_example,english_word,english_translation,word,hint');
     expect(lines).toHaveLength(4); // header + 3 valid cards; the failed one has nothing to export
-    const apkg = await fetch(`${server.baseUrl}/api/v1/decks/${deckId}/export?format=apkg`);
+    const apkg = await fetch(`${server.baseUrl}/api/v1/decks/${deckId}/export?format=apkg`, { headers: server.auth });
     expect(apkg.status).toBe(200);
     expect(Buffer.from(await apkg.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
     expectProblem(await api.get(`/decks/${deckId}/export?format=xml`), 400, /format/);

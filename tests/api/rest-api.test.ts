@@ -13,7 +13,7 @@ let api: OpenApiClient;
 
 beforeAll(async () => {
   server = await startApiServer();
-  api = await OpenApiClient.connect(server.baseUrl);
+  api = await OpenApiClient.connect(server.baseUrl, server.auth);
 }, 120_000);
 
 afterAll(async () => {
@@ -502,7 +502,7 @@ describe('the API itself', () => {
 
   it('answers problem+json 404 for paths that are not endpoints', async () => {
     for (const p of ['', '/nope', '/dags/api_basic/nope', '/dags/api_basic/dagRuns/x/taskInstances/y/logs/1/more']) {
-      const res = await fetch(`${server.baseUrl}/api/v1${p}`, { method: 'POST' });
+      const res = await fetch(`${server.baseUrl}/api/v1${p}`, { method: 'POST', headers: server.auth });
       expect(res.status).toBe(404);
       expect(res.headers.get('content-type')).toBe('application/problem+json');
       expect(((await res.json()) as Problem).detail).toContain('is not an endpoint');

@@ -7,6 +7,7 @@ import { screenshotDir } from '../support/screenshot-dir';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../api/support/api-server';
+import { signIn } from '../support/browser-sign-in';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = screenshotDir();
@@ -34,6 +35,7 @@ beforeAll(async () => {
   });
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.setDefaultTimeout(20_000);
+  await signIn(page, server.baseUrl, 'admin', server.adminPassword);
   page.on('pageerror', (err) => pageErrors.push(err.message));
   page.on('console', (msg) => {
     // Failed requests are reported with their URL below instead.
@@ -137,7 +139,7 @@ describe('DAG views in a browser', () => {
 
   it('shows a mapped task as one cell with its counts, expandable', async () => {
     const res = await fetch(url('/api/v1/dags/api_mapped/dagRuns'), {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conf: {} }),
+      method: 'POST', headers: { 'content-type': 'application/json', ...server!.auth }, body: JSON.stringify({ conf: {} }),
     });
     expect(res.status).toBe(200);
     await page.goto(url('/dags/api_mapped'));
@@ -151,7 +153,7 @@ describe('DAG views in a browser', () => {
 
   it('marks a failed task success after a confirmation, then clears it so it fails again', async () => {
     const res = await fetch(url('/api/v1/dags/api_failing/dagRuns'), {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conf: {} }),
+      method: 'POST', headers: { 'content-type': 'application/json', ...server!.auth }, body: JSON.stringify({ conf: {} }),
     });
     const runId = ((await res.json()) as { dag_run_id: string }).dag_run_id;
     await page.goto(url(`/dags/api_failing/runs/${encodeURIComponent(runId)}/tasks/explode`));

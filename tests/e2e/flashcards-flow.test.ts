@@ -10,6 +10,7 @@ import { screenshotDir } from '../support/screenshot-dir';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../api/support/api-server';
+import { signIn } from '../support/browser-sign-in';
 import { REPO_ROOT } from '../support/cli-harness';
 import { answerSampleCards } from '../support/fake-card-answers';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server';
@@ -69,6 +70,7 @@ beforeAll(async () => {
   });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  await signIn(page, app.baseUrl, 'admin', app.adminPassword);
   page.on('dialog', (d) => {
     dialogs.push(d.message());
     void d.dismiss();
@@ -179,7 +181,7 @@ describe('paste vocabulary → live progress → cards → review → dashboard'
   });
 
   it('shows dashboard numbers equal to the recorded attempts, and each attempt in full', async () => {
-    const attempts = (await (await fetch(url('/api/v1/llm/attempts?limit=1000'))).json()) as {
+    const attempts = (await (await fetch(url('/api/v1/llm/attempts?limit=1000'), { headers: app.auth })).json()) as {
       llm_attempts: Array<{ attempt_id: number; valid: boolean; map_index: number; dag_run_id: string; try_number: number; attempt: number; latency_ms: number }>;
       total_entries: number;
     };

@@ -51,8 +51,28 @@ describe('HTTP', () => {
     expect(body.git_version === null || /^[0-9a-f]{7,40}$/.test(body.git_version)).toBe(true);
   });
 
+  it('creates admin on first start: the password is printed once and kept in a file only its owner can read', async () => {
+    const file = path.join(home, 'standalone_admin_password.txt');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const password = readFileSync(file, 'utf8').trim();
+    expect(password.length).toBeGreaterThanOrEqual(16);
+    expect(server.stdout + server.stderr).toContain(`with password ${password}`);
+  });
+
+  it('sends a browser without a session to the login page, with security headers', async () => {
+    const res = await fetch(`${baseUrl}/dags?x=1`, { redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/login?next=${encodeURIComponent('/dags?x=1')}`);
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    const login = await fetch(`${baseUrl}/login`);
+    expect(login.status).toBe(200);
+    expect(await login.text()).toContain('Sign in to Flashflow');
+  });
+
   it('the home page says that no LLM provider is configured and how to configure one', async () => {
-    const res = await fetch(baseUrl);
+    const password = readFileSync(path.join(home, 'standalone_admin_password.txt'), 'utf8').trim();
+    const res = await fetch(baseUrl, { headers: { authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}` } });
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain('No LLM provider is configured');

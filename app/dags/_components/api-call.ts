@@ -1,4 +1,6 @@
 // Browser-side calls to /api/v1 that never throw: a result, or the problem+json fields to show beside the form.
+import { csrfHeader } from '../../csrf-header';
+
 export interface FieldProblem {
   path: string;
   message: string;
@@ -17,7 +19,11 @@ export async function apiCall<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', pa
   try {
     res = await fetch(`/api/v1${path}`, {
       method,
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers: {
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(method === 'GET' ? {} : csrfHeader()),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
       cache: 'no-store',
     });

@@ -2,6 +2,7 @@
 // A deck's cards: front and back with their lengths against the limit, and edit / flag / delete through the REST
 // API (PATCH and DELETE /api/v1/cards/{id}); a refused edit shows the card rule it broke under its field.
 import { useState } from 'react';
+import { csrfHeader } from '../../csrf-header';
 import type { CardData } from './deck-types';
 
 const FIELDS = [
@@ -20,7 +21,7 @@ interface Problem {
 async function send(method: 'PATCH' | 'DELETE', cardId: number, body?: unknown): Promise<Problem | null> {
   const res = await fetch(`/api/v1/cards/${cardId}`, {
     method,
-    headers: body ? { 'content-type': 'application/json' } : undefined,
+    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...csrfHeader() },
     body: body ? JSON.stringify(body) : undefined,
   });
   if (res.ok) return null;

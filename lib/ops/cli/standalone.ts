@@ -9,6 +9,8 @@ import { buildIsStale, runNextBuild } from '../../runtime/ensure-build';
 import { openMigratedDatabase, startRuntime } from '../../runtime/start-runtime';
 import { startWebServer } from '../../runtime/web-server';
 import { serveRuntimeControl } from './serve-runtime-control';
+import { createHttpGate } from '../../api/http-gate';
+import { ensureFirstAdmin } from '../auth/first-admin';
 
 export const APP_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -26,10 +28,16 @@ export async function standalone(config: FlashflowConfig, opts: { dev: boolean }
   const started = performance.now();
   const runtime = await startRuntime(config, { watch: true, log, db });
   setRuntime(runtime);
+  const admin = await ensureFirstAdmin(runtime.db.prisma, config.home, runtime.clock.now(), log).catch(async (err: unknown) => {
+    await runtime.stop();
+    throw err;
+  });
+  if (!admin.created) log('info', `sign in with an account of this database (the first one, admin, has its password in ${admin.passwordFile}; \`flashflow users create\` adds more)`);
   const control = await serveRuntimeControl(config.home, runtime);
   let web;
   try {
-    web = await startWebServer({ dir: APP_ROOT, host: config.host, port: config.port, dev: opts.dev });
+    const gate = createHttpGate({ db: runtime.db.prisma, clock: runtime.clock, secureCookies: config.secureCookies });
+    web = await startWebServer({ dir: APP_ROOT, host: config.host, port: config.port, dev: opts.dev, gate });
   } catch (err) {
     await control.close();
     await runtime.stop();

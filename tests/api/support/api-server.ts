@@ -1,7 +1,7 @@
 // One real `flashflow standalone` per test file for the REST API tests: a temp home seeded from the migrated
 // template, the tests/fixtures/dags-api folder, a free port. The Next build is refreshed first when stale, under a
 // lock so that two test files starting together do not build into the same .next at once.
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { buildIsStale, runNextBuild } from '../../../lib/runtime/ensure-build';
 import { FLASHFLOW_BIN, FlashflowProcess, fixturePath, freePort, makeHome, REPO_ROOT, removeTempDirs } from '../../support/cli-harness';
@@ -9,6 +9,10 @@ import { FLASHFLOW_BIN, FlashflowProcess, fixturePath, freePort, makeHome, REPO_
 export interface ApiServer {
   baseUrl: string;
   home: string;
+  /** The first-start admin's password, from $FLASHFLOW_HOME/standalone_admin_password.txt. */
+  adminPassword: string;
+  /** `Authorization: Basic` as admin, for requests outside the OpenAPI client. */
+  auth: Record<string, string>;
   process: FlashflowProcess;
   stop(): Promise<void>;
 }
@@ -59,9 +63,12 @@ export async function startApiServer(env: Record<string, string> = {}): Promise<
     await removeTempDirs();
     throw err;
   }
+  const adminPassword = readFileSync(path.join(home, 'standalone_admin_password.txt'), 'utf8').trim();
   return {
     baseUrl: url,
     home,
+    adminPassword,
+    auth: basicAuth('admin', adminPassword),
     process: proc,
     stop: async () => {
       if (proc.child.exitCode === null && proc.child.signalCode === null) {
@@ -71,4 +78,8 @@ export async function startApiServer(env: Record<string, string> = {}): Promise<
       await removeTempDirs();
     },
   };
+}
+
+export function basicAuth(username: string, password: string): Record<string, string> {
+  return { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` };
 }

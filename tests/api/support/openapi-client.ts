@@ -44,6 +44,8 @@ export class OpenApiClient {
   constructor(
     readonly baseUrl: string,
     readonly doc: Doc,
+    /** Sent with every request unless overridden (credentials, usually). */
+    readonly defaultHeaders: Record<string, string> = {},
   ) {
     this.definitions = toDefinitions(doc.components.schemas) as Json;
     this.templates = Object.keys(doc.paths)
@@ -55,10 +57,15 @@ export class OpenApiClient {
       .sort((a, b) => b.statics - a.statics);
   }
 
-  static async connect(baseUrl: string): Promise<OpenApiClient> {
+  static async connect(baseUrl: string, defaultHeaders: Record<string, string> = {}): Promise<OpenApiClient> {
     const res = await fetch(`${baseUrl}/api/v1/openapi.json`);
     if (res.status !== 200) throw new Error(`GET /api/v1/openapi.json answered ${res.status}`);
-    return new OpenApiClient(baseUrl, (await res.json()) as Doc);
+    return new OpenApiClient(baseUrl, (await res.json()) as Doc, defaultHeaders);
+  }
+
+  /** The same client with other credentials (or none: `{}`). */
+  as(headers: Record<string, string>): OpenApiClient {
+    return new OpenApiClient(this.baseUrl, this.doc, headers);
   }
 
   schemaFor(template: string, method: string, status: number, contentType: string): Json | undefined {
@@ -78,7 +85,7 @@ export class OpenApiClient {
   }
 
   async request<T = Json>(method: string, apiPath: string, opts: RequestOptions = {}): Promise<ApiResponse<T>> {
-    const headers: Record<string, string> = { ...opts.headers };
+    const headers: Record<string, string> = { ...this.defaultHeaders, ...opts.headers };
     let payload: string | Uint8Array | undefined = opts.rawBody;
     if (opts.body !== undefined) {
       payload = JSON.stringify(opts.body);

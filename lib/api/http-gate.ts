@@ -1,0 +1,131 @@
+// The front door of the web server, run before Next sees a request: security headers, authentication (session
+// cookie, Basic, Bearer token), the role each path needs (lib/ops/auth/required-role.ts), CSRF checks for
+// browser sessions, and the login/logout endpoints. Next then reads who the user is from headers only this gate
+// can set. Doing it here, in plain node:http, covers pages, route handlers, server actions and /metrics alike.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Clock } from '../engine/clock';
+import { RequestAuthenticator, parseCookies, type Authentication } from '../ops/auth/authenticate-request';
+import { PRINCIPAL_HEADERS, principalHeaders, type Principal } from '../ops/auth/principal';
+import { FailureRateLimiter } from '../ops/auth/rate-limiter';
+import { isSafeMethod, requirementFor } from '../ops/auth/required-role';
+import { roleAtLeast } from '../ops/auth/roles';
+import type { AuthDb } from '../ops/auth/user-accounts';
+import { handleLogin, handleLogout } from './login-endpoints';
+import { problem, type ProblemStatus } from './problem';
+
+/** Nothing Flashflow accepts is larger (vocabulary ≤ 100 kB, API bodies ≤ 1 MiB); refuse before reading. */
+const MAX_REQUEST_BYTES = 2 * 1024 * 1024;
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'same-origin',
+  'cross-origin-opener-policy': 'same-origin',
+  // Next's pages need inline scripts, so no script-src here; these directives cost nothing and stop clickjacking,
+  // <base> hijacks, plugin content and forms posting elsewhere.
+  'content-security-policy': "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
+};
+
+export interface GateDeps {
+  db: AuthDb;
+  clock: Pick<Clock, 'now'>;
+  /** Mark cookies Secure (set when the app is served over HTTPS, e.g. behind a TLS proxy). */
+  secureCookies: boolean;
+}
+
+export type Gate = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
+export async function sendResponse(res: ServerResponse, response: Response): Promise<void> {
+  res.statusCode = response.status;
+  response.headers.forEach((value, key) => res.setHeader(key, value));
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) res.setHeader('set-cookie', cookies);
+  res.end(Buffer.from(await response.arrayBuffer()));
+}
+
+const isApiPath = (pathname: string) => pathname.startsWith('/api/') || pathname === '/metrics';
+
+function clientKey(req: IncomingMessage): string {
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+/** The request comes from our own pages: its Origin (or, failing that, Referer) names this host. */
+function sameOrigin(req: IncomingMessage): boolean {
+  const source = req.headers.origin ?? req.headers.referer;
+  if (!source || source === 'null') return false;
+  try {
+    return new URL(source).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+function denied(req: IncomingMessage, pathname: string, status: ProblemStatus, detail: string, retryAfterS?: number): Response {
+  if (isApiPath(pathname) || status !== 401) {
+    const response = problem(status, detail);
+    if (status === 429) response.headers.set('retry-after', String(retryAfterS ?? 60));
+    if (status === 401) response.headers.set('www-authenticate', 'Bearer realm="Flashflow", charset="UTF-8"');
+    return response;
+  }
+  const next = encodeURIComponent(req.url ?? '/');
+  return new Response(null, { status: 303, headers: { location: `/login?next=${next}` } });
+}
+
+export function createHttpGate(deps: GateDeps): Gate {
+  const limiter = new FailureRateLimiter(deps.clock);
+  const authenticator = new RequestAuthenticator(deps.db, deps.clock, limiter);
+  const cookieFlags = deps.secureCookies ? '; Secure' : '';
+
+  return async (req, res) => {
+    for (const name of Object.values(PRINCIPAL_HEADERS)) delete req.headers[name];
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    const method = req.method ?? 'GET';
+    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    const send = async (response: Response) => {
+      await sendResponse(res, response);
+      return false;
+    };
+    if (Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BYTES) {
+      return send(problem(413, `the request body is larger than ${MAX_REQUEST_BYTES / 1024 / 1024} MiB`));
+    }
+    if (pathname === '/auth/login' && method === 'POST') {
+      if (!sameOrigin(req) && !req.headers['content-type']?.includes('application/json')) {
+        return send(problem(403, 'a login form must be posted from this site'));
+      }
+      return send(await handleLogin(req, { db: deps.db, clock: deps.clock, limiter, clientKey: clientKey(req), cookieFlags }));
+    }
+    const requirement = requirementFor(method, pathname);
+    if (requirement.kind === 'public') return true;
+
+    const auth: Authentication = await authenticator.authenticate({
+      authorization: req.headers.authorization,
+      cookies: parseCookies(req.headers.cookie),
+      clientKey: clientKey(req),
+    });
+    if (auth.kind === 'rejected') return send(denied(req, pathname, auth.status, auth.detail, auth.retryAfterS));
+    if (auth.kind === 'anonymous') {
+      return send(denied(req, pathname, 401, 'authentication required: sign in, or send Basic credentials or an API token (Authorization: Bearer ff_…)'));
+    }
+    const principal: Principal = auth.principal;
+    if (!isSafeMethod(method) && principal.via === 'session') {
+      const csrf = csrfProblem(req, pathname, principal);
+      if (csrf) return send(problem(403, csrf));
+    }
+    if (pathname === '/auth/logout' && method === 'POST') return send(await handleLogout(req, { db: deps.db, cookieFlags }));
+    if (!roleAtLeast(principal.role, requirement.role)) {
+      return send(problem(403, `${principal.username} has the ${principal.role} role; ${method} ${pathname} needs ${requirement.role} or above`));
+    }
+    Object.assign(req.headers, principalHeaders(principal));
+    return true;
+  };
+}
+
+/** Why a browser session's state-changing request is refused, or null. API calls must echo the session's CSRF
+ *  token in X-CSRF-Token; server actions and forms must come from this origin (Next checks this too). */
+function csrfProblem(req: IncomingMessage, pathname: string, principal: Principal): string | null {
+  if (!sameOrigin(req)) return 'cross-site request refused: the Origin header does not match this site';
+  if (isApiPath(pathname) && req.headers['x-csrf-token'] !== principal.csrfToken) {
+    return 'missing or wrong CSRF token: browser sessions must send the X-CSRF-Token header (the flashflow_csrf cookie)';
+  }
+  return null;
+}

@@ -1,0 +1,104 @@
+// POST /auth/login and POST /auth/logout. The login form posts here (urlencoded) and is redirected back; scripts
+// may post JSON and get JSON. Failures count towards the per-address limit and the per-account lockout.
+import type { IncomingMessage } from 'node:http';
+import { z } from 'zod';
+import type { Clock } from '../engine/clock';
+import { CSRF_COOKIE, SESSION_COOKIE, parseCookies } from '../ops/auth/authenticate-request';
+import { checkCredentials } from '../ops/auth/check-credentials';
+import type { FailureRateLimiter } from '../ops/auth/rate-limiter';
+import { SESSION_TTL_MS, createSession, endSession } from '../ops/auth/sessions';
+import type { AuthDb } from '../ops/auth/user-accounts';
+import { problem } from './problem';
+
+const MAX_LOGIN_BYTES = 16 * 1024;
+
+const loginSchema = z.object({
+  username: z.string().max(200).default(''),
+  password: z.string().max(1024).default(''),
+  next: z.string().max(2000).optional(),
+});
+
+async function readBody(req: IncomingMessage): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_LOGIN_BYTES) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Only a path on this site: `//evil.example` or `https://…` would make the login page an open redirect. */
+export function safeNext(next: string | undefined): string {
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+}
+
+function cookie(name: string, value: string, flags: string, maxAgeS: number, httpOnly: boolean): string {
+  return `${name}=${encodeURIComponent(value)}; Path=/; Max-Age=${maxAgeS}; SameSite=${httpOnly ? 'Lax' : 'Strict'}${httpOnly ? '; HttpOnly' : ''}${flags}`;
+}
+
+export interface LoginDeps {
+  db: AuthDb;
+  clock: Pick<Clock, 'now'>;
+  limiter: FailureRateLimiter;
+  clientKey: string;
+  cookieFlags: string;
+}
+
+export async function handleLogin(req: IncomingMessage, deps: LoginDeps): Promise<Response> {
+  const isJson = (req.headers['content-type'] ?? '').includes('application/json');
+  const text = await readBody(req);
+  if (text === null) return problem(413, `a login request must be smaller than ${MAX_LOGIN_BYTES / 1024} KiB`);
+  let raw: unknown;
+  try {
+    raw = isJson ? JSON.parse(text || '{}') : Object.fromEntries(new URLSearchParams(text));
+  } catch {
+    return problem(400, 'the login body is not valid JSON');
+  }
+  const parsed = loginSchema.safeParse(raw);
+  if (!parsed.success) return problem(400, 'username and password must be strings');
+  const { username, password } = parsed.data;
+  const next = safeNext(parsed.data.next);
+  const fail = (error: 'invalid' | 'locked' | 'throttled', status: 401 | 429, detail: string, retryAfterS?: number) => {
+    if (isJson) {
+      const response = problem(status, detail);
+      if (retryAfterS) response.headers.set('retry-after', String(retryAfterS));
+      return response;
+    }
+    return new Response(null, { status: 303, headers: { location: `/login?error=${error}&next=${encodeURIComponent(next)}` } });
+  };
+
+  const wait = deps.limiter.retryAfterS(deps.clientKey);
+  if (wait > 0) return fail('throttled', 429, `too many failed logins from this address; try again in ${wait} s`, wait);
+  const now = deps.clock.now();
+  const check = await checkCredentials(deps.db, username, password, now);
+  if (!check.ok) {
+    deps.limiter.recordFailure(deps.clientKey);
+    return check.reason === 'locked'
+      ? fail('locked', 429, `the account is locked after repeated failed logins; try again in ${check.retryAfterS} s`, check.retryAfterS)
+      : fail('invalid', 401, 'wrong username or password');
+  }
+  const { sessionId, csrfToken } = await createSession(deps.db, check.principal.userId, now);
+  await deps.db.user.update({ where: { id: check.principal.userId }, data: { lastLogin: now } });
+  const maxAge = SESSION_TTL_MS / 1000;
+  const headers = new Headers();
+  headers.append('set-cookie', cookie(SESSION_COOKIE, sessionId, deps.cookieFlags, maxAge, true));
+  // Readable by the page's scripts, which echo it in X-CSRF-Token; a foreign site can neither read nor send it.
+  headers.append('set-cookie', cookie(CSRF_COOKIE, csrfToken, deps.cookieFlags, maxAge, false));
+  if (isJson) {
+    headers.set('content-type', 'application/json');
+    return new Response(JSON.stringify({ username: check.principal.username, role: check.principal.role, csrf_token: csrfToken }), { status: 200, headers });
+  }
+  headers.set('location', next);
+  return new Response(null, { status: 303, headers });
+}
+
+export async function handleLogout(req: IncomingMessage, deps: { db: AuthDb; cookieFlags: string }): Promise<Response> {
+  const sessionId = parseCookies(req.headers.cookie)[SESSION_COOKIE];
+  if (sessionId) await endSession(deps.db, sessionId);
+  const headers = new Headers({ location: '/login' });
+  headers.append('set-cookie', cookie(SESSION_COOKIE, '', deps.cookieFlags, 0, true));
+  headers.append('set-cookie', cookie(CSRF_COOKIE, '', deps.cookieFlags, 0, false));
+  return new Response(null, { status: 303, headers });
+}
