@@ -171,3 +171,61 @@ describe('attempt list and detail', () => {
     expect(o.runs.map((r) => r.runId)).toEqual(['run_b', 'run_a']);
   });
 });
+
+describe('llmStats on many attempts', () => {
+  let big: Database;
+  beforeAll(async () => {
+    big = await createTestDb();
+    // 997 attempts (an odd count, so the percentiles interpolate) with repeated latencies, three limits and
+    // several tries per word: the one-scan query must agree with PostgreSQL's own aggregates.
+    await big.sql.query(
+      `INSERT INTO llm_attempt (dag_id, run_id, task_id, map_index, try_number, deck_id, word, attempt, model, provider,
+         prompt_version, strategy, request_messages, valid, reason_codes, example_length, translation_length, max_chars,
+         latency_ms, prompt_tokens, completion_tokens, created_at)
+       SELECT 'eq_dag', 'run_' || (i % 7), 'generate_card', i % 13, 1 + (i * 7) % 3, 1, 'w' || (i % 13), 1 + (i * 11) % 4,
+              'm', 'p', 'p1', 'json_schema', '[]'::jsonb, (i * 37) % 10 >= 4,
+              CASE WHEN (i * 37) % 10 >= 4 THEN '[]'::jsonb WHEN i % 3 = 0 THEN '["example_too_long"]'::jsonb
+                   ELSE '["empty_field","refusal"]'::jsonb END,
+              (i * 31) % 70, CASE WHEN i % 5 = 0 THEN NULL ELSE (i * 17) % 50 END, (ARRAY[20, 25, 20, 30])[1 + i % 4],
+              (i * 7919) % 450, 100 + i % 9, 20 + i % 5,
+              timestamptz '2026-05-01 00:00+00' + (i * 37 || ' minutes')::interval
+         FROM generate_series(1, 997) AS i`,
+    );
+  });
+  afterAll(() => big?.close());
+
+  it('matches percentile_cont, mode and plain per-panel queries exactly', async () => {
+    const s = await llmStats(big.sql, { dagId: 'eq_dag' });
+    const [ref] = await big.sql.query<Record<string, number>>(
+      `SELECT count(*)::int AS total, count(*) FILTER (WHERE valid)::int AS valid,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) AS p50,
+              percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) AS p95,
+              mode() WITHIN GROUP (ORDER BY max_chars) AS max_chars FROM llm_attempt`,
+    );
+    expect(s.attempts).toMatchObject({ total: ref!.total, valid: ref!.valid, latency_p50_ms: ref!.p50, latency_p95_ms: ref!.p95 });
+    expect(s.max_chars).toBe(ref!.max_chars);
+
+    const [words] = await big.sql.query<Record<string, number>>(
+      `SELECT count(*)::int AS attempted, count(*) FILTER (WHERE first_valid)::int AS first_attempt_valid,
+              count(*) FILTER (WHERE final_valid)::int AS final_valid
+         FROM (SELECT DISTINCT ON (run_id, map_index) run_id, map_index, valid AS first_valid,
+                      bool_or(valid) OVER (PARTITION BY run_id, map_index) AS final_valid
+                 FROM llm_attempt ORDER BY run_id, map_index, try_number, attempt) w`,
+    );
+    expect(s.words).toMatchObject(words!);
+
+    const byDay = await big.sql.query<{ day: string; attempts: number; invalid: number }>(
+      `SELECT to_char((created_at AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS day, count(*)::int AS attempts,
+              count(*) FILTER (WHERE NOT valid)::int AS invalid
+         FROM llm_attempt GROUP BY 1 ORDER BY 1`,
+    );
+    expect(s.attempts_by_day).toEqual(byDay);
+    const reasons = await big.sql.query<{ day: string; reason: string; count: number }>(
+      `SELECT to_char((created_at AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS day, r AS reason, count(*)::int AS count
+         FROM llm_attempt, jsonb_array_elements_text(reason_codes) AS r WHERE NOT valid GROUP BY 1, 2 ORDER BY 1, 2`,
+    );
+    expect(s.reasons_by_day).toEqual(reasons);
+    expect(s.length_histogram.reduce((n, b) => n + b.example, 0)).toBe(997);
+    expect(s.length_histogram.reduce((n, b) => n + b.translation, 0)).toBe(997 - 199); // every fifth has none
+  });
+});
