@@ -1,0 +1,99 @@
+// Airflow's "Test connection": try a connection for real with the hook its type uses (an HTTP request to the
+// base URL, `SELECT 1` on PostgreSQL, an SMTP handshake) and say in one sentence whether it worked. The caller
+// decides which connection: one typed into a form (the API) or one stored with its secrets (the UI).
+import nodemailer from 'nodemailer';
+import type { TaskLogger } from '../engine/task-context';
+import { connectionExtra, type Connection } from '../store/connection-model';
+import { smtpFromConnection } from '../ops/alerts/email-notifier';
+import { HttpHook } from './http-hook';
+import { SqlHook } from './sql-hook';
+
+export interface ConnectionTestResult {
+  status: boolean;
+  message: string;
+}
+
+/** Long enough for a slow TLS handshake, short enough for someone waiting on a button. */
+export const CONNECTION_TEST_TIMEOUT_MS = 10_000;
+
+type Tester = (conn: Connection, signal: AbortSignal) => Promise<string>;
+
+/** A test has no task log to write to; what matters is in the result. */
+const quiet: TaskLogger = { info() {}, warn() {}, error() {} };
+
+const testHttp: Tester = async (conn, signal) => {
+  const hook = new HttpHook(conn, { signal, log: quiet });
+  const res = await hook.run({ method: 'GET', timeoutMs: CONNECTION_TEST_TIMEOUT_MS });
+  return `GET ${hook.url()} answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
+};
+
+const testPostgres: Tester = async (conn, signal) => {
+  const hook = new SqlHook(
+    // connect_timeout in extra is the task's setting; a test never waits longer than its own limit.
+    { ...conn, extra: JSON.stringify({ ...connectionExtra(conn), connect_timeout: CONNECTION_TEST_TIMEOUT_MS / 1000 }) },
+    { signal, log: quiet },
+  );
+  await hook.run('SELECT 1', { handler: 'first' });
+  return `connected to ${conn.host ?? 'localhost'}:${conn.port ?? 5432}${conn.schema ? `/${conn.schema}` : ''} and ran SELECT 1`;
+};
+
+const testSmtp: Tester = async (conn, signal) => {
+  const smtp = smtpFromConnection(conn, 'localhost');
+  if (!smtp) throw new Error('the connection has no host');
+  const transport = nodemailer.createTransport({
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.ssl,
+    requireTLS: !smtp.ssl && smtp.starttls,
+    ignoreTLS: !smtp.ssl && !smtp.starttls,
+    auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
+    connectionTimeout: CONNECTION_TEST_TIMEOUT_MS,
+    greetingTimeout: CONNECTION_TEST_TIMEOUT_MS,
+    socketTimeout: CONNECTION_TEST_TIMEOUT_MS,
+  });
+  const abort = () => transport.close();
+  signal.addEventListener('abort', abort, { once: true });
+  try {
+    await transport.verify();
+  } finally {
+    signal.removeEventListener('abort', abort);
+    transport.close();
+  }
+  return `SMTP server ${smtp.host}:${smtp.port} accepted the handshake${smtp.user ? ' and the login' : ''}`;
+};
+
+const TESTERS: Record<string, Tester> = {
+  http: testHttp,
+  https: testHttp,
+  postgres: testPostgres,
+  postgresql: testPostgres,
+  smtp: testSmtp,
+  email: testSmtp,
+};
+
+export const TESTABLE_CONN_TYPES = Object.keys(TESTERS);
+
+/** Never throws: every failure, including a malformed connection, is a result with status false. */
+export async function testConnection(conn: Connection, opts: { timeoutMs?: number } = {}): Promise<ConnectionTestResult> {
+  const tester = TESTERS[conn.conn_type];
+  if (!tester) {
+    return {
+      status: false,
+      message: `Testing connections of type '${conn.conn_type}' is not supported; testable types: ${TESTABLE_CONN_TYPES.join(', ')}.`,
+    };
+  }
+  const signal = AbortSignal.timeout(opts.timeoutMs ?? CONNECTION_TEST_TIMEOUT_MS);
+  try {
+    return { status: true, message: `Connection successfully tested: ${await tester(conn, signal)}.` };
+  } catch (error) {
+    if (signal.aborted) return { status: false, message: `No answer within ${(opts.timeoutMs ?? CONNECTION_TEST_TIMEOUT_MS) / 1000} s.` };
+    return { status: false, message: describe(error) };
+  }
+}
+
+function describe(error: unknown): string {
+  const e = error as Error & { code?: string; response?: string };
+  const detail = e.response ?? e.message ?? String(error);
+  return e.code && !detail.includes(e.code) ? `${detail} (${e.code})` : detail;
+}
+
