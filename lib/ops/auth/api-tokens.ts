@@ -16,8 +16,8 @@ const TOUCH_EVERY_MS = 60_000;
 
 const newTokenSchema = z.strictObject({
   username: usernameSchema,
-  name: z.string().trim().min(1, 'name is required').max(100, 'name must be at most 100 characters'),
-  expires_at: z.coerce.date().nullable().optional(),
+  name: z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters'),
+  expires_at: z.coerce.date({ error: 'must be a date and time, e.g. 2027-01-31T00:00:00Z' }).nullable().optional(),
 });
 
 export interface TokenSummary {

@@ -5,7 +5,7 @@ import { z } from 'zod';
 export const ROLES = ['Viewer', 'User', 'Op', 'Admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const roleSchema = z.enum(ROLES, { error: `role must be one of ${ROLES.join(', ')}` });
+export const roleSchema = z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` });
 
 export function roleAtLeast(role: Role, minimum: Role): boolean {
   return ROLES.indexOf(role) >= ROLES.indexOf(minimum);

@@ -15,21 +15,21 @@ export const MIN_PASSWORD_LENGTH = 8;
 export const usernameSchema = z
   .string()
   .trim()
-  .min(1, 'username is required')
-  .max(64, 'username must be at most 64 characters')
-  .regex(/^[A-Za-z0-9._@-]+$/, 'username may contain only letters, digits and . _ @ -')
+  .min(1, 'is required')
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[A-Za-z0-9._@-]+$/, 'may contain only letters, digits and . _ @ -')
   .transform((s) => s.toLowerCase());
 
 export const passwordSchema = z
   .string()
-  .min(MIN_PASSWORD_LENGTH, `password must be at least ${MIN_PASSWORD_LENGTH} characters`)
-  .max(1024, 'password must be at most 1024 characters');
+  .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
+  .max(1024, 'must be at most 1024 characters');
 
 export const newUserSchema = z.strictObject({
   username: usernameSchema,
-  firstname: z.string().trim().min(1, 'firstname is required').max(200),
-  lastname: z.string().trim().min(1, 'lastname is required').max(200),
-  email: z.email('email must be an e-mail address'),
+  firstname: z.string().trim().min(1, 'is required').max(200),
+  lastname: z.string().trim().min(1, 'is required').max(200),
+  email: z.email('must be an e-mail address'),
   role: roleSchema,
   password: passwordSchema,
 });
@@ -62,7 +62,7 @@ function summary(u: { id: number; username: string; firstName: string; lastName:
 }
 
 
-export async function createUser(db: AuthDb, raw: NewUser, now: Date, cost?: ScryptParams): Promise<UserSummary> {
+export async function createUser(db: AuthDb, raw: NewUser | Record<string, unknown>, now: Date, cost?: ScryptParams): Promise<UserSummary> {
   const input = parseInput(newUserSchema, raw, 'user');
   const existing = await db.user.findUnique({ where: { username: input.username }, select: { id: true } });
   if (existing) throw new ConflictError(`user '${input.username}' already exists`);

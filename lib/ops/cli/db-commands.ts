@@ -2,20 +2,14 @@
 // database) or inside the running server, over its control socket — the same function in both places.
 import { z } from 'zod';
 import { NotFoundError, InvalidInputError } from '../../engine/errors';
-import type { SqlClient } from '../../store/database';
 import { listDagSummaries, listImportErrors, setPaused } from '../../store/dag-admin';
 import { triggerDagRun } from '../../store/trigger-dag-run';
-import type { Runtime } from '../../runtime/start-runtime';
 import { watchRun } from './watch-run';
+import type { CommandContext } from './command-context';
+import { USER_COMMANDS } from './user-commands';
 
-export interface CommandContext {
-  sql: SqlClient;
-  now(): Date;
-  /** Tells an in-process scheduler that there is new work. */
-  wake(): void;
-  /** The engine (scheduler + executor); started on first use when the CLI runs without a server. */
-  runtime(): Promise<Runtime>;
-}
+export type { CommandContext } from './command-context';
+
 
 type Progress = (line: string) => void;
 
@@ -27,6 +21,8 @@ const TriggerArgs = DagIdArgs.extend({
 });
 
 export const DB_COMMANDS = {
+  ...USER_COMMANDS,
+
   'dags.list': async (ctx: CommandContext) => ({
     dags: await listDagSummaries(ctx.sql),
     import_errors: await listImportErrors(ctx.sql),

@@ -18,6 +18,7 @@ export async function runWhereTheDatabaseIs(
   args: Record<string, unknown>,
   progress: (line: string) => void,
   log: Logger,
+  options: { syncDags?: boolean } = {},
 ): Promise<unknown> {
   const deadline = Date.now() + LOCK_WAIT_MS;
   let db;
@@ -41,9 +42,11 @@ export async function runWhereTheDatabaseIs(
   }
   let runtime: Runtime | null = null;
   try {
-    await syncDags(db.sql, await parseInChild(config.dagsFolder), new Date());
+    // Account commands need no DAGs; parsing the folder would only slow them down and print its import errors.
+    if (options.syncDags !== false) await syncDags(db.sql, await parseInChild(config.dagsFolder), new Date());
     const ctx: CommandContext = {
       sql: db.sql,
+      prisma: db.prisma,
       now: () => new Date(),
       wake: () => runtime?.scheduler.wake(),
       runtime: async () => (runtime ??= await startRuntime(config, { db, log, createScheduledRuns: false })),

@@ -12,6 +12,7 @@ import { runWhereTheDatabaseIs } from './db-session';
 import { printDagList, printJson } from './output';
 import { standalone, APP_ROOT } from './standalone';
 import { tasksTest } from './tasks-test';
+import { addAccountCommands } from './account-program';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -38,6 +39,10 @@ export function buildProgram(config: () => FlashflowConfig): Command {
   const viaDb = (command: string, args: Record<string, unknown>) => {
     const c = config();
     return runWhereTheDatabaseIs(c, command, args, out, log(c));
+  };
+  const viaDbWithoutDags = (command: string, args: Record<string, unknown>) => {
+    const c = config();
+    return runWhereTheDatabaseIs(c, command, args, out, log(c), { syncDags: false });
   };
   const program = new Command('flashflow')
     .description('Flashflow: an Airflow-style workflow engine with an LLM flashcard workflow')
@@ -100,6 +105,8 @@ export function buildProgram(config: () => FlashflowConfig): Command {
       out(`task ${taskId}: ${r.state}${r.error ? ` (${r.error})` : ''}${r.state === 'success' ? ` → ${JSON.stringify(r.xcom)}` : ''}`);
       if (r.state === 'failed') process.exitCode = 1;
     });
+
+  addAccountCommands(program, viaDbWithoutDags, out);
 
   program.command('info').description('show the configuration in effect').action(() => {
     const c = config();

@@ -8,6 +8,7 @@ export function serveRuntimeControl(home: string, runtime: Runtime): Promise<{ c
   return serveControlSocket(home, (command, args, progress) =>
     runDbCommand(command, {
       sql: runtime.db.sql,
+      prisma: runtime.db.prisma,
       now: () => runtime.clock.now(),
       wake: () => runtime.scheduler.wake(),
       runtime: async () => runtime,

@@ -1,0 +1,14 @@
+// What a database command gets, whether it runs in the CLI's own process or inside the server (control socket).
+import type { SqlClient } from '../../store/database';
+import type { PrismaClient } from '../../store/generated/prisma/client';
+import type { Runtime } from '../../runtime/start-runtime';
+
+export interface CommandContext {
+  sql: SqlClient;
+  prisma: PrismaClient;
+  now(): Date;
+  /** Tells an in-process scheduler that there is new work. */
+  wake(): void;
+  /** The engine (scheduler + executor); started on first use when the CLI runs without a server. */
+  runtime(): Promise<Runtime>;
+}

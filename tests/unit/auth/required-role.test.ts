@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { requirementFor } from '../../../lib/ops/auth/required-role';
+import { roleAtLeast } from '../../../lib/ops/auth/roles';
+import { safeNext } from '../../../lib/api/login-endpoints';
+import { FailureRateLimiter } from '../../../lib/ops/auth/rate-limiter';
+import { FakeClock } from '../../support/fake-clock';
+
+const req = (method: string, path: string) => {
+  const r = requirementFor(method, path);
+  return r.kind === 'public' ? 'public' : r.role;
+};
+
+describe('what each path needs', () => {
+  it('leaves the login page, static assets, health, version and the API document public', () => {
+    for (const p of ['/login', '/_next/static/chunks/a.js', '/api/v1/health', '/api/v1/version', '/api/v1/openapi.json', '/api/v1/ui']) {
+      expect(req('GET', p)).toBe('public');
+    }
+    expect(req('POST', '/auth/login')).toBe('public');
+  });
+
+  it('needs Viewer to read, User to change, Op for pools/connections/variables, Admin for users', () => {
+    expect(req('GET', '/api/v1/dags')).toBe('Viewer');
+    expect(req('GET', '/dags/x/grid')).toBe('Viewer');
+    expect(req('GET', '/metrics')).toBe('Viewer');
+    expect(req('POST', '/api/v1/dags/x/dagRuns')).toBe('User');
+    expect(req('PATCH', '/api/v1/cards/3')).toBe('User');
+    expect(req('GET', '/api/v1/connections')).toBe('Op');
+    expect(req('DELETE', '/api/v1/pools/p')).toBe('Op');
+    expect(req('GET', '/variables')).toBe('Op');
+    expect(req('GET', '/users')).toBe('Admin');
+    // Not fooled by look-alikes.
+    expect(req('GET', '/api/v1/poolsx')).toBe('Viewer');
+  });
+
+  it('orders the roles Viewer < User < Op < Admin', () => {
+    expect(roleAtLeast('Admin', 'Op')).toBe(true);
+    expect(roleAtLeast('Op', 'User')).toBe(true);
+    expect(roleAtLeast('User', 'Op')).toBe(false);
+    expect(roleAtLeast('Viewer', 'User')).toBe(false);
+  });
+});
+
+describe('the login redirect', () => {
+  it('only returns to paths on this site', () => {
+    expect(safeNext('/dags?x=1')).toBe('/dags?x=1');
+    for (const bad of ['//evil.example/', 'https://evil.example/', '/\\evil.example', '', undefined]) expect(safeNext(bad)).toBe('/');
+  });
+});
+
+describe('the failed-login limit per address', () => {
+  it('blocks an address after 3 failures until its window has passed', () => {
+    const clock = new FakeClock();
+    const limiter = new FailureRateLimiter(clock, 3, 60_000);
+    for (let i = 0; i < 3; i++) limiter.recordFailure('10.0.0.1');
+    expect(limiter.retryAfterS('10.0.0.1')).toBe(60);
+    expect(limiter.retryAfterS('10.0.0.2')).toBe(0);
+    clock.advance(30_000);
+    expect(limiter.retryAfterS('10.0.0.1')).toBe(30);
+    clock.advance(30_000);
+    expect(limiter.retryAfterS('10.0.0.1')).toBe(0);
+  });
+});
