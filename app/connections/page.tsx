@@ -3,6 +3,7 @@ import { getConnections } from '../../lib/api/contracts/connections';
 import { getConnectionOne, listConnectionsPage } from '../../lib/api/handlers/connections';
 import { getRuntime } from '../../lib/runtime/app-context';
 import { ConnectionsManager } from '../dags/_components/connections-manager';
+import { testConnectionAction } from './actions';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Connections · Flashflow' };
@@ -22,7 +23,7 @@ export default async function ConnectionsPage() {
       <ConnectionsManager connections={connections.map((c) => ({
         connection_id: c.connection_id, conn_type: c.conn_type, description: c.description ?? null, host: c.host ?? null,
         login: c.login ?? null, schema: c.schema ?? null, port: c.port ?? null, extra: c.extra ?? null,
-      }))} />
+      }))} testConnection={testConnectionAction} />
     </>
   );
 }

@@ -3,6 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenApiClient, type ApiResponse } from './support/openapi-client';
 import { startApiServer, type ApiServer } from './support/api-server';
+import { freePort } from '../support/cli-harness';
+import { startHttpSink, type HttpSink } from '../support/http-sink';
 
 type Json = Record<string, unknown>;
 type Problem = { type: string; title: string; status: number; detail: string; fields?: Array<{ path: string; message: string }> };
@@ -114,6 +116,63 @@ describe('/api/v1/connections', () => {
     expectProblem(await api.get('/connections?order_by=host'), 400, /host/);
 
     expect((await api.delete('/connections/dup')).status).toBe(204);
+  });
+});
+
+describe('POST /api/v1/connections/test', () => {
+  let web: HttpSink;
+  beforeAll(async () => {
+    web = await startHttpSink();
+  });
+  afterAll(async () => {
+    await web?.close();
+  });
+
+  it('tries an http connection against a real server and stores nothing', async () => {
+    const port = Number(new URL(web.url).port);
+    const before = web.requests.length;
+    const ok = await api.post('/connections/test', {
+      connection_id: 'probe', conn_type: 'http', host: '127.0.0.1', port, schema: 'ping', login: 'me', password: SECRET,
+    });
+    expect(ok.status, ok.text).toBe(200);
+    expect(ok.body).toEqual({ status: true, message: expect.stringMatching(/successfully tested.*\/ping answered 200/) });
+    expect(ok.text).not.toContain(SECRET);
+    const seen = web.requests.slice(before);
+    expect(seen.map((r) => [r.method, r.path])).toEqual([['GET', '/ping']]);
+    expect(seen[0]!.headers.authorization).toBe(`Basic ${Buffer.from(`me:${SECRET}`).toString('base64')}`);
+    expectProblem(await api.get('/connections/probe'), 404, /probe/);
+
+    web.respondWith(500);
+    const failing = await api.post('/connections/test', { connection_id: 'probe', conn_type: 'http', host: '127.0.0.1', port });
+    expect(failing.status).toBe(200);
+    expect(failing.body).toEqual({ status: false, message: expect.stringMatching(/HTTP 500/) });
+  });
+
+  it('answers status false for a refused port and for types it cannot test, 400 for a malformed connection', async () => {
+    const closed = await freePort();
+    const refused = await api.post('/connections/test', { connection_id: 'probe', conn_type: 'http', host: '127.0.0.1', port: closed });
+    expect(refused.status).toBe(200);
+    expect(refused.body).toEqual({ status: false, message: expect.stringMatching(/ECONNREFUSED/) });
+    const pg = await api.post('/connections/test', { connection_id: 'probe', conn_type: 'postgres', host: '127.0.0.1', port: closed });
+    expect(pg.body).toEqual({ status: false, message: expect.stringMatching(/ECONNREFUSED/) });
+
+    const ftp = await api.post('/connections/test', { connection_id: 'probe', conn_type: 'ftp', host: '127.0.0.1' });
+    expect(ftp.body).toEqual({ status: false, message: expect.stringMatching(/'ftp' is not supported/) });
+
+    const bad = expectProblem(await api.post('/connections/test', { connection_id: 'probe', port: 0 }), 400, /./);
+    expect(bad.fields?.map((f) => f.path).sort()).toEqual(['conn_type', 'port']);
+    expectProblem(await api.post('/connections/test', { connection_id: 'probe', conn_type: 'http', extra: '[1]' }), 400, /extra/);
+  });
+
+  it("still serves a connection called 'test' at /connections/test", async () => {
+    expect((await api.post('/connections', { connection_id: 'test', conn_type: 'http', host: 'example.com' })).status).toBe(200);
+    const one = await api.get('/connections/test');
+    expect(one.status, one.text).toBe(200);
+    expect(one.body).toMatchObject({ connection_id: 'test', host: 'example.com' });
+    const patched = await api.patch('/connections/test', { host: 'other.example.com' });
+    expect(patched.body).toMatchObject({ host: 'other.example.com' });
+    expect((await api.delete('/connections/test')).status).toBe(204);
+    expectProblem(await api.get('/connections/test'), 404, /test/);
   });
 });
 

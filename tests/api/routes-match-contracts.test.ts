@@ -25,6 +25,11 @@ function apiPath(file: string): string {
   return `/${rel.map((s) => (/^\[[^.]+\]$/.test(s) ? `{${s.slice(1, -1)}}` : s)).join('/')}`;
 }
 
+/** /connections/{connection_id} → a pattern that /connections/test matches. */
+function templatePattern(template: string): RegExp {
+  return new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`);
+}
+
 describe('route files and endpoint contracts', () => {
   it('bind every exported method to the contract of its path, and leave no contract without a handler', async () => {
     const bound: string[] = [];
@@ -36,7 +41,12 @@ describe('route files and endpoint contracts', () => {
         if (!handler) continue;
         if (UNCONTRACTED.has(p)) continue;
         expect(handler.endpoint, `${method} ${p} is not bound to a contract`).toBeDefined();
-        expect(`${handler.endpoint!.method} ${handler.endpoint!.path}`).toBe(`${method} ${p}`);
+        expect(handler.endpoint!.method).toBe(method);
+        if (handler.endpoint!.path !== p) {
+          // A static segment that shadows a path parameter (/connections/test) hands the methods it lacks on.
+          expect(templatePattern(handler.endpoint!.path).test(p), `${method} ${p} is bound to ${handler.endpoint!.path}`).toBe(true);
+          continue;
+        }
         bound.push(`${method} ${p}`);
       }
     }

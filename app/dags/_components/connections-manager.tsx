@@ -18,7 +18,13 @@ export interface ConnectionView {
 const EMPTY = { connection_id: '', conn_type: '', description: '', host: '', login: '', schema: '', port: '', password: '', extra: '' };
 type Form = typeof EMPTY;
 
-export function ConnectionsManager({ connections }: { connections: ConnectionView[] }) {
+export interface ConnectionsManagerProps {
+  connections: ConnectionView[];
+  /** Tries a stored connection on the server (a server action); without it there is no Test button. */
+  testConnection?: (connectionId: string) => Promise<{ status: boolean; message: string }>;
+}
+
+export function ConnectionsManager({ connections, testConnection }: ConnectionsManagerProps) {
   const router = useRouter();
   const dialog = useRef<HTMLDialogElement>(null);
   const [form, setForm] = useState<Form>(EMPTY);
@@ -62,6 +68,13 @@ export function ConnectionsManager({ connections }: { connections: ConnectionVie
     setForm(EMPTY);
     setNotice(`Connection ${body.connection_id} created.`);
     router.refresh();
+  }
+
+  async function test(c: ConnectionView) {
+    if (!testConnection) return;
+    setNotice(`Testing ${c.connection_id}…`);
+    const result = await testConnection(c.connection_id).catch((e: Error) => ({ status: false, message: e.message }));
+    setNotice(`${c.connection_id}: ${result.status ? 'OK' : 'failed'}. ${result.message}`);
   }
 
   async function remove(c: ConnectionView) {
@@ -123,6 +136,7 @@ export function ConnectionsManager({ connections }: { connections: ConnectionVie
                   <td><code className="small">{c.extra ?? ''}</code></td>
                   <td className="muted">***</td>
                   <td className="actions">
+                    {testConnection && <button type="button" className="link-btn" onClick={() => test(c)}>Test</button>}
                     <button type="button" className="link-btn danger" onClick={() => remove(c)}>Delete</button>
                   </td>
                 </tr>

@@ -70,6 +70,13 @@ export const ConnectionPatch = z
   })
   .meta({ id: 'ConnectionPatch', description: 'The writable fields of a Connection; absent fields keep their value.' });
 
+export const ConnectionTest = z
+  .object({
+    status: z.boolean().meta({ description: 'Whether the connection worked.' }),
+    message: z.string().meta({ description: 'What was tried and what came back, or why it failed.' }),
+  })
+  .meta({ id: 'ConnectionTest', description: 'Connection test results.' });
+
 const ConnectionParams = z.object({ connection_id: z.string() });
 
 export const getConnections = endpoint({
@@ -133,4 +140,20 @@ export const deleteConnection = endpoint({
   errors: [404],
 });
 
-export const connectionEndpoints = [getConnections, postConnection, getConnection, patchConnection, deleteConnection];
+export const testConnection = endpoint({
+  method: 'POST',
+  path: '/connections/test',
+  operationId: 'test_connection',
+  tag: 'Connection',
+  summary: 'Test a connection',
+  description:
+    'Tries the connection given in the body (nothing is stored) with the hook of its type: http/https send a GET to ' +
+    'the base URL, postgres connects and runs SELECT 1, smtp/email do the SMTP handshake and login. Any other type ' +
+    'answers status false. A failed test is still a 200 with status false and the reason in message.',
+  params: z.object({}),
+  body: ConnectionInput,
+  response: ConnectionTest,
+  errors: [400, 413],
+});
+
+export const connectionEndpoints = [getConnections, postConnection, testConnection, getConnection, patchConnection, deleteConnection];

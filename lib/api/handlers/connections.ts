@@ -12,10 +12,12 @@ import {
   updateConnection,
   type Connection as StoredConnection,
 } from '../../store/connections';
+import { connectionInputSchema, parseInput } from '../../store/connection-model';
 import { recordEvent } from '../../store/event-log';
+import { testConnection } from '../../hooks/connection-test';
 import type { Runtime } from '../../runtime/start-runtime';
 import type { EndpointInput } from '../contract';
-import type { Connection, ConnectionCollection, ConnectionInput, getConnections, patchConnection } from '../contracts/connections';
+import type { Connection, ConnectionCollection, ConnectionInput, ConnectionTest, getConnections, patchConnection } from '../contracts/connections';
 
 export type ConnectionRuntime = Pick<Runtime, 'db' | 'clock' | 'secrets'>;
 
@@ -109,4 +111,16 @@ export async function changeConnection(
 export async function removeConnection(rt: ConnectionRuntime, connId: string, actor: string): Promise<void> {
   await deleteConnection(rt.db.prisma, connId);
   await recordEvent(rt.db.sql, { event: 'api.delete_connection', owner: actor, extra: JSON.stringify({ connection_id: connId }) }, rt.clock.now());
+}
+
+/** Airflow's test_connection: the connection in the body is tried as given, never stored. */
+export async function testConnectionFromApi(body: z.output<typeof ConnectionInput>): Promise<z.input<typeof ConnectionTest>> {
+  const { connection_id, ...fields } = body;
+  const conn = await renamingFields(async () => parseInput(connectionInputSchema, { conn_id: connection_id, ...fields }, 'invalid connection'));
+  return testConnection(conn);
+}
+
+/** The UI's Test button: the stored connection, with its password, tried by the server. */
+export async function testStoredConnection(rt: ConnectionRuntime, connId: string): Promise<z.input<typeof ConnectionTest>> {
+  return testConnection(await getConnection(rt.db.prisma, rt.secrets, connId));
 }
