@@ -7,6 +7,9 @@ import type { ProblemStatus } from './problem';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
+/** Media types of downloads; .apkg (a zip Anki opens) has no registered type of its own. */
+export type FileMediaType = 'text/csv' | 'application/octet-stream';
+
 export interface Endpoint {
   method: HttpMethod;
   /** OpenAPI path under /api/v1, with Airflow's parameter names: `/dags/{dag_id}/dagRuns`. */
@@ -24,6 +27,11 @@ export interface Endpoint {
   response: z.ZodType | null;
   /** The endpoint also answers `text/plain` when the client asks for it (task logs). */
   textPlain?: boolean;
+  /**
+   * The 200 is a file download, not JSON: the media types it can carry (the handler answers a Response with one
+   * of them, picked by a query parameter), each described by `response`, e.g. a binary string.
+   */
+  responseContentTypes?: readonly FileMediaType[];
   /** Problem statuses the endpoint can answer besides the ones every endpoint can (500, 503). */
   errors: readonly ProblemStatus[];
 }

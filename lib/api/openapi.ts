@@ -108,6 +108,10 @@ function operation(e: Endpoint, components: Components): OpenApiOperation {
   }
   if (e.response === null) {
     op.responses['204'] = { description: 'Success.' };
+  } else if (e.responseContentTypes) {
+    const schema = components.schema(e.response, 'output');
+    const content = Object.fromEntries(e.responseContentTypes.map((type) => [type, { schema }]));
+    op.responses['200'] = { description: `A file: ${e.responseContentTypes.join(' or ')}.`, content };
   } else {
     const content: Record<string, { schema: JsonSchema }> = { 'application/json': { schema: components.schema(e.response, 'output') } };
     if (e.textPlain) content['text/plain'] = { schema: { type: 'string' } };

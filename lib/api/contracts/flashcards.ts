@@ -223,13 +223,14 @@ export const getDeckExport = endpoint({
   operationId: 'get_deck_export',
   tag: 'Deck',
   summary: 'Export the valid, unflagged cards as CSV (text/csv) or an Anki package (application/octet-stream)',
-  description: 'Answers a file download (Content-Disposition: attachment), not JSON.',
+  description: 'Answers a file download (Content-Disposition: attachment), not JSON: text/csv for format=csv, an Anki .apkg as application/octet-stream for format=apkg.',
   params: DeckParams,
   query: z.object({
-    format: z.enum(['csv', 'apkg']).default('csv'),
+    format: z.enum(['csv', 'apkg']).default('csv').meta({ description: 'csv (text/csv, the default) or apkg (application/octet-stream).' }),
     bom: QueryBool.optional().meta({ description: 'CSV only: start with a UTF-8 BOM (for Excel).' }),
   }),
-  response: z.string().meta({ id: 'ExportFile', format: 'binary' }),
+  response: z.string().meta({ id: 'ExportFile', format: 'binary', description: 'The file: CSV text or an .apkg archive.' }),
+  responseContentTypes: ['text/csv', 'application/octet-stream'],
   errors: [400, 404],
 });
 
