@@ -1,24 +1,16 @@
 'use server';
-// "Retry this word": clears the word's mapped generate_card instance (and the leaves after it) so the scheduler
-// runs it again; the run goes back to queued and the deck page's poll shows it move.
-import { FLASHCARDS_DAG_ID, GENERATE_TASK_ID } from '../../../lib/flashcards/deck-progress';
+// "Retry this word": lib/flashcards/retry-word.ts clears the failed word's instance; the scheduler is woken so the
+// deck page's poll shows it move at once.
+import { actionUser } from '../../../lib/api/current-user';
+import { retryFailedWord } from '../../../lib/flashcards/retry-word';
 import { getRuntime } from '../../../lib/runtime/app-context';
-import { recordEvent } from '../../../lib/store/event-log';
-import { clearTaskInstances } from '../../../lib/store/task-actions';
 
 export async function retryWord(runId: string, mapIndex: number): Promise<{ ok: boolean; message: string }> {
-  if (typeof runId !== 'string' || !Number.isInteger(mapIndex) || mapIndex < 0) return { ok: false, message: 'Invalid word.' };
+  // Retrying changes a run: the User role, as for the REST API's clearTaskInstances.
+  const who = await actionUser('User');
+  if (!who.ok) return { ok: false, message: who.message };
   const rt = getRuntime();
-  const now = rt.clock.now();
-  const cleared = await clearTaskInstances(
-    rt.db.sql,
-    { dagId: FLASHCARDS_DAG_ID, runId, taskIds: [GENERATE_TASK_ID], mapIndexes: [mapIndex], includeDownstream: true },
-    now,
-  );
-  if (!cleared.some((t) => t.task_id === GENERATE_TASK_ID)) {
-    return { ok: false, message: 'This word is still queued or running; it can be retried once it has failed.' };
-  }
-  await recordEvent(rt.db.sql, { event: 'ui.retry_word', owner: 'anonymous', dagId: FLASHCARDS_DAG_ID, runId, taskId: GENERATE_TASK_ID, mapIndex }, now);
-  rt.scheduler.wake();
-  return { ok: true, message: 'Retrying.' };
+  const result = await retryFailedWord(rt.db.sql, { runId, mapIndex }, { now: rt.clock.now(), actor: who.user.username });
+  if (result.ok) rt.scheduler.wake();
+  return { ok: result.ok, message: result.message };
 }
