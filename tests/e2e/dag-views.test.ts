@@ -179,6 +179,29 @@ describe('DAG views in a browser', () => {
     await page.screenshot({ path: path.join(SHOTS, 'dags-list.png'), fullPage: true });
   });
 
+  it('creates an API token on the account page that works for scripts until it is revoked there', async () => {
+    await page.goto(url('/account'));
+    await page.fill('[data-testid="token-form"] input[name="name"]', 'e2e script');
+    await page.click('[data-testid="token-form"] button[type="submit"]');
+    const token = ((await page.locator('[data-testid="new-token"] code.token-secret').textContent()) ?? '').trim();
+    expect(token).toMatch(/^ff_/);
+    const auth = { authorization: `Bearer ${token}` };
+    expect((await fetch(url('/api/v1/dags'), { headers: auth })).status).toBe(200);
+    await page.reload();
+    const row = page.locator('[data-testid="tokens"] tr', { hasText: 'e2e script' });
+    expect(await row.textContent()).not.toContain(token);
+    await Promise.all([page.waitForEvent('load'), row.getByRole('button', { name: 'Revoke' }).click()]);
+    await page.locator('[data-testid="tokens"] tr', { hasText: 'e2e script' }).filter({ hasText: 'revoked' }).waitFor();
+    expect((await fetch(url('/api/v1/dags'), { headers: auth })).status).toBe(401);
+  });
+
+  it('signs out: the session cookie no longer opens any page', async () => {
+    await page.goto(url('/dags'));
+    await Promise.all([page.waitForURL((u) => u.pathname === '/login'), page.getByRole('button', { name: 'Sign out' }).click()]);
+    await page.goto(url('/dags'));
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await signIn(page, server!.baseUrl, 'admin', server!.adminPassword);
+  });
 
   it('raised no error in the browser on the way', () => {
     expect(pageErrors).toEqual([]);
