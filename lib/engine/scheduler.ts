@@ -41,6 +41,12 @@ export interface SchedulerOptions {
   onTick?: (stats: TickStats) => void;
   /** Told of every try that ended (alerts, metrics); must not throw or block. */
   onTryEnded?: (event: TryEndedEvent) => void;
+  /**
+   * How long a start, log line or heartbeat may wait for a tick (real milliseconds, default 25). No decision
+   * depends on them, so they gather into one batch instead of each paying for a tick of its own; an event
+   * that frees a slot or ends a try ticks at once and takes them along.
+   */
+  quietEventDelayMs?: number;
 }
 
 export interface TryEndedEvent {
@@ -101,6 +107,14 @@ export class Scheduler {
   private assetsChanged = true;
   /** Earliest next_retry_at this scheduler knows of; retries are promoted only once it has passed. */
   private retryDueAt: Date | null = null;
+  /**
+   * Something may be queueable: a slot freed, a task became scheduled, or someone asked. A tick that only
+   * records starts, logs and heartbeats leaves it false and skips the candidate query, which costs more
+   * than those writes and would otherwise run on every one of them.
+   */
+  private queueMayHaveWork = true;
+  /** Set while quiet events wait for their batch's tick. */
+  private quietTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(options: SchedulerOptions) {
     this.store = options.store;
@@ -116,6 +130,7 @@ export class Scheduler {
       jobId: options.jobId,
       onTick: options.onTick,
       onTryEnded: options.onTryEnded,
+      quietEventDelayMs: options.quietEventDelayMs ?? 25,
     };
   }
 
@@ -123,7 +138,8 @@ export class Scheduler {
   async start(): Promise<void> {
     this.executor.onEvent((event) => {
       this.pending.push(event);
-      this.requestTick();
+      if (event.type === 'finished' || event.type === 'callback_finished') this.requestTick();
+      else this.requestQuietTick();
     });
     await this.reloadDags();
     await this.recoverOrphans();
@@ -138,6 +154,11 @@ export class Scheduler {
   }
 
   async stop(): Promise<void> {
+    if (this.quietTimer) {
+      // The last starts and log lines still get written: this tick begins before `stopped` is set.
+      this.clearQuietTimer();
+      this.requestTick();
+    }
     this.stopped = true;
     this.pollAbort.abort();
     await this.loop;
@@ -149,6 +170,7 @@ export class Scheduler {
    */
   wake(): void {
     this.runsMayStart = true;
+    this.queueMayHaveWork = true;
     this.requestTick();
   }
 
@@ -158,13 +180,27 @@ export class Scheduler {
     this.loop = this.drain().finally(() => {
       this.loop = null;
       if (this.dirty && !this.stopped) this.requestTick();
-      else for (const resolve of this.idleWaiters.splice(0)) resolve();
+      else if (!this.quietTimer) for (const resolve of this.idleWaiters.splice(0)) resolve();
     });
+  }
+
+  private requestQuietTick(): void {
+    if (this.quietTimer || this.stopped) return;
+    if (this.opts.quietEventDelayMs <= 0) return this.requestTick();
+    this.quietTimer = setTimeout(() => {
+      this.quietTimer = null;
+      this.requestTick();
+    }, this.opts.quietEventDelayMs);
+  }
+
+  private clearQuietTimer(): void {
+    if (this.quietTimer) clearTimeout(this.quietTimer);
+    this.quietTimer = null;
   }
 
   /** Resolves when no tick is running or pending (tests and `dags test` use it). */
   idle(): Promise<void> {
-    if (!this.loop && !this.dirty) return Promise.resolve();
+    if (!this.loop && !this.dirty && !this.quietTimer) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -219,8 +255,10 @@ export class Scheduler {
     this.pollDue = false;
     const affected = new RunKeySet();
     const events = this.pending.splice(0);
+    this.clearQuietTimer(); // its events are in this batch
 
     if (poll) {
+      this.queueMayHaveWork = true;
       await this.reloadDags();
       await this.reapZombies(now);
       if (this.opts.jobId !== undefined) await this.store.heartbeatJob(this.opts.jobId, now);
@@ -230,7 +268,9 @@ export class Scheduler {
     if (!this.draining) {
       if (poll || (this.retryDueAt && this.retryDueAt <= now)) {
         this.retryDueAt = null;
-        affected.addAll(await this.store.promoteDueRetries(now));
+        const promoted = await this.store.promoteDueRetries(now);
+        if (promoted.length) this.queueMayHaveWork = true;
+        affected.addAll(promoted);
       }
       if (poll && this.opts.createScheduledRuns) await createDueRuns(this.store, this.dags.values(), now);
       if ((poll || this.assetsChanged) && this.opts.createScheduledRuns) {
@@ -247,7 +287,8 @@ export class Scheduler {
 
     const runs = poll ? await this.store.listRunningRuns() : affected.list();
     const { decisions, finishedRuns } = await this.planRuns(runs, now);
-    const queued = this.draining ? 0 : await this.queue(now);
+    if (decisions > 0) this.queueMayHaveWork = true;
+    const queued = this.draining || !this.queueMayHaveWork ? 0 : await this.queue(now);
 
     const durationMs = performance.now() - started;
     if (events.length + queued + decisions + finishedRuns > 0) {
@@ -266,9 +307,11 @@ export class Scheduler {
       else if (e.type === 'heartbeat') beats.push(e);
       else if (e.type === 'log') logs.push(e);
       else if (e.type === 'finished') {
+        this.queueMayHaveWork = true; // its executor and pool slots are free again
         const finish = this.finishFor(e.tiId, e.tryNumber, e.outcome, e.at);
         if (finish) finishes.push(finish);
       } else if (e.type === 'callback_finished') {
+        this.queueMayHaveWork = true;
         this.callbacks.delete(e.id);
         if (!e.ok) this.opts.log('warn', `callback ${e.id} failed: ${e.error}`);
         await this.store.finishCallback(e.id, e.ok, e.error, e.at);
@@ -390,6 +433,8 @@ export class Scheduler {
 
   private async queue(now: Date): Promise<number> {
     const open = this.executor.openSlots();
+    // A full executor is reported by the 'finished' event that frees a slot, which sets the flag again.
+    this.queueMayHaveWork = false;
     if (open <= 0) return 0;
     const queued = await this.store.queueScheduled(open, now);
     if (queued.length === 0) return 0;

@@ -5,7 +5,7 @@ import { pickRunnable, type Candidate } from '../../engine/pick-runnable';
 import type { QueuedTi } from '../../engine/run-store-port';
 import type { SqlClient } from '../database';
 
-/** Enough candidates to fill the executor even when some are blocked by their pool or DAG. */
+/** Enough candidates to fill the executor (or a pool) even when some are blocked by their pool or DAG. */
 const CANDIDATE_FACTOR = 8;
 
 interface Snapshot {
@@ -21,27 +21,38 @@ export async function queueScheduled(
   onUnknownPools?: (pools: string[]) => void,
 ): Promise<QueuedTi[]> {
   if (limit <= 0) return [];
+  // Only candidates that could fit are read: none from a full pool or a DAG at max_active_tasks, and per
+  // pool a few times its open slots. With a small pool (the flashcards' llm) and hundreds of mapped
+  // instances waiting, most ticks then read nothing instead of every waiting instance.
   const [row] = await sql.query<{ snapshot: Snapshot }>(
     `WITH busy AS (
        SELECT dag_id, pool, pool_slots FROM task_instance WHERE state IN ('queued', 'running')
+     ), pools AS (
+       SELECT p.pool, p.slots - coalesce((SELECT sum(b.pool_slots) FROM busy b WHERE b.pool = p.pool), 0)::int AS open
+       FROM pool p
+     ), dags AS (
+       SELECT d.dag_id, d.max_active_tasks - coalesce((SELECT count(*) FROM busy b WHERE b.dag_id = d.dag_id), 0)::int AS open
+       FROM dag d WHERE NOT d.is_paused AND d.dag_id IN (SELECT dag_id FROM task_instance WHERE state = 'scheduled')
+     ), ranked AS (
+       SELECT ti.id, ti.dag_id, ti.pool, ti.pool_slots, ti.priority_weight, r.logical_date, ti.map_index, p.open AS pool_open,
+         row_number() OVER (PARTITION BY ti.pool ORDER BY ti.priority_weight DESC, r.logical_date, ti.map_index, ti.id) AS pool_rank
+       FROM task_instance ti
+       JOIN dag_run r ON r.dag_id = ti.dag_id AND r.run_id = ti.run_id AND r.state = 'running'
+       JOIN dags d ON d.dag_id = ti.dag_id AND d.open > 0
+       LEFT JOIN pools p ON p.pool = ti.pool
+       WHERE ti.state = 'scheduled' AND (p.pool IS NULL OR ti.pool_slots <= p.open)
      )
      SELECT json_build_object(
        'candidates', (SELECT coalesce(json_agg(c), '[]'::json) FROM (
-          SELECT ti.id, ti.dag_id AS "dagId", ti.pool, ti.pool_slots AS "poolSlots"
-          FROM task_instance ti
-          JOIN dag_run r ON r.dag_id = ti.dag_id AND r.run_id = ti.run_id AND r.state = 'running'
-          JOIN dag d ON d.dag_id = ti.dag_id AND NOT d.is_paused
-          WHERE ti.state = 'scheduled'
-          ORDER BY ti.priority_weight DESC, r.logical_date, ti.map_index, ti.id
+          SELECT id, dag_id AS "dagId", pool, pool_slots AS "poolSlots" FROM ranked
+          -- an unknown pool needs one candidate, so the warning about it is given
+          WHERE pool_rank <= coalesce(pool_open * $2, 1)
+          ORDER BY priority_weight DESC, logical_date, map_index, id
           LIMIT $1) c),
-       'pools', (SELECT coalesce(json_agg(json_build_object('pool', p.pool,
-          'open', p.slots - coalesce((SELECT sum(b.pool_slots) FROM busy b WHERE b.pool = p.pool), 0))), '[]'::json)
-          FROM pool p),
-       'dags', (SELECT coalesce(json_agg(json_build_object('dagId', d.dag_id,
-          'open', d.max_active_tasks - coalesce((SELECT count(*) FROM busy b WHERE b.dag_id = d.dag_id), 0))), '[]'::json)
-          FROM dag d WHERE d.dag_id IN (SELECT dag_id FROM task_instance WHERE state = 'scheduled'))
+       'pools', (SELECT coalesce(json_agg(json_build_object('pool', pool, 'open', open)), '[]'::json) FROM pools),
+       'dags', (SELECT coalesce(json_agg(json_build_object('dagId', dag_id, 'open', open)), '[]'::json) FROM dags)
      ) AS snapshot`,
-    [limit * CANDIDATE_FACTOR],
+    [limit * CANDIDATE_FACTOR, CANDIDATE_FACTOR],
   );
   const snap = row!.snapshot;
   if (snap.candidates.length === 0) return [];
