@@ -16,6 +16,8 @@ import type { RunnerRuntime } from './runner-runtime';
 import { findDag } from './find-dag';
 import { errorToOutcome, RunnerError, timeoutError } from './task-errors';
 import { toXcom } from './xcom-json';
+import { SecretMasker } from '../../secrets/secret-masker';
+import { CONNECTIONS_GET } from '../../hooks/hook-context';
 
 const HOSTNAME = hostname();
 /** Longer log lines are cut, so one runaway line cannot bloat the log table. */
@@ -24,7 +26,9 @@ const MAX_LOG_LINE_CHARS = 64 * 1024;
 export function startTask(job: TaskJob, rt: RunnerRuntime): void {
   const key = jobKey(job);
   const { tiId, tryNumber } = job;
-  const emitLine = (stream: 'stdout' | 'stderr' | 'log', line: string) => {
+  const masker = new SecretMasker();
+  const emitLine = (stream: 'stdout' | 'stderr' | 'log', raw: string) => {
+    const line = masker.mask(raw);
     const text =
       line.length > MAX_LOG_LINE_CHARS
         ? `${line.slice(0, MAX_LOG_LINE_CHARS)} … [${line.length - MAX_LOG_LINE_CHARS} more characters cut]`
@@ -43,10 +47,10 @@ export function startTask(job: TaskJob, rt: RunnerRuntime): void {
     heartbeat: { tiId, tryNumber },
     timeoutMs: job.executionTimeoutMs,
     timeoutReason: () => timeoutError(job.executionTimeoutMs ?? 0),
-    work: (signal) => withOutputSink(emitLine, () => executeTask(job, key, rt, signal, emitLine)),
+    work: (signal) => withOutputSink(emitLine, () => executeTask(job, key, rt, signal, emitLine, masker)),
     onError: errorToOutcome,
     report: (outcome, lingering) =>
-      rt.send({ type: 'event', event: { type: 'finished', tiId, tryNumber, outcome, at: new Date() }, lingering }),
+      rt.send({ type: 'event', event: { type: 'finished', tiId, tryNumber, outcome: maskOutcome(outcome, masker), at: new Date() }, lingering }),
   });
 }
 
@@ -56,6 +60,7 @@ async function executeTask(
   rt: RunnerRuntime,
   signal: AbortSignal,
   emitLine: (stream: 'stdout' | 'stderr' | 'log', line: string) => void,
+  masker: SecretMasker,
 ): Promise<TaskOutcome> {
   const dag = await findDag(job.fileloc, job.dagId);
   const def = dag.tasks.get(job.taskId);
@@ -85,7 +90,11 @@ async function executeTask(
     upstream: job.upstream,
     log: { info: log('INFO'), warn: log('WARNING'), error: log('ERROR') },
     signal,
-    call: <T>(method: string, payload?: unknown) => rt.request(key, job, method, payload) as Promise<T>,
+    call: async <T>(method: string, payload?: unknown) => {
+      const result = (await rt.request(key, job, method, payload)) as T;
+      if (method === CONNECTIONS_GET) masker.addConnection(result);
+      return result;
+    },
     xcomPull: <T>(taskId: string, mapIndex?: number) =>
       rt.request(key, job, XCOM_PULL_METHOD, { taskId, mapIndex: mapIndex ?? null } satisfies XcomPullPayload) as Promise<T | null>,
   };
@@ -121,6 +130,13 @@ async function executeTask(
   const steering = checkSteeringValue(dag, job.taskId, xcom.value);
   if (steering) throw new RunnerError('SteeringValueError', steering, false);
   return { status: 'success', xcom: xcom.value };
+}
+
+/** A failure's message and stack are shown in the UI and alerts: they get the same masking as the log. */
+function maskOutcome(outcome: TaskOutcome, masker: SecretMasker): TaskOutcome {
+  if (outcome.status !== 'failed') return outcome;
+  const { message, stack } = outcome.error;
+  return { ...outcome, error: { ...outcome.error, message: masker.mask(message), ...(stack ? { stack: masker.mask(stack) } : {}) } };
 }
 
 /** Airflow's on_execute_callback runs in the task's own process, just before the task; a failure is logged only. */

@@ -1,0 +1,48 @@
+// Airflow's secrets masker for task logs: every secret a try was handed (a connection's password, secret-looking
+// values of its extra) is replaced by *** in what the try writes to its log, before the line leaves the runner.
+import { isSensitiveKey, MASK } from '../store/connection-model';
+
+/** Shorter values would mask ordinary words and digits all over the log (Airflow also leaves them alone). */
+const MIN_SECRET_CHARS = 5;
+
+export class SecretMasker {
+  private readonly secrets = new Set<string>();
+  private pattern: RegExp | null = null;
+
+  add(value: unknown): void {
+    if (typeof value !== 'string' || value.length < MIN_SECRET_CHARS) return;
+    // The forms a secret commonly takes in a log: as is, URL-encoded (in a connection URI) and JSON-escaped.
+    for (const form of [value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1)]) this.secrets.add(form);
+    const escaped = [...this.secrets].sort((a, b) => b.length - a.length).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    this.pattern = new RegExp(escaped.join('|'), 'g');
+  }
+
+  /** A connection as the `connections.get` service returns it: its password and sensitive extra values. */
+  addConnection(conn: unknown): void {
+    if (conn === null || typeof conn !== 'object') return;
+    const c = conn as { password?: unknown; extra?: unknown };
+    this.add(c.password);
+    let extra: unknown = c.extra;
+    if (typeof extra === 'string') {
+      try {
+        extra = JSON.parse(extra);
+      } catch {
+        return;
+      }
+    }
+    this.addSensitive(extra);
+  }
+
+  private addSensitive(value: unknown, sensitive = false): void {
+    if (Array.isArray(value)) return value.forEach((v) => this.addSensitive(v, sensitive));
+    if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) this.addSensitive(v, sensitive || isSensitiveKey(k));
+      return;
+    }
+    if (sensitive) this.add(typeof value === 'number' ? String(value) : value);
+  }
+
+  mask(text: string): string {
+    return this.pattern ? text.replace(this.pattern, MASK) : text;
+  }
+}
