@@ -1,5 +1,6 @@
 // `flashflow standalone` (what `npm start` runs): one process with the engine, the web app and the
 // control socket, on the embedded database unless DATABASE_URL says otherwise.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FlashflowConfig } from '../../runtime/config';
@@ -32,7 +33,9 @@ export async function standalone(config: FlashflowConfig, opts: { dev: boolean }
     await runtime.stop();
     throw err;
   });
-  if (!admin.created) log('info', `sign in with an account of this database (the first one, admin, has its password in ${admin.passwordFile}; \`flashflow users create\` adds more)`);
+  if (!admin.created && existsSync(admin.passwordFile)) {
+    log('info', `the password admin was created with is in ${admin.passwordFile}; \`flashflow users create\` adds accounts`);
+  }
   const control = await serveRuntimeControl(config.home, runtime);
   let web;
   try {
