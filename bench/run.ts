@@ -8,6 +8,7 @@ import { measureStandalone } from './standalone-start';
 import { measureFlashcards } from './flashcards';
 import { measureGridData } from './grid-data';
 import { measureDashboardData, reportDashboardData } from './dashboard-data';
+import { measureDeckPage, reportDeckPage } from './deck-page';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -50,6 +51,11 @@ if (want('grid')) {
 }
 
 if (want('dashboard')) reportDashboardData(await measureDashboardData());
+
+if (want('deck')) {
+  if (buildIsStale(ROOT)) await runNextBuild(ROOT);
+  reportDeckPage(await measureDeckPage());
+}
 
 if (want('standalone')) {
   if (buildIsStale(ROOT)) await runNextBuild(ROOT);
