@@ -3,7 +3,7 @@
 // API (PATCH and DELETE /api/v1/cards/{id}); a refused edit shows the card rule it broke under its field.
 import { useState } from 'react';
 import { csrfHeader } from '../../csrf-header';
-import type { CardData } from './deck-types';
+import type { CardView } from './deck-types';
 
 const FIELDS = [
   ['french_word', 'French word'],
@@ -37,7 +37,7 @@ function Length({ n, max }: { n: number | null; max: number }) {
   return <span className={`len ${n >= max ? 'over' : ''}`} title={`must be fewer than ${max} characters`}>{n}/{max}</span>;
 }
 
-export function CardList({ cards, onChanged }: { cards: CardData[]; onChanged: () => Promise<void> }) {
+export function CardList({ cards, onChanged }: { cards: CardView[]; onChanged: () => Promise<void> }) {
   if (cards.length === 0) return <section className="panel"><h2>Cards</h2><p className="muted">No cards yet.</p></section>;
   return (
     <section className="panel">
@@ -49,7 +49,7 @@ export function CardList({ cards, onChanged }: { cards: CardData[]; onChanged: (
   );
 }
 
-function CardItem({ card, onChanged }: { card: CardData; onChanged: () => Promise<void> }) {
+function CardItem({ card, onChanged }: { card: CardView; onChanged: () => Promise<void> }) {
   const [mode, setMode] = useState<'view' | 'edit' | 'flag'>('view');
   const [draft, setDraft] = useState<Record<Field, string>>(() => ({
     french_word: card.french_word ?? card.word,

@@ -1,10 +1,10 @@
 'use client';
-// The deck page's live part: polls the run's progress (and the cards) every 1.5 s until the run has finished, so
-// words move from queued to done and cards appear without a reload.
-import { useCallback, useEffect, useState } from 'react';
+// The deck page's live part: polls the run's progress every 1.5 s until the run has finished, so words move from
+// queued to done without a reload; the cards are fetched again only when more words have finished.
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { retryWord } from './actions';
 import { CardList } from './card-list';
-import type { CardData, ProgressData } from './deck-types';
+import { cardView, type CardData, type CardView, type ProgressData } from './deck-types';
 
 const POLL_MS = 1500;
 
@@ -22,7 +22,7 @@ export function DeckLive({ deckId, runId, initialProgress, initialCards }: {
   deckId: number;
   runId: string | null;
   initialProgress: ProgressData;
-  initialCards: CardData[];
+  initialCards: CardView[];
 }) {
   const [progress, setProgress] = useState(initialProgress);
   const [cards, setCards] = useState(initialCards);
@@ -31,8 +31,10 @@ export function DeckLive({ deckId, runId, initialProgress, initialCards }: {
 
   const refreshCards = useCallback(async () => {
     const res = await fetch(`/api/v1/decks/${deckId}/cards?limit=1000`, { cache: 'no-store' });
-    if (res.ok) setCards(((await res.json()) as { cards: CardData[] }).cards);
+    if (res.ok) setCards(((await res.json()) as { cards: CardData[] }).cards.map(cardView));
   }, [deckId]);
+  // Words finished when the cards were last fetched: a poll that changes nothing there leaves 500 cards alone.
+  const finishedAtFetch = useRef(finishedWords(initialProgress));
 
   useEffect(() => {
     if (!polling) return;
@@ -45,7 +47,11 @@ export function DeckLive({ deckId, runId, initialProgress, initialCards }: {
         if (res.ok && !stopped) {
           const next = (await res.json()) as ProgressData;
           setProgress(next);
-          await refreshCards();
+          const finished = finishedWords(next);
+          if (finished !== finishedAtFetch.current || next.run?.finished) {
+            finishedAtFetch.current = finished;
+            await refreshCards();
+          }
           if (next.run?.finished) {
             setPolling(false);
             return;
@@ -132,4 +138,9 @@ export function DeckLive({ deckId, runId, initialProgress, initialCards }: {
       <CardList cards={cards} onChanged={refreshCards} />
     </>
   );
+}
+
+function finishedWords(p: ProgressData): number {
+  const c = p.run?.counts;
+  return c ? (c.done ?? 0) + (c.failed ?? 0) + (c.skipped ?? 0) : 0;
 }

@@ -4,6 +4,7 @@ import { deckProgress, deckSummary, listDeckCardsPage } from '../../../lib/api/h
 import { NotFoundError } from '../../../lib/engine/errors';
 import { getRuntime } from '../../../lib/runtime/app-context';
 import { DeckLive } from './deck-live';
+import { cardView } from './deck-types';
 
 export const dynamic = 'force-dynamic';
 
@@ -32,7 +33,7 @@ export default async function DeckPage({ params, searchParams }: { params: Promi
             <a href={`/api/v1/decks/${deck.id}/export?format=apkg`} className="button" download>Export .apkg</a>
           </div>
         </div>
-        <DeckLive deckId={deck.id} runId={run || null} initialProgress={progress} initialCards={cards.cards} />
+        <DeckLive deckId={deck.id} runId={run || null} initialProgress={progress} initialCards={cards.cards.map(cardView)} />
       </>
     );
   } catch (err) {
