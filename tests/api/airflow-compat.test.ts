@@ -44,8 +44,6 @@ const NOT_IMPLEMENTED = [
   'patch /dags',
   'patch /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}',
   'patch /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/{map_index}',
-  // Testing a connection would run a hook's network check from the API server.
-  'post /connections/test',
 ];
 
 /** Differences accepted on purpose, each with its reason. */
