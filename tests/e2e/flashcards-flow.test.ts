@@ -208,4 +208,32 @@ describe('paste vocabulary → live progress → cards → review → dashboard'
     expect(await page.getByTestId('attempt-facts').innerText()).toMatch(/example_too_long/);
     expect(await page.locator('[data-testid=attempt-message]').count()).toBeGreaterThanOrEqual(2);
   });
+
+  it('retries the failed word from the deck page: it runs again and is recorded as the user who clicked', async () => {
+    const deckId = deckPath.split('/').pop()!;
+    const api = async <T,>(p: string): Promise<T> => (await (await fetch(url(`/api/v1${p}`), { headers: app.auth })).json()) as T;
+    type Progress = { run: { dag_run_id: string; state: string; finished: boolean } | null; words: Array<{ word: string; phase: string; try_number: number }> };
+    const before = await api<Progress>(`/decks/${deckId}/progress`);
+    const xssBefore = before.words.find((w) => w.word === XSS)!;
+    expect([xssBefore.phase, before.run!.state]).toEqual(['failed', 'failed']);
+    const attemptsBefore = (await api<{ total_entries: number }>('/llm/attempts')).total_entries;
+
+    await page.goto(url(deckPath));
+    const word = page.locator(`[data-testid=word-progress][data-word="${XSS.replace(/"/g, '\\"')}"]`);
+    await word.getByRole('button', { name: 'Retry' }).click();
+    // The word is cleared and runs again (a new try); being too long to fit, it fails again without a model call.
+    await expect
+      .poll(async () => {
+        const p = await api<Progress>(`/decks/${deckId}/progress`);
+        const w = p.words.find((x) => x.word === XSS)!;
+        return [w.try_number > xssBefore.try_number, w.phase, p.run!.finished];
+      }, { timeout: 30_000 })
+      .toEqual([true, 'failed', true]);
+    await expect.poll(() => word.getAttribute('data-phase'), { timeout: 10_000 }).toBe('failed');
+    await expect.poll(() => text('run-state')).toBe('failed');
+    expect(await page.locator('[data-testid=run-progress] p.error').count()).toBe(0); // no refusal notice
+    expect((await api<{ total_entries: number }>('/llm/attempts')).total_entries).toBe(attemptsBefore);
+    const events = await api<{ event_logs: Array<{ owner: string; run_id: string }> }>('/eventLogs?event=ui.retry_word');
+    expect(events.event_logs.map((e) => [e.owner, e.run_id])).toEqual([['admin', before.run!.dag_run_id]]);
+  });
 });
