@@ -265,6 +265,7 @@ export class Scheduler {
       this.lastHeartbeat = now;
     }
     await this.applyEvents(events, now, affected);
+    await letWaitingWorkIn();
     if (!this.draining) {
       if (poll || (this.retryDueAt && this.retryDueAt <= now)) {
         this.retryDueAt = null;
@@ -288,6 +289,7 @@ export class Scheduler {
     const runs = poll ? await this.store.listRunningRuns() : affected.list();
     const { decisions, finishedRuns } = await this.planRuns(runs, now);
     if (decisions > 0) this.queueMayHaveWork = true;
+    await letWaitingWorkIn();
     const queued = this.draining || !this.queueMayHaveWork ? 0 : await this.queue(now);
 
     const durationMs = performance.now() - started;
@@ -500,6 +502,15 @@ export class Scheduler {
   private task(dagId: string, taskId: string): SerializedTask | undefined {
     return this.taskIndex.get(dagId)?.get(taskId);
   }
+}
+
+/**
+ * An embedded database answers within the same microtask chain, so without a pause a whole tick runs before
+ * the process reads another message: a task's service call (its memo check, its attempt record) would wait
+ * for every statement of the tick. A macrotask boundary lets those calls queue for the database in between.
+ */
+function letWaitingWorkIn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function runKeyOf(x: RunKey): RunKey {
