@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { llmStats } from '../../lib/llm/stats';
 import { getRuntime } from '../../lib/runtime/app-context';
-import { listLlmAttempts, llmFilterOptions } from '../../lib/store/llm-stats-queries';
+import { llmFilterOptions, recentLlmAttempts } from '../../lib/store/llm-stats-queries';
 import { DashboardCharts } from './dashboard-charts';
 import { parseDashboardFilter } from './dashboard-filter';
 
@@ -18,7 +18,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
   const [stats, options, recent] = await Promise.all([
     llmStats(rt.db.sql, filter),
     llmFilterOptions(rt.db.sql),
-    listLlmAttempts(rt.db.sql, { ...filter, limit: 25, offset: 0 }),
+    recentLlmAttempts(rt.db.sql, { ...filter, limit: 25, offset: 0 }),
   ]);
   const select = (name: keyof typeof values, label: string, items: Array<{ value: string; label: string }>) => (
     <label>
@@ -55,12 +55,12 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
       <DashboardCharts stats={stats} />
       <section className="panel">
         <h2>Latest attempts</h2>
-        {recent.attempts.length === 0 ? <p className="muted">No attempts match.</p> : (
+        {recent.length === 0 ? <p className="muted">No attempts match.</p> : (
           <div className="table-wrap">
             <table className="table" data-testid="attempt-table">
               <thead><tr><th>When</th><th>Word</th><th className="num">Try/ask</th><th>Result</th><th className="num">Example</th><th className="num">Latency</th><th>Model</th></tr></thead>
               <tbody>
-                {recent.attempts.map((x) => (
+                {recent.map((x) => (
                   <tr key={x.id}>
                     <td className="small"><Link href={`/dashboard/attempts/${x.id}`}>{x.createdAt.toISOString().replace('T', ' ').slice(0, 19)}</Link></td>
                     <td>{x.word}</td>
@@ -75,7 +75,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
             </table>
           </div>
         )}
-        <p className="small muted">{recent.total} attempts match · <a href="/api/v1/llm/attempts">GET /api/v1/llm/attempts</a></p>
+        <p className="small muted">{a.total} attempts match · <a href="/api/v1/llm/attempts">GET /api/v1/llm/attempts</a></p>
       </section>
     </>
   );

@@ -128,25 +128,36 @@ export interface AttemptListFilter extends LlmAttemptFilter {
   offset: number;
 }
 
+function listWhere(f: AttemptListFilter): { where: string; params: unknown[] } {
+  const { where, params } = attemptWhere(f);
+  return {
+    where: `${where} AND ($9::text IS NULL OR lower(a.word) = lower($9)) AND ($10::boolean IS NULL OR a.valid = $10)`,
+    params: [...params, f.word ?? null, f.valid ?? null],
+  };
+}
+
+/**
+ * One page of the attempts matching the filter, newest first. No total: counting every match costs a scan of
+ * the table, while the newest rows come from the created_at index (the dashboard takes its total from llmStats).
+ */
+export async function recentLlmAttempts(sql: SqlClient, f: AttemptListFilter): Promise<LlmAttemptSummary[]> {
+  const { where, params } = listWhere(f);
+  const rows = await sql.query<AttemptRow>(
+    `SELECT ${SUMMARY_COLUMNS} FROM llm_attempt a WHERE ${where} ORDER BY a.created_at DESC, a.id DESC LIMIT $11 OFFSET $12`,
+    [...params, f.limit, f.offset],
+  );
+  return rows.map(toSummary);
+}
+
 /** Attempts matching the filter, newest first, with the total for paging. */
 export async function listLlmAttempts(sql: SqlClient, f: AttemptListFilter): Promise<{ attempts: LlmAttemptSummary[]; total: number }> {
-  const { where, params } = attemptWhere(f);
-  const rows = await sql.query<AttemptRow & { total: number }>(
-    `SELECT ${SUMMARY_COLUMNS}, count(*) OVER ()::int AS total
-       FROM llm_attempt a
-      WHERE ${where} AND ($9::text IS NULL OR lower(a.word) = lower($9)) AND ($10::boolean IS NULL OR a.valid = $10)
-      ORDER BY a.created_at DESC, a.id DESC
-      LIMIT $11 OFFSET $12`,
-    [...params, f.word ?? null, f.valid ?? null, f.limit, f.offset],
-  );
-  if (rows.length > 0 || f.offset === 0) return { attempts: rows.map(toSummary), total: rows[0]?.total ?? 0 };
-  // Past the end: the page is empty, the total still counts.
-  const [count] = await sql.query<{ total: number }>(
-    `SELECT count(*)::int AS total FROM llm_attempt a
-      WHERE ${where} AND ($9::text IS NULL OR lower(a.word) = lower($9)) AND ($10::boolean IS NULL OR a.valid = $10)`,
-    [...params, f.word ?? null, f.valid ?? null],
-  );
-  return { attempts: [], total: count?.total ?? 0 };
+  const { where, params } = listWhere(f);
+  // Two statements, not count(*) OVER (): the window would read and sort every match to return 25 of them.
+  const [attempts, [count]] = await Promise.all([
+    recentLlmAttempts(sql, f),
+    sql.query<{ total: number }>(`SELECT count(*)::int AS total FROM llm_attempt a WHERE ${where}`, params),
+  ]);
+  return { attempts, total: count?.total ?? 0 };
 }
 
 export async function getLlmAttempt(sql: SqlClient, id: number): Promise<LlmAttemptDetail | null> {
@@ -169,27 +180,32 @@ export interface LlmFilterOptions {
 
 /** The values the dashboard's filters can take: what the attempts recorded. */
 export async function llmFilterOptions(sql: SqlClient, recentRuns = 50): Promise<LlmFilterOptions> {
-  const [dims, decks, runs] = await Promise.all([
-    sql.query<{ dim: string; value: string }>(
-      `SELECT DISTINCT 'model' AS dim, model AS value FROM llm_attempt
-       UNION SELECT DISTINCT 'prompt_version', prompt_version FROM llm_attempt
-       UNION SELECT DISTINCT 'strategy', strategy FROM llm_attempt
-       ORDER BY 1, 2`,
+  const [[dims], decks] = await Promise.all([
+    // One scan for the four lists: each grouping set is a small hash table of distinct values.
+    sql.query<{ models: string[] | null; prompt_versions: string[] | null; strategies: string[] | null; runs: Array<{ dag_id: string; run_id: string; last_at: string }> | null }>(
+      `WITH g AS MATERIALIZED (
+         SELECT CASE WHEN GROUPING(model) = 0 THEN 'm' WHEN GROUPING(prompt_version) = 0 THEN 'p'
+                     WHEN GROUPING(strategy) = 0 THEN 's' ELSE 'r' END AS kind,
+                model, prompt_version, strategy, dag_id, run_id, max(created_at) AS last_at
+           FROM llm_attempt
+          GROUP BY GROUPING SETS ((model), (prompt_version), (strategy), (dag_id, run_id))
+       )
+       SELECT (SELECT json_agg(model ORDER BY model) FROM g WHERE kind = 'm') AS models,
+              (SELECT json_agg(prompt_version ORDER BY prompt_version) FROM g WHERE kind = 'p') AS prompt_versions,
+              (SELECT json_agg(strategy ORDER BY strategy) FROM g WHERE kind = 's') AS strategies,
+              (SELECT json_agg(json_build_object('dag_id', dag_id, 'run_id', run_id, 'last_at', last_at) ORDER BY last_at DESC)
+                 FROM (SELECT dag_id, run_id, last_at FROM g WHERE kind = 'r' ORDER BY last_at DESC LIMIT $1) r) AS runs`,
+      [recentRuns],
     ),
     sql.query<{ id: number; name: string }>(
       `SELECT d.id, d.name FROM deck d WHERE EXISTS (SELECT 1 FROM llm_attempt a WHERE a.deck_id = d.id) ORDER BY d.name_key`,
     ),
-    sql.query<{ dag_id: string; run_id: string; last_at: Date }>(
-      `SELECT dag_id, run_id, max(created_at) AS last_at FROM llm_attempt GROUP BY dag_id, run_id ORDER BY last_at DESC LIMIT $1`,
-      [recentRuns],
-    ),
   ]);
-  const of = (dim: string) => dims.filter((d) => d.dim === dim).map((d) => d.value);
   return {
-    models: of('model'),
-    promptVersions: of('prompt_version'),
-    strategies: of('strategy'),
+    models: dims?.models ?? [],
+    promptVersions: dims?.prompt_versions ?? [],
+    strategies: dims?.strategies ?? [],
     decks,
-    runs: runs.map((r) => ({ dagId: r.dag_id, runId: r.run_id, lastAt: r.last_at })),
+    runs: (dims?.runs ?? []).map((r) => ({ dagId: r.dag_id, runId: r.run_id, lastAt: new Date(r.last_at) })),
   };
 }
