@@ -22,18 +22,44 @@ export async function saveGeneratedCard(
   meta: GenerationMeta,
   now: Date,
 ): Promise<Card> {
-  const parsed = CardContentSchema.parse(content);
-  const { promptVersion, model, source } = GenerationMetaSchema.parse(meta);
-  const row = await replaceContent(sql, cardId, parsed, 'regeneration', now, {
-    promptVersion,
-    model,
-    editedAt: null,
-    source,
-    onlyIfChanged: false,
-  });
+  const [row] = await sql.query<CardRow>(...generatedContentStatement(cardId, content, meta, now, () => SELECT_SAVED));
   if (!row) throw new NotFoundError(`Card ${cardId} not found`);
   return toCard(row);
 }
+
+/**
+ * saveGeneratedCard, and in the same statement the one `then` builds (placeholders from `first`), which must
+ * do nothing unless the CTE named `saved` returned the card: both commit together or not at all, without the
+ * cost of a transaction. Resolves to the rows of `then`; none means the card does not exist.
+ */
+export async function saveGeneratedCardWith<R>(
+  sql: SqlClient,
+  cardId: number,
+  content: CardContentInput,
+  meta: GenerationMeta,
+  now: Date,
+  then: (saved: string, first: number) => { text: string; params: unknown[] },
+): Promise<R[]> {
+  const rows = await sql.query<R>(...generatedContentStatement(cardId, content, meta, now, then));
+  if (rows.length === 0) throw new NotFoundError(`Card ${cardId} not found`);
+  return rows;
+}
+
+function generatedContentStatement(
+  cardId: number,
+  content: CardContentInput,
+  meta: GenerationMeta,
+  now: Date,
+  then: (saved: string, first: number) => { text: string; params: unknown[] },
+): [string, unknown[]] {
+  const parsed = CardContentSchema.parse(content);
+  const { promptVersion, model, source } = GenerationMetaSchema.parse(meta);
+  const replace = replaceContentParts(cardId, parsed, 'regeneration', now, { promptVersion, model, editedAt: null, source, onlyIfChanged: false });
+  const last = then('saved', replace.params.length + 1);
+  return [`${replace.text} ${last.text}`, [...replace.params, ...last.params]];
+}
+
+const SELECT_SAVED = { text: 'SELECT * FROM saved', params: [] };
 
 /**
  * A person rewrites the card (also allowed on a pending or failed card: "the model could not, I will"). Validated by
@@ -47,13 +73,14 @@ export async function editCard(
   options: { schema?: z.ZodType<CardContent, CardContentInput> } = {},
 ): Promise<Card> {
   const parsed = (options.schema ?? CardContentSchema).parse(content);
-  const row = await replaceContent(sql, cardId, parsed, 'edit', now, {
+  const replace = replaceContentParts(cardId, parsed, 'edit', now, {
     promptVersion: null,
     model: null,
     editedAt: now,
     source: null,
     onlyIfChanged: true,
   });
+  const [row] = await sql.query<CardRow>(`${replace.text} ${SELECT_SAVED.text}`, replace.params);
   return row ? toCard(row) : getCard(sql, cardId); // No row: unchanged (or missing → NotFoundError).
 }
 
@@ -65,18 +92,18 @@ interface Provenance {
   onlyIfChanged: boolean;
 }
 
-async function replaceContent(
-  sql: SqlClient,
+/** The CTEs `old`, `archived` and `saved` (the updated card, or no row); placeholders $1–$14. */
+function replaceContentParts(
   cardId: number,
   content: CardContent,
   replacedBy: ReplacedBy,
   now: Date,
   p: Provenance,
-): Promise<CardRow | undefined> {
+): { text: string; params: unknown[] } {
   // One statement: the row lock of `old` serializes concurrent replacements, and the archive and the update commit
   // together. `old` is the row before this statement, so the archive gets the replaced content.
-  const [row] = await sql.query<CardRow>(
-    `WITH old AS (
+  return {
+    text: `WITH old AS (
        SELECT * FROM card WHERE id = $1
           AND NOT ($13 AND (french_word, french_example, english_word, english_translation)
                        IS NOT DISTINCT FROM ($2, $3, $4, $5))
@@ -89,18 +116,19 @@ async function replaceContent(
               prompt_version, model, edited_at, source_dag_id, source_run_id, source_map_index,
               content_updated_at, $14, $6
          FROM old WHERE version > 0 AND french_word IS NOT NULL
-     )
-     UPDATE card c SET
-       french_word = $2, french_example = $3, english_word = $4, english_translation = $5,
-       status = 'valid', failure_reasons = '[]'::jsonb, version = old.version + 1, content_updated_at = $6,
-       prompt_version = $7, model = $8, edited_at = $9, source_dag_id = $10, source_run_id = $11, source_map_index = $12,
-       flagged_at = NULL, flag_reason = NULL,
-       -- A card's first content makes it a new card due now; later versions keep the schedule.
-       due = CASE WHEN old.version = 0 THEN $6 ELSE c.due END,
-       updated_at = $6
-     FROM old WHERE c.id = old.id
-     RETURNING ${cardColumns('c')}`,
-    [
+     ), saved AS (
+       UPDATE card c SET
+         french_word = $2, french_example = $3, english_word = $4, english_translation = $5,
+         status = 'valid', failure_reasons = '[]'::jsonb, version = old.version + 1, content_updated_at = $6,
+         prompt_version = $7, model = $8, edited_at = $9, source_dag_id = $10, source_run_id = $11, source_map_index = $12,
+         flagged_at = NULL, flag_reason = NULL,
+         -- A card's first content makes it a new card due now; later versions keep the schedule.
+         due = CASE WHEN old.version = 0 THEN $6 ELSE c.due END,
+         updated_at = $6
+       FROM old WHERE c.id = old.id
+       RETURNING ${cardColumns('c')}
+     )`,
+    params: [
       cardId,
       content.french_word,
       content.french_example,
@@ -116,8 +144,7 @@ async function replaceContent(
       p.onlyIfChanged,
       replacedBy,
     ],
-  );
-  return row;
+  };
 }
 
 export interface CardVersion {

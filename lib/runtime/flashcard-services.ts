@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { TaskJob } from '../engine/executor-port';
 import { addPendingCards, getCard, markCardFailed } from '../flashcards/cards';
-import { saveGeneratedCard } from '../flashcards/card-content-updates';
+import { saveGeneratedCardWith } from '../flashcards/card-content-updates';
 import { FailureReasonSchema } from '../flashcards/card-content';
 import { getOrCreateDeck } from '../flashcards/decks';
 import { parseVocabulary } from '../flashcards/parse-vocabulary';
@@ -12,7 +12,7 @@ import { cardSchema } from '../llm/card-schema';
 import { LLM_CONNECTION_ID, requireLlmConfig, resolveLlmConfig } from '../llm/llm-config';
 import type { ConnectionSource } from '../store/connections';
 import type { SqlClient } from '../store/database';
-import { insertLlmAttempt } from '../store/llm-attempts';
+import { insertLlmAttempt, llmAttemptInsert } from '../store/llm-attempts';
 import { selectWeakCards } from '../flashcards/weak-cards';
 import { PROMPT_VERSION } from '../llm/card-prompt';
 
@@ -29,7 +29,7 @@ const MarkFailed = CardRef.extend({ reasons: z.array(FailureReasonSchema).min(1)
 const RecordAttempt = z.object({
   deckId: z.number().int().nullable(),
   attempt: z.custom<LlmAttempt>((v) => typeof v === 'object' && v !== null),
-  /** For a valid attempt: save its card too, in the same transaction. */
+  /** For a valid attempt: save its card too, in the same statement. */
   saveAs: z.object({ cardId: z.number().int().positive(), promptVersion: z.string().min(1) }).nullish(),
 });
 const WeakCards = z.object({ minLapses: z.number().int().min(1), limit: z.number().int().min(1).max(5000), model: z.string().min(1).nullish() });
@@ -109,7 +109,7 @@ export function flashcardServices(deps: FlashcardServiceDeps): Record<string, Se
     },
     /**
      * Resolves only once the row is written, so no attempt is lost to a crash right after the call. A valid
-     * attempt's card is saved in the same transaction: a word is never recorded valid without its card.
+     * attempt's card is saved in the same statement: a word is never recorded valid without its card.
      */
     'llm.recordAttempt': async (job, payload) => {
       const p = RecordAttempt.parse(payload);
@@ -117,15 +117,12 @@ export function flashcardServices(deps: FlashcardServiceDeps): Record<string, Se
       const saveAs = p.saveAs && p.attempt.valid ? p.saveAs : null;
       if (!saveAs) return { id: await insertLlmAttempt(sql, origin, p.attempt) };
       const card = cardSchema.parse(p.attempt.parsed);
-      return sql.transaction(async (tx) => {
-        const id = await insertLlmAttempt(tx, origin, p.attempt);
-        await saveGeneratedCard(tx, saveAs.cardId, card, {
-          promptVersion: saveAs.promptVersion,
-          model: p.attempt.model,
-          source: { dagId: job.dagId, runId: job.runId, mapIndex: job.mapIndex },
-        }, now());
-        return { id, saved: saveAs.cardId };
-      });
+      const meta = { promptVersion: saveAs.promptVersion, model: p.attempt.model, source: { dagId: job.dagId, runId: job.runId, mapIndex: job.mapIndex } };
+      // One statement rather than a transaction: a word's hot path pays per statement on the embedded database.
+      const [row] = await saveGeneratedCardWith<{ id: number }>(sql, saveAs.cardId, card, meta, now(), (saved, first) =>
+        llmAttemptInsert(origin, p.attempt, first, saved),
+      );
+      return { id: row!.id, saved: saveAs.cardId };
     },
   };
 }
