@@ -1,0 +1,61 @@
+// The connections page's Test button in a real browser (system Chromium) against `flashflow standalone`: the server
+// tries the STORED connection, password included (which the page never has), and the page says how it went.
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApiServer, type ApiServer } from '../api/support/api-server';
+import { signIn } from '../support/browser-sign-in';
+import { freePort } from '../support/cli-harness';
+import { startHttpSink, type HttpSink } from '../support/http-sink';
+
+const CHROMIUM = process.env.FLASHFLOW_CHROMIUM ?? '/usr/bin/chromium';
+const SECRET = 'stored-only-on-the-server';
+
+let app: ApiServer;
+let web: HttpSink;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`The browser tests need Chromium at ${CHROMIUM}; install it with: apt-get update && apt-get install -y chromium`);
+  }
+  web = await startHttpSink();
+  app = await startApiServer();
+  const create = async (body: Record<string, unknown>) => {
+    const res = await fetch(`${app.baseUrl}/api/v1/connections`, {
+      method: 'POST',
+      headers: { ...app.auth, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (res.status !== 200) throw new Error(`creating ${String(body.connection_id)}: ${res.status} ${await res.text()}`);
+  };
+  await create({ connection_id: 'web_up', conn_type: 'http', host: '127.0.0.1', port: Number(new URL(web.url).port), schema: 'status', login: 'bot', password: SECRET });
+  await create({ connection_id: 'web_down', conn_type: 'http', host: '127.0.0.1', port: await freePort() });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  page = await browser.newPage();
+  await signIn(page, app.baseUrl, 'admin', app.adminPassword);
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await web?.close();
+});
+
+const row = (connId: string) => page.locator('[data-testid=connections] tbody tr').filter({ has: page.locator('code', { hasText: new RegExp(`^${connId}$`) }) });
+
+describe('the connections page', () => {
+  it('tests a stored connection with its password and shows the result, and a refused one as failed', async () => {
+    await page.goto(`${app.baseUrl}/connections`);
+    await row('web_up').getByRole('button', { name: 'Test' }).click();
+    await expect.poll(() => page.getByRole('status').innerText()).toMatch(/^web_up: OK\. Connection successfully tested: GET .*\/status answered 200/);
+    const seen = web.requests.filter((r) => r.path === '/status');
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.headers.authorization).toBe(`Basic ${Buffer.from(`bot:${SECRET}`).toString('base64')}`);
+    expect(await page.content()).not.toContain(SECRET);
+
+    await row('web_down').getByRole('button', { name: 'Test' }).click();
+    await expect.poll(() => page.getByRole('status').innerText()).toMatch(/^web_down: failed\. .*ECONNREFUSED/);
+  });
+});
