@@ -84,11 +84,17 @@ export async function testConnection(conn: Connection, opts: { timeoutMs?: numbe
   }
   const signal = AbortSignal.timeout(opts.timeoutMs ?? CONNECTION_TEST_TIMEOUT_MS);
   try {
-    return { status: true, message: `Connection successfully tested: ${await tester(conn, signal)}.` };
+    return { status: true, message: redact(conn, `Connection successfully tested: ${await tester(conn, signal)}.`) };
   } catch (error) {
     if (signal.aborted) return { status: false, message: `No answer within ${(opts.timeoutMs ?? CONNECTION_TEST_TIMEOUT_MS) / 1000} s.` };
-    return { status: false, message: describe(error) };
+    return { status: false, message: redact(conn, describe(error)) };
   }
+}
+
+/** A host written as a URL may carry `user:password@`, and drivers quote what they were given: neither goes back. */
+function redact(conn: Connection, message: string): string {
+  const noUserinfo = message.replace(/\/\/[^/@\s]+@/g, '//***@');
+  return conn.password ? noUserinfo.split(conn.password).join('***') : noUserinfo;
 }
 
 function describe(error: unknown): string {

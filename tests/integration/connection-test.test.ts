@@ -41,6 +41,17 @@ describe('testConnection', () => {
     expect(failing.message).toMatch(/HTTP 503/);
   });
 
+  it('never answers a password, even one written into the host URL', async () => {
+    const port = Number(new URL(web.url).port);
+    // fetch refuses a URL with credentials, and its error repeats the URL.
+    const result = await testConnection(conn({ conn_type: 'http', host: `http://me:hunter2@127.0.0.1:${port}`, password: 'hunter2' }));
+    expect(result).toEqual({ status: false, message: expect.stringMatching(/\/\/\*\*\*@127\.0\.0\.1/) });
+    expect(result.message).not.toContain('hunter2');
+    const inSchema = await testConnection(conn({ conn_type: 'postgres', port: await freePort(), login: 'hunter2', password: 'hunter2' }));
+    expect(inSchema.status).toBe(false);
+    expect(inSchema.message).not.toContain('hunter2');
+  });
+
   it('answers status false when nothing listens on the port', async () => {
     const http = await testConnection(conn({ conn_type: 'http', port: closedPort }));
     expect(http).toEqual({ status: false, message: expect.stringMatching(/ECONNREFUSED/) });
