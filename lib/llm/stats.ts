@@ -58,9 +58,9 @@ export async function llmStats(sql: SqlClient, filter: LlmAttemptFilter = {}): P
   const [row] = await sql.query<StatsRow>(
     // ONE scan of llm_attempt: the grouping sets build four small hash tables at once (per word, per day and
     // reason list, per length pair and limit, per latency), and every panel is computed from those few thousand
-    // rows. Five separate scans (one per panel) took 1.6× as long on 100,000 attempts: bench/dashboard-data.ts. Percentile and mode
-    // are ordered-set aggregates, which cannot share a hashed scan, so they are worked out from the latency and
-    // limit counts with percentile_cont's own interpolation.
+    // rows. Five separate scans (one per panel) took 1.7× as long on 100,000 attempts (bench/dashboard-data.ts).
+    // Percentile and mode are ordered-set aggregates, which cannot share a hashed scan, so they are worked out
+    // from the latency and limit counts with percentile_cont's own interpolation.
     `WITH s AS MATERIALIZED (
        SELECT CASE WHEN GROUPING(a.dag_id) = 0 THEN 'w' WHEN GROUPING(day) = 0 THEN 'd'
                    WHEN GROUPING(a.max_chars) = 0 THEN 'l' ELSE 't' END AS kind,
