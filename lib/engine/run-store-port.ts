@@ -73,6 +73,8 @@ export interface FinishedTi extends RunKey {
   mapIndex: number;
   tryNumber: number;
   state: TaskState;
+  /** For a mapped instance's success: another instance of its task is still in flight (see finish-needs-planning). */
+  siblingInFlight?: boolean;
 }
 
 export interface QueuedTi extends RunKey {

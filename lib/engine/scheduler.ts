@@ -7,6 +7,7 @@ import type { ExecutorEvent, Executor, TaskOutcome } from './executor-port';
 import { planRun, type TiDecision } from './plan-run';
 import { planSteering } from './plan-steering';
 import { planTryEnd } from './plan-try-end';
+import { finishNeedsPlanning } from './finish-needs-planning';
 import type {
   AssetEvent,
   CallbackRequest,
@@ -361,9 +362,12 @@ export class Scheduler {
     const callbackRequests: CallbackRequest[] = [];
     const assetEvents: AssetEvent[] = [];
     for (const ti of applied) {
-      affected.add(ti);
       const dag = this.dags.get(ti.dagId)?.serialized;
-      if (!dag) continue;
+      if (!dag) {
+        affected.add(ti);
+        continue;
+      }
+      let steered = false;
       if (ti.state === 'success') {
         for (const uri of this.task(ti.dagId, ti.taskId)?.outlets ?? []) {
           assetEvents.push({ uri, dagId: ti.dagId, runId: ti.runId, taskId: ti.taskId, mapIndex: ti.mapIndex });
@@ -371,7 +375,9 @@ export class Scheduler {
         const steering = planSteering(dag, ti.taskId, xcomById.get(ti.tiId));
         if (steering.skipTaskIds.length) await this.store.skipTasks(ti, steering.skipTaskIds, now);
         for (const x of steering.expansions) await this.store.expandMapped(ti, x.taskId, x.count, now);
+        steered = steering.skipTaskIds.length + steering.expansions.length > 0;
       }
+      if (finishNeedsPlanning(dag, ti, steered)) affected.add(ti);
       const kind = ti.state === 'success' ? 'onSuccess' : ti.state === 'up_for_retry' ? 'onRetry' : ti.state === 'failed' ? 'onFailure' : null;
       const task = this.task(ti.dagId, ti.taskId);
       if (this.opts.onTryEnded && (ti.state === 'success' || ti.state === 'skipped' || ti.state === 'up_for_retry' || ti.state === 'failed')) {

@@ -67,6 +67,29 @@ describe('SQL run store guards', () => {
   });
 });
 
+describe('ending mapped tries', () => {
+  it('says whether another instance of the mapped task is still in flight, not counting those it ends', async () => {
+    const d = dag({ dagId: 'm' });
+    d.task('word', () => null).expand({ over: d.task('src', () => [1, 2, 3]) });
+    const c = compileDag(d, '/m.ts');
+    if (!c.ok) throw new Error(c.errors.join());
+    await syncDags(db.sql, { dags: [serialized, c.dag], errors: [], files: [] }, now);
+    const mapped = { ...run, dagId: 'm' };
+    await store.createRun(mapped, c.dag, now);
+    await store.startQueuedRuns(now);
+    await store.expandMapped(mapped, 'word', 3, now);
+    const tis = await db.sql.query<{ id: string; map_index: number }>(`SELECT id, map_index FROM task_instance WHERE task_id = 'word' ORDER BY map_index`);
+    await store.applyDecisions(tis.map((ti) => ({ id: ti.id, from: 'none' as const, to: 'scheduled' as const })), now);
+    await store.queueScheduled(10, now);
+    const end = (i: number, state: 'success' | 'failed' = 'success') =>
+      ({ tiId: tis[i]!.id, tryNumber: 1, state, at: now, nextRetryAt: null, error: null, xcom: i });
+    const flags = async (...ends: ReturnType<typeof end>[]) =>
+      (await store.finishTries(ends)).map((f) => [f.mapIndex, f.state, f.siblingInFlight]).sort();
+    expect(await flags(end(0), end(1))).toEqual([[0, 'success', true], [1, 'success', true]]);
+    expect(await flags(end(2))).toEqual([[2, 'success', false]]);
+  });
+});
+
 describe('task logs', () => {
   it('keeps a batch of log lines in the order they were written', async () => {
     await store.createRun(run, serialized, now);

@@ -95,7 +95,15 @@ export async function finishTries(sql: SqlClient, finishes: TryFinish[]): Promis
        ON CONFLICT (dag_id, run_id, task_id, map_index, key) DO UPDATE SET value = EXCLUDED.value, timestamp = EXCLUDED.timestamp
      )
      SELECT id AS "tiId", dag_id AS "dagId", run_id AS "runId", task_id AS "taskId", map_index AS "mapIndex",
-       try_number AS "tryNumber", state FROM upd`,
+       try_number AS "tryNumber", state,
+       -- The in-flight states of plan-run.ts; rows this statement ends are left out (the snapshot predates it).
+       upd.state = 'success' AND upd.map_index >= 0 AND EXISTS (
+         SELECT 1 FROM task_instance s
+         WHERE s.dag_id = upd.dag_id AND s.run_id = upd.run_id AND s.task_id = upd.task_id AND s.map_index >= 0
+           AND s.id <> ALL($1::uuid[])
+           AND s.state IN ('scheduled', 'queued', 'running', 'up_for_retry', 'up_for_reschedule', 'deferred', 'restarting')
+       ) AS "siblingInFlight"
+     FROM upd`,
     [finishes.map((f) => f.tiId), finishes.map((f) => f.tryNumber), finishes.map((f) => f.state),
       finishes.map((f) => f.at), finishes.map((f) => f.nextRetryAt), finishes.map((f) => f.error), xcoms,
       finishes.map((f) => f.start?.at ?? null), finishes.map((f) => f.start?.pid ?? null),
