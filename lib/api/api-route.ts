@@ -2,7 +2,7 @@
 // against the endpoint's contract (path parameters, query, JSON body), turns the result into JSON, and turns typed
 // errors into problem+json (never a stack trace to the client).
 import { z, ZodError } from 'zod';
-import { ConflictError, InvalidInputError, NotFoundError } from '../engine/errors';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../engine/errors';
 import { getRuntime, RuntimeUnavailableError } from '../runtime/app-context';
 import type { Runtime } from '../runtime/start-runtime';
 import { principalFromHeaders } from '../ops/auth/principal';
@@ -77,6 +77,7 @@ export function errorResponse(err: unknown): Response {
     return problem(400, fields.map((f) => `${f.path}: ${f.message}`).join('; '), { fields });
   }
   if (err instanceof InvalidInputError) return problem(400, err.message, { fields: err.fields });
+  if (err instanceof ForbiddenError) return problem(403, err.message);
   if (err instanceof NotFoundError) return problem(404, err.message);
   if (err instanceof ConflictError) return problem(409, err.message);
   if (err instanceof PayloadTooLargeError) return problem(413, err.message);

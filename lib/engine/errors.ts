@@ -5,6 +5,11 @@ export class NotFoundError extends Error {
   override name = 'NotFoundError';
 }
 
+/** The caller may not do this (a role too low, or a feature the deployment switched off). */
+export class ForbiddenError extends Error {
+  override name = 'ForbiddenError';
+}
+
 export class ConflictError extends Error {
   override name = 'ConflictError';
 }

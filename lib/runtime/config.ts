@@ -39,6 +39,8 @@ const EnvSchema = z.object({
   FLASHFLOW_SMTP_STARTTLS: flag.optional(),
   FLASHFLOW_SLACK_WEBHOOK_URL: z.string().url().optional(),
   FLASHFLOW_ALERT_WEBHOOK_URL: z.string().url().optional(),
+  // Airflow's [core] test_connection: testing makes the server reach a host an Op user chooses (ADR 0017).
+  FLASHFLOW_TEST_CONNECTION: z.enum(['Enabled', 'Disabled']).default('Enabled'),
 });
 
 /** SMTP_HOST etc. are read as FLASHFLOW_SMTP_HOST when the latter is unset. */
@@ -73,6 +75,8 @@ export interface FlashflowConfig {
   taskEnv: Record<string, string | undefined>;
   /** Origin of the web UI, without a trailing slash, for links in alerts. */
   baseUrl: string;
+  /** Whether Op users may test connections (POST /connections/test and the page's Test button). */
+  testConnection: boolean;
   /** Session cookies carry `Secure` when the UI is served over HTTPS (FLASHFLOW_BASE_URL https://…). */
   secureCookies: boolean;
   alerts: AlertsConfig;
@@ -118,6 +122,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     taskEnv: Object.fromEntries(Object.entries(env).filter(([k]) => !SERVER_ONLY_ENV.has(k))),
     baseUrl,
     secureCookies: baseUrl.startsWith('https://'),
+    testConnection: e.FLASHFLOW_TEST_CONNECTION === 'Enabled',
     alerts: {
       smtp: e.FLASHFLOW_SMTP_HOST
         ? {

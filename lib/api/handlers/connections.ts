@@ -2,7 +2,7 @@
 // never leaves the server and sensitive values in `extra` are masked.
 import { updateMask } from './shared';
 import type { z } from 'zod';
-import { InvalidInputError } from '../../engine/errors';
+import { ForbiddenError, InvalidInputError } from '../../engine/errors';
 import {
   createConnection,
   deleteConnection,
@@ -19,7 +19,7 @@ import type { Runtime } from '../../runtime/start-runtime';
 import type { EndpointInput } from '../contract';
 import type { Connection, ConnectionCollection, ConnectionInput, ConnectionTest, getConnections, patchConnection } from '../contracts/connections';
 
-export type ConnectionRuntime = Pick<Runtime, 'db' | 'clock' | 'secrets'>;
+export type ConnectionRuntime = Pick<Runtime, 'db' | 'clock' | 'secrets' | 'config'>;
 
 export function serializeConnection(conn: StoredConnection): z.input<typeof Connection> {
   const m = maskedConnection(conn);
@@ -114,7 +114,15 @@ export async function removeConnection(rt: ConnectionRuntime, connId: string, ac
 }
 
 /** Airflow's test_connection: the connection in the body is tried as given, never stored. */
-export async function testConnectionFromApi(body: z.output<typeof ConnectionInput>): Promise<z.input<typeof ConnectionTest>> {
+/** Airflow answers 403 with this when [core] test_connection is off. */
+function requireTestingEnabled(rt: Pick<ConnectionRuntime, 'config'>): void {
+  if (!rt.config.testConnection) {
+    throw new ForbiddenError('testing connections is disabled on this server (FLASHFLOW_TEST_CONNECTION=Disabled); ask its administrator to enable it');
+  }
+}
+
+export async function testConnectionFromApi(rt: Pick<ConnectionRuntime, 'config'>, body: z.output<typeof ConnectionInput>): Promise<z.input<typeof ConnectionTest>> {
+  requireTestingEnabled(rt);
   const { connection_id, ...fields } = body;
   const conn = await renamingFields(async () => parseInput(connectionInputSchema, { conn_id: connection_id, ...fields }, 'invalid connection'));
   return testConnection(conn);
@@ -122,5 +130,6 @@ export async function testConnectionFromApi(body: z.output<typeof ConnectionInpu
 
 /** The UI's Test button: the stored connection, with its password, tried by the server. */
 export async function testStoredConnection(rt: ConnectionRuntime, connId: string): Promise<z.input<typeof ConnectionTest>> {
+  requireTestingEnabled(rt);
   return testConnection(await getConnection(rt.db.prisma, rt.secrets, connId));
 }

@@ -5,7 +5,7 @@ import * as connectionRoute from '../[connection_id]/route';
 
 export const dynamic = 'force-dynamic';
 
-export const POST = apiRoute(testConnection, ({ body }) => testConnectionFromApi(body));
+export const POST = apiRoute(testConnection, ({ body, runtime }) => testConnectionFromApi(runtime, body));
 
 // This static segment shadows a connection called 'test' for every method; Airflow's router falls through to
 // /connections/{connection_id} for the methods /connections/test lacks, so these do too.
