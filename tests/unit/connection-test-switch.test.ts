@@ -16,7 +16,7 @@ describe('FLASHFLOW_TEST_CONNECTION', () => {
   it('when Disabled, refuses with 403 problem+json without trying the connection', async () => {
     const rt = { config: { testConnection: false } };
     const body = { connection_id: 'x', conn_type: 'http', host: '127.0.0.1', port: 9 } as never;
-    const err = await testConnectionFromApi(rt, body).catch((e: unknown) => e);
+    const err = await testConnectionFromApi(rt as never, body).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ForbiddenError);
     const res = errorResponse(err);
     expect(res.status).toBe(403);
