@@ -9,6 +9,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { Database } from './database-types';
 import { PrismaClient } from './generated/prisma/client';
 import { createSqlClient, type Row, type SqlDriver, type SqlSession } from './sql-client';
+import { statementCache } from './pglite-statements';
 import { pgliteParsers } from './type-parsers';
 
 export interface PgliteDatabase extends Database {
@@ -98,10 +99,10 @@ function isMemory(dataDir: string | undefined): boolean {
   return dataDir === undefined || dataDir.startsWith('memory://');
 }
 
-function pgliteSession(db: PGlite | Transaction): SqlSession {
+function pgliteSession(db: PGlite | Transaction, run: (sql: string, params: unknown[]) => Promise<Row[]> | null): SqlSession {
   return {
     async query(sql: string, params: unknown[]): Promise<Row[]> {
-      return (await db.query<Row>(sql, params)).rows;
+      return (await run(sql, params)) ?? (await db.query<Row>(sql, params)).rows;
     },
     async exec(sql: string): Promise<void> {
       await db.exec(sql);
@@ -110,9 +111,17 @@ function pgliteSession(db: PGlite | Transaction): SqlSession {
 }
 
 function pgliteDriver(pglite: PGlite): SqlDriver {
+  const statements = statementCache(pglite);
+  // The locks query() and a transaction's query() take: outside a transaction, wait for any open one.
+  const root = (sql: string, params: unknown[]) =>
+    statements.use(sql)
+      ? pglite._checkReady().then(() => pglite._runExclusiveTransaction(() => pglite.runExclusive(() => statements.run(sql, params, { syncToFs: true }))))
+      : null;
+  const inTransaction = (sql: string, params: unknown[]) =>
+    statements.use(sql) ? pglite.runExclusive(() => statements.run(sql, params, { syncToFs: false })) : null;
   return {
-    ...pgliteSession(pglite),
+    ...pgliteSession(pglite, root),
     // PGlite's transaction() already does BEGIN / COMMIT / ROLLBACK and refuses a COMMIT after a swallowed error.
-    begin: (fn) => pglite.transaction((tx) => fn(pgliteSession(tx))),
+    begin: (fn) => pglite.transaction((tx) => fn(pgliteSession(tx, inTransaction))),
   };
 }
