@@ -2,7 +2,7 @@
 // its direct upstream values (a mapped upstream as the list of its results) and, when mapped, its item.
 import type { SerializedTask } from './dag-model';
 import type { TaskJob } from './executor-port';
-import type { QueuedTi, RunStore } from './run-store-port';
+import type { MappedItemRequest, QueuedTi, RunStore } from './run-store-port';
 import { RunKeySet, runKeyString } from './run-key-set';
 
 export async function buildTaskJobs(
@@ -13,11 +13,20 @@ export async function buildTaskJobs(
 ): Promise<TaskJob[]> {
   const needed = new Set<string>();
   const runs = new RunKeySet();
+  const itemRequests: MappedItemRequest[] = [];
   for (const q of queued) {
-    for (const up of taskOf(q.dagId, q.taskId)?.upstream ?? []) needed.add(up);
+    const task = taskOf(q.dagId, q.taskId);
+    for (const up of task?.upstream ?? []) {
+      // A mapped instance gets its item, not the whole list it is mapped over (a 500-word list would
+      // otherwise travel to, and be decoded for, every one of the 500 instances); ctx.xcomPull still reads it.
+      if (task?.map_over === up) {
+        if (q.mapIndex >= 0) itemRequests.push({ dagId: q.dagId, runId: q.runId, taskId: up, index: q.mapIndex });
+      } else needed.add(up);
+    }
     runs.add(q);
   }
   const xcoms = needed.size ? await store.loadXcoms(runs.list(), [...needed]) : [];
+  const items = new Map((await store.loadMappedItems(itemRequests)).map((i) => [`${runKeyString(i)}\u0000${i.taskId}\u0000${i.index}`, i.value]));
   const byTask = new Map<string, Map<number, unknown>>();
   for (const x of xcoms) {
     const key = `${runKeyString(x)}\u0000${x.taskId}`;
@@ -31,10 +40,8 @@ export async function buildTaskJobs(
     let item: unknown = null;
     for (const up of task?.upstream ?? []) {
       const values = byTask.get(`${runKeyString(q)}\u0000${up}`);
-      // A mapped instance gets its item, not the whole list it is mapped over (a 500-word list would
-      // otherwise travel to every one of the 500 instances); ctx.xcomPull still reads the list.
       if (task?.map_over === up) {
-        item = (values?.get(-1) as unknown[] | undefined)?.[q.mapIndex] ?? null;
+        item = items.get(`${runKeyString(q)}\u0000${up}\u0000${q.mapIndex}`) ?? null;
         continue;
       }
       upstream[up] = taskOf(q.dagId, up)?.map_over ? mappedList(values) : (values?.get(-1) ?? null);

@@ -104,6 +104,11 @@ export interface XcomRecord extends RunKey {
   value: unknown;
 }
 
+export interface MappedItemRequest extends RunKey {
+  taskId: string;
+  index: number;
+}
+
 export interface CallbackRequest extends RunKey {
   kind: 'onExecute' | 'onSuccess' | 'onFailure' | 'onRetry';
   taskId: string | null;
@@ -141,6 +146,8 @@ export interface RunStore {
   /** Picks up to `limit` scheduled tasks by priority within pool and max_active_tasks limits. */
   queueScheduled(limit: number, now: Date): Promise<QueuedTi[]>;
   loadXcoms(runs: RunKey[], taskIds: string[]): Promise<XcomRecord[]>;
+  /** Element `index` of each task's (unmapped) list XCom: a mapped instance's item, without reading the list. */
+  loadMappedItems(requests: MappedItemRequest[]): Promise<Array<MappedItemRequest & { value: unknown }>>;
   finishRun(run: RunKey, state: 'success' | 'failed', reason: string | null, now: Date): Promise<boolean>;
   /** Tries queued or running with no live executor behind them (after a crash), or a stale heartbeat. */
   findOrphans(heartbeatBefore: Date | null): Promise<TiRecord[]>;

@@ -90,6 +90,20 @@ describe('ending mapped tries', () => {
   });
 });
 
+describe('mapped items', () => {
+  it('cuts each instance its element of the source list, null where there is none', async () => {
+    await store.createRun(run, serialized, now);
+    await db.sql.query(
+      `INSERT INTO xcom (dag_id, run_id, task_id, map_index, key, value, timestamp) VALUES ('d', 'r1', 'src', -1, 'return_value', $1::jsonb, $2)`,
+      [JSON.stringify(['a', null, { x: 1 }]), now],
+    );
+    const ask = (index: number) => ({ dagId: 'd', runId: 'r1', taskId: 'src', index });
+    const items = await store.loadMappedItems([ask(0), ask(1), ask(2), ask(3)]);
+    expect(items.map((i) => [i.index, i.value]).sort()).toEqual([[0, 'a'], [1, null], [2, { x: 1 }], [3, null]]);
+    expect(await store.loadMappedItems([{ ...ask(0), runId: 'other' }])).toEqual([]);
+  });
+});
+
 describe('task logs', () => {
   it('keeps a batch of log lines in the order they were written', async () => {
     await store.createRun(run, serialized, now);

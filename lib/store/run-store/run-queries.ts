@@ -1,6 +1,6 @@
 // DAG-run rows: creation with their task instances, starting queued runs, and ending them.
 import type { SerializedDag } from '../../engine/dag-model';
-import type { NewRun, RunKey, RunRecord } from '../../engine/run-store-port';
+import type { MappedItemRequest, NewRun, RunKey, RunRecord } from '../../engine/run-store-port';
 import type { SqlClient } from '../database';
 import { noteRowsAdded } from './embedded-maintenance';
 import { runKeyArrays } from './sql-arrays';
@@ -102,5 +102,17 @@ export async function loadXcoms(sql: SqlClient, runs: RunKey[], taskIds: string[
        ON x.dag_id = k.dag_id AND x.run_id = k.run_id
      WHERE x.task_id = ANY($3::text[]) AND x.key = 'return_value'`,
     [dagIds, runIds, taskIds],
+  );
+}
+
+/** Items of mapped instances, cut from their source's list in the database: the list itself can be long. */
+export async function loadMappedItems(sql: SqlClient, requests: MappedItemRequest[]) {
+  if (requests.length === 0) return [];
+  return sql.query<MappedItemRequest & { value: unknown }>(
+    `SELECT k.dag_id AS "dagId", k.run_id AS "runId", k.task_id AS "taskId", k.idx AS "index", x.value -> k.idx AS value
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) AS k(dag_id, run_id, task_id, idx)
+     JOIN xcom x ON x.dag_id = k.dag_id AND x.run_id = k.run_id AND x.task_id = k.task_id AND x.map_index = -1
+       AND x.key = 'return_value'`,
+    [requests.map((r) => r.dagId), requests.map((r) => r.runId), requests.map((r) => r.taskId), requests.map((r) => r.index)],
   );
 }

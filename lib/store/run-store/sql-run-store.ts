@@ -6,7 +6,7 @@ import { listActiveDags, setNextDagrun } from './dag-queries';
 import { appendLogs, createCallbackRequests, finishCallback, heartbeatJob } from './logs-and-callbacks';
 import { assetReadyDags, consumeAssetQueue, recordAssetEvents } from './asset-queries';
 import { queueScheduled } from './claim-scheduled';
-import { createRun, finishRun, listRunningRuns, loadXcoms, startQueuedRuns } from './run-queries';
+import { createRun, finishRun, listRunningRuns, loadMappedItems, loadXcoms, startQueuedRuns } from './run-queries';
 import * as tries from './try-transitions';
 
 export interface SqlRunStoreOptions {
@@ -40,6 +40,7 @@ export function sqlRunStore(sql: SqlClient, options: SqlRunStoreOptions = {}): R
     nextRetryAt: () => tries.nextRetryAt(sql),
     queueScheduled: (limit, now) => queueScheduled(sql, limit, now, unknownPools),
     loadXcoms: (runs, taskIds) => loadXcoms(sql, runs, taskIds),
+    loadMappedItems: (requests) => loadMappedItems(sql, requests),
     finishRun: (run, state, reason, now) => finishRun(sql, run, state, reason, now),
     findOrphans: (before) => tries.findOrphans(sql, before),
     requeue: (tis, now) => tries.requeue(sql, tis, now),
