@@ -5,18 +5,31 @@ import { loadDagFile } from '../../engine/load-dag-file';
 import { RunnerError } from './task-errors';
 
 /**
- * Loaded DAG files by path, with the mtime they were loaded at. import() of an already-loaded URL still
- * goes through tsx's resolve hook on the loader thread (≈ 0.35 ms); a stat is ≈ 20 µs.
+ * DAG files by path, loaded or loading, with the mtime they were loaded at. import() of an already-loaded URL
+ * still goes through tsx's resolve hook on the loader thread (≈ 0.35 ms); a stat is ≈ 20 µs. The promise is
+ * kept so a warm-up and the first tries share one import.
  */
-const loaded = new Map<string, { mtimeMs: number; dags: Dag[] }>();
+const loaded = new Map<string, { mtimeMs: number; dags: Promise<Dag[]> }>();
 
 async function loadDags(fileloc: string): Promise<Dag[]> {
   const { mtimeMs } = await stat(fileloc);
   const cached = loaded.get(fileloc);
   if (cached?.mtimeMs === mtimeMs) return cached.dags;
-  const dags = await loadDagFile(fileloc);
+  const dags = loadDagFile(fileloc);
   loaded.set(fileloc, { mtimeMs, dags });
+  // A failed import is not kept: the next try imports again (the file may be mid-edit).
+  dags.catch(() => {
+    if (loaded.get(fileloc)?.dags === dags) loaded.delete(fileloc);
+  });
   return dags;
+}
+
+/**
+ * Imports a DAG file before any try of it arrives. A cold import takes hundreds of milliseconds (tsx
+ * compiles the file and everything it imports), and every try sent meanwhile would wait for it.
+ */
+export function warmDagFile(fileloc: string): void {
+  loadDags(fileloc).catch(() => {}); // its tries report the error
 }
 
 export async function findDag(fileloc: string, dagId: string): Promise<Dag> {

@@ -96,6 +96,17 @@ export class LocalExecutor implements Executor {
     proc.jobs.set(key, pj);
     if (job.type === 'callback' && proc.ready) this.armCallbackDeadline(proc, pj, job);
     proc.send({ type: 'run', job });
+    this.warmOthers(proc, job.fileloc);
+  }
+
+  /** The first job from a DAG file: the other runners import it meanwhile, not when its next tries land there. */
+  private warmOthers(proc: RunnerProcess, fileloc: string): void {
+    proc.dagFiles.add(fileloc);
+    for (const other of this.serving()) {
+      if (other.dagFiles.has(fileloc)) continue;
+      other.dagFiles.add(fileloc);
+      other.send({ type: 'warm', fileloc });
+    }
   }
 
   kill(tiId: string, reason: string): void {

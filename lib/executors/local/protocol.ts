@@ -21,6 +21,8 @@ export interface XcomPullPayload {
 export type ParentMessage =
   | { type: 'run'; job: TaskJob | CallbackJob }
   | { type: 'kill'; tiId: string; tryNumber: number; reason: string }
+  /** A DAG file another runner was just given a job from: import it now, its tries may come here next. */
+  | { type: 'warm'; fileloc: string }
   | { type: 'response'; id: number; ok: true; value: unknown }
   /** `permanent`: the request itself was wrong (bad input, unknown id), so the task should not retry. */
   | { type: 'response'; id: number; ok: false; error: string; permanent?: boolean }

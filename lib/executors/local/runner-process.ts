@@ -34,6 +34,8 @@ const STDERR_TAIL_LINES = 40;
 
 export class RunnerProcess {
   readonly jobs = new Map<string, PoolJob>();
+  /** DAG files this runner was given a job or a warm-up from. */
+  readonly dagFiles = new Set<string>();
   readonly pid: number;
   readonly spawnedAt = Date.now();
   ready = false;

@@ -1,6 +1,7 @@
 // Entry of a task runner process, forked by the LocalExecutor with tsx's loader. It runs many tries at once
 // (the parent decides how many), talks only over IPC, and exits when the parent goes away.
 import { installConsoleCapture } from './console-capture';
+import { warmDagFile } from './find-dag';
 import { taskKey, type ChildMessage, type ParentMessage, type RunnerConfig } from './protocol';
 import { startCallback } from './run-callback';
 import { startTask } from './run-task';
@@ -36,6 +37,9 @@ process.on('message', (message: ParentMessage) => {
     case 'run':
       if (message.job.type === 'task') startTask(message.job, rt);
       else startCallback(message.job, rt);
+      break;
+    case 'warm':
+      warmDagFile(message.fileloc);
       break;
     case 'kill':
       rt.abort(taskKey(message.tiId, message.tryNumber), killedError(message.reason));
