@@ -1,10 +1,9 @@
 // Airflow's "Test connection": try a connection for real with the hook its type uses (an HTTP request to the
 // base URL, `SELECT 1` on PostgreSQL, an SMTP handshake) and say in one sentence whether it worked. The caller
 // decides which connection: one typed into a form (the API) or one stored with its secrets (the UI).
-import nodemailer from 'nodemailer';
 import type { TaskLogger } from '../engine/task-context';
 import { connectionExtra, type Connection } from '../store/connection-model';
-import { smtpFromConnection } from '../ops/alerts/email-notifier';
+import { createSmtpTransport, smtpFromConnection } from '../ops/alerts/email-notifier';
 import { HttpHook } from './http-hook';
 import { SqlHook } from './sql-hook';
 
@@ -40,17 +39,7 @@ const testPostgres: Tester = async (conn, signal) => {
 const testSmtp: Tester = async (conn, signal) => {
   const smtp = smtpFromConnection(conn, 'localhost');
   if (!smtp) throw new Error('the connection has no host');
-  const transport = nodemailer.createTransport({
-    host: smtp.host,
-    port: smtp.port,
-    secure: smtp.ssl,
-    requireTLS: !smtp.ssl && smtp.starttls,
-    ignoreTLS: !smtp.ssl && !smtp.starttls,
-    auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
-    connectionTimeout: CONNECTION_TEST_TIMEOUT_MS,
-    greetingTimeout: CONNECTION_TEST_TIMEOUT_MS,
-    socketTimeout: CONNECTION_TEST_TIMEOUT_MS,
-  });
+  const transport = createSmtpTransport(smtp, { connectMs: CONNECTION_TEST_TIMEOUT_MS, socketMs: CONNECTION_TEST_TIMEOUT_MS });
   const abort = () => transport.close();
   signal.addEventListener('abort', abort, { once: true });
   try {

@@ -1,39 +1,24 @@
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runtime } from '../../lib/runtime/start-runtime';
-import { answerSampleCards } from '../support/fake-card-answers';
-import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server';
-import { startTestRuntime, taskError, trigger, waitForRun } from '../support/runtime-harness';
+import { describe, expect, it } from 'vitest';
+import { taskError, trigger, waitForRun } from '../support/runtime-harness';
+import { useFlashcardsRuntime } from '../support/flashcards-runtime';
 
-const WORKFLOWS = path.resolve(__dirname, '../../workflows');
 
-let fake: FakeOpenAiServer;
-let rt: Runtime;
-const alwaysTooLong = new Set<string>();
-
-beforeAll(async () => {
-  fake = await startFakeOpenAiServer();
-  fake.otherwise(answerSampleCards(alwaysTooLong));
-  rt = await startTestRuntime(WORKFLOWS, { OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: 'sk-test', FLASHFLOW_LLM_MODEL: 'fake-model' });
-}, 60_000);
-afterAll(async () => {
-  await rt?.stop();
-  await fake?.close();
-});
+const env = useFlashcardsRuntime();
+const { alwaysTooLong } = env;
 
 const attempts = (runId: string) =>
-  rt.db.sql.query<{ word: string; attempt: number; valid: boolean; reason_codes: string[]; example_length: number; model: string }>(
+  env.rt.db.sql.query<{ word: string; attempt: number; valid: boolean; reason_codes: string[]; example_length: number; model: string }>(
     `SELECT word, attempt, valid, reason_codes, example_length, model FROM llm_attempt WHERE run_id = $1 ORDER BY word, attempt`,
     [runId],
   );
 
 describe('the french_flashcards DAG against an OpenAI-compatible server', () => {
   it('turns pasted vocabulary into a deck of valid cards, re-asking when an example is too long', async () => {
-    const runId = await trigger(rt, 'french_flashcards', {
+    const runId = await trigger(env.rt, 'french_flashcards', {
       conf: { deck_name: 'Amélie', vocabulary: 'chat\npomme ; fruit\n\n  bibliothèque \nChat\n' },
     });
-    expect(await waitForRun(rt, 'french_flashcards', runId)).toBe('success');
-    const cards = await rt.db.sql.query<{ word: string; status: string; french_example: string; hint: string | null }>(
+    expect(await waitForRun(env.rt, 'french_flashcards', runId)).toBe('success');
+    const cards = await env.rt.db.sql.query<{ word: string; status: string; french_example: string; hint: string | null }>(
       `SELECT c.word, c.status, c.french_example, c.hint FROM card c JOIN deck d ON d.id = c.deck_id WHERE d.name = 'Amélie' ORDER BY c.word`,
     );
     expect(cards).toEqual([
@@ -50,48 +35,48 @@ describe('the french_flashcards DAG against an OpenAI-compatible server', () => 
     ]);
     expect(rows[0]!.example_length).toBeGreaterThanOrEqual(20);
     expect(rows.every((a) => a.model === 'fake-model')).toBe(true);
-    const [reportXcom] = await rt.db.sql.query<{ value: string }>(`SELECT value FROM xcom WHERE run_id = $1 AND task_id = 'report'`, [runId]);
+    const [reportXcom] = await env.rt.db.sql.query<{ value: string }>(`SELECT value FROM xcom WHERE run_id = $1 AND task_id = 'report'`, [runId]);
     expect(reportXcom!.value).toBe("deck 'Amélie': 3 valid, 0 failed, 0 pending");
   });
 
   it('never asks the model again for words the deck already has a valid card for', async () => {
-    const before = fake.calls;
-    const runId = await trigger(rt, 'french_flashcards', { conf: { deck_name: 'Amélie', vocabulary: 'chat\npomme' } });
-    expect(await waitForRun(rt, 'french_flashcards', runId)).toBe('success');
-    expect(fake.calls).toBe(before);
+    const before = env.fake.calls;
+    const runId = await trigger(env.rt, 'french_flashcards', { conf: { deck_name: 'Amélie', vocabulary: 'chat\npomme' } });
+    expect(await waitForRun(env.rt, 'french_flashcards', runId)).toBe('success');
+    expect(env.fake.calls).toBe(before);
   });
 
   it('fails the try of a word the model keeps answering too long, recording each attempt, while other words succeed', async () => {
     alwaysTooLong.add('voiture');
-    const runId = await trigger(rt, 'french_flashcards', { conf: { deck_name: 'Cars', vocabulary: 'voiture\nchat', max_reasks: 1 } });
+    const runId = await trigger(env.rt, 'french_flashcards', { conf: { deck_name: 'Cars', vocabulary: 'voiture\nchat', max_reasks: 1 } });
     const deadline = Date.now() + 15_000;
     let states: Array<{ map_index: number; state: string }> = [];
     while (Date.now() < deadline) {
-      states = await rt.db.sql.query(`SELECT map_index, state FROM task_instance WHERE run_id = $1 AND task_id = 'generate_card' ORDER BY map_index`, [runId]);
+      states = await env.rt.db.sql.query(`SELECT map_index, state FROM task_instance WHERE run_id = $1 AND task_id = 'generate_card' ORDER BY map_index`, [runId]);
       if (states.length === 2 && states.every((s) => s.state === 'success' || s.state === 'up_for_retry')) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(states).toEqual([{ map_index: 0, state: 'up_for_retry' }, { map_index: 1, state: 'success' }]);
     const { markTaskInstances } = await import('../../lib/store/task-actions');
-    await markTaskInstances(rt.db.sql, { dagId: 'french_flashcards', runId, taskIds: ['generate_card'], mapIndexes: [0] }, 'failed', new Date());
-    rt.scheduler.wake();
-    expect(await waitForRun(rt, 'french_flashcards', runId)).toBe('failed');
-    const [reportXcom] = await rt.db.sql.query<{ value: string }>(`SELECT value FROM xcom WHERE run_id = $1 AND task_id = 'report'`, [runId]);
+    await markTaskInstances(env.rt.db.sql, { dagId: 'french_flashcards', runId, taskIds: ['generate_card'], mapIndexes: [0] }, 'failed', new Date());
+    env.rt.scheduler.wake();
+    expect(await waitForRun(env.rt, 'french_flashcards', runId)).toBe('failed');
+    const [reportXcom] = await env.rt.db.sql.query<{ value: string }>(`SELECT value FROM xcom WHERE run_id = $1 AND task_id = 'report'`, [runId]);
     expect(reportXcom!.value).toBe("deck 'Cars': 1 valid, 1 failed, 0 pending");
     const rows = (await attempts(runId)).filter((a) => a.word === 'voiture');
     expect(rows.map((a) => [a.attempt, a.valid, a.reason_codes])).toEqual([[1, false, ['example_too_long']], [2, false, ['example_too_long']]]);
-    const [card] = await rt.db.sql.query<{ status: string; failure_reasons: Array<{ code: string }> }>(
+    const [card] = await env.rt.db.sql.query<{ status: string; failure_reasons: Array<{ code: string }> }>(
       `SELECT status, failure_reasons FROM card WHERE word = 'voiture'`);
     expect(card!.status).toBe('failed');
     expect(card!.failure_reasons.map((r) => r.code)).toEqual(['example_too_long']);
   });
 
   it('refuses empty vocabulary at once with a clear error and no LLM call', async () => {
-    const before = fake.calls;
-    const runId = await trigger(rt, 'french_flashcards', { conf: { deck_name: 'Empty', vocabulary: '\n  \n# just a comment\n' } });
-    expect(await waitForRun(rt, 'french_flashcards', runId)).toBe('failed');
-    expect(await taskError(rt, 'french_flashcards', runId, 'parse_vocabulary')).toMatch(/^NonRetriableError: .*no/i);
-    expect(fake.calls).toBe(before);
+    const before = env.fake.calls;
+    const runId = await trigger(env.rt, 'french_flashcards', { conf: { deck_name: 'Empty', vocabulary: '\n  \n# just a comment\n' } });
+    expect(await waitForRun(env.rt, 'french_flashcards', runId)).toBe('failed');
+    expect(await taskError(env.rt, 'french_flashcards', runId, 'parse_vocabulary')).toMatch(/^NonRetriableError: .*no/i);
+    expect(env.fake.calls).toBe(before);
   });
 });
 
@@ -100,20 +85,20 @@ describe('the weekly flashcard_regeneration DAG', () => {
     alwaysTooLong.clear();
     const { flagCard } = await import('../../lib/flashcards/cards');
     const { gradeCard } = await import('../../lib/flashcards/review');
-    const ids = Object.fromEntries((await rt.db.sql.query<{ word: string; id: number }>(`SELECT word, id FROM card`)).map((r) => [r.word, r.id]));
-    await gradeCard(rt.db.sql, ids.chat!, 3, new Date());
-    await flagCard(rt.db.sql, ids.chat!, 'the example is not idiomatic', new Date());
-    await rt.db.sql.query(`UPDATE card SET prompt_version = 'an-older-prompt' WHERE id = $1`, [ids.pomme]);
+    const ids = Object.fromEntries((await env.rt.db.sql.query<{ word: string; id: number }>(`SELECT word, id FROM card`)).map((r) => [r.word, r.id]));
+    await gradeCard(env.rt.db.sql, ids.chat!, 3, new Date());
+    await flagCard(env.rt.db.sql, ids.chat!, 'the example is not idiomatic', new Date());
+    await env.rt.db.sql.query(`UPDATE card SET prompt_version = 'an-older-prompt' WHERE id = $1`, [ids.pomme]);
 
-    const runId = await trigger(rt, 'flashcard_regeneration');
-    expect(await waitForRun(rt, 'flashcard_regeneration', runId)).toBe('success');
-    const [report] = await rt.db.sql.query<{ value: { selected: number; regenerated: number; words: string[] } }>(
+    const runId = await trigger(env.rt, 'flashcard_regeneration');
+    expect(await waitForRun(env.rt, 'flashcard_regeneration', runId)).toBe('success');
+    const [report] = await env.rt.db.sql.query<{ value: { selected: number; regenerated: number; words: string[] } }>(
       `SELECT value FROM xcom WHERE run_id = $1 AND task_id = 'report'`, [runId]);
     expect(report!.value.words.sort()).toEqual(['chat', 'pomme', 'voiture']);
-    const chat = await rt.db.sql.query<{ version: number; flagged_at: Date | null; reviews: number }>(
+    const chat = await env.rt.db.sql.query<{ version: number; flagged_at: Date | null; reviews: number }>(
       `SELECT c.version, c.flagged_at, (SELECT count(*)::int FROM review_log r WHERE r.card_id = c.id) AS reviews FROM card c WHERE c.id = $1`, [ids.chat]);
     expect(chat).toEqual([{ version: 2, flagged_at: null, reviews: 1 }]);
-    const versions = await rt.db.sql.query(`SELECT version, replaced_by FROM card_version WHERE card_id = $1`, [ids.chat]);
+    const versions = await env.rt.db.sql.query(`SELECT version, replaced_by FROM card_version WHERE card_id = $1`, [ids.chat]);
     expect(versions).toEqual([{ version: 1, replaced_by: 'regeneration' }]);
   });
 });

@@ -69,18 +69,24 @@ export function smtpFromConnection(conn: Connection, hostname: string): SmtpSett
   };
 }
 
-async function sendMail(smtp: SmtpSettings, alert: Alert, signal: AbortSignal): Promise<void> {
-  const transport = nodemailer.createTransport({
+/** A nodemailer transport for these settings (alerts and the connection test share it): implicit TLS, STARTTLS
+ *  required, or plain, as the settings say. */
+export function createSmtpTransport(smtp: SmtpSettings, timeouts: { connectMs: number; socketMs: number }) {
+  return nodemailer.createTransport({
     host: smtp.host,
     port: smtp.port,
     secure: smtp.ssl,
     requireTLS: !smtp.ssl && smtp.starttls,
     ignoreTLS: !smtp.ssl && !smtp.starttls,
     auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-    socketTimeout: 30_000,
+    connectionTimeout: timeouts.connectMs,
+    greetingTimeout: timeouts.connectMs,
+    socketTimeout: timeouts.socketMs,
   });
+}
+
+async function sendMail(smtp: SmtpSettings, alert: Alert, signal: AbortSignal): Promise<void> {
+  const transport = createSmtpTransport(smtp, { connectMs: 10_000, socketMs: 30_000 });
   const abort = () => transport.close();
   signal.addEventListener('abort', abort, { once: true });
   try {
