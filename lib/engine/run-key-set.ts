@@ -24,3 +24,8 @@ export class RunKeySet {
     return this.keys.size;
   }
 }
+
+/** Only the key of a larger record, so that spreading it adds no other fields. */
+export function runKeyOf(x: RunKey): RunKey {
+  return { dagId: x.dagId, runId: x.runId };
+}

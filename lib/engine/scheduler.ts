@@ -1,27 +1,18 @@
 // The scheduler loop: the one owner of DAG-run and task-instance state. It applies executor events,
 // promotes due retries, creates scheduled runs, plans every affected run and queues what may run.
 // It is event driven (executor events and API actions call wake()), with a poll as the safety net.
-import type { SerializedDag, SerializedTask } from './dag-model';
 import type { Clock } from './clock';
-import type { ExecutorEvent, Executor, TaskOutcome } from './executor-port';
-import { planRun, type TiDecision } from './plan-run';
-import { planSteering } from './plan-steering';
-import { planTryEnd } from './plan-try-end';
-import { finishNeedsPlanning } from './finish-needs-planning';
-import type {
-  AssetEvent,
-  CallbackRequest,
-  DagRecord,
-  FinishedTi,
-  LogLine,
-  RunKey,
-  RunStore,
-  TryFinish,
-  TryStart,
-} from './run-store-port';
+import type { Executor } from './executor-port';
+import type { FinishedTi, RunStore } from './run-store-port';
 import { buildTaskJobs } from './build-task-jobs';
 import { createAssetTriggeredRuns, createDueRuns } from './create-runs';
-import { runKeyString, RunKeySet } from './run-key-set';
+import { runKeyOf, RunKeySet } from './run-key-set';
+import { DagCatalog } from './dag-catalog';
+import { TickHints } from './tick-hints';
+import { ExecutorEventInbox } from './executor-event-inbox';
+import { CallbackSubmitter } from './submit-callbacks';
+import { ExecutorEventApplier, type InflightTry, type LostTry, type TryEndedEvent } from './apply-executor-events';
+import { planAffectedRuns, type PlanAffectedRunsOptions } from './plan-affected-runs';
 
 export interface SchedulerOptions {
   store: RunStore;
@@ -50,18 +41,6 @@ export interface SchedulerOptions {
   quietEventDelayMs?: number;
 }
 
-export interface TryEndedEvent {
-  dagId: string;
-  runId: string;
-  taskId: string;
-  mapIndex: number;
-  tryNumber: number;
-  state: 'success' | 'skipped' | 'up_for_retry' | 'failed';
-  error: string | null;
-  task: SerializedTask | undefined;
-  at: Date;
-}
-
 export interface TickStats {
   events: number;
   queued: number;
@@ -70,29 +49,19 @@ export interface TickStats {
   durationMs: number;
 }
 
-interface InflightTry {
-  run: RunKey;
-  taskId: string;
-  mapIndex: number;
-  tryNumber: number;
-}
-
-const WORKER_LOST: TaskOutcome = {
-  status: 'failed',
-  error: { name: 'WorkerLostError', message: 'the process running this try stopped (crash or restart)', retriable: true },
-};
-
 export class Scheduler {
   private readonly store: RunStore;
   private readonly executor: Executor;
   private readonly clock: Clock;
   private readonly opts: Required<Omit<SchedulerOptions, 'store' | 'executor' | 'clock' | 'jobId' | 'onTick' | 'onTryEnded'>> &
     Pick<SchedulerOptions, 'jobId' | 'onTick' | 'onTryEnded'>;
-  private readonly pending: ExecutorEvent[] = [];
   private readonly inflight = new Map<string, InflightTry>();
-  private readonly callbacks = new Map<string, true>();
-  private dags = new Map<string, DagRecord>();
-  private taskIndex = new Map<string, Map<string, SerializedTask>>();
+  private readonly catalog = new DagCatalog();
+  private readonly hints = new TickHints();
+  private readonly inbox: ExecutorEventInbox;
+  private readonly callbacks: CallbackSubmitter;
+  private readonly events: ExecutorEventApplier;
+  private readonly planning: PlanAffectedRunsOptions;
   private dirty = false;
   private pollDue = true;
   private loop: Promise<void> | null = null;
@@ -102,20 +71,6 @@ export class Scheduler {
   private readonly pollAbort = new AbortController();
   private idleWaiters: Array<() => void> = [];
   private lastHeartbeat: Date | null = null;
-  /** Queued runs may be startable (a run ended, one was created, or an action asked); saves a query per tick. */
-  private runsMayStart = true;
-  /** An asset was updated, so an asset-scheduled DAG may be ready to run. */
-  private assetsChanged = true;
-  /** Earliest next_retry_at this scheduler knows of; retries are promoted only once it has passed. */
-  private retryDueAt: Date | null = null;
-  /**
-   * Something may be queueable: a slot freed, a task became scheduled, or someone asked. A tick that only
-   * records starts, logs and heartbeats leaves it false and skips the candidate query, which costs more
-   * than those writes and would otherwise run on every one of them.
-   */
-  private queueMayHaveWork = true;
-  /** Set while quiet events wait for their batch's tick. */
-  private quietTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(options: SchedulerOptions) {
     this.store = options.store;
@@ -133,15 +88,26 @@ export class Scheduler {
       onTryEnded: options.onTryEnded,
       quietEventDelayMs: options.quietEventDelayMs ?? 25,
     };
+    const { store, catalog, hints, inflight } = this;
+    const { log, random, onTryEnded } = this.opts;
+    this.inbox = new ExecutorEventInbox({
+      quietEventDelayMs: this.opts.quietEventDelayMs,
+      requestTick: () => this.requestTick(),
+      stopped: () => this.stopped,
+    });
+    this.callbacks = new CallbackSubmitter({
+      store,
+      executor: this.executor,
+      callbackTimeoutMs: this.opts.callbackTimeoutMs,
+      draining: () => this.draining,
+    });
+    this.events = new ExecutorEventApplier({ store, catalog, hints, inflight, callbacks: this.callbacks, random, log, onTryEnded });
+    this.planning = { store, catalog, hints, callbacks: this.callbacks, log };
   }
 
   /** Recovers what a previous process left queued or running, then starts ticking. */
   async start(): Promise<void> {
-    this.executor.onEvent((event) => {
-      this.pending.push(event);
-      if (event.type === 'finished' || event.type === 'callback_finished') this.requestTick();
-      else this.requestQuietTick();
-    });
+    this.executor.onEvent((event) => this.inbox.add(event));
     await this.reloadDags();
     await this.recoverOrphans();
     this.stopped = false;
@@ -155,11 +121,8 @@ export class Scheduler {
   }
 
   async stop(): Promise<void> {
-    if (this.quietTimer) {
-      // The last starts and log lines still get written: this tick begins before `stopped` is set.
-      this.clearQuietTimer();
-      this.requestTick();
-    }
+    // The last starts and log lines still get written: this tick begins before `stopped` is set.
+    this.inbox.flush();
     this.stopped = true;
     this.pollAbort.abort();
     await this.loop;
@@ -170,8 +133,8 @@ export class Scheduler {
    * Ticks never overlap and coalesce.
    */
   wake(): void {
-    this.runsMayStart = true;
-    this.queueMayHaveWork = true;
+    this.hints.runsMayStart = true;
+    this.hints.queueMayHaveWork = true;
     this.requestTick();
   }
 
@@ -181,35 +144,19 @@ export class Scheduler {
     this.loop = this.drain().finally(() => {
       this.loop = null;
       if (this.dirty && !this.stopped) this.requestTick();
-      else if (!this.quietTimer) for (const resolve of this.idleWaiters.splice(0)) resolve();
+      else if (!this.inbox.quietEventsWaiting) for (const resolve of this.idleWaiters.splice(0)) resolve();
     });
-  }
-
-  private requestQuietTick(): void {
-    if (this.quietTimer || this.stopped) return;
-    if (this.opts.quietEventDelayMs <= 0) return this.requestTick();
-    this.quietTimer = setTimeout(() => {
-      this.quietTimer = null;
-      this.requestTick();
-    }, this.opts.quietEventDelayMs);
-  }
-
-  private clearQuietTimer(): void {
-    if (this.quietTimer) clearTimeout(this.quietTimer);
-    this.quietTimer = null;
   }
 
   /** Resolves when no tick is running or pending (tests and `dags test` use it). */
   idle(): Promise<void> {
-    if (!this.loop && !this.dirty && !this.quietTimer) return Promise.resolve();
+    if (!this.loop && !this.dirty && !this.inbox.quietEventsWaiting) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** Re-reads DAG definitions after the DAG processor synced them. */
   async reloadDags(): Promise<void> {
-    const list = await this.store.listDags();
-    this.dags = new Map(list.map((d) => [d.dagId, d]));
-    this.taskIndex = new Map(list.map((d) => [d.dagId, new Map(d.serialized.tasks.map((t) => [t.task_id, t]))]));
+    this.catalog.replace(await this.store.listDags());
   }
 
   get latestHeartbeat(): Date | null {
@@ -243,7 +190,7 @@ export class Scheduler {
     const now = this.clock.now().getTime();
     const retryAt = await this.store.nextRetryAt().catch(() => null);
     if (retryAt) due = Math.min(due, Math.max(0, retryAt.getTime() - now));
-    for (const dag of this.dags.values()) {
+    for (const dag of this.catalog.records()) {
       if (!dag.isPaused && dag.nextDagrunCreateAfter) due = Math.min(due, Math.max(0, dag.nextDagrunCreateAfter.getTime() - now));
     }
     return due;
@@ -254,44 +201,44 @@ export class Scheduler {
     const now = this.clock.now();
     const poll = this.pollDue;
     this.pollDue = false;
+    const hints = this.hints;
     const affected = new RunKeySet();
-    const events = this.pending.splice(0);
-    this.clearQuietTimer(); // its events are in this batch
+    const events = this.inbox.take();
 
     if (poll) {
-      this.queueMayHaveWork = true;
+      hints.queueMayHaveWork = true;
       await this.reloadDags();
       await this.reapZombies(now);
       if (this.opts.jobId !== undefined) await this.store.heartbeatJob(this.opts.jobId, now);
       this.lastHeartbeat = now;
     }
-    await this.applyEvents(events, now, affected);
+    await this.events.apply(events, now, affected);
     await letWaitingWorkIn();
     if (!this.draining) {
-      if (poll || (this.retryDueAt && this.retryDueAt <= now)) {
-        this.retryDueAt = null;
+      if (poll || (hints.retryDueAt && hints.retryDueAt <= now)) {
+        hints.retryDueAt = null;
         const promoted = await this.store.promoteDueRetries(now);
-        if (promoted.length) this.queueMayHaveWork = true;
+        if (promoted.length) hints.queueMayHaveWork = true;
         affected.addAll(promoted);
       }
-      if (poll && this.opts.createScheduledRuns) await createDueRuns(this.store, this.dags.values(), now);
-      if ((poll || this.assetsChanged) && this.opts.createScheduledRuns) {
-        this.assetsChanged = false;
-        const created = await createAssetTriggeredRuns(this.store, (dagId) => this.dags.get(dagId)?.serialized, now);
+      if (poll && this.opts.createScheduledRuns) await createDueRuns(this.store, this.catalog.records(), now);
+      if ((poll || hints.assetsChanged) && this.opts.createScheduledRuns) {
+        hints.assetsChanged = false;
+        const created = await createAssetTriggeredRuns(this.store, (dagId) => this.catalog.dag(dagId), now);
         for (const c of created) this.opts.log('info', `asset update(s) ${c.uris.join(', ')} triggered a run of ${c.dagId}`);
-        if (created.length) this.runsMayStart = true;
+        if (created.length) hints.runsMayStart = true;
       }
-      if (poll || this.runsMayStart) {
-        this.runsMayStart = false;
+      if (poll || hints.runsMayStart) {
+        hints.runsMayStart = false;
         affected.addAll(await this.store.startQueuedRuns(now));
       }
     }
 
     const runs = poll ? await this.store.listRunningRuns() : affected.list();
-    const { decisions, finishedRuns } = await this.planRuns(runs, now);
-    if (decisions > 0) this.queueMayHaveWork = true;
+    const { decisions, finishedRuns } = await planAffectedRuns(this.planning, runs, now);
+    if (decisions > 0) hints.queueMayHaveWork = true;
     await letWaitingWorkIn();
-    const queued = this.draining || !this.queueMayHaveWork ? 0 : await this.queue(now);
+    const queued = this.draining || !hints.queueMayHaveWork ? 0 : await this.queue(now);
 
     const durationMs = performance.now() - started;
     if (events.length + queued + decisions + finishedRuns > 0) {
@@ -299,154 +246,14 @@ export class Scheduler {
     }
   }
 
-  private async applyEvents(events: ExecutorEvent[], now: Date, affected: RunKeySet): Promise<void> {
-    if (events.length === 0) return;
-    const starts: TryStart[] = [];
-    const beats: Array<{ tiId: string; tryNumber: number }> = [];
-    const logs: LogLine[] = [];
-    const finishes: TryFinish[] = [];
-    for (const e of events) {
-      if (e.type === 'started') starts.push(e);
-      else if (e.type === 'heartbeat') beats.push(e);
-      else if (e.type === 'log') logs.push(e);
-      else if (e.type === 'finished') {
-        this.queueMayHaveWork = true; // its executor and pool slots are free again
-        const finish = this.finishFor(e.tiId, e.tryNumber, e.outcome, e.at);
-        if (finish) finishes.push(finish);
-      } else if (e.type === 'callback_finished') {
-        this.queueMayHaveWork = true;
-        this.callbacks.delete(e.id);
-        if (!e.ok) this.opts.log('warn', `callback ${e.id} failed: ${e.error}`);
-        await this.store.finishCallback(e.id, e.ok, e.error, e.at);
-      }
-    }
-    // A fast try often starts and ends within one tick: its start then travels with its end.
-    const ending = new Map(finishes.map((f) => [f.tiId, f]));
-    const startsAlone = starts.filter((st) => {
-      const end = ending.get(st.tiId);
-      if (end && end.tryNumber === st.tryNumber) {
-        end.start = { at: st.at, pid: st.pid, hostname: st.hostname };
-        return false;
-      }
-      return true;
-    });
-    if (startsAlone.length) await this.store.markStarted(startsAlone);
-    if (beats.length) await this.store.heartbeat(beats, now);
-    if (logs.length) await this.store.appendLogs(logs);
-    if (finishes.length) await this.applyFinishes(finishes, now, affected);
-  }
-
-  private finishFor(tiId: string, tryNumber: number, outcome: TaskOutcome, at: Date): TryFinish | null {
-    const owner = this.inflight.get(tiId);
-    if (!owner || owner.tryNumber !== tryNumber) return null;
-    this.inflight.delete(tiId);
-    const task = this.task(owner.run.dagId, owner.taskId);
-    const end = planTryEnd(task, tryNumber, outcome, at, this.opts.random);
-    return {
-      tiId,
-      tryNumber,
-      state: end.state,
-      at,
-      nextRetryAt: end.nextRetryAt,
-      error: end.error,
-      xcom: outcome.status === 'success' ? outcome.xcom : undefined,
-    };
-  }
-
-  private async applyFinishes(finishes: TryFinish[], now: Date, affected: RunKeySet): Promise<void> {
-    const xcomById = new Map(finishes.map((f) => [f.tiId, f.xcom]));
-    const applied = await this.store.finishTries(finishes);
-    for (const f of finishes) {
-      if (f.state === 'up_for_retry' && f.nextRetryAt && (!this.retryDueAt || f.nextRetryAt < this.retryDueAt)) this.retryDueAt = f.nextRetryAt;
-    }
-    const callbackRequests: CallbackRequest[] = [];
-    const assetEvents: AssetEvent[] = [];
-    for (const ti of applied) {
-      const dag = this.dags.get(ti.dagId)?.serialized;
-      if (!dag) {
-        affected.add(ti);
-        continue;
-      }
-      let steered = false;
-      if (ti.state === 'success') {
-        for (const uri of this.task(ti.dagId, ti.taskId)?.outlets ?? []) {
-          assetEvents.push({ uri, dagId: ti.dagId, runId: ti.runId, taskId: ti.taskId, mapIndex: ti.mapIndex });
-        }
-        const steering = planSteering(dag, ti.taskId, xcomById.get(ti.tiId));
-        if (steering.skipTaskIds.length) await this.store.skipTasks(ti, steering.skipTaskIds, now);
-        for (const x of steering.expansions) await this.store.expandMapped(ti, x.taskId, x.count, now);
-        steered = steering.skipTaskIds.length + steering.expansions.length > 0;
-      }
-      if (finishNeedsPlanning(dag, ti, steered)) affected.add(ti);
-      const kind = ti.state === 'success' ? 'onSuccess' : ti.state === 'up_for_retry' ? 'onRetry' : ti.state === 'failed' ? 'onFailure' : null;
-      const task = this.task(ti.dagId, ti.taskId);
-      if (this.opts.onTryEnded && (ti.state === 'success' || ti.state === 'skipped' || ti.state === 'up_for_retry' || ti.state === 'failed')) {
-        const f = finishes.find((x) => x.tiId === ti.tiId);
-        try {
-          this.opts.onTryEnded({ ...runKeyOf(ti), taskId: ti.taskId, mapIndex: ti.mapIndex, tryNumber: ti.tryNumber, state: ti.state, error: f?.error ?? null, task, at: f?.at ?? now });
-        } catch (err) {
-          this.opts.log('warn', `onTryEnded listener failed: ${(err as Error).message}`);
-        }
-      }
-      if (kind && task?.callbacks.includes(kind)) {
-        const error = finishes.find((f) => f.tiId === ti.tiId)?.error ?? null;
-        callbackRequests.push({ ...runKeyOf(ti), kind, taskId: ti.taskId, mapIndex: ti.mapIndex, tryNumber: ti.tryNumber, fileloc: dag.fileloc, state: ti.state, error });
-      }
-    }
-    if (assetEvents.length) {
-      await this.store.recordAssetEvents(assetEvents, now);
-      this.assetsChanged = true;
-    }
-    await this.runCallbacks(callbackRequests, now);
-  }
-
-  private async planRuns(runs: RunKey[], now: Date): Promise<{ decisions: number; finishedRuns: number }> {
-    if (runs.length === 0) return { decisions: 0, finishedRuns: 0 };
-    const tis = await this.store.loadTis(runs);
-    const byRun = new Map<string, typeof tis>();
-    for (const ti of tis) {
-      const key = runKeyString(ti);
-      const list = byRun.get(key);
-      if (list) list.push(ti);
-      else byRun.set(key, [ti]);
-    }
-    const decisions: TiDecision[] = [];
-    const verdicts: Array<{ run: RunKey; state: 'success' | 'failed'; reason: string | null; dag: SerializedDag }> = [];
-    for (const run of runs) {
-      const dag = this.dags.get(run.dagId)?.serialized;
-      const runTis = byRun.get(runKeyString(run)) ?? [];
-      if (!dag) continue;
-      const plan = planRun(dag, runTis);
-      decisions.push(...plan.decisions);
-      if (plan.verdict.state !== 'running') {
-        verdicts.push({ run, state: plan.verdict.state, reason: plan.verdict.state === 'failed' ? plan.verdict.reason : null, dag });
-      }
-    }
-    if (decisions.length) await this.store.applyDecisions(decisions, now);
-    const callbackRequests: CallbackRequest[] = [];
-    let finishedRuns = 0;
-    for (const v of verdicts) {
-      if (!(await this.store.finishRun(v.run, v.state, v.reason, now))) continue;
-      finishedRuns++;
-      this.runsMayStart = true;
-      this.opts.log(v.state === 'success' ? 'info' : 'warn', `dag run ${v.run.dagId}/${v.run.runId} ${v.state}${v.reason ? `: ${v.reason}` : ''}`);
-      const kind = v.state === 'success' ? 'onSuccess' : 'onFailure';
-      if (v.dag.dag_callbacks.includes(kind)) {
-        callbackRequests.push({ ...runKeyOf(v.run), kind, taskId: null, mapIndex: -1, tryNumber: 0, fileloc: v.dag.fileloc, state: v.state, error: v.reason });
-      }
-    }
-    await this.runCallbacks(callbackRequests, now);
-    return { decisions: decisions.length, finishedRuns };
-  }
-
   private async queue(now: Date): Promise<number> {
     const open = this.executor.openSlots();
     // A full executor is reported by the 'finished' event that frees a slot, which sets the flag again.
-    this.queueMayHaveWork = false;
+    this.hints.queueMayHaveWork = false;
     if (open <= 0) return 0;
     const queued = await this.store.queueScheduled(open, now);
     if (queued.length === 0) return 0;
-    const jobs = await buildTaskJobs(this.store, queued, (dagId, taskId) => this.task(dagId, taskId), (dagId) => this.dags.get(dagId)?.serialized.fileloc);
+    const jobs = await buildTaskJobs(this.store, queued, (dagId, taskId) => this.catalog.task(dagId, taskId), (dagId) => this.catalog.dag(dagId)?.fileloc);
     for (const job of jobs) {
       this.inflight.set(job.tiId, { run: runKeyOf(job), taskId: job.taskId, mapIndex: job.mapIndex, tryNumber: job.tryNumber });
       this.executor.submit(job);
@@ -473,40 +280,10 @@ export class Scheduler {
     await this.failLost(zombies, now);
   }
 
-  private async failLost(tis: Array<{ id: string; dagId: string; runId: string; taskId: string; mapIndex: number; tryNumber: number }>, now: Date): Promise<void> {
+  private async failLost(tis: LostTry[], now: Date): Promise<void> {
     if (tis.length === 0) return;
-    for (const ti of tis) this.inflight.set(ti.id, { run: runKeyOf(ti), taskId: ti.taskId, mapIndex: ti.mapIndex, tryNumber: ti.tryNumber });
-    const finishes = tis.map((ti) => this.finishFor(ti.id, ti.tryNumber, WORKER_LOST, now)).filter((f): f is TryFinish => f !== null);
-    const affected = new RunKeySet();
-    await this.applyFinishes(finishes, now, affected);
+    await this.events.failLost(tis, now);
     this.wake();
-  }
-
-  private async runCallbacks(requests: CallbackRequest[], now: Date): Promise<void> {
-    if (requests.length === 0 || this.draining) return;
-    const ids = await this.store.createCallbackRequests(requests, now);
-    requests.forEach((r, i) => {
-      const id = ids[i]!;
-      this.callbacks.set(id, true);
-      this.executor.submit({
-        type: 'callback',
-        id,
-        fileloc: r.fileloc,
-        dagId: r.dagId,
-        runId: r.runId,
-        taskId: r.taskId,
-        mapIndex: r.mapIndex,
-        tryNumber: r.tryNumber,
-        kind: r.kind,
-        state: r.state,
-        error: r.error,
-        timeoutMs: this.opts.callbackTimeoutMs,
-      });
-    });
-  }
-
-  private task(dagId: string, taskId: string): SerializedTask | undefined {
-    return this.taskIndex.get(dagId)?.get(taskId);
   }
 }
 
@@ -519,9 +296,4 @@ function letWaitingWorkIn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-function runKeyOf(x: RunKey): RunKey {
-  return { dagId: x.dagId, runId: x.runId };
-}
-
-
-export type { FinishedTi };
+export type { FinishedTi, TryEndedEvent };

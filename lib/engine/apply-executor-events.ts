@@ -1,0 +1,178 @@
+// Applies a tick's batch of executor events to the store: starts, heartbeats and log lines in one write
+// each, and the ends of tries with what follows from them (retries, steering, asset events, callbacks).
+import type { SerializedTask } from './dag-model';
+import type { ExecutorEvent, TaskOutcome } from './executor-port';
+import { planSteering } from './plan-steering';
+import { planTryEnd } from './plan-try-end';
+import { finishNeedsPlanning } from './finish-needs-planning';
+import type { AssetEvent, CallbackRequest, LogLine, RunKey, RunStore, TryFinish, TryStart } from './run-store-port';
+import { runKeyOf, RunKeySet } from './run-key-set';
+import type { DagCatalog } from './dag-catalog';
+import type { TickHints } from './tick-hints';
+import type { CallbackSubmitter } from './submit-callbacks';
+
+export interface TryEndedEvent {
+  dagId: string;
+  runId: string;
+  taskId: string;
+  mapIndex: number;
+  tryNumber: number;
+  state: 'success' | 'skipped' | 'up_for_retry' | 'failed';
+  error: string | null;
+  task: SerializedTask | undefined;
+  at: Date;
+}
+
+/** A try this scheduler handed to its executor; only its owner's `finished` event may end it. */
+export interface InflightTry {
+  run: RunKey;
+  taskId: string;
+  mapIndex: number;
+  tryNumber: number;
+}
+
+export interface LostTry {
+  id: string;
+  dagId: string;
+  runId: string;
+  taskId: string;
+  mapIndex: number;
+  tryNumber: number;
+}
+
+export interface ExecutorEventApplierOptions {
+  store: RunStore;
+  catalog: DagCatalog;
+  hints: TickHints;
+  /** Shared with the queueing that fills it, keyed by task instance id. */
+  inflight: Map<string, InflightTry>;
+  callbacks: CallbackSubmitter;
+  random: () => number;
+  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  onTryEnded?: (event: TryEndedEvent) => void;
+}
+
+const WORKER_LOST: TaskOutcome = {
+  status: 'failed',
+  error: { name: 'WorkerLostError', message: 'the process running this try stopped (crash or restart)', retriable: true },
+};
+
+export class ExecutorEventApplier {
+  constructor(private readonly opts: ExecutorEventApplierOptions) {}
+
+  /** Adds to `affected` the runs whose plan the events may have changed. */
+  async apply(events: ExecutorEvent[], now: Date, affected: RunKeySet): Promise<void> {
+    if (events.length === 0) return;
+    const { store, hints } = this.opts;
+    const starts: TryStart[] = [];
+    const beats: Array<{ tiId: string; tryNumber: number }> = [];
+    const logs: LogLine[] = [];
+    const finishes: TryFinish[] = [];
+    for (const e of events) {
+      if (e.type === 'started') starts.push(e);
+      else if (e.type === 'heartbeat') beats.push(e);
+      else if (e.type === 'log') logs.push(e);
+      else if (e.type === 'finished') {
+        hints.queueMayHaveWork = true; // its executor and pool slots are free again
+        const finish = this.finishFor(e.tiId, e.tryNumber, e.outcome, e.at);
+        if (finish) finishes.push(finish);
+      } else if (e.type === 'callback_finished') {
+        hints.queueMayHaveWork = true;
+        this.opts.callbacks.finished(e.id);
+        if (!e.ok) this.opts.log('warn', `callback ${e.id} failed: ${e.error}`);
+        await store.finishCallback(e.id, e.ok, e.error, e.at);
+      }
+    }
+    // A fast try often starts and ends within one tick: its start then travels with its end.
+    const ending = new Map(finishes.map((f) => [f.tiId, f]));
+    const startsAlone = starts.filter((st) => {
+      const end = ending.get(st.tiId);
+      if (end && end.tryNumber === st.tryNumber) {
+        end.start = { at: st.at, pid: st.pid, hostname: st.hostname };
+        return false;
+      }
+      return true;
+    });
+    if (startsAlone.length) await store.markStarted(startsAlone);
+    if (beats.length) await store.heartbeat(beats, now);
+    if (logs.length) await store.appendLogs(logs);
+    if (finishes.length) await this.applyFinishes(finishes, now, affected);
+  }
+
+  /**
+   * Fails tries whose process is gone (left by a stopped process, or zombies) as a lost worker would, so
+   * they retry under their own policy. Their runs are not planned here: the caller asks for a tick.
+   */
+  async failLost(tis: LostTry[], now: Date): Promise<void> {
+    const { inflight } = this.opts;
+    for (const ti of tis) inflight.set(ti.id, { run: runKeyOf(ti), taskId: ti.taskId, mapIndex: ti.mapIndex, tryNumber: ti.tryNumber });
+    const finishes = tis.map((ti) => this.finishFor(ti.id, ti.tryNumber, WORKER_LOST, now)).filter((f): f is TryFinish => f !== null);
+    const affected = new RunKeySet();
+    await this.applyFinishes(finishes, now, affected);
+  }
+
+  private finishFor(tiId: string, tryNumber: number, outcome: TaskOutcome, at: Date): TryFinish | null {
+    const owner = this.opts.inflight.get(tiId);
+    if (!owner || owner.tryNumber !== tryNumber) return null;
+    this.opts.inflight.delete(tiId);
+    const task = this.opts.catalog.task(owner.run.dagId, owner.taskId);
+    const end = planTryEnd(task, tryNumber, outcome, at, this.opts.random);
+    return {
+      tiId,
+      tryNumber,
+      state: end.state,
+      at,
+      nextRetryAt: end.nextRetryAt,
+      error: end.error,
+      xcom: outcome.status === 'success' ? outcome.xcom : undefined,
+    };
+  }
+
+  private async applyFinishes(finishes: TryFinish[], now: Date, affected: RunKeySet): Promise<void> {
+    const { store, catalog, hints } = this.opts;
+    const xcomById = new Map(finishes.map((f) => [f.tiId, f.xcom]));
+    const applied = await store.finishTries(finishes);
+    for (const f of finishes) {
+      if (f.state === 'up_for_retry' && f.nextRetryAt && (!hints.retryDueAt || f.nextRetryAt < hints.retryDueAt)) hints.retryDueAt = f.nextRetryAt;
+    }
+    const callbackRequests: CallbackRequest[] = [];
+    const assetEvents: AssetEvent[] = [];
+    for (const ti of applied) {
+      const dag = catalog.dag(ti.dagId);
+      if (!dag) {
+        affected.add(ti);
+        continue;
+      }
+      let steered = false;
+      if (ti.state === 'success') {
+        for (const uri of catalog.task(ti.dagId, ti.taskId)?.outlets ?? []) {
+          assetEvents.push({ uri, dagId: ti.dagId, runId: ti.runId, taskId: ti.taskId, mapIndex: ti.mapIndex });
+        }
+        const steering = planSteering(dag, ti.taskId, xcomById.get(ti.tiId));
+        if (steering.skipTaskIds.length) await store.skipTasks(ti, steering.skipTaskIds, now);
+        for (const x of steering.expansions) await store.expandMapped(ti, x.taskId, x.count, now);
+        steered = steering.skipTaskIds.length + steering.expansions.length > 0;
+      }
+      if (finishNeedsPlanning(dag, ti, steered)) affected.add(ti);
+      const kind = ti.state === 'success' ? 'onSuccess' : ti.state === 'up_for_retry' ? 'onRetry' : ti.state === 'failed' ? 'onFailure' : null;
+      const task = catalog.task(ti.dagId, ti.taskId);
+      if (this.opts.onTryEnded && (ti.state === 'success' || ti.state === 'skipped' || ti.state === 'up_for_retry' || ti.state === 'failed')) {
+        const f = finishes.find((x) => x.tiId === ti.tiId);
+        try {
+          this.opts.onTryEnded({ ...runKeyOf(ti), taskId: ti.taskId, mapIndex: ti.mapIndex, tryNumber: ti.tryNumber, state: ti.state, error: f?.error ?? null, task, at: f?.at ?? now });
+        } catch (err) {
+          this.opts.log('warn', `onTryEnded listener failed: ${(err as Error).message}`);
+        }
+      }
+      if (kind && task?.callbacks.includes(kind)) {
+        const error = finishes.find((f) => f.tiId === ti.tiId)?.error ?? null;
+        callbackRequests.push({ ...runKeyOf(ti), kind, taskId: ti.taskId, mapIndex: ti.mapIndex, tryNumber: ti.tryNumber, fileloc: dag.fileloc, state: ti.state, error });
+      }
+    }
+    if (assetEvents.length) {
+      await store.recordAssetEvents(assetEvents, now);
+      hints.assetsChanged = true;
+    }
+    await this.opts.callbacks.submit(callbackRequests, now);
+  }
+}
