@@ -1,13 +1,13 @@
 // /api/v1/connections and /api/v1/variables over real HTTP, every answer checked against the served OpenAPI
 // document (which declares no password field, so a leaked password fails the check as well as the assertions).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OpenApiClient, type ApiResponse } from './support/openapi-client';
+import { OpenApiClient } from './support/openapi-client';
+import { expectProblem } from './support/expect-problem';
 import { startApiServer, type ApiServer } from './support/api-server';
 import { freePort } from '../support/cli-harness';
 import { startHttpSink, type HttpSink } from '../support/http-sink';
 
 type Json = Record<string, unknown>;
-type Problem = { type: string; title: string; status: number; detail: string; fields?: Array<{ path: string; message: string }> };
 
 let server: ApiServer;
 let api: OpenApiClient;
@@ -20,16 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
 });
-
-function expectProblem(res: ApiResponse, status: number, detail: RegExp): Problem {
-  expect(res.status, res.text).toBe(status);
-  expect(res.contentType).toBe('application/problem+json');
-  const p = res.body as Problem;
-  expect(p.status).toBe(status);
-  expect(p.type).toMatch(/^https:\/\/airflow\.apache\.org\/.*#section\/Errors\/\w+$/);
-  expect(p.detail).toMatch(detail);
-  return p;
-}
 
 const SECRET = 's3cr3t-pa55word';
 const EXTRA_SECRET = 'tok-123456';

@@ -6,12 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerSampleCards } from '../support/fake-card-answers';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server';
 import { REPO_ROOT } from '../support/cli-harness';
-import { OpenApiClient, type ApiResponse } from './support/openapi-client';
+import { OpenApiClient } from './support/openapi-client';
+import { expectProblem } from './support/expect-problem';
 import { startApiServer, type ApiServer } from './support/api-server';
 
 type Json = Record<string, unknown>;
 interface Card { card_id: number; word: string; status: string; french_example: string | null; example_length: number | null; max_chars: number; flagged: boolean; version: number; edited_at: string | null; reps: number }
-interface Problem { status: number; detail: string; fields?: Array<{ path: string; message: string }> }
 
 
 
@@ -22,14 +22,6 @@ let deckId: number;
 let runId: string;
 
 const enc = encodeURIComponent;
-
-function expectProblem(res: ApiResponse, status: number, detail: RegExp): Problem {
-  expect(res.status, res.text).toBe(status);
-  expect(res.contentType).toBe('application/problem+json');
-  const p = res.body as unknown as Problem;
-  expect(p.detail).toMatch(detail);
-  return p;
-}
 
 async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
   const end = Date.now() + timeoutMs;

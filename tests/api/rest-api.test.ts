@@ -2,11 +2,11 @@
 // every answer checked against the OpenAPI document the server serves (support/openapi-client.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../lib/api/openapi';
-import { OpenApiClient, type ApiResponse } from './support/openapi-client';
+import { OpenApiClient } from './support/openapi-client';
+import { expectProblem, type Problem } from './support/expect-problem';
 import { startApiServer, type ApiServer } from './support/api-server';
 
 type Json = Record<string, unknown>;
-type Problem = { type: string; title: string; status: number; detail: string; fields?: Array<{ path: string; message: string }> };
 
 let server: ApiServer;
 let api: OpenApiClient;
@@ -21,17 +21,6 @@ afterAll(async () => {
 });
 
 const enc = encodeURIComponent;
-
-function expectProblem(res: ApiResponse, status: number, detail: RegExp): Problem {
-  expect(res.status, res.text).toBe(status);
-  expect(res.contentType).toBe('application/problem+json');
-  const p = res.body as Problem;
-  expect(p.status).toBe(status);
-  expect(p.type).toMatch(/^https:\/\/airflow\.apache\.org\/.*#section\/Errors\/\w+$/);
-  expect(p.title).toBeTruthy();
-  expect(p.detail).toMatch(detail);
-  return p;
-}
 
 async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
   const end = Date.now() + timeoutMs;
