@@ -71,6 +71,17 @@ function denied(req: IncomingMessage, pathname: string, status: ProblemStatus, d
   return new Response(null, { status: 303, headers: { location: `/login?next=${next}` } });
 }
 
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** A person who followed a link to a page above their role gets a page, not JSON. */
+function forbiddenPage(detail: string): Response {
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not allowed · Flashflow</title></head>` +
+    `<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem">` +
+    `<h1>Not allowed</h1><p>${escapeHtml(detail)}.</p><p>Ask an Admin for a higher role, or <a href="/">go back to the start page</a>.</p>` +
+    `</body></html>`;
+  return new Response(html, { status: 403, headers: { 'content-type': 'text/html; charset=utf-8' } });
+}
+
 export function createHttpGate(deps: GateDeps): Gate {
   const limiter = new FailureRateLimiter(deps.clock);
   const authenticator = new RequestAuthenticator(deps.db, deps.clock, limiter);
@@ -113,7 +124,8 @@ export function createHttpGate(deps: GateDeps): Gate {
     }
     if (pathname === '/auth/logout' && method === 'POST') return send(await handleLogout(req, { db: deps.db, cookieFlags }));
     if (!roleAtLeast(principal.role, requirement.role)) {
-      return send(problem(403, `${principal.username} has the ${principal.role} role; ${method} ${pathname} needs ${requirement.role} or above`));
+      const detail = `${principal.username} has the ${principal.role} role; ${method} ${pathname} needs ${requirement.role} or above`;
+      return send(isApiPath(pathname) || !isSafeMethod(method) ? problem(403, detail) : forbiddenPage(detail));
     }
     Object.assign(req.headers, principalHeaders(principal));
     return true;

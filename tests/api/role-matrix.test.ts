@@ -84,7 +84,10 @@ describe('the role matrix', () => {
 
   it('keeps pages for Op (connections) and Admin from lower roles, and /metrics from anonymous scrapers', async () => {
     const page = (path: string, headers: Record<string, string>) => fetch(`${server.baseUrl}${path}`, { headers, redirect: 'manual' });
-    expect((await page('/connections', tokens.User)).status).toBe(403);
+    const refused = await page('/connections', tokens.User);
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await refused.text()).toContain('matrix-user has the User role; GET /connections needs Op or above');
     expect((await page('/connections', tokens.Op)).status).toBe(200);
     expect((await page('/dags', tokens.Viewer)).status).toBe(200);
     expect((await page('/metrics', {})).status).toBe(401);
