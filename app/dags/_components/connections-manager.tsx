@@ -1,8 +1,8 @@
 'use client';
 // Connections: the masked list, and create / delete through /api/v1/connections. The password is write-only.
-import { useRouter } from 'next/navigation';
-import { useRef, useState, type FormEvent } from 'react';
-import { apiCall, seg, type ApiProblem } from './api-call';
+import { useState, type FormEvent } from 'react';
+import { apiCall, seg } from './api-call';
+import { useEditDialog } from './use-edit-dialog';
 
 export interface ConnectionView {
   connection_id: string;
@@ -25,24 +25,20 @@ export interface ConnectionsManagerProps {
 }
 
 export function ConnectionsManager({ connections, testConnection }: ConnectionsManagerProps) {
-  const router = useRouter();
-  const dialog = useRef<HTMLDialogElement>(null);
+  const ui = useEditDialog();
+  const { dialog, problem, notice, setNotice, busy, fieldError } = ui;
   const [form, setForm] = useState<Form>(EMPTY);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
   function open() {
     setForm(EMPTY);
-    setProblem(null);
-    dialog.current?.showModal();
+    ui.show();
   }
 
   async function save(e: FormEvent) {
     e.preventDefault();
     const port = form.port.trim() === '' ? null : Number(form.port);
     if (port !== null && !Number.isInteger(port)) {
-      setProblem({ status: 400, detail: 'Port must be a whole number.', fields: [{ path: 'port', message: 'enter a whole number' }] });
+      ui.setProblem({ status: 400, detail: 'Port must be a whole number.', fields: [{ path: 'port', message: 'enter a whole number' }] });
       return;
     }
     const text = (v: string) => (v.trim() === '' ? null : v.trim());
@@ -57,17 +53,7 @@ export function ConnectionsManager({ connections, testConnection }: ConnectionsM
       password: form.password === '' ? null : form.password,
       extra: text(form.extra),
     };
-    setBusy(true);
-    const res = await apiCall('POST', '/connections', body);
-    setBusy(false);
-    if (!res.ok) {
-      setProblem(res.problem);
-      return;
-    }
-    dialog.current?.close();
-    setForm(EMPTY);
-    setNotice(`Connection ${body.connection_id} created.`);
-    router.refresh();
+    if (await ui.submit(() => apiCall('POST', '/connections', body), `Connection ${body.connection_id} created.`)) setForm(EMPTY);
   }
 
   async function test(c: ConnectionView) {
@@ -77,14 +63,9 @@ export function ConnectionsManager({ connections, testConnection }: ConnectionsM
     setNotice(`${c.connection_id}: ${result.status ? 'OK' : 'failed'}. ${result.message}`);
   }
 
-  async function remove(c: ConnectionView) {
-    if (!window.confirm(`Delete connection ${c.connection_id}?`)) return;
-    const res = await apiCall('DELETE', `/connections/${seg(c.connection_id)}`);
-    setNotice(res.ok ? `Connection ${c.connection_id} deleted.` : `Could not delete ${c.connection_id}: ${res.problem.detail}`);
-    router.refresh();
-  }
+  const remove = (c: ConnectionView) =>
+    ui.remove(`Delete connection ${c.connection_id}?`, `Connection ${c.connection_id}`, `/connections/${seg(c.connection_id)}`);
 
-  const fieldError = (f: string) => problem?.fields.filter((x) => x.path === f).map((x) => x.message).join('; ');
   const input = (key: keyof Form, label: string, props: { type?: string; required?: boolean; hint?: string } = {}) => (
     <div className="field">
       <label htmlFor={`conn-${key}`}>{label}{props.required && <span className="req"> *</span>}</label>

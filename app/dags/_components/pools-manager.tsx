@@ -1,8 +1,8 @@
 'use client';
 // Pools: slots in use, and create / edit / delete through /api/v1/pools.
-import { useRouter } from 'next/navigation';
-import { useRef, useState, type FormEvent } from 'react';
-import { apiCall, seg, type ApiProblem } from './api-call';
+import { useState, type FormEvent } from 'react';
+import { apiCall, seg } from './api-call';
+import { useEditDialog } from './use-edit-dialog';
 
 export interface PoolView {
   name: string;
@@ -17,55 +17,38 @@ export interface PoolView {
 const DEFAULT_POOL = 'default_pool';
 
 export function PoolsManager({ pools }: { pools: PoolView[] }) {
-  const router = useRouter();
-  const dialog = useRef<HTMLDialogElement>(null);
+  const ui = useEditDialog();
+  const { dialog, problem, notice, busy, fieldError } = ui;
   const [editing, setEditing] = useState<PoolView | null>(null);
   const [name, setName] = useState('');
   const [slots, setSlots] = useState('1');
   const [description, setDescription] = useState('');
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
   function open(pool: PoolView | null) {
     setEditing(pool);
     setName(pool?.name ?? '');
     setSlots(String(pool?.slots ?? 1));
     setDescription(pool?.description ?? '');
-    setProblem(null);
-    dialog.current?.showModal();
+    ui.show();
   }
 
   async function save(e: FormEvent) {
     e.preventDefault();
     const n = Number(slots);
     if (!Number.isInteger(n)) {
-      setProblem({ status: 400, detail: 'Slots must be a whole number.', fields: [{ path: 'slots', message: 'enter a whole number' }] });
+      ui.setProblem({ status: 400, detail: 'Slots must be a whole number.', fields: [{ path: 'slots', message: 'enter a whole number' }] });
       return;
     }
-    setBusy(true);
     const body = { name: editing?.name ?? name.trim(), slots: n, description: description.trim() || null };
-    const res = editing
-      ? await apiCall('PATCH', `/pools/${seg(editing.name)}`, { ...body, name: editing.name })
-      : await apiCall('POST', '/pools', body);
-    setBusy(false);
-    if (!res.ok) {
-      setProblem(res.problem);
-      return;
-    }
-    dialog.current?.close();
-    setNotice(editing ? `Pool ${body.name} saved.` : `Pool ${body.name} created.`);
-    router.refresh();
+    await ui.submit(
+      () => (editing ? apiCall('PATCH', `/pools/${seg(editing.name)}`, { ...body, name: editing.name }) : apiCall('POST', '/pools', body)),
+      editing ? `Pool ${body.name} saved.` : `Pool ${body.name} created.`,
+    );
   }
 
-  async function remove(pool: PoolView) {
-    if (!window.confirm(`Delete pool ${pool.name}? Tasks that name it will wait until a pool of that name exists again.`)) return;
-    const res = await apiCall('DELETE', `/pools/${seg(pool.name)}`);
-    setNotice(res.ok ? `Pool ${pool.name} deleted.` : `Could not delete ${pool.name}: ${res.problem.detail}`);
-    router.refresh();
-  }
+  const remove = (pool: PoolView) =>
+    ui.remove(`Delete pool ${pool.name}? Tasks that name it will wait until a pool of that name exists again.`, `Pool ${pool.name}`, `/pools/${seg(pool.name)}`);
 
-  const fieldError = (f: string) => problem?.fields.filter((x) => x.path === f).map((x) => x.message).join('; ');
   return (
     <>
       <div className="toolbar">

@@ -1,9 +1,9 @@
 'use client';
 // Variables: the list, and create / edit / delete through /api/v1/variables. Values of secret-looking keys come
 // masked from the page; editing one leaves the value unchanged unless a new one is typed.
-import { useRouter } from 'next/navigation';
-import { useRef, useState, type FormEvent } from 'react';
-import { apiCall, seg, type ApiProblem } from './api-call';
+import { useState, type FormEvent } from 'react';
+import { apiCall, seg } from './api-call';
+import { useEditDialog } from './use-edit-dialog';
 
 export interface VariableView {
   key: string;
@@ -13,57 +13,37 @@ export interface VariableView {
 }
 
 export function VariablesManager({ variables }: { variables: VariableView[] }) {
-  const router = useRouter();
-  const dialog = useRef<HTMLDialogElement>(null);
+  const ui = useEditDialog();
+  const { dialog, problem, notice, busy, fieldError } = ui;
   const [editing, setEditing] = useState<VariableView | null>(null);
   const [key, setKey] = useState('');
   const [value, setValue] = useState('');
   const [description, setDescription] = useState('');
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
   function open(v: VariableView | null) {
     setEditing(v);
     setKey(v?.key ?? '');
     setValue(v?.value ?? '');
     setDescription(v?.description ?? '');
-    setProblem(null);
-    dialog.current?.showModal();
+    ui.show();
   }
 
   const masked = editing !== null && editing.value === null;
 
   async function save(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
     const desc = description.trim() || null;
-    let res;
     if (editing) {
       const body: Record<string, unknown> = { key: editing.key, description: desc };
       if (!masked || value !== '') body.value = value;
-      res = await apiCall('PATCH', `/variables/${seg(editing.key)}`, body);
+      await ui.submit(() => apiCall('PATCH', `/variables/${seg(editing.key)}`, body), `Variable ${editing.key} saved.`);
     } else {
-      res = await apiCall('POST', '/variables', { key: key.trim(), value, description: desc });
+      await ui.submit(() => apiCall('POST', '/variables', { key: key.trim(), value, description: desc }), `Variable ${key.trim()} created.`);
     }
-    setBusy(false);
-    if (!res.ok) {
-      setProblem(res.problem);
-      return;
-    }
-    dialog.current?.close();
-    setNotice(editing ? `Variable ${editing.key} saved.` : `Variable ${key.trim()} created.`);
-    router.refresh();
   }
 
-  async function remove(v: VariableView) {
-    if (!window.confirm(`Delete variable ${v.key}?`)) return;
-    const res = await apiCall('DELETE', `/variables/${seg(v.key)}`);
-    setNotice(res.ok ? `Variable ${v.key} deleted.` : `Could not delete ${v.key}: ${res.problem.detail}`);
-    router.refresh();
-  }
+  const remove = (v: VariableView) => ui.remove(`Delete variable ${v.key}?`, `Variable ${v.key}`, `/variables/${seg(v.key)}`);
 
-  const fieldError = (f: string) => problem?.fields.filter((x) => x.path === f).map((x) => x.message).join('; ');
   return (
     <>
       <div className="toolbar">
