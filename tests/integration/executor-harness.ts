@@ -3,7 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { CallbackJob, ExecutorEvent, TaskJob } from '../../lib/engine/executor-port';
-import type { LocalExecutor } from '../../lib/executors/local/local-executor';
+import { LocalExecutor } from '../../lib/executors/local/local-executor';
+import { createServiceHandler } from '../../lib/runtime/services';
+import type { SecretBox } from '../../lib/secrets/secret-box';
+import { connectionSource } from '../../lib/store/connections';
+import type { Database } from '../../lib/store/database';
 
 export const FIXTURE = fileURLToPath(new URL('../fixtures/workflows/executor-tasks.ts', import.meta.url));
 
@@ -125,4 +129,21 @@ export async function waitUntil(condition: () => boolean, what: string, timeoutM
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** A started one-process executor whose tasks reach the connections of `db` (and `env`) through connections.get. */
+export async function startConnectionExecutor(
+  db: Database,
+  secrets: SecretBox,
+  env: Record<string, string> = {},
+): Promise<{ executor: LocalExecutor; recorder: EventRecorder }> {
+  const executor = new LocalExecutor({
+    processes: 1,
+    concurrency: 4,
+    heartbeatMs: 1_000,
+    serviceHandler: createServiceHandler(db.sql, {}, { connections: connectionSource({ db: db.prisma, secrets, env }) }),
+  });
+  const recorder = new EventRecorder(executor);
+  await executor.start();
+  return { executor, recorder };
 }

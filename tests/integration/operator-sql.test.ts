@@ -7,15 +7,14 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskJob } from '../../lib/engine/executor-port';
-import { LocalExecutor } from '../../lib/executors/local/local-executor';
+import type { LocalExecutor } from '../../lib/executors/local/local-executor';
 import { sql } from '../../lib/operators/sql';
-import { createServiceHandler } from '../../lib/runtime/services';
 import { SecretBox } from '../../lib/secrets/secret-box';
-import { connectionSource, createConnection } from '../../lib/store/connections';
+import { createConnection } from '../../lib/store/connections';
 import type { Database } from '../../lib/store/database';
 import { startPgliteTcpBridge, type PgliteTcpBridge } from '../support/pglite-tcp-bridge';
 import { createTestDb } from '../support/test-db';
-import { EventRecorder, taskJob } from './executor-harness';
+import { startConnectionExecutor, type EventRecorder, taskJob } from './executor-harness';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/workflows/connection-operators.ts', import.meta.url));
 const job = (taskId: string): TaskJob => taskJob(taskId, { dagId: 'sql_operators', fileloc: FIXTURE });
@@ -42,14 +41,7 @@ beforeAll(async () => {
   await createConnection(db.prisma, secrets, { conn_id: 'test_api_for_sql', conn_type: 'http', host: '127.0.0.1' });
   const env = { FLASHFLOW_CONN_TEST_PG_DOWN: `postgres://postgres@127.0.0.1:${closedPort}/postgres` };
 
-  executor = new LocalExecutor({
-    processes: 1,
-    concurrency: 4,
-    heartbeatMs: 1_000,
-    serviceHandler: createServiceHandler(db.sql, {}, { connections: connectionSource({ db: db.prisma, secrets, env }) }),
-  });
-  recorder = new EventRecorder(executor);
-  await executor.start();
+  ({ executor, recorder } = await startConnectionExecutor(db, secrets, env));
 });
 
 afterAll(async () => {

@@ -4,13 +4,12 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskJob } from '../../lib/engine/executor-port';
-import { LocalExecutor } from '../../lib/executors/local/local-executor';
-import { createServiceHandler } from '../../lib/runtime/services';
+import type { LocalExecutor } from '../../lib/executors/local/local-executor';
 import { SecretBox } from '../../lib/secrets/secret-box';
-import { connectionSource, createConnection } from '../../lib/store/connections';
+import { createConnection } from '../../lib/store/connections';
 import type { Database } from '../../lib/store/database';
 import { createTestDb } from '../support/test-db';
-import { EventRecorder, taskJob } from './executor-harness';
+import { startConnectionExecutor, type EventRecorder, taskJob } from './executor-harness';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/workflows/secret-printing.ts', import.meta.url));
 const job = (taskId: string): TaskJob => taskJob(taskId, { dagId: 'secret_printing', fileloc: FIXTURE });
@@ -28,14 +27,7 @@ beforeAll(async () => {
     conn_id: 'leaky_api', conn_type: 'http', host: 'api.example', login: 'bob', password: PASSWORD,
     extra: { headers: { Authorization: TOKEN }, region: 'eu-west-1' },
   });
-  executor = new LocalExecutor({
-    processes: 1,
-    concurrency: 2,
-    heartbeatMs: 1_000,
-    serviceHandler: createServiceHandler(db.sql, {}, { connections: connectionSource({ db: db.prisma, secrets, env: {} }) }),
-  });
-  recorder = new EventRecorder(executor);
-  await executor.start();
+  ({ executor, recorder } = await startConnectionExecutor(db, secrets));
 });
 
 afterAll(async () => {
