@@ -7,7 +7,6 @@ import { roleAtLeast, type Role } from '../ops/auth/roles';
 export interface CurrentUser {
   username: string;
   role: Role;
-  csrfToken: string | null;
 }
 
 export async function currentUser(): Promise<CurrentUser | null> {

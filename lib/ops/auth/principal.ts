@@ -14,23 +14,19 @@ export interface Principal {
 export const PRINCIPAL_HEADERS = {
   username: 'x-flashflow-user',
   role: 'x-flashflow-role',
-  via: 'x-flashflow-auth-via',
-  csrf: 'x-flashflow-csrf',
 } as const;
 
 export function principalHeaders(p: Principal): Record<string, string> {
   return {
     [PRINCIPAL_HEADERS.username]: p.username,
     [PRINCIPAL_HEADERS.role]: p.role,
-    [PRINCIPAL_HEADERS.via]: p.via,
-    ...(p.csrfToken ? { [PRINCIPAL_HEADERS.csrf]: p.csrfToken } : {}),
   };
 }
 
 /** The principal the gate attached, read back from a request's headers (null on a public path). */
-export function principalFromHeaders(get: (name: string) => string | null | undefined): Pick<Principal, 'username' | 'role'> & { csrfToken: string | null } | null {
+export function principalFromHeaders(get: (name: string) => string | null | undefined): Pick<Principal, 'username' | 'role'> | null {
   const username = get(PRINCIPAL_HEADERS.username);
   const role = get(PRINCIPAL_HEADERS.role);
   if (!username || !isRole(role)) return null;
-  return { username, role, csrfToken: get(PRINCIPAL_HEADERS.csrf) ?? null };
+  return { username, role };
 }
