@@ -13,6 +13,9 @@ import { ExecutorEventInbox } from './executor-event-inbox';
 import { CallbackSubmitter } from './submit-callbacks';
 import { ExecutorEventApplier, type InflightTry, type LostTry, type TryEndedEvent } from './apply-executor-events';
 import { planAffectedRuns, type PlanAffectedRunsOptions } from './plan-affected-runs';
+import { UnrecordedStarts } from './unrecorded-starts';
+
+const RECORDED = Promise.resolve();
 
 export interface SchedulerOptions {
   store: RunStore;
@@ -59,6 +62,7 @@ export class Scheduler {
   private readonly catalog = new DagCatalog();
   private readonly hints = new TickHints();
   private readonly inbox: ExecutorEventInbox;
+  private readonly starts = new UnrecordedStarts();
   private readonly callbacks: CallbackSubmitter;
   private readonly events: ExecutorEventApplier;
   private readonly planning: PlanAffectedRunsOptions;
@@ -107,7 +111,10 @@ export class Scheduler {
 
   /** Recovers what a previous process left queued or running, then starts ticking. */
   async start(): Promise<void> {
-    this.executor.onEvent((event) => this.inbox.add(event));
+    this.executor.onEvent((event) => {
+      this.starts.received(event);
+      this.inbox.add(event);
+    });
     await this.reloadDags();
     await this.recoverOrphans();
     this.stopped = false;
@@ -126,6 +133,15 @@ export class Scheduler {
     this.stopped = true;
     this.pollAbort.abort();
     await this.loop;
+    this.starts.abandon('the scheduler stopped before the start of this try was recorded');
+  }
+
+  /**
+   * Resolves once the start of this try is in the database. The runtime makes every service call wait for it,
+   * so a try that changed anything is never requeued after a crash as if it had not run (unrecorded-starts.ts).
+   */
+  startRecorded(tiId: string, tryNumber: number): Promise<void> {
+    return this.starts.whenRecorded(tiId, tryNumber, () => this.inbox.flush()) ?? RECORDED;
   }
 
   /**
@@ -212,7 +228,13 @@ export class Scheduler {
       if (this.opts.jobId !== undefined) await this.store.heartbeatJob(this.opts.jobId, now);
       this.lastHeartbeat = now;
     }
-    await this.events.apply(events, now, affected);
+    try {
+      await this.events.apply(events, now, affected);
+    } catch (err) {
+      this.starts.settled(events, err as Error);
+      throw err;
+    }
+    this.starts.settled(events);
     await letWaitingWorkIn();
     if (!this.draining) {
       if (poll || (hints.retryDueAt && hints.retryDueAt <= now)) {

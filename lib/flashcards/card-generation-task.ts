@@ -46,6 +46,40 @@ function clientFor(config: LlmProviderConfig): LlmClient {
 }
 
 /**
+ * The engine reads the provider's connection through Prisma (≈ 10 ms), so a runner keeps the answer this long and
+ * shares it between the words it runs: an edited connection applies to tries that start after it.
+ */
+const CONFIG_TTL_MS = 5_000;
+let sharedConfig: { at: number; value: Promise<LlmProviderConfig> } | null = null;
+
+async function providerConfig(ctx: TaskContext): Promise<LlmProviderConfig> {
+  if (sharedConfig && Date.now() - sharedConfig.at <= CONFIG_TTL_MS) {
+    try {
+      return await sharedConfig.value;
+    } catch {
+      // Asked by another try, which may have ended before the answer came: ask again as this one.
+    }
+  }
+  const value = ctx.call<LlmProviderConfig>('llm.config');
+  sharedConfig = { at: Date.now(), value };
+  value.catch(() => {
+    if (sharedConfig?.value === value) sharedConfig = null; // a provider configured now is seen at once
+  });
+  return value;
+}
+
+/**
+ * Whether a word must be looked up before it is sent, because an earlier try of it may have saved its card.
+ * Try 1 comes straight from the step that listed the words, which left out every card that was already valid. A
+ * later try is a retry, a cleared word, or a try resumed after a crash: the engine records a try as started
+ * before any of its service calls changes anything (ADR 0018), so a try that saved a card is never requeued under
+ * the same number; after a crash it fails as lost and comes back as the next try, which looks.
+ */
+function mayHaveRunBefore(ctx: TaskContext): boolean {
+  return ctx.tryNumber > 1;
+}
+
+/**
  * `isDone` says whether the card needs no call (memoization across retries and restarts). A word that
  * cannot be made valid marks the card failed and fails the try: retriably unless asking again cannot help.
  */
@@ -55,13 +89,13 @@ export async function generateCardTask(
   settings: GenerationSettings,
   isDone: (status: CardStatusAnswer) => boolean,
 ): Promise<{ cardId: number; word: string; status: string; attempts?: number; reused?: boolean }> {
-  // Both answers are needed for most words: ask at once, so a word costs one round trip before the model.
+  // Both answers are needed before the model is asked: ask at once, so a word costs at most one round trip.
   const [status, config] = await Promise.allSettled([
-    ctx.call<CardStatusAnswer>('flashcards.cardStatus', { cardId: item.cardId }),
-    ctx.call<LlmProviderConfig>('llm.config'),
+    mayHaveRunBefore(ctx) ? ctx.call<CardStatusAnswer>('flashcards.cardStatus', { cardId: item.cardId }) : null,
+    providerConfig(ctx),
   ]);
   if (status.status === 'rejected') throw status.reason;
-  if (isDone(status.value)) {
+  if (status.value && isDone(status.value)) {
     ctx.log.info(`'${item.word}' needs no new card; not asking the model again`);
     return { cardId: item.cardId, word: item.word, status: status.value.status, reused: true };
   }

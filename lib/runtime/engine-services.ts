@@ -1,11 +1,9 @@
 // Services task code reaches through ctx.call for cross-DAG work: triggering another DAG, and reading the
 // state of runs, tasks and assets for sensors. They run in the process that owns the database.
 import { z } from 'zod';
-import type { TaskJob } from '../engine/executor-port';
 import type { SqlClient } from '../store/database';
 import { triggerDagRun } from '../store/trigger-dag-run';
-
-type Service = (job: TaskJob, payload: unknown) => Promise<unknown>;
+import { readOnly, type Service } from './services';
 
 const Trigger = z.object({
   dagId: z.string().min(1),
@@ -25,13 +23,13 @@ export function engineServices(sql: SqlClient, now: () => Date, wake: () => void
       wake();
       return { dag_id: run.dagId, dag_run_id: run.runId };
     },
-    'runs.state': async (_job, payload) => {
+    'runs.state': readOnly(async (_job, payload) => {
       const p = RunRef.parse(payload);
       const [row] = await sql.query<{ state: string }>(`SELECT state FROM dag_run WHERE dag_id = $1 AND run_id = $2`, [p.dagId, p.runId]);
       return row?.state ?? null;
-    },
+    }),
     /** The state of a task (or, with taskId null, of the run) of another DAG's run at a logical date. */
-    'tasks.state': async (_job, payload) => {
+    'tasks.state': readOnly(async (_job, payload) => {
       const p = TaskRef.parse(payload);
       if (p.taskId === null) {
         const [row] = await sql.query<{ state: string }>(
@@ -48,14 +46,14 @@ export function engineServices(sql: SqlClient, now: () => Date, wake: () => void
         [p.dagId, p.taskId, p.logicalDate],
       );
       return rows.length === 1 ? rows[0]!.state : rows.length === 0 ? null : 'mixed';
-    },
-    'assets.latestEvent': async (_job, payload) => {
+    }),
+    'assets.latestEvent': readOnly(async (_job, payload) => {
       const p = AssetRef.parse(payload);
       const [row] = await sql.query<{ at: Date | null }>(
         `SELECT max(timestamp) AS at FROM asset_event WHERE uri = $1 AND timestamp > $2`,
         [p.uri, p.after],
       );
       return row?.at?.toISOString() ?? null;
-    },
+    }),
   };
 }

@@ -1,7 +1,6 @@
 // The services the flashcard DAGs call through ctx.call: they run in the process that owns the database,
 // so task code creates decks, saves cards and records LLM attempts without ever opening it.
 import { z } from 'zod';
-import type { TaskJob } from '../engine/executor-port';
 import { addPendingCards, getCard, markCardFailed } from '../flashcards/cards';
 import { saveGeneratedCardWith } from '../flashcards/card-content-updates';
 import { FailureReasonSchema } from '../flashcards/card-content';
@@ -15,8 +14,7 @@ import type { SqlClient } from '../store/database';
 import { insertLlmAttempt, llmAttemptInsert } from '../store/llm-attempts';
 import { selectWeakCards } from '../flashcards/weak-cards';
 import { PROMPT_VERSION } from '../llm/card-prompt';
-
-type Service = (job: TaskJob, payload: unknown) => Promise<unknown>;
+import { readOnly, type Service } from './services';
 
 const PrepareDeck = z.object({
   deckName: z.string(),
@@ -42,15 +40,8 @@ export interface FlashcardServiceDeps {
   llmEnv: { OPENAI_BASE_URL?: string; OPENAI_API_KEY?: string; FLASHFLOW_LLM_MODEL?: string };
 }
 
-/**
- * Every generate_card try asks for the provider configuration; reading the connection through Prisma costs
- * ≈ 10 ms, so the answer is kept this long (an edited connection applies to tries starting after it).
- */
-const LLM_CONFIG_TTL_MS = 5_000;
-
 export function flashcardServices(deps: FlashcardServiceDeps): Record<string, Service> {
   const { sql, now } = deps;
-  let llmConfig: { at: number; value: Promise<unknown> } | null = null;
   return {
     /** Parses the pasted vocabulary, creates the deck and a pending card per new word; returns what to generate. */
     'flashcards.prepareDeck': async (job, payload) => {
@@ -71,12 +62,12 @@ export function flashcardServices(deps: FlashcardServiceDeps): Record<string, Se
      * Whether a card already passed, and which run last wrote it (memoization: a retried or resumed task
      * never pays for a word twice; the regeneration DAG compares the run).
      */
-    'flashcards.cardStatus': async (_job, payload) => {
+    'flashcards.cardStatus': readOnly(async (_job, payload) => {
       const card = await getCard(sql, CardRef.parse(payload).cardId);
       return { status: card.status, content: card.status === 'valid' ? card.content : null, sourceRunId: card.source?.runId ?? null };
-    },
+    }),
     /** Cards the weekly regeneration should redo, judged against the current prompt and model. */
-    'flashcards.weakCards': async (_job, payload) => {
+    'flashcards.weakCards': readOnly(async (_job, payload) => {
       const p = WeakCards.parse(payload);
       // Without a provider there is no current model to call older ones outdated; the cards picked for
       // other reasons then fail in regenerate_card with the message that says how to configure one.
@@ -84,29 +75,27 @@ export function flashcardServices(deps: FlashcardServiceDeps): Record<string, Se
       const model = p.model ?? (config.ok ? config.config.model : null);
       const weak = await selectWeakCards(sql, { promptVersion: PROMPT_VERSION, model, minLapses: p.minLapses, limit: p.limit });
       return weak.map((w) => ({ cardId: w.card.id, word: w.card.word, hint: w.card.hint, deckId: w.card.deckId, reasons: w.reasons }));
-    },
+    }),
     'flashcards.markFailed': async (_job, payload) => {
       const p = MarkFailed.parse(payload);
       const card = await markCardFailed(sql, p.cardId, p.reasons, now());
       return { cardId: card.id, status: card.status };
     },
-    'flashcards.deckReport': async (_job, payload) => {
+    'flashcards.deckReport': readOnly(async (_job, payload) => {
       const p = DeckReport.parse(payload);
       const rows = await sql.query<{ status: string; n: number }>(
         `SELECT status, count(*)::int AS n FROM card WHERE ($1::int IS NULL OR deck_id = $1) AND id = ANY($2::int[]) GROUP BY status`,
         [p.deckId, p.cardIds],
       );
       return Object.fromEntries(rows.map((r) => [r.status, r.n]));
-    },
-    /** The provider configuration: connection `llm_default` if it exists, else the OPENAI_* variables. */
-    'llm.config': async () => {
-      if (!llmConfig || Date.now() - llmConfig.at > LLM_CONFIG_TTL_MS) {
-        const value = deps.connections.get(LLM_CONNECTION_ID).then((connection) => requireLlmConfig({ connection, env: deps.llmEnv }));
-        llmConfig = { at: Date.now(), value };
-        value.catch(() => (llmConfig = null));
-      }
-      return llmConfig.value;
-    },
+    }),
+    /**
+     * The provider configuration: connection `llm_default` if it exists, else the OPENAI_* variables. Runners
+     * keep the answer a few seconds (card-generation-task.ts), so this is read rarely.
+     */
+    'llm.config': readOnly(async () =>
+      requireLlmConfig({ connection: await deps.connections.get(LLM_CONNECTION_ID), env: deps.llmEnv }),
+    ),
     /**
      * Resolves only once the row is written, so no attempt is lost to a crash right after the call. A valid
      * attempt's card is saved in the same statement: a word is never recorded valid without its card.

@@ -5,22 +5,33 @@ import { CONNECTIONS_GET, type ConnectionsGetPayload } from '../hooks/hook-conte
 import type { Connection, ConnectionSource } from '../store/connections';
 import type { SqlClient } from '../store/database';
 
-type Service = (job: TaskJob, payload: unknown) => Promise<unknown>;
+export type Service = (job: TaskJob, payload: unknown) => Promise<unknown>;
+
+const readers = new WeakSet<Service>();
+
+/** Marks a service that only reads: it may answer before its try's start is recorded (see `beforeChange`). */
+export function readOnly(service: Service): Service {
+  readers.add(service);
+  return service;
+}
 
 export interface ServiceOptions {
   /** Answers `connections.get` (hooks): env connections, then the table, decrypted (store/connections.ts). */
   connections?: ConnectionSource;
+  /** Awaited before any service not marked readOnly runs: the scheduler's startRecorded (ADR 0018). */
+  beforeChange?: (job: TaskJob) => Promise<void>;
 }
 
 export function createServiceHandler(sql: SqlClient, extra: Record<string, Service> = {}, options: ServiceOptions = {}): ServiceHandler {
   const services: Record<string, Service> = {
-    'xcom.pull': (job, payload) => pullXcom(sql, job, payload as { taskId: string; mapIndex: number | null }),
-    [CONNECTIONS_GET]: (_job, payload) => lookUpConnection(options.connections, payload),
+    'xcom.pull': readOnly((job, payload) => pullXcom(sql, job, payload as { taskId: string; mapIndex: number | null })),
+    [CONNECTIONS_GET]: readOnly((_job, payload) => lookUpConnection(options.connections, payload)),
     ...extra,
   };
   return async (job, method, payload) => {
     const service = services[method];
     if (!service) throw new Error(`unknown service '${method}'; known: ${Object.keys(services).sort().join(', ')}`);
+    if (options.beforeChange && !readers.has(service)) await options.beforeChange(job);
     return service(job, payload);
   };
 }

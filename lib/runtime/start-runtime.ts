@@ -94,7 +94,7 @@ export async function startRuntime(config: FlashflowConfig, options: StartOption
       serviceHandler: createServiceHandler(db.sql, {
         ...engineServices(db.sql, () => clock.now(), () => scheduler.wake()),
         ...flashcardServices({ sql: db.sql, now: () => clock.now(), connections, llmEnv: config.llmEnv }),
-      }, { connections }),
+      }, { connections, beforeChange: (job): Promise<void> => scheduler.startRecorded(job.tiId, job.tryNumber) }),
       logger: (msg) => log('warn', msg),
     });
     const alerts = new AlertService({

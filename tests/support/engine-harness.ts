@@ -32,6 +32,8 @@ export interface EngineOptions {
   slots?: number;
   /** Scheduler listeners built from the engine's database and clock (alerts, metrics), as startRuntime wires them. */
   listen?: (db: Database, clock: FakeClock) => Pick<SchedulerOptions, 'onTick' | 'onTryEnded'>;
+  /** Real milliseconds starts and log lines may wait for a tick (the scheduler's default otherwise). */
+  quietEventDelayMs?: number;
 }
 
 export async function startEngine(dags: Dag[], opts: EngineOptions = {}): Promise<Engine> {
@@ -44,7 +46,8 @@ export async function startEngine(dags: Dag[], opts: EngineOptions = {}): Promis
   });
   await syncDags(db.sql, { dags: compiled, errors: [], files: [] }, clock.now());
   const executor = new InlineExecutor(new Map(dags.map((d) => [d.dagId, d])), clock, opts.slots);
-  const scheduler = new Scheduler({ store: sqlRunStore(db.sql), executor, clock, pollIntervalMs: 1000, random: () => 0, ...opts.listen?.(db, clock) });
+  const scheduler = new Scheduler({ store: sqlRunStore(db.sql), executor, clock, pollIntervalMs: 1000, random: () => 0,
+    ...(opts.quietEventDelayMs !== undefined ? { quietEventDelayMs: opts.quietEventDelayMs } : {}), ...opts.listen?.(db, clock) });
   await scheduler.start();
 
   const settle = async () => {
