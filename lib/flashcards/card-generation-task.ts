@@ -7,6 +7,7 @@ import { generateCard } from '../llm/generate-card';
 import type { LlmProviderConfig } from '../llm/llm-config';
 import type { LlmClient } from '../llm/llm-client-port';
 import { createOpenAiChatClient } from '../llm/openai-chat-client';
+import { providerConfig } from './provider-config';
 
 export interface WordToGenerate {
   cardId: number;
@@ -43,29 +44,6 @@ function clientFor(config: LlmProviderConfig): LlmClient {
     clients.set(key, client);
   }
   return client;
-}
-
-/**
- * The engine reads the provider's connection through Prisma (≈ 10 ms), so a runner keeps the answer this long and
- * shares it between the words it runs: an edited connection applies to tries that start after it.
- */
-const CONFIG_TTL_MS = 5_000;
-let sharedConfig: { at: number; value: Promise<LlmProviderConfig> } | null = null;
-
-async function providerConfig(ctx: TaskContext): Promise<LlmProviderConfig> {
-  if (sharedConfig && Date.now() - sharedConfig.at <= CONFIG_TTL_MS) {
-    try {
-      return await sharedConfig.value;
-    } catch {
-      // Asked by another try, which may have ended before the answer came: ask again as this one.
-    }
-  }
-  const value = ctx.call<LlmProviderConfig>('llm.config');
-  sharedConfig = { at: Date.now(), value };
-  value.catch(() => {
-    if (sharedConfig?.value === value) sharedConfig = null; // a provider configured now is seen at once
-  });
-  return value;
 }
 
 /**

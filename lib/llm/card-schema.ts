@@ -87,6 +87,24 @@ const PORTABLE_KEYWORDS = new Set(['type', 'description']);
  * the last word.
  */
 export function cardJsonSchema(options: { maxChars: number; constrainLength: boolean }): Record<string, unknown> {
+  // Every try of every word asks for it, and z.toJSONSchema walks the schema each time: keep one per variant.
+  const key = `${options.maxChars}:${options.constrainLength}`;
+  let schema = jsonSchemas.get(key);
+  if (!schema) {
+    schema = deepFreeze(buildCardJsonSchema(options));
+    jsonSchemas.set(key, schema);
+  }
+  return schema;
+}
+
+const jsonSchemas = new Map<string, Record<string, unknown>>();
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const v of Object.values(value)) if (typeof v === 'object' && v !== null) deepFreeze(v);
+  return Object.freeze(value);
+}
+
+function buildCardJsonSchema(options: { maxChars: number; constrainLength: boolean }): Record<string, unknown> {
   const full = z.toJSONSchema(cardSchema) as { properties: Record<string, Record<string, unknown>> };
   const properties: Record<string, Record<string, unknown>> = {};
   for (const field of CARD_FIELDS) {

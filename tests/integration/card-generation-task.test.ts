@@ -88,4 +88,30 @@ describe('generateCardTask', () => {
     expect(s.calls.filter((c) => c === 'llm.config')).toHaveLength(2);
     expect(fake.calls).toBe(3);
   });
+
+  it('keeps using a configuration past its freshness while a new one is fetched, so no word waits for it', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const s = services();
+      const first = s.config;
+      const models: string[] = [];
+      let model = 'fake-model';
+      s.config = () => ({ ...(first() as object), model });
+      const run = async () => {
+        await generateCardTask(contextFor(1, s), WORD, SETTINGS, isValid);
+        models.push(fake.requests.at(-1)!.body.model as string);
+      };
+      await run();
+      model = 'edited-model';
+      vi.advanceTimersByTime(4_000);
+      await run(); // still fresh: not asked again
+      vi.advanceTimersByTime(2_000);
+      await run(); // stale: answered from memory, refreshed meanwhile
+      await run();
+      expect(models).toEqual(['fake-model', 'fake-model', 'fake-model', 'edited-model']);
+      expect(s.calls.filter((c) => c === 'llm.config')).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

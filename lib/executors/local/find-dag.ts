@@ -1,18 +1,19 @@
 // Finds the Dag a job names, importing its file once per version: the runner's only contact with DAG files.
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import type { Dag } from '../../engine/dag-builder';
 import { loadDagFile } from '../../engine/load-dag-file';
 import { RunnerError } from './task-errors';
 
 /**
  * DAG files by path, loaded or loading, with the mtime they were loaded at. import() of an already-loaded URL
- * still goes through tsx's resolve hook on the loader thread (≈ 0.35 ms); a stat is ≈ 20 µs. The promise is
- * kept so a warm-up and the first tries share one import.
+ * still goes through tsx's resolve hook on the loader thread (≈ 0.35 ms); a stat is ≈ 20 µs, and taken
+ * synchronously, since the thread pool's answer would wait for a turn of an event loop busy with other tries.
+ * The promise is kept so a warm-up and the first tries share one import.
  */
 const loaded = new Map<string, { mtimeMs: number; dags: Promise<Dag[]> }>();
 
 async function loadDags(fileloc: string): Promise<Dag[]> {
-  const { mtimeMs } = await stat(fileloc);
+  const { mtimeMs } = statSync(fileloc);
   const cached = loaded.get(fileloc);
   if (cached?.mtimeMs === mtimeMs) return cached.dags;
   const dags = loadDagFile(fileloc);
