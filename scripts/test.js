@@ -2,7 +2,7 @@
 // `npm test`: the whole suite from a fresh clone — generated client, type check, lint, web build for the
 // HTTP tests, then every vitest file — ending with one plain "N passed, N failed" line.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,16 +24,38 @@ if (!existsSync(path.join(root, 'node_modules'))) {
 }
 if (!existsSync(path.join(root, 'lib/store/generated/prisma/client.ts')) && !step('prisma generate', bin('prisma'), ['generate'])) process.exit(1);
 
-// The browser tests drive the system Chromium (no browser download: it fails offline and in CI).
+// Debian packages some tests need: the browser tests drive the system Chromium (no browser download: it fails
+// offline and in CI), and the PostgreSQL tests start their own server from Debian's binaries
+// (tests/support/postgres-server.ts; the cluster the package may create is never used).
 const CHROMIUM = process.env.FLASHFLOW_CHROMIUM ?? '/usr/bin/chromium';
-if (!existsSync(CHROMIUM)) {
+const hasPostgres = () => {
+  try {
+    return readdirSync('/usr/lib/postgresql').some((version) => existsSync(`/usr/lib/postgresql/${version}/bin/postgres`));
+  } catch {
+    return false;
+  }
+};
+const missing = () => [!existsSync(CHROMIUM) && 'chromium', !hasPostgres() && 'postgresql'].filter(Boolean);
+if (missing().length > 0) {
   const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!asRoot || !existsSync('/usr/bin/apt-get')) {
-    process.stderr.write(`The browser tests need Chromium at ${CHROMIUM}: install your distribution's chromium package (Debian: sudo apt-get install chromium) or set FLASHFLOW_CHROMIUM.\n`);
+    process.stderr.write(
+      `Some tests need Debian packages that are missing: ${missing().join(', ')} (all needed: chromium, postgresql).\n` +
+        `Install them (Debian: sudo apt-get install --no-install-recommends ${missing().join(' ')}), ` +
+        `or run npm test as root to have it done; FLASHFLOW_CHROMIUM may point at another Chromium than ${CHROMIUM}.\n`,
+    );
     process.exit(1);
   }
   const apt = (args) => step(`apt-get ${args.join(' ')}`, 'apt-get', args, { DEBIAN_FRONTEND: 'noninteractive' });
-  if (!apt(['update']) || !apt(['install', '-y', '--no-install-recommends', 'chromium'])) process.exit(1);
+  if (!apt(['update'])) process.exit(1);
+  // Judged by the files, not apt's status: postgresql's postinst can fail where it cannot start its default cluster
+  // (a container without an init system), and that cluster is of no use to us.
+  apt(['install', '-y', '--no-install-recommends', ...missing()]);
+  if (missing().length > 0) {
+    const wanted = { chromium: CHROMIUM, postgresql: '/usr/lib/postgresql/<version>/bin/postgres' };
+    process.stderr.write(`Still missing after apt-get install: ${missing().map((name) => `${name} (${wanted[name]})`).join(', ')}.\n`);
+    process.exit(1);
+  }
 }
 
 const checks = [

@@ -4,7 +4,7 @@
 import { z, ZodError } from 'zod';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../engine/errors';
 import { getRuntime, RuntimeUnavailableError } from '../runtime/app-context';
-import type { Runtime } from '../runtime/start-runtime';
+import type { AppRuntime } from '../runtime/app-runtime';
 import { principalFromHeaders } from '../ops/auth/principal';
 import type { Endpoint, EndpointInput, EndpointResult } from './contract';
 import { problem } from './problem';
@@ -12,7 +12,7 @@ import { PayloadTooLargeError, queryObject, readJsonBody } from './read-request'
 
 export interface RouteContext<P> {
   params: P;
-  runtime: Runtime;
+  runtime: AppRuntime;
 }
 
 /** Who acts, for the event log: the user the HTTP gate authenticated (Airflow's 'anonymous' on a public path). */
@@ -24,7 +24,7 @@ function actorOf(req: Request): string {
 
 export interface EndpointContext<E extends Endpoint> extends EndpointInput<E> {
   req: Request;
-  runtime: Runtime;
+  runtime: AppRuntime;
   actor: string;
 }
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { systemClock, type Clock } from '../engine/clock';
 import { DagProcessor } from '../dag-processing/dag-processor';
 import { LocalExecutor } from '../executors/local/local-executor';
-import { Scheduler } from '../engine/scheduler';
+import { Scheduler, type TickStats } from '../engine/scheduler';
 import { openDatabase, type Database } from '../store/database';
 import { acquireHomeLock } from '../store/home-lock';
 import { migrate } from '../store/migrate';
@@ -14,7 +14,7 @@ import { enableEmbeddedMaintenance } from '../store/run-store/embedded-maintenan
 import { endJob, registerJob } from '../store/jobs';
 import type { FlashflowConfig } from './config';
 import type { Logger } from './logger';
-import type { SecretBox } from '../secrets/secret-box';
+import type { AppRuntime } from './app-runtime';
 import { loadSecretBox } from '../secrets/secret-key';
 import { connectionSource } from '../store/connections';
 import { engineServices } from './engine-services';
@@ -29,20 +29,14 @@ import { FlashflowMetrics } from '../ops/metrics/flashflow-metrics';
 /** What autovacuum would do for the embedded database's hot tables (see embedded-maintenance.ts). */
 const VACUUM_INTERVAL_MS = 5 * 60_000;
 
-export interface Runtime {
-  config: FlashflowConfig;
-  db: Database;
-  clock: Clock;
+/** The whole engine in this process; it is also what the web app runs on in `flashflow standalone`. */
+export interface Runtime extends AppRuntime {
   scheduler: Scheduler;
   executor: LocalExecutor;
   processor: DagProcessor;
   alerts: AlertService;
-  metrics: FlashflowMetrics;
-  /** Encrypts connection secrets at rest (FLASHFLOW_SECRET_KEY or $FLASHFLOW_HOME/secret.key). */
-  secrets: SecretBox;
   jobId: number;
   startedAt: Date;
-  stop(): Promise<void>;
 }
 
 export interface StartOptions {
@@ -54,6 +48,8 @@ export interface StartOptions {
   /** Watch the DAG folder for changes (the server does; one-shot CLI commands do not). */
   watch?: boolean;
   log: Logger;
+  /** Told after each scheduler tick that changed something (besides the metrics). */
+  onTick?: (stats: TickStats) => void;
 }
 
 /** Opens the database of `config` (taking the home lock for the embedded one) and applies migrations. */
@@ -127,7 +123,12 @@ export async function startRuntime(config: FlashflowConfig, options: StartOption
       zombieThresholdMs: config.zombieThresholdMs,
       createScheduledRuns: options.createScheduledRuns ?? true,
       log: (level, message) => log(level, message),
-      onTick: metrics.onTick,
+      onTick: options.onTick
+        ? (stats) => {
+            metrics.onTick(stats);
+            options.onTick?.(stats);
+          }
+        : metrics.onTick,
       onTryEnded: (event) => {
         metrics.onTryEnded(event);
         alerts.onTryEnded(event);

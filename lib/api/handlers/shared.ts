@@ -1,11 +1,11 @@
 // What every API handler needs: the slice of the runtime it may use, date formatting, lookups that 404 with a
 // message naming what is missing, and the scheduler nudge after an action.
 import { InvalidInputError, NotFoundError } from '../../engine/errors';
-import type { Runtime } from '../../runtime/start-runtime';
+import type { AppRuntime } from '../../runtime/app-runtime';
 import { dagExists } from '../../store/api-dags';
 import { findDagRun, type DagRunRow } from '../../store/api-dag-runs';
 
-export type ApiRuntime = Pick<Runtime, 'db' | 'clock' | 'scheduler'>;
+export type ApiRuntime = Pick<AppRuntime, 'db' | 'clock' | 'scheduler'>;
 
 export function iso(d: Date): string;
 export function iso(d: Date | null): string | null;

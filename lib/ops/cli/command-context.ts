@@ -7,8 +7,8 @@ export interface CommandContext {
   sql: SqlClient;
   prisma: PrismaClient;
   now(): Date;
-  /** Tells an in-process scheduler that there is new work. */
-  wake(): void;
+  /** Tells the scheduler that there is new work: in this process, or another one over PostgreSQL. */
+  wake(): void | Promise<void>;
   /** The engine (scheduler + executor); started on first use when the CLI runs without a server. */
   runtime(): Promise<Runtime>;
 }

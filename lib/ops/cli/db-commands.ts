@@ -31,7 +31,7 @@ export const DB_COMMANDS = {
   'dags.trigger': async (ctx: CommandContext, raw: unknown) => {
     const a = TriggerArgs.parse(raw);
     const run = await triggerDagRun(ctx.sql, { dagId: a.dag_id, conf: a.conf, runId: a.run_id, logicalDate: a.logical_date }, ctx.now());
-    ctx.wake();
+    await ctx.wake();
     return { dag_id: run.dagId, dag_run_id: run.runId, state: 'queued' };
   },
 
@@ -39,7 +39,7 @@ export const DB_COMMANDS = {
 
   'dags.unpause': async (ctx: CommandContext, raw: unknown) => {
     const result = await setPaused(ctx.sql, DagIdArgs.parse(raw).dag_id, false);
-    ctx.wake();
+    await ctx.wake();
     return result;
   },
 

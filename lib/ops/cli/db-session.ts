@@ -8,6 +8,7 @@ import type { Logger } from '../../runtime/logger';
 import { openMigratedDatabase, startRuntime, type Runtime } from '../../runtime/start-runtime';
 import { callControlSocket, ControlSocketUnavailableError } from '../control-socket';
 import { runDbCommand, type CommandContext } from './db-commands';
+import { notify, SCHEDULER_CHANNEL } from '../../store/pg-notifications';
 
 /** How long a command waits for a home held by another command that serves no control socket. */
 const LOCK_WAIT_MS = 30_000;
@@ -48,7 +49,8 @@ export async function runWhereTheDatabaseIs(
       sql: db.sql,
       prisma: db.prisma,
       now: () => new Date(),
-      wake: () => runtime?.scheduler.wake(),
+      // No server on this home: a scheduler may still run elsewhere on the same PostgreSQL database.
+      wake: () => (runtime ? runtime.scheduler.wake() : config.databaseUrl ? notify(db.sql, SCHEDULER_CHANNEL, 'reload') : undefined),
       runtime: async () => (runtime ??= await startRuntime(config, { db, log, createScheduledRuns: false })),
     };
     return await runDbCommand(command, ctx, args, progress);

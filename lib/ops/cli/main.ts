@@ -11,6 +11,8 @@ import { versionInfo } from '../version';
 import { runWhereTheDatabaseIs } from './db-session';
 import { printDagList, printJson } from './output';
 import { standalone, APP_ROOT } from './standalone';
+import { schedulerCommand } from './scheduler-command';
+import { webserverCommand } from './webserver-command';
 import { tasksTest } from './tasks-test';
 import { addAccountCommands } from './account-program';
 
@@ -57,6 +59,19 @@ export function buildProgram(config: () => FlashflowConfig): Command {
     .action(async (o: { dev: boolean }) => {
       const c = config();
       await standalone(c, { dev: o.dev }, log(c));
+    });
+
+  program.command('webserver').description('run the web app and the REST API only, beside `flashflow scheduler` (needs DATABASE_URL)')
+    .option('--dev', 'run the web app in development mode (hot reload)', false)
+    .action(async (o: { dev: boolean }) => {
+      const c = config();
+      await webserverCommand(c, { dev: o.dev }, log(c));
+    });
+
+  program.command('scheduler').description('run the engine only (scheduler, executor, DAG processor), beside `flashflow webserver` (needs DATABASE_URL)')
+    .action(async () => {
+      const c = config();
+      await schedulerCommand(c, log(c));
     });
 
   const db = program.command('db').description('database commands');

@@ -44,10 +44,15 @@ async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function startApiServer(env: Record<string, string> = {}): Promise<ApiServer> {
-  await withBuildLock(async () => {
+/** The production web build the servers serve, made once even when several test files start servers at once. */
+export function ensureTestBuild(): Promise<void> {
+  return withBuildLock(async () => {
     if (buildIsStale(REPO_ROOT)) await runNextBuild(REPO_ROOT);
   });
+}
+
+export async function startApiServer(env: Record<string, string> = {}): Promise<ApiServer> {
+  await ensureTestBuild();
   const home = await makeHome();
   const port = await freePort();
   const proc = new FlashflowProcess([FLASHFLOW_BIN, 'standalone'], {

@@ -1,0 +1,32 @@
+// `flashflow scheduler`: the engine without the web app, on PostgreSQL, beside any number of `flashflow
+// webserver` processes. A second one on the same database waits as a standby and takes over when the first stops.
+import type { FlashflowConfig } from '../../runtime/config';
+import type { Logger } from '../../runtime/logger';
+import { openMigratedDatabase } from '../../runtime/start-runtime';
+import { requirePostgres } from '../../runtime/web-runtime';
+import { startActiveEngine, type ActiveEngine } from './active-engine';
+import { exitOnSignals } from './shutdown-signals';
+
+export async function schedulerCommand(config: FlashflowConfig, log: Logger): Promise<void> {
+  requirePostgres(config, 'scheduler');
+  const standby = new AbortController();
+  let engine: ActiveEngine | null = null;
+  const exit = exitOnSignals(log, async () => {
+    standby.abort();
+    await engine?.stop();
+  });
+  const db = await openMigratedDatabase(config);
+  try {
+    engine = await startActiveEngine(config, {
+      db,
+      log,
+      signal: standby.signal,
+      onLost: (err) => void exit(`lost the scheduler lock (${err.message}); another scheduler may take over`, 1),
+    });
+  } catch (err) {
+    await db.close().catch(() => {});
+    if (standby.signal.aborted) return; // stopped while a standby: the signal handler exits
+    throw err;
+  }
+  log('info', `scheduler is active (DAGs: ${config.dagsFolder}, ${config.executor.processes} runner processes)`);
+}

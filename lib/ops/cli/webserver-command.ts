@@ -1,0 +1,28 @@
+// `flashflow webserver`: the web app and the REST API on PostgreSQL, without the engine; any number of them
+// beside one active `flashflow scheduler`.
+import type { FlashflowConfig } from '../../runtime/config';
+import type { Logger } from '../../runtime/logger';
+import type { AppRuntime } from '../../runtime/app-runtime';
+import { requirePostgres, startWebRuntime } from '../../runtime/web-runtime';
+import { ensureWebBuild, serveWebApp, type WebApp } from './serve-web-app';
+import { exitOnSignals } from './shutdown-signals';
+
+export async function webserverCommand(config: FlashflowConfig, opts: { dev: boolean }, log: Logger): Promise<void> {
+  requirePostgres(config, 'webserver');
+  await ensureWebBuild(opts.dev, log);
+  let runtime: AppRuntime | null = null;
+  let web: WebApp | null = null;
+  const stop = async () => {
+    await web?.close().catch((err: Error) => log('warn', `web server: ${err.message}`));
+    await runtime?.stop();
+  };
+  exitOnSignals(log, stop);
+  try {
+    runtime = await startWebRuntime(config, log);
+    web = await serveWebApp(runtime, { dev: opts.dev, log });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  log('info', `Flashflow webserver is running at ${web.url} (database: PostgreSQL; the scheduler runs in \`flashflow scheduler\`)`);
+}
