@@ -25,9 +25,11 @@ if (!existsSync(path.join(root, 'node_modules'))) {
 if (!existsSync(path.join(root, 'lib/store/generated/prisma/client.ts')) && !step('prisma generate', bin('prisma'), ['generate'])) process.exit(1);
 
 // Debian packages some tests need: the browser tests drive the system Chromium (no browser download: it fails
-// offline and in CI), and the PostgreSQL tests start their own server from Debian's binaries
-// (tests/support/postgres-server.ts; the cluster the package may create is never used).
+// offline and in CI), and the PostgreSQL and Redis tests start their own servers from Debian's binaries
+// (tests/support/postgres-server.ts, tests/support/redis-server.ts; the cluster and the service the packages may
+// set up are never used).
 const CHROMIUM = process.env.FLASHFLOW_CHROMIUM ?? '/usr/bin/chromium';
+const REDIS_SERVER = '/usr/bin/redis-server';
 const hasPostgres = () => {
   try {
     return readdirSync('/usr/lib/postgresql').some((version) => existsSync(`/usr/lib/postgresql/${version}/bin/postgres`));
@@ -35,12 +37,13 @@ const hasPostgres = () => {
     return false;
   }
 };
-const missing = () => [!existsSync(CHROMIUM) && 'chromium', !hasPostgres() && 'postgresql'].filter(Boolean);
+const missing = () =>
+  [!existsSync(CHROMIUM) && 'chromium', !hasPostgres() && 'postgresql', !existsSync(REDIS_SERVER) && 'redis-server'].filter(Boolean);
 if (missing().length > 0) {
   const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!asRoot || !existsSync('/usr/bin/apt-get')) {
     process.stderr.write(
-      `Some tests need Debian packages that are missing: ${missing().join(', ')} (all needed: chromium, postgresql).\n` +
+      `Some tests need Debian packages that are missing: ${missing().join(', ')} (all needed: chromium, postgresql, redis-server).\n` +
         `Install them (Debian: sudo apt-get install --no-install-recommends ${missing().join(' ')}), ` +
         `or run npm test as root to have it done; FLASHFLOW_CHROMIUM may point at another Chromium than ${CHROMIUM}.\n`,
     );
@@ -48,11 +51,11 @@ if (missing().length > 0) {
   }
   const apt = (args) => step(`apt-get ${args.join(' ')}`, 'apt-get', args, { DEBIAN_FRONTEND: 'noninteractive' });
   if (!apt(['update'])) process.exit(1);
-  // Judged by the files, not apt's status: postgresql's postinst can fail where it cannot start its default cluster
-  // (a container without an init system), and that cluster is of no use to us.
+  // Judged by the files, not apt's status: the postinst scripts of postgresql and redis-server may fail where they
+  // cannot start their default cluster or service (a container without an init system), which are of no use to us.
   apt(['install', '-y', '--no-install-recommends', ...missing()]);
   if (missing().length > 0) {
-    const wanted = { chromium: CHROMIUM, postgresql: '/usr/lib/postgresql/<version>/bin/postgres' };
+    const wanted = { chromium: CHROMIUM, postgresql: '/usr/lib/postgresql/<version>/bin/postgres', 'redis-server': REDIS_SERVER };
     process.stderr.write(`Still missing after apt-get install: ${missing().map((name) => `${name} (${wanted[name]})`).join(', ')}.\n`);
     process.exit(1);
   }

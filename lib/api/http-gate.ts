@@ -12,6 +12,7 @@ import { roleAtLeast } from '../ops/auth/roles';
 import type { AuthDb } from '../ops/auth/user-accounts';
 import { handleLogin, handleLogout } from './login-endpoints';
 import { problem, type ProblemStatus } from './problem';
+import { TASK_SERVICES_PATH } from '../executors/bullmq/remote-services';
 
 /** Nothing Flashflow accepts is larger (vocabulary ≤ 100 kB, API bodies ≤ 1 MiB); refuse before reading. */
 const MAX_REQUEST_BYTES = 2 * 1024 * 1024;
@@ -31,6 +32,8 @@ export interface GateDeps {
   clock: Pick<Clock, 'now'>;
   /** Mark cookies Secure (set when the app is served over HTTPS, e.g. behind a TLS proxy). */
   secureCookies: boolean;
+  /** Answers remote workers' service calls (`flashflow webserver` beside a bullmq scheduler); they bring try tokens. */
+  taskServices?: (req: IncomingMessage) => Promise<Response>;
 }
 
 export type Gate = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
@@ -105,6 +108,7 @@ export function createHttpGate(deps: GateDeps): Gate {
       }
       return send(await handleLogin(req, { db: deps.db, clock: deps.clock, limiter, clientKey: clientKey(req), cookieFlags }));
     }
+    if (pathname === TASK_SERVICES_PATH && deps.taskServices) return send(await deps.taskServices(req));
     const requirement = requirementFor(method, pathname);
     if (requirement.kind === 'public') return true;
 

@@ -1,5 +1,5 @@
 // The executor port: the scheduler submits jobs and receives events; it never waits on task code.
-// Adapters: lib/executors/local (child-process pool), later bullmq (remote workers).
+// Adapters: lib/executors/local (child-process pool) and lib/executors/bullmq (remote workers through Redis).
 
 export interface TaskJob {
   type: 'task';
@@ -60,8 +60,11 @@ export type ExecutorEvent =
   | { type: 'finished'; tiId: string; tryNumber: number; outcome: TaskOutcome; at: Date }
   | { type: 'callback_finished'; id: string; ok: boolean; error: string | null; at: Date };
 
+/** Which try a service call comes from: all a service may know of it (a remote worker's token carries no more). */
+export type TryIdentity = Pick<TaskJob, 'tiId' | 'dagId' | 'runId' | 'taskId' | 'mapIndex' | 'tryNumber'>;
+
 /** Requests from task code (`ctx.call`, `ctx.xcomPull`), answered by the process that owns the database. */
-export type ServiceHandler = (job: TaskJob, method: string, payload: unknown) => Promise<unknown>;
+export type ServiceHandler = (job: TryIdentity, method: string, payload: unknown) => Promise<unknown>;
 
 export interface Executor {
   /** Jobs it can run at once in addition to the ones it runs now. */

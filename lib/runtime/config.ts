@@ -18,6 +18,13 @@ const EnvSchema = z.object({
   FLASHFLOW_EXECUTOR_PROCESSES: intFrom(1).default(os.availableParallelism()),
   // processes × 16 = 32 on two cores: Airflow's default parallelism, and I/O-bound tasks (LLM calls) share a process.
   FLASHFLOW_WORKER_CONCURRENCY: intFrom(1).default(16),
+  /** Where a scheduler runs tries: its own runner processes, or remote `flashflow worker`s through Redis. */
+  FLASHFLOW_EXECUTOR: z.enum(['local', 'bullmq']).default('local'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  /** Tries a bullmq scheduler keeps queued or running at once (Airflow's core.parallelism). */
+  FLASHFLOW_PARALLELISM: intFrom(1).default(32),
+  /** The webserver a worker sends its tasks' service calls to; default FLASHFLOW_BASE_URL. */
+  FLASHFLOW_API_URL: z.string().url().optional(),
   FLASHFLOW_POLL_INTERVAL_MS: intFrom(10).default(1000),
   FLASHFLOW_ZOMBIE_THRESHOLD_MS: intFrom(1000).default(120_000),
   FLASHFLOW_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -60,7 +67,16 @@ export interface FlashflowConfig {
   databaseUrl: string | null;
   port: number;
   host: string;
-  executor: { processes: number; concurrency: number };
+  executor: {
+    kind: 'local' | 'bullmq';
+    processes: number;
+    concurrency: number;
+    /** bullmq: tries queued or running at once. */
+    parallelism: number;
+  };
+  redisUrl: string | null;
+  /** Base URL of the webserver whose task-execution endpoint a worker calls. */
+  apiUrl: string;
   pollIntervalMs: number;
   zombieThresholdMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -86,6 +102,8 @@ export interface FlashflowConfig {
 const SERVER_ONLY_ENV = new Set([
   'FLASHFLOW_SECRET_KEY',
   'DATABASE_URL',
+  // Whoever can write to the queue can make workers run any task.
+  'REDIS_URL',
   // Alert credentials: a webhook URL is its own secret.
   'FLASHFLOW_SMTP_PASSWORD',
   'SMTP_PASSWORD',
@@ -111,7 +129,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL ?? null,
     port: e.PORT,
     host: e.FLASHFLOW_HOST,
-    executor: { processes: e.FLASHFLOW_EXECUTOR_PROCESSES, concurrency: e.FLASHFLOW_WORKER_CONCURRENCY },
+    executor: {
+      kind: e.FLASHFLOW_EXECUTOR,
+      processes: e.FLASHFLOW_EXECUTOR_PROCESSES,
+      concurrency: e.FLASHFLOW_WORKER_CONCURRENCY,
+      parallelism: e.FLASHFLOW_PARALLELISM,
+    },
+    redisUrl: e.REDIS_URL ?? null,
+    apiUrl: (e.FLASHFLOW_API_URL ?? baseUrl).replace(/\/+$/, ''),
     pollIntervalMs: e.FLASHFLOW_POLL_INTERVAL_MS,
     zombieThresholdMs: e.FLASHFLOW_ZOMBIE_THRESHOLD_MS,
     logLevel: e.FLASHFLOW_LOG_LEVEL,

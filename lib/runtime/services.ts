@@ -1,11 +1,11 @@
 // Answers the calls task code makes through its ctx (DESIGN.md §1): the only way a task reads or writes
 // what the database holds. Domains add their services here (e.g. cards.save for the flashcard DAG).
-import type { ServiceHandler, TaskJob } from '../engine/executor-port';
+import type { ServiceHandler, TryIdentity } from '../engine/executor-port';
 import { CONNECTIONS_GET, type ConnectionsGetPayload } from '../hooks/hook-context';
 import type { Connection, ConnectionSource } from '../store/connections';
 import type { SqlClient } from '../store/database';
 
-export type Service = (job: TaskJob, payload: unknown) => Promise<unknown>;
+export type Service = (job: TryIdentity, payload: unknown) => Promise<unknown>;
 
 const readers = new WeakSet<Service>();
 
@@ -19,7 +19,7 @@ export interface ServiceOptions {
   /** Answers `connections.get` (hooks): env connections, then the table, decrypted (store/connections.ts). */
   connections?: ConnectionSource;
   /** Awaited before any service not marked readOnly runs: the scheduler's startRecorded (ADR 0018). */
-  beforeChange?: (job: TaskJob) => Promise<void>;
+  beforeChange?: (job: TryIdentity) => Promise<void>;
 }
 
 export function createServiceHandler(sql: SqlClient, extra: Record<string, Service> = {}, options: ServiceOptions = {}): ServiceHandler {
@@ -45,7 +45,7 @@ async function lookUpConnection(source: ConnectionSource | undefined, payload: u
 }
 
 /** One value for a map index; for `null`, the task's value, or the list of a mapped task's values. */
-async function pullXcom(sql: SqlClient, job: TaskJob, p: { taskId: string; mapIndex: number | null }): Promise<unknown> {
+async function pullXcom(sql: SqlClient, job: TryIdentity, p: { taskId: string; mapIndex: number | null }): Promise<unknown> {
   const rows = await sql.query<{ map_index: number; value: unknown }>(
     `SELECT map_index, value FROM xcom WHERE dag_id = $1 AND run_id = $2 AND task_id = $3 AND key = 'return_value'
        AND ($4::int IS NULL OR map_index = $4::int)

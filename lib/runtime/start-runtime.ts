@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { systemClock, type Clock } from '../engine/clock';
 import { DagProcessor } from '../dag-processing/dag-processor';
-import { LocalExecutor } from '../executors/local/local-executor';
+import type { Executor } from '../engine/executor-port';
 import { Scheduler, type TickStats } from '../engine/scheduler';
 import { openDatabase, type Database } from '../store/database';
 import { acquireHomeLock } from '../store/home-lock';
@@ -17,9 +17,8 @@ import type { Logger } from './logger';
 import type { AppRuntime } from './app-runtime';
 import { loadSecretBox } from '../secrets/secret-key';
 import { connectionSource } from '../store/connections';
-import { engineServices } from './engine-services';
-import { flashcardServices } from './flashcard-services';
-import { createServiceHandler } from './services';
+import { taskServiceHandler } from './task-services';
+import { createExecutor } from './create-executor';
 import { AlertService } from '../ops/alerts/alert-service';
 import { emailNotifier } from '../ops/alerts/email-notifier';
 import { slackNotifier } from '../ops/alerts/slack-notifier';
@@ -32,7 +31,7 @@ const VACUUM_INTERVAL_MS = 5 * 60_000;
 /** The whole engine in this process; it is also what the web app runs on in `flashflow standalone`. */
 export interface Runtime extends AppRuntime {
   scheduler: Scheduler;
-  executor: LocalExecutor;
+  executor: Executor;
   processor: DagProcessor;
   alerts: AlertService;
   jobId: number;
@@ -83,15 +82,17 @@ export async function startRuntime(config: FlashflowConfig, options: StartOption
     const secrets = loadSecretBox({ envKey: config.secretKey, home: config.home, generate: !config.databaseUrl });
     for (const w of secrets.warnings) log('warn', w);
     const connections = connectionSource({ db: db.prisma, secrets: secrets.box, env: config.connectionEnv });
-    const executor = new LocalExecutor({
-      processes: config.executor.processes,
-      concurrency: config.executor.concurrency,
-      env: config.taskEnv,
-      serviceHandler: createServiceHandler(db.sql, {
-        ...engineServices(db.sql, () => clock.now(), () => scheduler.wake()),
-        ...flashcardServices({ sql: db.sql, now: () => clock.now(), connections, llmEnv: config.llmEnv }),
-      }, { connections, beforeChange: (job): Promise<void> => scheduler.startRecorded(job.tiId, job.tryNumber) }),
-      logger: (msg) => log('warn', msg),
+    const executor = createExecutor(config, {
+      secrets: secrets.box,
+      log,
+      services: taskServiceHandler({
+        sql: db.sql,
+        now: () => clock.now(),
+        connections,
+        llmEnv: config.llmEnv,
+        wake: () => scheduler.wake(),
+        beforeChange: (job): Promise<void> => scheduler.startRecorded(job.tiId, job.tryNumber),
+      }),
     });
     const alerts = new AlertService({
       db: db.prisma,

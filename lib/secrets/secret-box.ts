@@ -31,6 +31,15 @@ export class SecretBox {
     this.primaryKeyId = keyId(keys[0]!);
   }
 
+  /**
+   * The keys, primary first, for other purposes to derive keys of their own from (try tokens use HKDF), so one
+   * FLASHFLOW_SECRET_KEY serves the installation; never used for anything directly.
+   */
+  get keyMaterial(): Buffer[] {
+    const primary = this.keys.get(this.primaryKeyId)!;
+    return [primary, ...[...this.keys.values()].filter((k) => k !== primary)].map((k) => Buffer.from(k));
+  }
+
   /** Ids of every key this box can decrypt with, the primary first. */
   get keyIds(): string[] {
     return [...this.keys.keys()];

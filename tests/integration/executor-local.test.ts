@@ -5,7 +5,6 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TaskJob } from '../../lib/engine/executor-port';
 import { LocalExecutor } from '../../lib/executors/local/local-executor';
 import { callbackJob, EventRecorder, taskJob } from './executor-harness';
 
@@ -20,7 +19,7 @@ const executor = new LocalExecutor({
   killGraceMs: 600,
   env: { ...process.env, FF_TEST_MARK: 'inherited' },
   logger: (msg) => logged.push(msg),
-  serviceHandler: async (job: TaskJob, method, payload) => {
+  serviceHandler: async (job, method, payload) => {
     serviceCalls.push({ tiId: job.tiId, method, payload });
     if (method === 'cards.save') return { id: 7, front: (payload as { front: string }).front };
     if (method === 'xcom.pull') return { answer: 42 };

@@ -13,6 +13,7 @@ import { printDagList, printJson } from './output';
 import { standalone, APP_ROOT } from './standalone';
 import { schedulerCommand } from './scheduler-command';
 import { webserverCommand } from './webserver-command';
+import { workerCommand } from './worker-command';
 import { tasksTest } from './tasks-test';
 import { addAccountCommands } from './account-program';
 
@@ -74,6 +75,12 @@ export function buildProgram(config: () => FlashflowConfig): Command {
       await schedulerCommand(c, log(c));
     });
 
+  program.command('worker').description('run the tries a FLASHFLOW_EXECUTOR=bullmq scheduler queues (needs REDIS_URL)')
+    .action(async () => {
+      const c = config();
+      await workerCommand(c, log(c));
+    });
+
   const db = program.command('db').description('database commands');
   db.command('migrate').description('apply pending migrations').action(async () => {
     const handle = await openMigratedDatabase(config());
@@ -129,7 +136,7 @@ export function buildProgram(config: () => FlashflowConfig): Command {
     printJson({
       version: v.version, git_version: v.git_version, node: process.version, home: c.home,
       database: c.databaseUrl ? 'postgresql (DATABASE_URL)' : `pglite at ${path.join(c.home, 'db')}`,
-      dags_folder: c.dagsFolder, executor: { kind: 'local', ...c.executor }, url: `http://${c.host}:${c.port}`,
+      dags_folder: c.dagsFolder, executor: c.executor, redis: c.redisUrl ? 'REDIS_URL' : null, api_url: c.apiUrl, url: `http://${c.host}:${c.port}`,
       llm: { base_url: c.llm.baseUrl ?? '(OpenAI default)', api_key: c.llm.apiKey ? '***' : null, model: c.llm.model },
     }, out);
   });

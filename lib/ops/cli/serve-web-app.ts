@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createHttpGate } from '../../api/http-gate';
+import { createHttpGate, type GateDeps } from '../../api/http-gate';
 import type { AppRuntime } from '../../runtime/app-runtime';
 import { setRuntime } from '../../runtime/app-context';
 import { buildIsStale, runNextBuild } from '../../runtime/ensure-build';
@@ -25,14 +25,22 @@ export interface WebApp {
   close(): Promise<void>;
 }
 
-export async function serveWebApp(runtime: AppRuntime, options: { dev: boolean; log: Logger }): Promise<WebApp> {
+export async function serveWebApp(
+  runtime: AppRuntime,
+  options: { dev: boolean; log: Logger; taskServices?: GateDeps['taskServices'] },
+): Promise<WebApp> {
   const { config } = runtime;
   setRuntime(runtime);
   const admin = await ensureFirstAdmin(runtime.db.prisma, config.home, runtime.clock.now(), options.log);
   if (!admin.created && existsSync(admin.passwordFile)) {
     options.log('info', `the password admin was created with is in ${admin.passwordFile}; \`flashflow users create\` adds accounts`);
   }
-  const gate = createHttpGate({ db: runtime.db.prisma, clock: runtime.clock, secureCookies: config.secureCookies });
+  const gate = createHttpGate({
+    db: runtime.db.prisma,
+    clock: runtime.clock,
+    secureCookies: config.secureCookies,
+    ...(options.taskServices ? { taskServices: options.taskServices } : {}),
+  });
   const web = await startWebServer({ dir: APP_ROOT, host: config.host, port: config.port, dev: options.dev, gate });
   return {
     url: web.url,

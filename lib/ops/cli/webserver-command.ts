@@ -6,6 +6,30 @@ import type { AppRuntime } from '../../runtime/app-runtime';
 import { requirePostgres, startWebRuntime } from '../../runtime/web-runtime';
 import { ensureWebBuild, serveWebApp, type WebApp } from './serve-web-app';
 import { exitOnSignals } from './shutdown-signals';
+import type { IncomingMessage } from 'node:http';
+import { handleTaskServiceCall, waitForRecordedStart } from '../../api/task-execution-endpoint';
+import { TryTokens } from '../auth/try-token';
+import { taskServiceHandler } from '../../runtime/task-services';
+import { connectionSource } from '../../store/connections';
+
+/** The endpoint remote workers' tasks call (FLASHFLOW_EXECUTOR=bullmq); harmless when there are none. */
+function taskExecution(runtime: AppRuntime): (req: IncomingMessage) => Promise<Response> {
+  const { db, config, secrets, clock } = runtime;
+  const deps = {
+    tokens: new TryTokens(secrets.keyMaterial),
+    sql: db.sql,
+    now: () => clock.now(),
+    services: taskServiceHandler({
+      sql: db.sql,
+      now: () => clock.now(),
+      connections: connectionSource({ db: db.prisma, secrets, env: config.connectionEnv }),
+      llmEnv: config.llmEnv,
+      wake: () => runtime.scheduler.wake(),
+      beforeChange: waitForRecordedStart(db.sql),
+    }),
+  };
+  return (req) => handleTaskServiceCall(req, deps);
+}
 
 export async function webserverCommand(config: FlashflowConfig, opts: { dev: boolean }, log: Logger): Promise<void> {
   requirePostgres(config, 'webserver');
@@ -19,7 +43,7 @@ export async function webserverCommand(config: FlashflowConfig, opts: { dev: boo
   exitOnSignals(log, stop);
   try {
     runtime = await startWebRuntime(config, log);
-    web = await serveWebApp(runtime, { dev: opts.dev, log });
+    web = await serveWebApp(runtime, { dev: opts.dev, log, taskServices: taskExecution(runtime) });
   } catch (err) {
     await stop();
     throw err;

@@ -1,0 +1,88 @@
+// POST /execution/services: the service calls of tasks running on remote workers (Airflow 3's Task Execution
+// API). A call carries its try's token, not a user's credentials; it is answered only while that try is the
+// task instance's current one and still queued or running, with the same services a local runner gets over IPC.
+import type { IncomingMessage } from 'node:http';
+import { z, ZodError } from 'zod';
+import { isPermanentError } from '../engine/errors';
+import type { ServiceHandler, TryIdentity } from '../engine/executor-port';
+import { formatZodIssues } from '../engine/zod-issues';
+import { TryTokenError, type TryTokens } from '../ops/auth/try-token';
+import type { SqlClient } from '../store/database';
+import { problem } from './problem';
+
+const MAX_CALL_BYTES = 1024 * 1024;
+const CallSchema = z.object({ method: z.string().min(1).max(200), payload: z.unknown() });
+
+export interface TaskExecutionDeps {
+  tokens: TryTokens;
+  services: ServiceHandler;
+  sql: SqlClient;
+  now: () => Date;
+}
+
+export async function handleTaskServiceCall(req: IncomingMessage, deps: TaskExecutionDeps): Promise<Response> {
+  if (req.method !== 'POST') return problem(405, 'POST a service call: { "method": …, "payload": … }');
+  const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+  if (!bearer) return problem(401, 'a task service call needs its try token (Authorization: Bearer fft_…)');
+  let claims: TryIdentity;
+  try {
+    claims = deps.tokens.verify(bearer, deps.now());
+  } catch (err) {
+    if (err instanceof TryTokenError) return problem(401, `the try token was refused: ${err.message}`);
+    throw err;
+  }
+  const body = await readJson(req);
+  if (body === TOO_LARGE) return problem(413, `a service call is at most ${MAX_CALL_BYTES / 1024} KiB`);
+  const call = CallSchema.safeParse(body);
+  if (!call.success) return problem(400, `invalid service call: ${formatZodIssues(call.error)}`, { permanent: true });
+  const [ti] = await deps.sql.query<{ state: string; try_number: number }>(
+    'SELECT state, try_number FROM task_instance WHERE id = $1',
+    [claims.tiId],
+  );
+  if (!ti || ti.try_number !== claims.tryNumber || !['queued', 'running'].includes(ti.state)) {
+    return problem(409, `try ${claims.tryNumber} of ${claims.dagId}.${claims.taskId} is no longer running`, { permanent: true });
+  }
+  try {
+    const value = await deps.services(claims, call.data.method, call.data.payload);
+    return Response.json({ value: value ?? null });
+  } catch (err) {
+    if (err instanceof ZodError) return problem(400, `invalid ${call.data.method} payload: ${formatZodIssues(err)}`, { permanent: true });
+    const message = err instanceof Error ? err.message : String(err);
+    return isPermanentError(err) ? problem(400, message, { permanent: true }) : problem(500, message, { permanent: false });
+  }
+}
+
+const TOO_LARGE = Symbol('too large');
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_CALL_BYTES) return TOO_LARGE;
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * beforeChange for calls from remote workers: the start travels worker → Redis → scheduler → database, so a call
+ * may arrive first; wait for it (a few seconds at most) instead of letting the call change anything before it.
+ */
+export function waitForRecordedStart(sql: SqlClient, options: { timeoutMs?: number; pollMs?: number } = {}): (job: TryIdentity) => Promise<void> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const pollMs = options.pollMs ?? 50;
+  return async (job) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const [ti] = await sql.query<{ state: string; try_number: number }>('SELECT state, try_number FROM task_instance WHERE id = $1', [job.tiId]);
+      if (ti && ti.try_number === job.tryNumber && ti.state !== 'queued') return;
+      if (Date.now() > deadline) throw new Error(`the start of try ${job.tryNumber} has not reached the database within ${timeoutMs / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  };
+}

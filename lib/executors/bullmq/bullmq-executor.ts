@@ -1,0 +1,162 @@
+// The scheduler's side of remote execution (Airflow's CeleryExecutor, on BullMQ and Redis): tries go to the task
+// queue, any number of `flashflow worker` processes run them, and their events come back through the event queue,
+// which this process alone consumes, in order. Every submitted job still ends in exactly one 'finished' event:
+// from its worker, from kill() while it waits, or from here when its worker falls silent (lost).
+import path from 'node:path';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Executor, ExecutorEvent, ExecutorJob, TaskFailure } from '../../engine/executor-port';
+import type { TryClaims } from '../../ops/auth/try-token';
+import { EVENT_QUEUE, EventBatchSchema, KILL_CHANNEL, PREFIX, queueJobId, TASK_QUEUE, type KillMessage, type QueuedWork } from './wire';
+
+export interface BullMqExecutorOptions {
+  redisUrl: string;
+  /** Tries queued or running at once. */
+  parallelism: number;
+  /** Job files are sent relative to it, so a worker finds them in its own copy of the folder. */
+  dagsFolder: string;
+  /** Mints the token a try's service calls authenticate with. */
+  issueToken: (claims: TryClaims) => string;
+  /** A started try whose worker sent nothing (heartbeats come every 5 s) for this long is lost. Default 60 s. */
+  lostAfterMs?: number;
+  log?: (message: string) => void;
+}
+
+interface InFlight {
+  job: ExecutorJob;
+  /** Last event of the try, once it started; null while it waits in the queue. */
+  lastHeardAt: number | null;
+}
+
+const LOST_CHECK_MS = 5_000;
+
+export class BullMqExecutor implements Executor {
+  private readonly inflight = new Map<string, InFlight>();
+  private readonly listeners: Array<(event: ExecutorEvent) => void> = [];
+  private readonly lostAfterMs: number;
+  private readonly log: (message: string) => void;
+  private tasks: Queue<QueuedWork> | null = null;
+  private events: Worker | null = null;
+  private publisher: Redis | null = null;
+  private lostTimer: NodeJS.Timeout | undefined;
+  private stopping = false;
+
+  constructor(private readonly options: BullMqExecutorOptions) {
+    this.lostAfterMs = options.lostAfterMs ?? 60_000;
+    this.log = options.log ?? (() => {});
+  }
+
+  openSlots(): number {
+    return this.stopping ? 0 : Math.max(0, this.options.parallelism - this.inflight.size);
+  }
+
+  onEvent(listener: (event: ExecutorEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  async start(): Promise<void> {
+    const connection = { url: this.options.redisUrl, maxRetriesPerRequest: null };
+    this.tasks = new Queue<QueuedWork>(TASK_QUEUE, { connection, prefix: PREFIX });
+    this.tasks.on('error', (err) => this.log(`task queue: ${err.message}`));
+    this.publisher = new Redis(this.options.redisUrl, { maxRetriesPerRequest: null });
+    this.publisher.on('error', (err) => this.log(`redis: ${err.message}`));
+    this.events = new Worker(EVENT_QUEUE, async (job) => this.receive(job.data), {
+      connection,
+      prefix: PREFIX,
+      concurrency: 1,
+      removeOnComplete: { count: 0 },
+      removeOnFail: { count: 1000 },
+    });
+    this.events.on('error', (err) => this.log(`event queue: ${err.message}`));
+    await Promise.all([this.tasks.waitUntilReady(), this.events.waitUntilReady()]);
+    this.lostTimer = setInterval(() => this.reapLost(), Math.min(LOST_CHECK_MS, this.lostAfterMs / 2));
+    this.lostTimer.unref();
+  }
+
+  submit(job: ExecutorJob): void {
+    if (this.stopping || !this.tasks) throw new Error('BullMqExecutor is not running');
+    const key = keyOf(job);
+    if (this.inflight.has(key)) throw new Error(`BullMqExecutor: ${key} is already submitted`);
+    this.inflight.set(key, { job, lastHeardAt: null });
+    const relative = path.relative(this.options.dagsFolder, job.fileloc);
+    const fileloc = relative.startsWith('..') || path.isAbsolute(relative) ? job.fileloc : relative;
+    const token = job.type === 'task'
+      ? this.options.issueToken({ tiId: job.tiId, tryNumber: job.tryNumber, dagId: job.dagId, runId: job.runId, taskId: job.taskId, mapIndex: job.mapIndex })
+      : null;
+    this.tasks
+      .add(job.type, { job: { ...job, fileloc }, token }, { jobId: queueJobId(job), removeOnComplete: true, removeOnFail: { count: 1000 } })
+      .catch((err: Error) => this.finishHere(key, { name: 'QueueError', message: `could not queue the try in Redis: ${err.message}`, retriable: true }));
+  }
+
+  kill(tiId: string, reason: string): void {
+    const entry = [...this.inflight.entries()].find(([, f]) => f.job.type === 'task' && f.job.tiId === tiId);
+    if (!entry || !this.tasks) return;
+    const [key, { job }] = entry;
+    void this.tasks
+      .remove(queueJobId(job))
+      .then(async (removed) => {
+        // Still waiting: no worker has it, so nothing else will report its end.
+        if (removed === 1) this.finishHere(key, { name: 'KilledError', message: `Task was killed: ${reason}`, retriable: false });
+        else await this.publisher?.publish(KILL_CHANNEL, JSON.stringify({ tiId, reason } satisfies KillMessage));
+      })
+      .catch((err: Error) => this.log(`could not kill ${tiId}: ${err.message}`));
+  }
+
+  async stop(): Promise<void> {
+    // Tries already on workers keep running there; a scheduler that starts later fails them as lost (ADR 0019).
+    this.stopping = true;
+    clearInterval(this.lostTimer);
+    await this.events?.close();
+    await this.tasks?.close();
+    await this.publisher?.quit().catch(() => this.publisher?.disconnect());
+  }
+
+  private async receive(data: unknown): Promise<void> {
+    const parsed = EventBatchSchema.safeParse(data);
+    if (!parsed.success) {
+      this.log(`ignored a malformed event batch: ${parsed.error.message}`);
+      return;
+    }
+    for (const event of parsed.data.events as ExecutorEvent[]) {
+      const key = event.type === 'callback_finished' ? `callback:${event.id}` : `task:${event.tiId}#${event.tryNumber}`;
+      const inflight = this.inflight.get(key);
+      if (!inflight) continue; // a try this scheduler does not own (ended, or lost and retried)
+      inflight.lastHeardAt = Date.now();
+      if (event.type === 'finished' || event.type === 'callback_finished') this.inflight.delete(key);
+      this.emit(event);
+    }
+  }
+
+  private reapLost(): void {
+    const now = Date.now();
+    for (const [key, f] of this.inflight) {
+      if (f.lastHeardAt === null || now - f.lastHeardAt < this.lostAfterMs) continue;
+      this.finishHere(key, {
+        name: 'WorkerLostError',
+        message: `the worker running this try sent nothing for ${Math.round((now - f.lastHeardAt) / 1000)} s (crash, kill or lost network)`,
+        retriable: true,
+      });
+    }
+  }
+
+  /** Ends a job that no worker will report on. */
+  private finishHere(key: string, failure: TaskFailure): void {
+    const f = this.inflight.get(key);
+    if (!f) return;
+    this.inflight.delete(key);
+    const at = new Date();
+    this.emit(
+      f.job.type === 'task'
+        ? { type: 'finished', tiId: f.job.tiId, tryNumber: f.job.tryNumber, outcome: { status: 'failed', error: failure }, at }
+        : { type: 'callback_finished', id: f.job.id, ok: false, error: failure.message, at },
+    );
+  }
+
+  private emit(event: ExecutorEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}
+
+function keyOf(job: ExecutorJob): string {
+  return job.type === 'task' ? `task:${job.tiId}#${job.tryNumber}` : `callback:${job.id}`;
+}

@@ -1,0 +1,155 @@
+// The body of `flashflow worker` (Airflow's Celery worker): takes tries and callbacks from the task queue, runs them
+// in its own pool of runner processes (the LocalExecutor, so a crashing task costs only its runner), and sends their
+// events back in batches. A try's BullMQ job completes only after its 'finished' event is in the event queue.
+import os from 'node:os';
+import path from 'node:path';
+import { Queue, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { ExecutorEvent, ExecutorJob, TryIdentity } from '../../engine/executor-port';
+import { LocalExecutor } from '../local/local-executor';
+import { remoteServiceHandler } from './remote-services';
+import { EVENT_QUEUE, KILL_CHANNEL, KillMessageSchema, PREFIX, TASK_QUEUE, type EventBatch, type QueuedWork } from './wire';
+
+export interface TaskWorkerOptions {
+  redisUrl: string;
+  /** This worker's copy of the DAGs folder; queued jobs name their file relative to it. */
+  dagsFolder: string;
+  /** The webserver answering the tasks' service calls. */
+  apiUrl: string;
+  processes: number;
+  concurrency: number;
+  /** The environment task processes inherit. */
+  env: Record<string, string | undefined>;
+  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+/** Events wait at most this long to share a queue job; a finished try flushes at once. */
+const BATCH_MS = 20;
+
+export interface TaskWorker {
+  name: string;
+  /** Waits for the running tries (warm shutdown) unless `force`, then closes everything. */
+  stop(force?: boolean): Promise<void>;
+}
+
+export async function startTaskWorker(options: TaskWorkerOptions): Promise<TaskWorker> {
+  const name = `${os.hostname()}:${process.pid}`;
+  const connection = { url: options.redisUrl, maxRetriesPerRequest: null };
+  const tokens = new Map<string, string>();
+  const tokenKey = (t: Pick<TryIdentity, 'tiId' | 'tryNumber'>) => `${t.tiId}#${t.tryNumber}`;
+  const executor = new LocalExecutor({
+    processes: options.processes,
+    concurrency: options.concurrency,
+    env: options.env,
+    serviceHandler: remoteServiceHandler(options.apiUrl, (job) => tokens.get(tokenKey(job))),
+    logger: (message) => options.log('warn', message),
+  });
+  const events = new Queue<EventBatch>(EVENT_QUEUE, { connection, prefix: PREFIX });
+  events.on('error', (err) => options.log('warn', `event queue: ${err.message}`));
+  const outbox = new EventOutbox(events, name, (err) => options.log('error', `could not send events: ${err.message}`));
+
+  const finished = new Map<string, (event: ExecutorEvent) => void>();
+  executor.onEvent((event) => {
+    outbox.add(event);
+    const key = event.type === 'callback_finished' ? `callback:${event.id}` : tokenKey(event);
+    if (event.type === 'finished' || event.type === 'callback_finished') finished.get(key)?.(event);
+  });
+  await executor.start();
+
+  const run = async (job: Job<QueuedWork>): Promise<void> => {
+    const work = job.data.job;
+    const local: ExecutorJob = { ...work, fileloc: path.resolve(options.dagsFolder, work.fileloc) };
+    const key = local.type === 'task' ? tokenKey(local) : `callback:${local.id}`;
+    if (local.type === 'task' && job.data.token) tokens.set(key, job.data.token);
+    try {
+      await new Promise<void>((resolve) => {
+        finished.set(key, () => resolve());
+        try {
+          executor.submit(local);
+        } catch (err) {
+          // Its end must still be reported, or the scheduler would wait for this try forever.
+          const error = { name: 'WorkerError', message: `worker ${name} could not run it: ${(err as Error).message}`, retriable: true };
+          outbox.add(local.type === 'task'
+            ? { type: 'finished', tiId: local.tiId, tryNumber: local.tryNumber, outcome: { status: 'failed', error }, at: new Date() }
+            : { type: 'callback_finished', id: local.id, ok: false, error: error.message, at: new Date() });
+          resolve();
+        }
+      });
+      await outbox.flush();
+    } finally {
+      finished.delete(key);
+      tokens.delete(key);
+    }
+  };
+
+  const worker = new Worker<QueuedWork>(TASK_QUEUE, run, {
+    connection,
+    prefix: PREFIX,
+    name,
+    concurrency: options.processes * options.concurrency,
+    // A worker that dies leaves its jobs stalled: fail them rather than run them again under the same try number;
+    // the scheduler sees the silence and retries the try under its task's policy.
+    maxStalledCount: 0,
+  });
+  worker.on('error', (err) => options.log('warn', `task queue: ${err.message}`));
+  await worker.waitUntilReady();
+
+  const subscriber = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  subscriber.on('error', (err) => options.log('warn', `redis: ${err.message}`));
+  await subscriber.subscribe(KILL_CHANNEL);
+  subscriber.on('message', (_channel, message) => {
+    let parsed;
+    try {
+      parsed = KillMessageSchema.safeParse(JSON.parse(message));
+    } catch {
+      return;
+    }
+    if (parsed.success) executor.kill(parsed.data.tiId, parsed.data.reason);
+  });
+
+  return {
+    name,
+    async stop(force = false) {
+      await subscriber.quit().catch(() => subscriber.disconnect());
+      // close() waits for the jobs in hand (their tries end normally) unless forced.
+      await worker.close(force);
+      await executor.stop();
+      await outbox.flush();
+      await events.close();
+    },
+  };
+}
+
+/** Gathers events into one queue job per BATCH_MS, in order: one sender at a time. */
+class EventOutbox {
+  private pending: ExecutorEvent[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private sending: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly queue: Queue<EventBatch>,
+    private readonly worker: string,
+    private readonly onError: (err: Error) => void,
+  ) {}
+
+  add(event: ExecutorEvent): void {
+    this.pending.push(event);
+    this.timer ??= setTimeout(() => void this.flush(), BATCH_MS);
+  }
+
+  /** Resolves once everything added so far is in the queue. */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.pending.splice(0);
+    if (batch.length > 0) {
+      this.sending = this.sending.then(() =>
+        this.queue.add('events', { worker: this.worker, events: batch }, { removeOnComplete: true, removeOnFail: { count: 1000 } }).then(
+          () => undefined,
+          (err: Error) => this.onError(err),
+        ),
+      );
+    }
+    return this.sending;
+  }
+}

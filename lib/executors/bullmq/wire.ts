@@ -1,0 +1,48 @@
+// What the scheduler and `flashflow worker` processes exchange through Redis (BullMQ queues and one pub/sub
+// channel), as zod schemas: the queue is a boundary between processes of possibly different versions, and JSON
+// turns Dates into strings that must be read back as Dates.
+import { z } from 'zod';
+import type { ExecutorEvent, ExecutorJob } from '../../engine/executor-port';
+
+/** BullMQ queue and channel names, under Redis key prefix PREFIX. */
+export const PREFIX = 'flashflow';
+export const TASK_QUEUE = 'tasks';
+export const EVENT_QUEUE = 'events';
+export const KILL_CHANNEL = 'flashflow:kill';
+
+/** The job id of a try (or callback) in the task queue: one per try, so a resubmission is not queued twice. */
+export function queueJobId(job: ExecutorJob): string {
+  return job.type === 'task' ? `task-${job.tiId}-${job.tryNumber}` : `callback-${job.id}`;
+}
+
+/** A try or callback handed to the workers. `fileloc` is relative to the DAGs folder when it is inside it. */
+export interface QueuedWork {
+  job: ExecutorJob;
+  /** Per-try token for the task-execution endpoint (none for callbacks, which call no services). */
+  token: string | null;
+}
+
+const at = z.coerce.date();
+const tryRef = { tiId: z.string().min(1), tryNumber: z.number().int().min(1), at };
+
+const TaskFailureSchema = z.object({ message: z.string(), name: z.string(), retriable: z.boolean(), stack: z.string().optional() });
+const TaskOutcomeSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('success'), xcom: z.unknown() }),
+  z.object({ status: z.literal('skipped'), reason: z.string() }),
+  z.object({ status: z.literal('failed'), error: TaskFailureSchema }),
+]);
+
+const ExecutorEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('started'), ...tryRef, pid: z.number().int(), hostname: z.string() }),
+  z.object({ type: z.literal('heartbeat'), ...tryRef }),
+  z.object({ type: z.literal('log'), ...tryRef, stream: z.enum(['stdout', 'stderr', 'log']), line: z.string() }),
+  z.object({ type: z.literal('finished'), ...tryRef, outcome: TaskOutcomeSchema }),
+  z.object({ type: z.literal('callback_finished'), id: z.string().min(1), ok: z.boolean(), error: z.string().nullable(), at }),
+]);
+
+/** Events travel in batches: a busy try's log lines would otherwise cost a queue job each. */
+export const EventBatchSchema = z.object({ worker: z.string(), events: z.array(ExecutorEventSchema) });
+export type EventBatch = { worker: string; events: ExecutorEvent[] };
+
+export const KillMessageSchema = z.object({ tiId: z.string().min(1), reason: z.string() });
+export type KillMessage = z.infer<typeof KillMessageSchema>;

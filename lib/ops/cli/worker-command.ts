@@ -1,0 +1,29 @@
+// `flashflow worker`: runs the tries a bullmq scheduler queues (Airflow's `celery worker`), any number of them on
+// any machines that reach Redis, the webserver (FLASHFLOW_API_URL) and a copy of the DAGs folder. A worker needs
+// no database: its tasks' service calls go to the webserver with per-try tokens.
+import { startTaskWorker, type TaskWorker } from '../../executors/bullmq/task-worker';
+import type { FlashflowConfig } from '../../runtime/config';
+import type { Logger } from '../../runtime/logger';
+import { InvalidInputError } from '../../engine/errors';
+import { exitOnSignals } from './shutdown-signals';
+
+export async function workerCommand(config: FlashflowConfig, log: Logger): Promise<void> {
+  if (!config.redisUrl) {
+    throw new InvalidInputError('`flashflow worker` takes tries from Redis: set REDIS_URL=redis://… (the same as the scheduler, which runs with FLASHFLOW_EXECUTOR=bullmq)');
+  }
+  let worker: TaskWorker | null = null;
+  // A first signal lets the tries in hand finish (warm shutdown); the exit handler cuts it short after 15 s.
+  exitOnSignals(log, async () => {
+    await worker?.stop();
+  });
+  worker = await startTaskWorker({
+    redisUrl: config.redisUrl,
+    dagsFolder: config.dagsFolder,
+    apiUrl: config.apiUrl,
+    processes: config.executor.processes,
+    concurrency: config.executor.concurrency,
+    env: config.taskEnv,
+    log: (level, message) => log(level, message),
+  });
+  log('info', `worker ${worker.name} is taking tries from Redis (${config.executor.processes} × ${config.executor.concurrency} slots; service calls to ${config.apiUrl}; DAGs: ${config.dagsFolder})`);
+}

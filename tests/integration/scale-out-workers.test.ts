@@ -1,0 +1,162 @@
+// Remote execution on real servers: PostgreSQL, Redis, a webserver, a scheduler with FLASHFLOW_EXECUTOR=bullmq and
+// two `flashflow worker` processes. Tries run on the workers, their service calls reach the webserver with per-try
+// tokens, every LLM attempt is recorded, and a killed worker's try is retried on the other one.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { TryTokens } from '../../lib/ops/auth/try-token';
+import { parseSecretKeys } from '../../lib/secrets/secret-key';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { basicAuth, ensureTestBuild } from '../api/support/api-server';
+import { scriptedCards } from '../support/fake-card-answers';
+import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server';
+import { childProcesses, FLASHFLOW_BIN, FlashflowProcess, fixturePath, freePort, makeHome, removeTempDirs, waitUntil } from '../support/cli-harness';
+import { startPostgresServer, type PostgresServer } from '../support/postgres-server';
+import { startRedisServer, type RedisServer } from '../support/redis-server';
+
+const DAGS = fixturePath('dags-workers');
+const WORDS = ['chat', 'chien', 'lapin', 'pomme', 'poire', 'livre'];
+
+let postgres: PostgresServer;
+let redis: RedisServer;
+let fake: FakeOpenAiServer;
+let home: string;
+let env: Record<string, string>;
+let web: { url: string; auth: Record<string, string> };
+const workers: FlashflowProcess[] = [];
+const processes: FlashflowProcess[] = [];
+
+function start(command: string, extra: Record<string, string> = {}): FlashflowProcess {
+  const p = new FlashflowProcess([FLASHFLOW_BIN, command], { home, dagsFolder: DAGS, env: { ...env, ...extra } });
+  processes.push(p);
+  return p;
+}
+
+async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const response = await fetch(`${web.url}/api/v1${path}`, { ...init, headers: { ...web.auth, 'content-type': 'application/json', ...init.headers } });
+  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+async function runToEnd(dagId: string, runId: string, conf: Record<string, unknown>): Promise<string> {
+  await api(`/dags/${dagId}/dagRuns`, { method: 'POST', body: JSON.stringify({ dag_run_id: runId, conf }) });
+  const run = await waitUntil(async () => {
+    const r = await api<{ state: string }>(`/dags/${dagId}/dagRuns/${runId}`);
+    return r.state === 'success' || r.state === 'failed' ? r : null;
+  }, `run ${runId} to end`, 60_000, 200);
+  return run.state;
+}
+
+async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: env.DATABASE_URL });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+beforeAll(async () => {
+  [postgres, redis, fake] = await Promise.all([startPostgresServer(), startRedisServer(), startFakeOpenAiServer(), ensureTestBuild()]);
+  fake.otherwise(scriptedCards(WORDS));
+  home = await makeHome({ seeded: false });
+  env = {
+    DATABASE_URL: await postgres.createDatabase(),
+    REDIS_URL: redis.url,
+    FLASHFLOW_SECRET_KEY: randomBytes(32).toString('base64'),
+    FLASHFLOW_EXECUTOR_PROCESSES: '1',
+    FLASHFLOW_WORKER_CONCURRENCY: '4',
+  };
+  const port = await freePort();
+  const webProcess = start('webserver', { PORT: String(port), OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: 'sk-test', FLASHFLOW_LLM_MODEL: 'fake-model' });
+  const scheduler = start('scheduler', { FLASHFLOW_EXECUTOR: 'bullmq', FLASHFLOW_ZOMBIE_THRESHOLD_MS: '3000' });
+  const [[, url = ''], [, password = '']] = await Promise.all([
+    webProcess.waitFor(/webserver is running at (http:\/\/[\d.:]+)/, 90_000),
+    webProcess.waitFor(/sign in as 'admin' with password (\S+)/, 90_000),
+    scheduler.waitFor(/scheduler is active/, 90_000),
+  ]);
+  web = { url, auth: basicAuth('admin', password) };
+  for (let i = 0; i < 2; i++) {
+    const w = start('worker', { FLASHFLOW_API_URL: url });
+    workers.push(w);
+    await w.waitFor(/is taking tries from Redis/, 60_000);
+  }
+}, 240_000);
+
+afterAll(async () => {
+  for (const p of processes) p.killGroup();
+  await Promise.all([postgres?.stop(), redis?.stop(), fake?.close()]);
+  await removeTempDirs();
+});
+
+describe('remote workers through BullMQ', () => {
+  it('run the tries, answer their service calls through the webserver, and record every LLM attempt', async () => {
+    expect(await runToEnd('french_flashcards', 'deck_on_workers', { deck_name: 'Workers', vocabulary: WORDS.join('\n') })).toBe('success');
+    const cards = await query<{ word: string; status: string }>(`SELECT word, status FROM card ORDER BY word`);
+    expect(cards).toEqual([...WORDS].sort().map((word) => ({ word, status: 'valid' })));
+    expect(fake.calls).toBe(WORDS.length);
+    const attempts = await query<{ n: number }>(`SELECT count(*)::int AS n FROM llm_attempt WHERE run_id = 'deck_on_workers' AND valid`);
+    expect(attempts[0]!.n).toBe(WORDS.length);
+    // Run by the workers' runner processes (the scheduler has none with this executor).
+    const tis = await query<{ pid: number }>(`SELECT DISTINCT pid FROM task_instance WHERE run_id = 'deck_on_workers'`);
+    const runners = workers.flatMap((w) => childProcesses(w.pid, 'local/runner.ts'));
+    expect(tis.length).toBeGreaterThan(0);
+    for (const ti of tis) expect(runners).toContain(ti.pid);
+  });
+
+  it('passes XComs through the webserver and keeps each try log', async () => {
+    expect(await runToEnd('remote_work', 'xcom_round_trip', {})).toBe('success');
+    const ti = await api<{ state: string }>(`/dags/remote_work/dagRuns/xcom_round_trip/taskInstances/read_back`);
+    expect(ti.state).toBe('success');
+    const log = await (await fetch(`${web.url}/api/v1/dags/remote_work/dagRuns/xcom_round_trip/taskInstances/where/logs/1`, {
+      headers: { ...web.auth, accept: 'text/plain' },
+    })).text();
+    expect(log).toMatch(/try 1 runs in pid \d+/);
+  });
+
+  it('answers a service call only with a valid token of a try that still runs', async () => {
+    const tokens = new TryTokens(parseSecretKeys(env.FLASHFLOW_SECRET_KEY!, 'FLASHFLOW_SECRET_KEY'));
+    const [ti] = await query<{ id: string; try_number: number }>(`SELECT id, try_number FROM task_instance WHERE run_id = 'xcom_round_trip' AND task_id = 'read_back'`);
+    const claims = { tiId: ti!.id, tryNumber: ti!.try_number, dagId: 'remote_work', runId: 'xcom_round_trip', taskId: 'read_back', mapIndex: -1 };
+    const call = (authorization: string | null, body: unknown = { method: 'xcom.pull', payload: { taskId: 'where', mapIndex: null } }) =>
+      fetch(`${web.url}/execution/services`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        body: JSON.stringify(body),
+      });
+    expect((await call(null)).status).toBe(401);
+    expect((await call(`Bearer ${web.auth.authorization!.slice(6)}`)).status).toBe(401);
+    const forged = new TryTokens([randomBytes(32)]).issue(claims, new Date(), 60_000);
+    expect((await call(`Bearer ${forged}`)).status).toBe(401);
+    // A genuine token of a try that has ended: refused for good, so the task would not retry the call.
+    const ended = await call(`Bearer ${tokens.issue(claims, new Date(), 60_000)}`);
+    expect(ended.status).toBe(409);
+    expect(await ended.json()).toMatchObject({ permanent: true, detail: expect.stringContaining('no longer running') });
+  });
+
+  it('retries a try whose worker was killed on the other worker', async () => {
+    await api(`/dags/remote_work/dagRuns`, { method: 'POST', body: JSON.stringify({ dag_run_id: 'worker_killed', conf: { sleep_ms: 30_000 } }) });
+    const [row] = await waitUntil(async () => {
+      const rows = await query<{ pid: number | null; state: string }>(`SELECT pid, state FROM task_instance WHERE run_id = 'worker_killed' AND task_id = 'where'`);
+      return rows[0]?.state === 'running' && rows[0].pid ? rows : null;
+    }, 'the long try to run on a worker', 30_000, 100);
+    const victim = workers.find((w) => childProcesses(w.pid, 'local/runner.ts').includes(row!.pid!));
+    if (!victim) throw new Error(`no worker runs pid ${row!.pid}`);
+    victim.killGroup();
+    await victim.exited;
+    // Lost after the zombie threshold (3 s), retried (1 s delay) on the surviving worker, which sleeps 30 s again:
+    // the second try is enough to show the takeover.
+    const second = await waitUntil(async () => {
+      const rows = await query<{ try_number: number; state: string }>(`SELECT try_number, state FROM task_instance WHERE run_id = 'worker_killed' AND task_id = 'where'`);
+      return rows[0] && rows[0].try_number === 2 && rows[0].state === 'running' ? rows[0] : null;
+    }, 'the second try to run on the other worker', 30_000, 200);
+    expect(second.state).toBe('running');
+    const [now] = await query<{ pid: number }>(`SELECT pid FROM task_instance WHERE run_id = 'worker_killed' AND task_id = 'where'`);
+    const survivor = workers.find((w) => w !== victim)!;
+    expect(childProcesses(survivor.pid, 'local/runner.ts')).toContain(now!.pid);
+    const history = await query<{ try_number: number; state: string; error: string | null }>(
+      `SELECT try_number, state, error FROM task_instance_history WHERE run_id = 'worker_killed' AND task_id = 'where' ORDER BY try_number`,
+    );
+    expect(history[0]).toMatchObject({ try_number: 1, state: 'up_for_retry', error: expect.stringContaining('sent nothing') });
+  });
+});
