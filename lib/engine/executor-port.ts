@@ -74,6 +74,13 @@ export interface Executor {
   kill(tiId: string, reason: string): void;
   onEvent(listener: (event: ExecutorEvent) => void): void;
   start(): Promise<void>;
+  /**
+   * Called once after start(), before any submit(), with the tries a previous scheduler left queued or running.
+   * Returns the task instance ids of those this executor still sees to their end (Airflow's
+   * try_adopt_task_instances); their events follow as if this scheduler had submitted them. The rest are requeued
+   * or failed as lost. Executors whose tries die with their scheduler leave it out.
+   */
+  adopt?(tries: ReadonlyArray<{ tiId: string; tryNumber: number }>): Promise<Set<string>>;
   /** Stops accepting jobs; tries still running are killed after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
 }

@@ -284,7 +284,13 @@ export class Scheduler {
   }
 
   private async recoverOrphans(): Promise<void> {
-    const orphans = await this.store.findOrphans(null);
+    const found = await this.store.findOrphans(null);
+    const adopted = (await this.executor.adopt?.(found.map((o) => ({ tiId: o.id, tryNumber: o.tryNumber })))) ?? new Set<string>();
+    for (const o of found.filter((f) => adopted.has(f.id))) {
+      this.inflight.set(o.id, { run: runKeyOf(o), taskId: o.taskId, mapIndex: o.mapIndex, tryNumber: o.tryNumber });
+    }
+    if (adopted.size > 0) this.opts.log('info', `adopted ${adopted.size} task instance(s) still queued or running on the executor`);
+    const orphans = found.filter((o) => !adopted.has(o.id));
     if (orphans.length === 0) return;
     const now = this.clock.now();
     const neverStarted = orphans.filter((o) => o.state === 'queued');

@@ -22,6 +22,8 @@ let fake: FakeOpenAiServer;
 let home: string;
 let env: Record<string, string>;
 let web: { url: string; auth: Record<string, string> };
+let scheduler: FlashflowProcess;
+const SCHEDULER_ENV = { FLASHFLOW_EXECUTOR: 'bullmq', FLASHFLOW_ZOMBIE_THRESHOLD_MS: '3000' };
 const workers: FlashflowProcess[] = [];
 const processes: FlashflowProcess[] = [];
 
@@ -69,7 +71,7 @@ beforeAll(async () => {
   };
   const port = await freePort();
   const webProcess = start('webserver', { PORT: String(port), OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: 'sk-test', FLASHFLOW_LLM_MODEL: 'fake-model' });
-  const scheduler = start('scheduler', { FLASHFLOW_EXECUTOR: 'bullmq', FLASHFLOW_ZOMBIE_THRESHOLD_MS: '3000' });
+  scheduler = start('scheduler', SCHEDULER_ENV);
   const [[, url = ''], [, password = '']] = await Promise.all([
     webProcess.waitFor(/webserver is running at (http:\/\/[\d.:]+)/, 90_000),
     webProcess.waitFor(/sign in as 'admin' with password (\S+)/, 90_000),
@@ -132,6 +134,28 @@ describe('remote workers through BullMQ', () => {
     const ended = await call(`Bearer ${tokens.issue(claims, new Date(), 60_000)}`);
     expect(ended.status).toBe(409);
     expect(await ended.json()).toMatchObject({ permanent: true, detail: expect.stringContaining('no longer running') });
+  });
+
+  it('a standby scheduler that takes over adopts the try running on a worker instead of failing it', async () => {
+    const standby = start('scheduler', SCHEDULER_ENV);
+    await standby.waitFor(/waiting as its standby/, 60_000);
+    await api(`/dags/remote_work/dagRuns`, { method: 'POST', body: JSON.stringify({ dag_run_id: 'failover', conf: { sleep_ms: 3_000 } }) });
+    await waitUntil(async () => {
+      const rows = await query<{ state: string }>(`SELECT state FROM task_instance WHERE run_id = 'failover' AND task_id = 'where'`);
+      return rows[0]?.state === 'running' ? rows : null;
+    }, 'the try to run on a worker', 30_000, 100);
+    scheduler.killGroup();
+    await scheduler.exited;
+    await standby.waitFor(/adopted 1 task instance/, 30_000);
+    scheduler = standby;
+    await waitUntil(async () => {
+      const r = await api<{ state: string }>(`/dags/remote_work/dagRuns/failover`);
+      return r.state === 'success' ? r : null;
+    }, 'the run to succeed under the new scheduler', 30_000, 200);
+    const tries = await query<{ try_number: number; state: string }>(
+      `SELECT try_number, state FROM task_instance_history WHERE run_id = 'failover' AND task_id = 'where' ORDER BY try_number`,
+    );
+    expect(tries).toEqual([{ try_number: 1, state: 'success' }]);
   });
 
   it('retries a try whose worker was killed on the other worker', async () => {

@@ -7,7 +7,7 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Executor, ExecutorEvent, ExecutorJob, TaskFailure } from '../../engine/executor-port';
 import type { TryClaims } from '../../ops/auth/try-token';
-import { EVENT_QUEUE, EventBatchSchema, KILL_CHANNEL, PREFIX, queueJobId, TASK_QUEUE, type KillMessage, type QueuedWork } from './wire';
+import { EVENT_QUEUE, EventBatchSchema, KEEP_COMPLETED_S, KILL_CHANNEL, PREFIX, queueJobId, TASK_QUEUE, taskJobId, type KillMessage, type QueuedWork } from './wire';
 
 export interface BullMqExecutorOptions {
   redisUrl: string;
@@ -64,6 +64,8 @@ export class BullMqExecutor implements Executor {
       connection,
       prefix: PREFIX,
       concurrency: 1,
+      // Events of tries a previous scheduler left may be waiting: read them once adopt() has said which are ours.
+      autorun: false,
       removeOnComplete: { count: 0 },
       removeOnFail: { count: 1000 },
     });
@@ -71,6 +73,26 @@ export class BullMqExecutor implements Executor {
     await Promise.all([this.tasks.waitUntilReady(), this.events.waitUntilReady()]);
     this.lostTimer = setInterval(() => this.reapLost(), Math.min(LOST_CHECK_MS, this.lostAfterMs / 2));
     this.lostTimer.unref();
+  }
+
+  /**
+   * A try is still ours to see through while its queue job exists and has not failed: waiting, running on a
+   * worker, or completed with its 'finished' event in the event queue. A failed job (its worker died) is not.
+   */
+  async adopt(tries: ReadonlyArray<{ tiId: string; tryNumber: number }>): Promise<Set<string>> {
+    const adopted = new Set<string>();
+    try {
+      for (const t of tries) {
+        const job = await this.tasks!.getJob(taskJobId(t.tiId, t.tryNumber));
+        const state = job ? await job.getState() : 'unknown';
+        if (!job || state === 'failed' || state === 'unknown') continue;
+        this.inflight.set(`task:${t.tiId}#${t.tryNumber}`, { job: job.data.job, lastHeardAt: state === 'waiting' || state === 'delayed' || state === 'prioritized' ? null : Date.now() });
+        adopted.add(t.tiId);
+      }
+    } finally {
+      void this.events!.run().catch((err: Error) => this.log(`event queue: ${err.message}`));
+    }
+    return adopted;
   }
 
   submit(job: ExecutorJob): void {
@@ -83,8 +105,13 @@ export class BullMqExecutor implements Executor {
     const token = job.type === 'task'
       ? this.options.issueToken({ tiId: job.tiId, tryNumber: job.tryNumber, dagId: job.dagId, runId: job.runId, taskId: job.taskId, mapIndex: job.mapIndex })
       : null;
-    this.tasks
-      .add(job.type, { job: { ...job, fileloc }, token }, { jobId: queueJobId(job), removeOnComplete: true, removeOnFail: { count: 1000 } })
+    const tasks = this.tasks;
+    const jobId = queueJobId(job);
+    // A failed job kept under the same id (a try requeued after its worker died) would make add() a no-op.
+    tasks
+      .remove(jobId)
+      .catch(() => 0)
+      .then(() => tasks.add(job.type, { job: { ...job, fileloc }, token }, { jobId, removeOnComplete: { age: KEEP_COMPLETED_S }, removeOnFail: { count: 1000 } }))
       .catch((err: Error) => this.finishHere(key, { name: 'QueueError', message: `could not queue the try in Redis: ${err.message}`, retriable: true }));
   }
 
@@ -103,7 +130,7 @@ export class BullMqExecutor implements Executor {
   }
 
   async stop(): Promise<void> {
-    // Tries already on workers keep running there; a scheduler that starts later fails them as lost (ADR 0019).
+    // Tries already on workers keep running there; the scheduler that starts next adopts them (adopt()).
     this.stopping = true;
     clearInterval(this.lostTimer);
     await this.events?.close();

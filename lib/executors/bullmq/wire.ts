@@ -12,8 +12,18 @@ export const KILL_CHANNEL = 'flashflow:kill';
 
 /** The job id of a try (or callback) in the task queue: one per try, so a resubmission is not queued twice. */
 export function queueJobId(job: ExecutorJob): string {
-  return job.type === 'task' ? `task-${job.tiId}-${job.tryNumber}` : `callback-${job.id}`;
+  return job.type === 'task' ? taskJobId(job.tiId, job.tryNumber) : `callback-${job.id}`;
 }
+
+export function taskJobId(tiId: string, tryNumber: number): string {
+  return `task-${tiId}-${tryNumber}`;
+}
+
+/**
+ * How long a completed try stays in the task queue: a scheduler taking over finds it there and knows its
+ * 'finished' event is waiting in the event queue (task-worker.ts sends it before completing the job).
+ */
+export const KEEP_COMPLETED_S = 24 * 3600;
 
 /** A try or callback handed to the workers. `fileloc` is relative to the DAGs folder when it is inside it. */
 export interface QueuedWork {
