@@ -9,6 +9,7 @@ import type { FailureRateLimiter } from '../ops/auth/rate-limiter';
 import { SESSION_TTL_MS, createSession, endSession } from '../ops/auth/sessions';
 import type { AuthDb } from '../ops/auth/user-accounts';
 import { problem } from './problem';
+import { readBodyText } from './read-body';
 
 const MAX_LOGIN_BYTES = 16 * 1024;
 
@@ -17,17 +18,6 @@ const loginSchema = z.object({
   password: z.string().max(1024).default(''),
   next: z.string().max(2000).optional(),
 });
-
-async function readBody(req: IncomingMessage): Promise<string | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_LOGIN_BYTES) return null;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 /** Only a path on this site: `//evil.example` or `https://…` would make the login page an open redirect. */
 export function safeNext(next: string | undefined): string {
@@ -48,7 +38,7 @@ export interface LoginDeps {
 
 export async function handleLogin(req: IncomingMessage, deps: LoginDeps): Promise<Response> {
   const isJson = (req.headers['content-type'] ?? '').includes('application/json');
-  const text = await readBody(req);
+  const text = await readBodyText(req, MAX_LOGIN_BYTES);
   if (text === null) return problem(413, `a login request must be smaller than ${MAX_LOGIN_BYTES / 1024} KiB`);
   let raw: unknown;
   try {

@@ -9,6 +9,7 @@ import { formatZodIssues } from '../engine/zod-issues';
 import { TryTokenError, type TryTokens } from '../ops/auth/try-token';
 import type { SqlClient } from '../store/database';
 import { problem } from './problem';
+import { readBodyText } from './read-body';
 
 const MAX_CALL_BYTES = 1024 * 1024;
 const CallSchema = z.object({ method: z.string().min(1).max(200), payload: z.unknown() });
@@ -31,9 +32,9 @@ export async function handleTaskServiceCall(req: IncomingMessage, deps: TaskExec
     if (err instanceof TryTokenError) return problem(401, `the try token was refused: ${err.message}`);
     throw err;
   }
-  const body = await readJson(req);
-  if (body === TOO_LARGE) return problem(413, `a service call is at most ${MAX_CALL_BYTES / 1024} KiB`);
-  const call = CallSchema.safeParse(body);
+  const text = await readBodyText(req, MAX_CALL_BYTES);
+  if (text === null) return problem(413, `a service call is at most ${MAX_CALL_BYTES / 1024} KiB`);
+  const call = CallSchema.safeParse(parseJson(text));
   if (!call.success) return problem(400, `invalid service call: ${formatZodIssues(call.error)}`, { permanent: true });
   const [ti] = await deps.sql.query<{ state: string; try_number: number }>(
     'SELECT state, try_number FROM task_instance WHERE id = $1',
@@ -52,20 +53,11 @@ export async function handleTaskServiceCall(req: IncomingMessage, deps: TaskExec
   }
 }
 
-const TOO_LARGE = Symbol('too large');
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_CALL_BYTES) return TOO_LARGE;
-    chunks.push(chunk as Buffer);
-  }
+function parseJson(text: string): unknown {
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(text);
   } catch {
-    return undefined;
+    return undefined; // reported by the schema as a missing method
   }
 }
 

@@ -1,11 +1,8 @@
 // A real Redis server for tests, from Debian's redis-server binary: listening on 127.0.0.1 only, nothing persisted,
 // its working dir a temp dir. Spoken to over the raw wire protocol (RESP), so tests need no Redis client package.
-import { existsSync, rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { atProcessEnd, freePort, spawnServerProcess, waitUntilServing, type ServerProcess } from './server-process';
+import { spawnServerProcess, startInTempDir, type ServerProcess } from './server-process';
 
 export interface RedisServer {
   /** redis://127.0.0.1:<port> */
@@ -20,8 +17,6 @@ export interface RedisServer {
 const REDIS_SERVER = '/usr/bin/redis-server';
 const READY_TIMEOUT_MS = 15_000;
 const COMMAND_TIMEOUT_MS = 2_000;
-// Another test file may take the port between our probe closing it and Redis binding it.
-const PORT_ATTEMPTS = 3;
 
 export async function startRedisServer(): Promise<RedisServer> {
   if (!existsSync(REDIS_SERVER)) {
@@ -30,40 +25,20 @@ export async function startRedisServer(): Promise<RedisServer> {
         '(apt-get install --no-install-recommends redis-server; `npm test` does it when run as root).',
     );
   }
-  const dir = await mkdtemp(path.join(tmpdir(), 'ff-redis-'));
-  let server: ServerProcess | undefined;
-  const forget = atProcessEnd(() => {
-    server?.kill();
-    rmSync(dir, { recursive: true, force: true });
+  const { port, stop } = await startInTempDir({
+    name: 'Redis',
+    dirPrefix: 'ff-redis-',
+    spawn: spawnRedis,
+    probe: (candidate) => expectReply(candidate, ['PING'], '+PONG'),
+    readyTimeoutMs: READY_TIMEOUT_MS,
+    portTaken: /Address already in use/,
   });
-  const cleanUp = async () => {
-    await server?.stop();
-    await rm(dir, { recursive: true, force: true });
-    forget();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    flushAll: () => expectReply(port, ['FLUSHALL'], '+OK'),
+    stop,
   };
-  try {
-    for (let attempt = 1; ; attempt++) {
-      const port = await freePort();
-      server = spawnRedis(dir, port);
-      try {
-        await waitUntilServing(server, 'Redis', READY_TIMEOUT_MS, () => expectReply(port, ['PING'], '+PONG'));
-      } catch (error) {
-        await server.stop();
-        if (attempt < PORT_ATTEMPTS && /Address already in use/.test(server.log())) continue;
-        throw error;
-      }
-      let stopping: Promise<void> | undefined;
-      return {
-        url: `redis://127.0.0.1:${port}`,
-        port,
-        flushAll: () => expectReply(port, ['FLUSHALL'], '+OK'),
-        stop: () => (stopping ??= cleanUp()),
-      };
-    }
-  } catch (error) {
-    await cleanUp();
-    throw error;
-  }
 }
 
 function spawnRedis(dir: string, port: number): ServerProcess {

@@ -1,7 +1,11 @@
 // What every real server started by tests needs, whatever the server: a free port on 127.0.0.1, a child process
 // that cannot outlive the test process, its output kept for error messages, and a bounded wait until it answers.
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface ServerProcess {
@@ -26,13 +30,21 @@ export interface ServerSpawnOptions {
 
 const DEFAULT_STOP_GRACE_MS = 5_000;
 const LOG_TAIL_CHARS = 16_000;
+// How long the server's last words may take to arrive once it has ended.
+const PIPE_DRAIN_MS = 1_000;
+// Another test file may take the port between our probe closing it and the server binding it.
+const PORT_ATTEMPTS = 3;
 
 /**
- * Starts `program` through setpriv, which execs in place (the pid we hold is the server itself) and gives it a
- * parent-death signal, so the server dies even when this process is SIGKILLed and no 'exit' handler runs.
+ * [command, args] running `program` through setpriv, which execs in place (the pid we hold is `program` itself) and
+ * gives it a parent-death signal, so it dies even when this process is SIGKILLed and no 'exit' handler runs.
  */
+export function setprivCommand(program: string, args: string[], setprivArgs: string[] = []): [string, string[]] {
+  return ['setpriv', [...setprivArgs, '--pdeathsig=KILL', '--', program, ...args]];
+}
+
 export function spawnServerProcess(program: string, args: string[], options: ServerSpawnOptions): ServerProcess {
-  const child = spawn('setpriv', [...(options.setprivArgs ?? []), '--pdeathsig=KILL', '--', program, ...args], {
+  const child = spawn(...setprivCommand(program, args, options.setprivArgs), {
     cwd: options.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -43,6 +55,15 @@ export function spawnServerProcess(program: string, args: string[], options: Ser
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
+  // The server's children (PostgreSQL's backends) inherit the pipes and may outlive a SIGKILLed server; 'close' would
+  // wait for them, so after a short drain we close our ends ourselves, which lets 'close' come.
+  child.once('exit', () => {
+    const timer = setTimeout(() => {
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    }, PIPE_DRAIN_MS);
+    child.once('close', () => clearTimeout(timer));
+  });
   let status: string | undefined;
   const exited = new Promise<void>((resolve) => {
     // 'close', not 'exit': it comes after the pipes are drained, so log() holds the server's last words.
@@ -96,6 +117,66 @@ export async function waitUntilServing(
       throw new Error(`${name} did not accept connections within ${timeoutMs / 1000} s (${error.message}):\n${server.log()}`);
     }
     await sleep(25);
+  }
+}
+
+export interface TempDirServerOptions {
+  /** Starts the error messages: "Redis did not accept connections…". */
+  name: string;
+  /** Starts the temp dir's name, e.g. "ff-redis-". */
+  dirPrefix: string;
+  /** Fills the temp dir once, before the first start (a database cluster, say). */
+  prepare?: (dir: string) => Promise<void>;
+  spawn: (dir: string, port: number) => ServerProcess;
+  /** Resolves once the server on `port` answers. */
+  probe: (port: number) => Promise<void>;
+  readyTimeoutMs: number;
+  /** What the server logs when another process took its port first. */
+  portTaken: RegExp;
+}
+
+export interface TempDirServer {
+  dir: string;
+  port: number;
+  /** Stops the server and deletes its dir; calling it again is harmless. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a server whose files live in a fresh temp dir, on a free port, retrying on another port when that one was
+ * taken. A failed start, stop() and an abrupt end of the test process all stop the server and delete the dir.
+ */
+export async function startInTempDir(options: TempDirServerOptions): Promise<TempDirServer> {
+  const dir = await mkdtemp(path.join(tmpdir(), options.dirPrefix));
+  let server: ServerProcess | undefined;
+  const forget = atProcessEnd(() => {
+    server?.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const cleanUp = async () => {
+    await server?.stop();
+    // The server's children still ending after a SIGKILL may write a last file; a retry or two covers that.
+    await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+    forget();
+  };
+  try {
+    await options.prepare?.(dir);
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      server = options.spawn(dir, port);
+      try {
+        await waitUntilServing(server, options.name, options.readyTimeoutMs, () => options.probe(port));
+      } catch (error) {
+        await server.stop();
+        if (attempt < PORT_ATTEMPTS && options.portTaken.test(server.log())) continue;
+        throw error;
+      }
+      let stopping: Promise<void> | undefined;
+      return { dir, port, stop: () => (stopping ??= cleanUp()) };
+    }
+  } catch (error) {
+    await cleanUp();
+    throw error;
   }
 }
 
