@@ -1,7 +1,6 @@
 // The executor a scheduler runs tries with (FLASHFLOW_EXECUTOR): its own runner processes, or remote workers
 // through Redis, whose service calls reach a webserver with per-try tokens signed by the installation's key.
 import type { Executor, ServiceHandler } from '../engine/executor-port';
-import { BullMqExecutor } from '../executors/bullmq/bullmq-executor';
 import { LocalExecutor } from '../executors/local/local-executor';
 import { TryTokens } from '../ops/auth/try-token';
 import type { SecretBox } from '../secrets/secret-box';
@@ -15,7 +14,7 @@ export class ExecutorConfigError extends Error {
   override name = 'ExecutorConfigError';
 }
 
-export function createExecutor(config: FlashflowConfig, deps: { services: ServiceHandler; secrets: SecretBox; log: Logger }): Executor {
+export async function createExecutor(config: FlashflowConfig, deps: { services: ServiceHandler; secrets: SecretBox; log: Logger }): Promise<Executor> {
   if (config.executor.kind === 'local') {
     return new LocalExecutor({
       processes: config.executor.processes,
@@ -30,6 +29,8 @@ export function createExecutor(config: FlashflowConfig, deps: { services: Servic
     throw new ExecutorConfigError('FLASHFLOW_EXECUTOR=bullmq needs DATABASE_URL=postgres://…: remote workers call a webserver, which shares the database');
   }
   const tokens = new TryTokens(deps.secrets.keyMaterial);
+  // Loaded only here: BullMQ and ioredis cost a standalone's memory for nothing.
+  const { BullMqExecutor } = await import('../executors/bullmq/bullmq-executor');
   return new BullMqExecutor({
     redisUrl: config.redisUrl,
     parallelism: config.executor.parallelism,

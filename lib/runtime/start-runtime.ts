@@ -82,7 +82,7 @@ export async function startRuntime(config: FlashflowConfig, options: StartOption
     const secrets = loadSecretBox({ envKey: config.secretKey, home: config.home, generate: !config.databaseUrl });
     for (const w of secrets.warnings) log('warn', w);
     const connections = connectionSource({ db: db.prisma, secrets: secrets.box, env: config.connectionEnv });
-    const executor = createExecutor(config, {
+    const executor = await createExecutor(config, {
       secrets: secrets.box,
       log,
       services: taskServiceHandler({
