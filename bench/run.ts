@@ -9,6 +9,7 @@ import { measureFlashcards, WARM_UP_WORDS } from './flashcards';
 import { measureGridData } from './grid-data';
 import { measureDashboardData, reportDashboardData } from './dashboard-data';
 import { measureDeckPage, reportDeckPage } from './deck-page';
+import { measureRemoteExecution } from './remote-execution';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -56,6 +57,22 @@ if (want('dashboard')) reportDashboardData(await measureDashboardData());
 if (want('deck')) {
   if (buildIsStale(ROOT)) await runNextBuild(ROOT);
   reportDeckPage(await measureDeckPage());
+}
+
+if (want('remote')) {
+  const r = await measureRemoteExecution();
+  const local = r.localOnPostgres;
+  const tasks = r.runs * 10;
+  report({ name: 'pg_local_20x10_s', value: local.throughput.wallS, unit: 's', note: `${Math.round(local.throughput.tasksPerS)} tasks/s; PostgreSQL, local executor` });
+  report({
+    name: 'pg_bullmq_20x10_s', value: r.bullmq.throughput.wallS, unit: 's',
+    baseline: { name: 'pg_local_20x10_s', value: local.throughput.wallS, unit: 's' },
+    note: `${Math.round(r.bullmq.throughput.tasksPerS)} tasks/s; ${tasks} tasks through Redis to one worker (2 × 16 slots)`,
+  });
+  const localHop = { name: 'PostgreSQL local hop p50', value: local.hops.p50, unit: 'ms' };
+  report({ name: 'pg_local_hop_p50_ms', value: local.hops.p50, unit: 'ms', note: `p95 ${local.hops.p95.toFixed(1)} ms` });
+  report({ name: 'pg_bullmq_hop_p50_ms', value: r.bullmq.hops.p50, unit: 'ms', baseline: localHop });
+  report({ name: 'pg_bullmq_hop_p95_ms', value: r.bullmq.hops.p95, unit: 'ms', baseline: localHop });
 }
 
 if (want('standalone')) {
