@@ -13,6 +13,7 @@ import type { AuthDb } from '../ops/auth/user-accounts';
 import { handleLogin, handleLogout } from './login-endpoints';
 import { problem, type ProblemStatus } from './problem';
 import { TASK_SERVICES_PATH } from '../executors/bullmq/remote-services';
+import { clientAddress } from './client-address';
 
 /** Nothing Flashflow accepts is larger (vocabulary ≤ 100 kB, API bodies ≤ 1 MiB); refuse before reading. */
 const MAX_REQUEST_BYTES = 2 * 1024 * 1024;
@@ -32,6 +33,8 @@ export interface GateDeps {
   clock: Pick<Clock, 'now'>;
   /** Mark cookies Secure (set when the app is served over HTTPS, e.g. behind a TLS proxy). */
   secureCookies: boolean;
+  /** Reverse proxies in front that append to X-Forwarded-For (FLASHFLOW_PROXY_HOPS); 0 trusts the header not at all. */
+  proxyHops?: number;
   /** Answers remote workers' service calls (`flashflow webserver` beside a bullmq scheduler); they bring try tokens. */
   taskServices?: (req: IncomingMessage) => Promise<Response>;
 }
@@ -48,9 +51,6 @@ export async function sendResponse(res: ServerResponse, response: Response): Pro
 
 const isApiPath = (pathname: string) => pathname.startsWith('/api/') || pathname === '/metrics';
 
-function clientKey(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown';
-}
 
 /** The request comes from our own pages: its Origin (or, failing that, Referer) names this host. */
 function sameOrigin(req: IncomingMessage): boolean {
@@ -89,6 +89,7 @@ export function createHttpGate(deps: GateDeps): Gate {
   const limiter = new FailureRateLimiter(deps.clock);
   const authenticator = new RequestAuthenticator(deps.db, deps.clock, limiter);
   const cookieFlags = deps.secureCookies ? '; Secure' : '';
+  const clientKey = (req: IncomingMessage) => clientAddress(req, deps.proxyHops ?? 0);
 
   return async (req, res) => {
     for (const name of Object.values(PRINCIPAL_HEADERS)) delete req.headers[name];

@@ -25,6 +25,8 @@ const EnvSchema = z.object({
   FLASHFLOW_PARALLELISM: intFrom(1).default(32),
   /** The webserver a worker sends its tasks' service calls to; default FLASHFLOW_BASE_URL. */
   FLASHFLOW_API_URL: z.string().url().optional(),
+  /** Reverse proxies in front of the web server that append to X-Forwarded-For. */
+  FLASHFLOW_PROXY_HOPS: intFrom(0).default(0),
   FLASHFLOW_POLL_INTERVAL_MS: intFrom(10).default(1000),
   FLASHFLOW_ZOMBIE_THRESHOLD_MS: intFrom(1000).default(120_000),
   FLASHFLOW_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -77,6 +79,8 @@ export interface FlashflowConfig {
   redisUrl: string | null;
   /** Base URL of the webserver whose task-execution endpoint a worker calls. */
   apiUrl: string;
+  /** Reverse proxies in front that append to X-Forwarded-For; the client is that many entries from its end. */
+  proxyHops: number;
   pollIntervalMs: number;
   zombieThresholdMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -137,6 +141,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     redisUrl: e.REDIS_URL ?? null,
     apiUrl: (e.FLASHFLOW_API_URL ?? baseUrl).replace(/\/+$/, ''),
+    proxyHops: e.FLASHFLOW_PROXY_HOPS,
     pollIntervalMs: e.FLASHFLOW_POLL_INTERVAL_MS,
     zombieThresholdMs: e.FLASHFLOW_ZOMBIE_THRESHOLD_MS,
     logLevel: e.FLASHFLOW_LOG_LEVEL,

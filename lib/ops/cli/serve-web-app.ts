@@ -39,6 +39,7 @@ export async function serveWebApp(
     db: runtime.db.prisma,
     clock: runtime.clock,
     secureCookies: config.secureCookies,
+    proxyHops: config.proxyHops,
     ...(options.taskServices ? { taskServices: options.taskServices } : {}),
   });
   const web = await startWebServer({ dir: APP_ROOT, host: config.host, port: config.port, dev: options.dev, gate });
