@@ -25,6 +25,8 @@ const EnvSchema = z.object({
   FLASHFLOW_PARALLELISM: intFrom(1).default(32),
   /** The webserver a worker sends its tasks' service calls to; default FLASHFLOW_BASE_URL. */
   FLASHFLOW_API_URL: z.string().url().optional(),
+  /** `flashflow scheduler` serves /health and /metrics on this port (Airflow's 8974) when set. */
+  FLASHFLOW_SCHEDULER_HEALTH_PORT: intFrom(0).optional(),
   /** Reverse proxies in front of the web server that append to X-Forwarded-For. */
   FLASHFLOW_PROXY_HOPS: intFrom(0).default(0),
   FLASHFLOW_POLL_INTERVAL_MS: intFrom(10).default(1000),
@@ -81,6 +83,8 @@ export interface FlashflowConfig {
   apiUrl: string;
   /** Reverse proxies in front that append to X-Forwarded-For; the client is that many entries from its end. */
   proxyHops: number;
+  /** Port of the scheduler's health and metrics server; null: none. */
+  schedulerHealthPort: number | null;
   pollIntervalMs: number;
   zombieThresholdMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -142,6 +146,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: e.REDIS_URL ?? null,
     apiUrl: (e.FLASHFLOW_API_URL ?? baseUrl).replace(/\/+$/, ''),
     proxyHops: e.FLASHFLOW_PROXY_HOPS,
+    schedulerHealthPort: e.FLASHFLOW_SCHEDULER_HEALTH_PORT ?? null,
     pollIntervalMs: e.FLASHFLOW_POLL_INTERVAL_MS,
     zombieThresholdMs: e.FLASHFLOW_ZOMBIE_THRESHOLD_MS,
     logLevel: e.FLASHFLOW_LOG_LEVEL,

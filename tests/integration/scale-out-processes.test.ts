@@ -52,8 +52,10 @@ describe('webserver and scheduler as separate processes on PostgreSQL', () => {
   });
 
   it('a run triggered through the webserver API is run by the scheduler at once, woken by a notification', async () => {
-    active = start('scheduler', SLOW_POLL);
+    active = start('scheduler', { ...SLOW_POLL, FLASHFLOW_SCHEDULER_HEALTH_PORT: String(await freePort()) });
     await active.waitFor(/scheduler is active/, 60_000);
+    const [, healthUrl = ''] = await active.waitFor(/scheduler health and metrics at (http:\/\/[\d.:]+)\/health/, 1_000);
+    expect(await (await fetch(`${healthUrl}/health`)).json()).toMatchObject({ status: 'healthy', latest_scheduler_heartbeat: expect.any(String) });
     const port = await freePort();
     const webProcess = start('webserver', { PORT: String(port) });
     const [, url = ''] = await webProcess.waitFor(/webserver is running at (http:\/\/[\d.:]+)/, 60_000);
@@ -75,6 +77,9 @@ describe('webserver and scheduler as separate processes on PostgreSQL', () => {
     }, 'the run to succeed', 20_000, 100);
     const log = await (await fetch(`${url}/api/v1/dags/cli_good/dagRuns/via_web/taskInstances/greet/logs/1`, { headers: { ...web.auth, accept: 'text/plain' } })).text();
     expect(log).toContain('hello scale, 2 times');
+    // The figures only the scheduler process has.
+    const metrics = await (await fetch(`${healthUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^flashflow_scheduler_tasks_queued_total [1-9]/m);
   });
 
   it('a run triggered by the CLI on the same database is run at once too', async () => {
@@ -87,8 +92,11 @@ describe('webserver and scheduler as separate processes on PostgreSQL', () => {
   });
 
   it('a second scheduler waits as a standby and takes over when the active one is killed', async () => {
-    const standby = start('scheduler', SLOW_POLL);
+    const standbyHealth = await freePort();
+    const standby = start('scheduler', { ...SLOW_POLL, FLASHFLOW_SCHEDULER_HEALTH_PORT: String(standbyHealth) });
     await standby.waitFor(/waiting as its standby/, 60_000);
+    expect(await (await fetch(`http://127.0.0.1:${standbyHealth}/health`)).json()).toEqual({ status: 'standby', latest_scheduler_heartbeat: null });
+    expect((await fetch(`http://127.0.0.1:${standbyHealth}/metrics`)).status).toBe(503);
     active.killGroup();
     await active.exited;
     await standby.waitFor(/scheduler is active/, 30_000);

@@ -6,16 +6,29 @@ import { openMigratedDatabase } from '../../runtime/start-runtime';
 import { requirePostgres } from '../../runtime/web-runtime';
 import { startActiveEngine, type ActiveEngine } from './active-engine';
 import { exitOnSignals } from './shutdown-signals';
+import { serveSchedulerHealth, type HealthServer } from '../scheduler-health-server';
 
 export async function schedulerCommand(config: FlashflowConfig, log: Logger): Promise<void> {
   requirePostgres(config, 'scheduler');
   const standby = new AbortController();
   let engine: ActiveEngine | null = null;
+  let health: HealthServer | null = null;
   const exit = exitOnSignals(log, async () => {
     standby.abort();
+    await health?.close();
     await engine?.stop();
   });
-  const db = await openMigratedDatabase(config);
+  if (config.schedulerHealthPort !== null) {
+    health = await serveSchedulerHealth(config.host, config.schedulerHealthPort, {
+      active: () => (engine ? { latestHeartbeat: engine.runtime.scheduler.latestHeartbeat, metrics: engine.runtime.metrics } : null),
+      now: () => new Date(),
+    });
+    log('info', `scheduler health and metrics at ${health.url}/health and ${health.url}/metrics`);
+  }
+  const db = await openMigratedDatabase(config).catch(async (err: unknown) => {
+    await health?.close();
+    throw err;
+  });
   try {
     engine = await startActiveEngine(config, {
       db,
@@ -26,6 +39,7 @@ export async function schedulerCommand(config: FlashflowConfig, log: Logger): Pr
   } catch (err) {
     await db.close().catch(() => {});
     if (standby.signal.aborted) return; // stopped while a standby: the signal handler exits
+    await health?.close(); // an open server would keep the process from exiting with the error
     throw err;
   }
   log('info', `scheduler is active (DAGs: ${config.dagsFolder}, ${config.executor.processes} runner processes)`);
