@@ -25,6 +25,8 @@ export interface TaskWorkerOptions {
 
 /** Events wait at most this long to share a queue job; a finished try flushes at once. */
 const BATCH_MS = 20;
+const RETRY_FIRST_MS = 200;
+const RETRY_MAX_MS = 5_000;
 
 export interface TaskWorker {
   name: string;
@@ -114,17 +116,26 @@ export async function startTaskWorker(options: TaskWorkerOptions): Promise<TaskW
       // close() waits for the jobs in hand (their tries end normally) unless forced.
       await worker.close(force);
       await executor.stop();
-      await outbox.flush();
+      // What the stopped tries reported still goes, unless Redis is gone for good.
+      const flushed = outbox.flush();
+      const giveUp = setTimeout(() => outbox.close(), 5_000);
+      await flushed;
+      clearTimeout(giveUp);
       await events.close();
     },
   };
 }
 
-/** Gathers events into one queue job per BATCH_MS, in order: one sender at a time. */
+/**
+ * Gathers events into one queue job per BATCH_MS, in order: one sender at a time. A batch Redis refuses (restart,
+ * network) is sent again until it goes, so a 'finished' event is not lost to an outage: a try whose end went
+ * missing would be failed as lost by the scheduler and run again.
+ */
 class EventOutbox {
   private pending: ExecutorEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
   private sending: Promise<void> = Promise.resolve();
+  private closed = false;
 
   constructor(
     private readonly queue: Queue<EventBatch>,
@@ -137,19 +148,29 @@ class EventOutbox {
     this.timer ??= setTimeout(() => void this.flush(), BATCH_MS);
   }
 
-  /** Resolves once everything added so far is in the queue. */
+  /** Resolves once everything added so far is in the queue (or the outbox was closed). */
   flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
     const batch = this.pending.splice(0);
-    if (batch.length > 0) {
-      this.sending = this.sending.then(() =>
-        this.queue.add('events', { worker: this.worker, events: batch }, { removeOnComplete: true, removeOnFail: { count: 1000 } }).then(
-          () => undefined,
-          (err: Error) => this.onError(err),
-        ),
-      );
-    }
+    if (batch.length > 0) this.sending = this.sending.then(() => this.send(batch));
     return this.sending;
+  }
+
+  /** Stops retrying: what is still unsent is given up (the scheduler sees those tries fall silent). */
+  close(): void {
+    this.closed = true;
+  }
+
+  private async send(batch: ExecutorEvent[]): Promise<void> {
+    for (let wait = RETRY_FIRST_MS; !this.closed; wait = Math.min(wait * 2, RETRY_MAX_MS)) {
+      try {
+        await this.queue.add('events', { worker: this.worker, events: batch }, { removeOnComplete: true, removeOnFail: { count: 1000 } });
+        return;
+      } catch (err) {
+        this.onError(new Error(`${(err as Error).message}; sending again in ${wait} ms`));
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
   }
 }
