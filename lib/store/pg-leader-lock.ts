@@ -1,6 +1,8 @@
 // One active scheduler per PostgreSQL database: a session-level advisory lock held on a connection of its own.
 // A second `flashflow scheduler` waits on the lock as a hot standby and takes over the moment the active one's
 // session ends (stop, crash, or lost network), then recovers the tries the old one left, as after a restart.
+// The lock needs a real session: connect directly or through a pooler in session mode (PgBouncer's transaction
+// mode would hand the session to others). TCP keepalives keep a quiet connection from being dropped by a NAT.
 import pg from 'pg';
 
 /** Chosen once; any other Flashflow lock uses another key (the migrator's is in migrate.ts). */
@@ -21,7 +23,7 @@ export interface LeaderLockOptions {
 }
 
 export async function acquireSchedulerLock(databaseUrl: string, options: LeaderLockOptions): Promise<LeaderLock> {
-  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'flashflow scheduler lock' });
+  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'flashflow scheduler lock', keepAlive: true });
   let held = false;
   client.on('error', (err) => {
     if (held) options.onLost(err);
