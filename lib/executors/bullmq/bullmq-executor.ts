@@ -26,6 +26,8 @@ interface InFlight {
   job: ExecutorJob;
   /** Last event of the try, once it started; null while it waits in the queue. */
   lastHeardAt: number | null;
+  /** When it was queued (or adopted): a try never heard of is looked up in the queue after the lost threshold. */
+  since: number;
 }
 
 const LOST_CHECK_MS = 5_000;
@@ -86,7 +88,8 @@ export class BullMqExecutor implements Executor {
         const job = await this.tasks!.getJob(taskJobId(t.tiId, t.tryNumber));
         const state = job ? await job.getState() : 'unknown';
         if (!job || state === 'failed' || state === 'unknown') continue;
-        this.inflight.set(`task:${t.tiId}#${t.tryNumber}`, { job: job.data.job, lastHeardAt: state === 'waiting' || state === 'delayed' || state === 'prioritized' ? null : Date.now() });
+        const waiting = state === 'waiting' || state === 'delayed' || state === 'prioritized';
+        this.inflight.set(`task:${t.tiId}#${t.tryNumber}`, { job: job.data.job, lastHeardAt: waiting ? null : Date.now(), since: Date.now() });
         adopted.add(t.tiId);
       }
     } finally {
@@ -99,7 +102,7 @@ export class BullMqExecutor implements Executor {
     if (this.stopping || !this.tasks) throw new Error('BullMqExecutor is not running');
     const key = keyOf(job);
     if (this.inflight.has(key)) throw new Error(`BullMqExecutor: ${key} is already submitted`);
-    this.inflight.set(key, { job, lastHeardAt: null });
+    this.inflight.set(key, { job, lastHeardAt: null, since: Date.now() });
     const relative = path.relative(this.options.dagsFolder, job.fileloc);
     const fileloc = relative.startsWith('..') || path.isAbsolute(relative) ? job.fileloc : relative;
     const token = job.type === 'task'
@@ -157,12 +160,28 @@ export class BullMqExecutor implements Executor {
   private reapLost(): void {
     const now = Date.now();
     for (const [key, f] of this.inflight) {
-      if (f.lastHeardAt === null || now - f.lastHeardAt < this.lostAfterMs) continue;
+      if (f.lastHeardAt === null) {
+        if (now - f.since >= this.lostAfterMs) void this.checkUnheard(key, f);
+        continue;
+      }
+      if (now - f.lastHeardAt < this.lostAfterMs) continue;
       this.finishHere(key, {
         name: 'WorkerLostError',
         message: `the worker running this try sent nothing for ${Math.round((now - f.lastHeardAt) / 1000)} s (crash, kill or lost network)`,
         retriable: true,
       });
+    }
+  }
+
+  /**
+   * A try not heard of since it was queued is normally still waiting for a free worker. But a worker that died
+   * before its first batch left leaves a stalled job that fails (maxStalledCount 0) without a word: end it here.
+   */
+  private async checkUnheard(key: string, f: InFlight): Promise<void> {
+    const state = await this.tasks?.getJobState(queueJobId(f.job)).catch(() => null);
+    if (this.inflight.get(key) !== f || f.lastHeardAt !== null) return;
+    if (state === 'failed' || state === 'unknown') {
+      this.finishHere(key, { name: 'WorkerLostError', message: 'the worker that took this try stopped before it reported anything', retriable: true });
     }
   }
 
