@@ -4,6 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import { z, ZodError } from 'zod';
 import { isPermanentError } from '../engine/errors';
+import { NonRetriableError } from '../engine/task-context';
 import type { ServiceHandler, TryIdentity } from '../engine/executor-port';
 import { formatZodIssues } from '../engine/zod-issues';
 import { TryTokenError, type TryTokens } from '../ops/auth/try-token';
@@ -72,7 +73,11 @@ export function waitForRecordedStart(sql: SqlClient, options: { timeoutMs?: numb
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const [ti] = await sql.query<{ state: string; try_number: number }>('SELECT state, try_number FROM task_instance WHERE id = $1', [job.tiId]);
-      if (ti && ti.try_number === job.tryNumber && ti.state !== 'queued') return;
+      if (ti && ti.try_number === job.tryNumber && ti.state === 'running') return;
+      if (!ti || ti.try_number !== job.tryNumber || ti.state !== 'queued') {
+        // Ended (or superseded) while the call waited: it must change nothing, and retrying cannot help.
+        throw new NonRetriableError(`try ${job.tryNumber} of ${job.dagId}.${job.taskId} is no longer running`);
+      }
       if (Date.now() > deadline) throw new Error(`the start of try ${job.tryNumber} has not reached the database within ${timeoutMs / 1000} s`);
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }

@@ -68,13 +68,22 @@ export class ExecutorEventApplier {
     const beats: Array<{ tiId: string; tryNumber: number }> = [];
     const logs: LogLine[] = [];
     const finishes: TryFinish[] = [];
+    // Owners taken off `inflight` for the finishes below: put back if the writes fail, so that the events, applied
+    // again by a later tick, still find them.
+    const released = new Map<string, InflightTry>();
+    const finishFor = (tiId: string, tryNumber: number, outcome: TaskOutcome, at: Date) => {
+      const owner = this.opts.inflight.get(tiId);
+      const finish = this.finishFor(tiId, tryNumber, outcome, at);
+      if (finish && owner) released.set(tiId, owner);
+      return finish;
+    };
     for (const e of events) {
       if (e.type === 'started') starts.push(e);
       else if (e.type === 'heartbeat') beats.push(e);
       else if (e.type === 'log') logs.push(e);
       else if (e.type === 'finished') {
         hints.queueMayHaveWork = true; // its executor and pool slots are free again
-        const finish = this.finishFor(e.tiId, e.tryNumber, e.outcome, e.at);
+        const finish = finishFor(e.tiId, e.tryNumber, e.outcome, e.at);
         if (finish) finishes.push(finish);
       } else if (e.type === 'callback_finished') {
         hints.queueMayHaveWork = true;
@@ -93,10 +102,15 @@ export class ExecutorEventApplier {
       }
       return true;
     });
-    if (startsAlone.length) await store.markStarted(startsAlone);
-    if (beats.length) await store.heartbeat(beats, now);
-    if (logs.length) await store.appendLogs(logs);
-    if (finishes.length) await this.applyFinishes(finishes, now, affected);
+    try {
+      if (startsAlone.length) await store.markStarted(startsAlone);
+      if (beats.length) await store.heartbeat(beats, now);
+      if (logs.length) await store.appendLogs(logs);
+      if (finishes.length) await this.applyFinishes(finishes, now, affected);
+    } catch (err) {
+      for (const [tiId, owner] of released) if (!this.opts.inflight.has(tiId)) this.opts.inflight.set(tiId, owner);
+      throw err;
+    }
   }
 
   /**

@@ -34,6 +34,17 @@ export class ExecutorEventInbox {
     return events;
   }
 
+  /**
+   * Returns a batch a tick could not apply (the database failed), ahead of what arrived since: the next tick
+   * applies it again. Every write of an event is guarded by state and try number, so a part that did land is
+   * not applied twice; a log line may be.
+   */
+  putBack(events: ExecutorEvent[]): void {
+    if (events.length === 0) return;
+    this.events.unshift(...events);
+    this.opts.requestTick();
+  }
+
   /** Asks at once for the tick quiet events are waiting for, so that stopping still writes them. */
   flush(): void {
     if (!this.quietTimer) return;

@@ -219,8 +219,6 @@ export class Scheduler {
     this.pollDue = false;
     const hints = this.hints;
     const affected = new RunKeySet();
-    const events = this.inbox.take();
-
     if (poll) {
       hints.queueMayHaveWork = true;
       await this.reloadDags();
@@ -228,10 +226,12 @@ export class Scheduler {
       if (this.opts.jobId !== undefined) await this.store.heartbeatJob(this.opts.jobId, now);
       this.lastHeartbeat = now;
     }
+    const events = this.inbox.take();
     try {
       await this.events.apply(events, now, affected);
     } catch (err) {
-      this.starts.settled(events, err as Error);
+      // A lost 'finished' would leave its try running for ever: keep the batch for the next tick.
+      this.inbox.putBack(events);
       throw err;
     }
     this.starts.settled(events);

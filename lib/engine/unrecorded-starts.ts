@@ -22,16 +22,14 @@ export class UnrecordedStarts {
     if (event.type === 'started') this.pending.set(keyOf(event.tiId, event.tryNumber), null);
   }
 
-  /** Called once a tick has written (or failed to write) a batch of events. */
-  settled(events: readonly ExecutorEvent[], error?: Error): void {
+  /** Called once a tick has written a batch of events (a batch that failed goes back to the inbox instead). */
+  settled(events: readonly ExecutorEvent[]): void {
     for (const event of events) {
       if (event.type !== 'started') continue;
       const key = keyOf(event.tiId, event.tryNumber);
       const waiter = this.pending.get(key);
       this.pending.delete(key);
-      if (!waiter) continue;
-      if (error) waiter.reject(new Error(`the start of this try could not be recorded: ${error.message}`));
-      else waiter.resolve();
+      waiter?.resolve();
     }
   }
 

@@ -3,7 +3,7 @@
 import { compileDag } from '../../lib/engine/compile-dag';
 import type { Dag } from '../../lib/engine/dag-builder';
 import { Scheduler, type SchedulerOptions } from '../../lib/engine/scheduler';
-import type { RunKey } from '../../lib/engine/run-store-port';
+import type { RunKey, RunStore } from '../../lib/engine/run-store-port';
 import type { Database } from '../../lib/store/database';
 import { sqlRunStore } from '../../lib/store/run-store/sql-run-store';
 import { syncDags } from '../../lib/store/sync-dags';
@@ -34,6 +34,8 @@ export interface EngineOptions {
   listen?: (db: Database, clock: FakeClock) => Pick<SchedulerOptions, 'onTick' | 'onTryEnded'>;
   /** Real milliseconds starts and log lines may wait for a tick (the scheduler's default otherwise). */
   quietEventDelayMs?: number;
+  /** Wraps the SQL run store, e.g. to make a write fail. */
+  store?: (store: RunStore) => RunStore;
 }
 
 export async function startEngine(dags: Dag[], opts: EngineOptions = {}): Promise<Engine> {
@@ -46,7 +48,7 @@ export async function startEngine(dags: Dag[], opts: EngineOptions = {}): Promis
   });
   await syncDags(db.sql, { dags: compiled, errors: [], files: [] }, clock.now());
   const executor = new InlineExecutor(new Map(dags.map((d) => [d.dagId, d])), clock, opts.slots);
-  const scheduler = new Scheduler({ store: sqlRunStore(db.sql), executor, clock, pollIntervalMs: 1000, random: () => 0,
+  const scheduler = new Scheduler({ store: opts.store ? opts.store(sqlRunStore(db.sql)) : sqlRunStore(db.sql), executor, clock, pollIntervalMs: 1000, random: () => 0,
     ...(opts.quietEventDelayMs !== undefined ? { quietEventDelayMs: opts.quietEventDelayMs } : {}), ...opts.listen?.(db, clock) });
   await scheduler.start();
 

@@ -21,12 +21,18 @@ export function remoteServiceHandler(apiUrl: string, tokenOf: (job: TryIdentity)
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ method, payload: payload ?? null }),
         signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+        // A redirect means FLASHFLOW_API_URL is not a webserver that answers task calls (a login page, a proxy).
+        redirect: 'error',
       });
     } catch (err) {
       throw new Error(`ctx.call('${method}'): the webserver at ${apiUrl} did not answer (${(err as Error).message})`, { cause: err });
     }
     const body = (await response.json().catch(() => null)) as { value?: unknown; detail?: string; permanent?: boolean } | null;
-    if (response.ok) return body?.value ?? null;
+    if (response.ok) {
+      // Anything but our answer must not pass for a service that succeeded with nothing to say.
+      if (!body || !('value' in body)) throw new Error(`ctx.call('${method}'): ${url} did not answer as a Flashflow webserver (HTTP ${response.status})`);
+      return body.value ?? null;
+    }
     const detail = body?.detail ?? `HTTP ${response.status}`;
     // The request itself was wrong (bad payload, unknown method, a try that no longer runs): retrying cannot help.
     if (body?.permanent) throw new NonRetriableError(detail);
