@@ -74,6 +74,8 @@ export async function startRuntime(config: FlashflowConfig, options: StartOption
   const log = options.log;
   const db = options.db ?? (await openMigratedDatabase(config));
   const startedAt = clock.now();
+  // Started parts that hold the process open (runner processes, Redis connections): stopped if a later step fails.
+  let started: { executor?: Executor; processor?: DagProcessor } = {};
   try {
     const maintenance = db.kind === 'pglite' ? enableEmbeddedMaintenance(db.sql) : null;
     const vacuumTimer = maintenance ? setInterval(() => void maintenance.vacuum().catch((err: Error) => log('warn', `VACUUM failed: ${err.message}`)), VACUUM_INTERVAL_MS) : null;
@@ -143,6 +145,7 @@ export async function startRuntime(config: FlashflowConfig, options: StartOption
       onSynced: () => void scheduler.reloadDags().then(() => scheduler.wake()),
     });
     await processor.processOnce();
+    started = { executor, processor };
     await executor.start();
     await scheduler.start();
     // Prisma loads its query compiler on the first model query (≈ 0.9 s); pay that now, not on a user's request.
@@ -176,6 +179,8 @@ export async function startRuntime(config: FlashflowConfig, options: StartOption
         })()),
     };
   } catch (err) {
+    await started.processor?.stop().catch(() => {});
+    await started.executor?.stop().catch(() => {});
     await db.close();
     throw err;
   }

@@ -23,12 +23,16 @@ export interface LeaderLockOptions {
 }
 
 export async function acquireSchedulerLock(databaseUrl: string, options: LeaderLockOptions): Promise<LeaderLock> {
-  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'flashflow scheduler lock', keepAlive: true });
+  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'flashflow scheduler lock', keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
   let held = false;
   client.on('error', (err) => {
     if (held) options.onLost(err);
   });
   await client.connect();
+  // A server-wide timeout must neither end the active scheduler's quiet session nor a standby's long wait.
+  for (const setting of ['statement_timeout', 'lock_timeout', 'idle_session_timeout', 'idle_in_transaction_session_timeout']) {
+    await client.query(`SET ${setting} = 0`).catch(() => {}); // idle_session_timeout exists from PostgreSQL 14 on
+  }
   const abort = () => void client.end().catch(() => {});
   options.signal?.addEventListener('abort', abort, { once: true });
   try {

@@ -35,7 +35,7 @@ export async function listen(
   let retry: NodeJS.Timeout | undefined;
 
   const connect = async (): Promise<void> => {
-    const c = new pg.Client({ connectionString: databaseUrl, application_name: 'flashflow listener', keepAlive: true });
+    const c = new pg.Client({ connectionString: databaseUrl, application_name: 'flashflow listener', keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
     c.on('notification', (n) => {
       if (n.channel === channel) onPayload(n.payload ?? '');
     });

@@ -91,6 +91,13 @@ export class BullMqExecutor implements Executor {
         const waiting = state === 'waiting' || state === 'delayed' || state === 'prioritized';
         this.inflight.set(`task:${t.tiId}#${t.tryNumber}`, { job: job.data.job, lastHeardAt: waiting ? null : Date.now(), since: Date.now() });
         adopted.add(t.tiId);
+        // Its end may have left the event queue without reaching the database (the old scheduler died in between):
+        // the completed job still has it. Delivered after the scheduler recorded the adoption; a second copy from
+        // the event queue finds the try no longer in flight and is dropped.
+        if (state === 'completed' && job.returnvalue) {
+          const end = EventBatchSchema.shape.events.element.safeParse(job.returnvalue);
+          if (end.success) setImmediate(() => void this.receive({ worker: 'adopted', events: [end.data] }));
+        }
       }
     } finally {
       void this.events!.run().catch((err: Error) => this.log(`event queue: ${err.message}`));
@@ -165,6 +172,8 @@ export class BullMqExecutor implements Executor {
         continue;
       }
       if (now - f.lastHeardAt < this.lostAfterMs) continue;
+      // Silent is not always dead (a partition): stop it, so it does not run on beside its retry.
+      if (f.job.type === 'task') void this.publisher?.publish(KILL_CHANNEL, JSON.stringify({ tiId: f.job.tiId, reason: 'its scheduler declared it lost' } satisfies KillMessage)).catch(() => {});
       this.finishHere(key, {
         name: 'WorkerLostError',
         message: `the worker running this try sent nothing for ${Math.round((now - f.lastHeardAt) / 1000)} s (crash, kill or lost network)`,

@@ -58,33 +58,43 @@ export async function startTaskWorker(options: TaskWorkerOptions): Promise<TaskW
   });
   await executor.start();
 
-  const run = async (job: Job<QueuedWork>): Promise<void> => {
+  // The job's return value is the try's end, kept with the completed job: a scheduler that takes over after the
+  // event queue delivered it but before it reached the database reads it there (BullMqExecutor.adopt).
+  const run = async (job: Job<QueuedWork>): Promise<ExecutorEvent | null> => {
+    // A runner still busy with a try that ignored its abort leaves fewer local slots than BullMQ's concurrency.
+    while (executor.openSlots() <= 0) await new Promise((resolve) => setTimeout(resolve, 100));
     const work = job.data.job;
     const local: ExecutorJob = { ...work, fileloc: path.resolve(options.dagsFolder, work.fileloc) };
     const key = local.type === 'task' ? tokenKey(local) : `callback:${local.id}`;
     if (local.type === 'task' && job.data.token) tokens.set(key, job.data.token);
+    let end: ExecutorEvent | null = null;
     try {
       await new Promise<void>((resolve) => {
-        finished.set(key, () => resolve());
+        finished.set(key, (event) => {
+          end = event;
+          resolve();
+        });
         try {
           executor.submit(local);
         } catch (err) {
           // Its end must still be reported, or the scheduler would wait for this try forever.
           const error = { name: 'WorkerError', message: `worker ${name} could not run it: ${(err as Error).message}`, retriable: true };
-          outbox.add(local.type === 'task'
+          end = local.type === 'task'
             ? { type: 'finished', tiId: local.tiId, tryNumber: local.tryNumber, outcome: { status: 'failed', error }, at: new Date() }
-            : { type: 'callback_finished', id: local.id, ok: false, error: error.message, at: new Date() });
+            : { type: 'callback_finished', id: local.id, ok: false, error: error.message, at: new Date() };
+          outbox.add(end);
           resolve();
         }
       });
       await outbox.flush();
+      return end;
     } finally {
       finished.delete(key);
       tokens.delete(key);
     }
   };
 
-  const worker = new Worker<QueuedWork>(TASK_QUEUE, run, {
+  const worker = new Worker<QueuedWork, ExecutorEvent | null>(TASK_QUEUE, run, {
     connection,
     prefix: PREFIX,
     name,

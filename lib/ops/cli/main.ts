@@ -156,5 +156,8 @@ export async function main(argv: string[]): Promise<void> {
     const message = err instanceof ZodError ? formatZodIssues(err) : (err as Error).message;
     process.stderr.write(`flashflow: ${message}\n`);
     process.exitCode = 1;
+    // A long-running command that failed half-started may hold connections open; it must still exit, so that a
+    // supervisor restarts it (and a standby scheduler is not kept out by a zombie).
+    setTimeout(() => process.exit(1), 2_000).unref();
   }
 }
