@@ -9,14 +9,16 @@ export const TASK_SERVICES_PATH = '/execution/services';
 /** A call is answered within this or fails the call (retriably): a hung webserver must not hang the try. */
 const CALL_TIMEOUT_MS = 60_000;
 
+/** Waits between attempts while the webserver cannot be reached (a restart, a deploy): about 30 s in all. */
+const UNREACHABLE_WAITS_MS = [500, 1_000, 2_000, 4_000, 8_000, 15_000];
+
 export function remoteServiceHandler(apiUrl: string, tokenOf: (job: TryIdentity) => string | undefined): ServiceHandler {
   const url = `${apiUrl}${TASK_SERVICES_PATH}`;
   return async (job, method, payload) => {
     const token = tokenOf(job);
     if (!token) throw new Error(`ctx.call('${method}'): this worker holds no token for the try`);
-    let response: Response;
-    try {
-      response = await fetch(url, {
+    const send = () =>
+      fetch(url, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ method, payload: payload ?? null }),
@@ -24,16 +26,29 @@ export function remoteServiceHandler(apiUrl: string, tokenOf: (job: TryIdentity)
         // A redirect means FLASHFLOW_API_URL is not a webserver that answers task calls (a login page, a proxy).
         redirect: 'error',
       });
-    } catch (err) {
-      throw new Error(`ctx.call('${method}'): the webserver at ${apiUrl} did not answer (${(err as Error).message})`, { cause: err });
+    let response: Response | null = null;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        response = await send();
+      } catch (err) {
+        // Refused: the call never reached a webserver, so sending it again cannot apply it twice.
+        const refused = (err as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED';
+        if (!refused || attempt >= UNREACHABLE_WAITS_MS.length) {
+          throw new Error(`ctx.call('${method}'): the webserver at ${apiUrl} did not answer (${(err as Error).message})`, { cause: err });
+        }
+      }
+      // 503: the webserver's gate could not serve it (its database is away); the service did not run.
+      if (response && response.status !== 503) break;
+      if (attempt >= UNREACHABLE_WAITS_MS.length) break;
+      await new Promise((resolve) => setTimeout(resolve, UNREACHABLE_WAITS_MS[attempt]));
     }
-    const body = (await response.json().catch(() => null)) as { value?: unknown; detail?: string; permanent?: boolean } | null;
-    if (response.ok) {
+    const body = (await response!.json().catch(() => null)) as { value?: unknown; detail?: string; permanent?: boolean } | null;
+    if (response!.ok) {
       // Anything but our answer must not pass for a service that succeeded with nothing to say.
-      if (!body || !('value' in body)) throw new Error(`ctx.call('${method}'): ${url} did not answer as a Flashflow webserver (HTTP ${response.status})`);
+      if (!body || !('value' in body)) throw new Error(`ctx.call('${method}'): ${url} did not answer as a Flashflow webserver (HTTP ${response!.status})`);
       return body.value ?? null;
     }
-    const detail = body?.detail ?? `HTTP ${response.status}`;
+    const detail = body?.detail ?? `HTTP ${response!.status}`;
     // The request itself was wrong (bad payload, unknown method, a try that no longer runs): retrying cannot help.
     if (body?.permanent) throw new NonRetriableError(detail);
     throw new Error(detail);
