@@ -79,7 +79,7 @@ export class BullMqExecutor implements Executor {
 
   /**
    * A try is still ours to see through while its queue job exists and has not failed: waiting, running on a
-   * worker, or completed with its 'finished' event in the event queue. A failed job (its worker died) is not.
+   * worker, or completed (its end is the job's return value, replayed below). A failed job (its worker died) is not.
    */
   async adopt(tries: ReadonlyArray<{ tiId: string; tryNumber: number }>): Promise<Set<string>> {
     const adopted = new Set<string>();
