@@ -122,9 +122,9 @@ export async function startTaskWorker(options: TaskWorkerOptions): Promise<TaskW
   return {
     name,
     async stop(force = false) {
-      await subscriber.quit().catch(() => subscriber.disconnect());
-      // close() waits for the jobs in hand (their tries end normally) unless forced.
+      // close() waits for the jobs in hand (their tries end normally) unless forced; kills still reach them meanwhile.
       await worker.close(force);
+      await subscriber.quit().catch(() => subscriber.disconnect());
       await executor.stop();
       // What the stopped tries reported still goes, unless Redis is gone for good.
       const flushed = outbox.flush();
