@@ -7,6 +7,7 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Executor, ExecutorEvent, ExecutorJob, TaskFailure } from '../../engine/executor-port';
 import type { TryClaims } from '../../ops/auth/try-token';
+import { eventKey, jobKey, taskKey } from '../local/protocol';
 import { EVENT_QUEUE, EventBatchSchema, KEEP_COMPLETED_S, KILL_CHANNEL, PREFIX, queueJobId, TASK_QUEUE, taskJobId, type KillMessage, type QueuedWork } from './wire';
 
 export interface BullMqExecutorOptions {
@@ -89,7 +90,7 @@ export class BullMqExecutor implements Executor {
         const state = job ? await job.getState() : 'unknown';
         if (!job || state === 'failed' || state === 'unknown') continue;
         const waiting = state === 'waiting' || state === 'delayed' || state === 'prioritized';
-        this.inflight.set(`task:${t.tiId}#${t.tryNumber}`, { job: job.data.job, lastHeardAt: waiting ? null : Date.now(), since: Date.now() });
+        this.inflight.set(taskKey(t.tiId, t.tryNumber), { job: job.data.job, lastHeardAt: waiting ? null : Date.now(), since: Date.now() });
         adopted.add(t.tiId);
         // Its end may have left the event queue without reaching the database (the old scheduler died in between):
         // the completed job still has it. Delivered after the scheduler recorded the adoption; a second copy from
@@ -107,7 +108,7 @@ export class BullMqExecutor implements Executor {
 
   submit(job: ExecutorJob): void {
     if (this.stopping || !this.tasks) throw new Error('BullMqExecutor is not running');
-    const key = keyOf(job);
+    const key = jobKey(job);
     if (this.inflight.has(key)) throw new Error(`BullMqExecutor: ${key} is already submitted`);
     this.inflight.set(key, { job, lastHeardAt: null, since: Date.now() });
     const relative = path.relative(this.options.dagsFolder, job.fileloc);
@@ -155,7 +156,7 @@ export class BullMqExecutor implements Executor {
       return;
     }
     for (const event of parsed.data.events as ExecutorEvent[]) {
-      const key = event.type === 'callback_finished' ? `callback:${event.id}` : `task:${event.tiId}#${event.tryNumber}`;
+      const key = eventKey(event);
       const inflight = this.inflight.get(key);
       if (!inflight) continue; // a try this scheduler does not own (ended, or lost and retried)
       inflight.lastHeardAt = Date.now();
@@ -212,6 +213,3 @@ export class BullMqExecutor implements Executor {
   }
 }
 
-function keyOf(job: ExecutorJob): string {
-  return job.type === 'task' ? `task:${job.tiId}#${job.tryNumber}` : `callback:${job.id}`;
-}

@@ -5,8 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { ExecutorEvent, ExecutorJob, TryIdentity } from '../../engine/executor-port';
+import type { ExecutorEvent, ExecutorJob } from '../../engine/executor-port';
 import { LocalExecutor } from '../local/local-executor';
+import { eventKey, jobKey, taskKey } from '../local/protocol';
 import { remoteServiceHandler } from './remote-services';
 import { EVENT_QUEUE, KILL_CHANNEL, KillMessageSchema, PREFIX, TASK_QUEUE, type EventBatch, type QueuedWork } from './wire';
 
@@ -38,12 +39,11 @@ export async function startTaskWorker(options: TaskWorkerOptions): Promise<TaskW
   const name = `${os.hostname()}:${process.pid}`;
   const connection = { url: options.redisUrl, maxRetriesPerRequest: null };
   const tokens = new Map<string, string>();
-  const tokenKey = (t: Pick<TryIdentity, 'tiId' | 'tryNumber'>) => `${t.tiId}#${t.tryNumber}`;
   const executor = new LocalExecutor({
     processes: options.processes,
     concurrency: options.concurrency,
     env: options.env,
-    serviceHandler: remoteServiceHandler(options.apiUrl, (job) => tokens.get(tokenKey(job))),
+    serviceHandler: remoteServiceHandler(options.apiUrl, (job) => tokens.get(taskKey(job.tiId, job.tryNumber))),
     logger: (message) => options.log('warn', message),
   });
   const events = new Queue<EventBatch>(EVENT_QUEUE, { connection, prefix: PREFIX });
@@ -53,7 +53,7 @@ export async function startTaskWorker(options: TaskWorkerOptions): Promise<TaskW
   const finished = new Map<string, (event: ExecutorEvent) => void>();
   executor.onEvent((event) => {
     outbox.add(event);
-    const key = event.type === 'callback_finished' ? `callback:${event.id}` : tokenKey(event);
+    const key = eventKey(event);
     if (event.type === 'finished' || event.type === 'callback_finished') finished.get(key)?.(event);
   });
   await executor.start();
@@ -65,7 +65,7 @@ export async function startTaskWorker(options: TaskWorkerOptions): Promise<TaskW
     while (executor.openSlots() <= 0) await new Promise((resolve) => setTimeout(resolve, 100));
     const work = job.data.job;
     const local: ExecutorJob = { ...work, fileloc: path.resolve(options.dagsFolder, work.fileloc) };
-    const key = local.type === 'task' ? tokenKey(local) : `callback:${local.id}`;
+    const key = jobKey(local);
     if (local.type === 'task' && job.data.token) tokens.set(key, job.data.token);
     let end: ExecutorEvent | null = null;
     try {

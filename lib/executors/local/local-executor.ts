@@ -6,7 +6,7 @@ import { resolveOptions, type LocalExecutorOptions, type ResolvedOptions } from 
 import { ZodError } from 'zod';
 import { isPermanentError } from '../../engine/errors';
 import { formatZodIssues } from '../../engine/zod-issues';
-import { jobKey, taskKey, type ChildMessage, type RunnerConfig } from './protocol';
+import { eventKey, jobKey, taskKey, type ChildMessage, type RunnerConfig } from './protocol';
 import { RunnerProcess, type PoolJob } from './runner-process';
 import { formatDuration } from './task-errors';
 
@@ -210,7 +210,7 @@ export class LocalExecutor implements Executor {
   }
 
   private onRunnerEvent(proc: RunnerProcess, event: ExecutorEvent, lingering: boolean): void {
-    const key = event.type === 'callback_finished' ? `callback:${event.id}` : taskKey(event.tiId, event.tryNumber);
+    const key = eventKey(event);
     const pj = proc.jobs.get(key);
     if (!pj || pj.reported) return; // e.g. output of code that ignored its abort
     if (event.type === 'started' && pj.job.type === 'task' && pj.job.executionTimeoutMs !== null) {

@@ -50,3 +50,8 @@ export function jobKey(job: TaskJob | CallbackJob): string {
 export function taskKey(tiId: string, tryNumber: number): string {
   return `task:${tiId}#${tryNumber}`;
 }
+
+/** The job an event belongs to, under jobKey()'s identity. */
+export function eventKey(event: ExecutorEvent): string {
+  return event.type === 'callback_finished' ? `callback:${event.id}` : taskKey(event.tiId, event.tryNumber);
+}
