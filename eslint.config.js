@@ -38,7 +38,7 @@ export default tseslint.config(
   {
     files: ['lib/**/*.ts'],
     // The edges: process entry points (server, CLI) and the task runner, which hands its env to tasks.
-    ignores: ['lib/runtime/**', 'lib/ops/**', 'lib/executors/local/**'],
+    ignores: ['lib/runtime/**', 'lib/cli/**', 'lib/executors/local/**'],
     rules: {
       'no-restricted-syntax': ['error', {
         selector: "MemberExpression[object.name='process'][property.name='env']",

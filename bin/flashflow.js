@@ -4,5 +4,5 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../lib/ops/cli/main.ts');
+const { main } = await import('../lib/cli/main.ts');
 await main(process.argv);

@@ -6,7 +6,7 @@
 import { loadConfig } from '../../lib/runtime/config';
 import { createLogger } from '../../lib/runtime/logger';
 import { startRuntime } from '../../lib/runtime/start-runtime';
-import { serveRuntimeControl } from '../../lib/ops/cli/serve-runtime-control';
+import { serveRuntimeControl } from '../../lib/cli/serve-runtime-control';
 
 const config = loadConfig();
 const log = createLogger(config.logLevel);

@@ -1,16 +1,16 @@
 // `flashflow webserver`: the web app and the REST API on PostgreSQL, without the engine; any number of them
 // beside one active `flashflow scheduler`.
-import type { FlashflowConfig } from '../../runtime/config';
-import type { Logger } from '../../runtime/logger';
-import type { AppRuntime } from '../../runtime/app-runtime';
-import { requirePostgres, startWebRuntime } from '../../runtime/web-runtime';
+import type { FlashflowConfig } from '../runtime/config';
+import type { Logger } from '../runtime/logger';
+import type { AppRuntime } from '../runtime/app-runtime';
+import { requirePostgres, startWebRuntime } from '../runtime/web-runtime';
 import { ensureWebBuild, serveWebApp, type WebApp } from './serve-web-app';
 import { exitOnSignals } from './shutdown-signals';
 import type { IncomingMessage } from 'node:http';
-import { handleTaskServiceCall, waitForRecordedStart } from '../../api/task-execution-endpoint';
-import { TryTokens } from '../auth/try-token';
-import { taskServiceHandler } from '../../runtime/task-services';
-import { connectionSource } from '../../store/connections';
+import { handleTaskServiceCall, waitForRecordedStart } from '../api/task-execution-endpoint';
+import { TryTokens } from '../ops/auth/try-token';
+import { taskServiceHandler } from '../runtime/task-services';
+import { connectionSource } from '../store/connections';
 
 /** The endpoint remote workers' tasks call (FLASHFLOW_EXECUTOR=bullmq); harmless when there are none. */
 function taskExecution(runtime: AppRuntime): (req: IncomingMessage) => Promise<Response> {

@@ -1,9 +1,9 @@
 // `flashflow standalone` (what `npm start` runs): one process with the engine, the web app and the
 // control socket, on the embedded database unless DATABASE_URL says otherwise.
 import path from 'node:path';
-import type { FlashflowConfig } from '../../runtime/config';
-import type { Logger } from '../../runtime/logger';
-import { openMigratedDatabase } from '../../runtime/start-runtime';
+import type { FlashflowConfig } from '../runtime/config';
+import type { Logger } from '../runtime/logger';
+import { openMigratedDatabase } from '../runtime/start-runtime';
 import { serveRuntimeControl } from './serve-runtime-control';
 import { startActiveEngine, type ActiveEngine } from './active-engine';
 import { ensureWebBuild, serveWebApp, type WebApp } from './serve-web-app';

@@ -3,15 +3,15 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createHttpGate, type GateDeps } from '../../api/http-gate';
-import type { AppRuntime } from '../../runtime/app-runtime';
-import { setRuntime } from '../../runtime/app-context';
-import { buildIsStale, runNextBuild } from '../../runtime/ensure-build';
-import type { Logger } from '../../runtime/logger';
-import { startWebServer } from '../../runtime/web-server';
-import { ensureFirstAdmin } from '../auth/first-admin';
+import { createHttpGate, type GateDeps } from '../api/http-gate';
+import type { AppRuntime } from '../runtime/app-runtime';
+import { setRuntime } from '../runtime/app-context';
+import { buildIsStale, runNextBuild } from '../runtime/ensure-build';
+import type { Logger } from '../runtime/logger';
+import { startWebServer } from '../runtime/web-server';
+import { ensureFirstAdmin } from '../ops/auth/first-admin';
 
-export const APP_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const APP_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Builds the production bundle when it is missing or older than the sources (first start, after a pull). */
 export async function ensureWebBuild(dev: boolean, log: Logger): Promise<void> {

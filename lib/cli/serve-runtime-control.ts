@@ -1,7 +1,7 @@
 // The control socket of a process that runs the engine: CLI commands that need the embedded database run
 // here, against this process's runtime (DESIGN.md §1).
-import type { Runtime } from '../../runtime/start-runtime';
-import { serveControlSocket } from '../control-socket';
+import type { Runtime } from '../runtime/start-runtime';
+import { serveControlSocket } from '../ops/control-socket';
 import { runDbCommand } from './db-commands';
 
 export function serveRuntimeControl(home: string, runtime: Runtime): Promise<{ close(): Promise<void> }> {

@@ -1,7 +1,7 @@
 // What a database command gets, whether it runs in the CLI's own process or inside the server (control socket).
-import type { SqlClient } from '../../store/database';
-import type { PrismaClient } from '../../store/generated/prisma/client';
-import type { Runtime } from '../../runtime/start-runtime';
+import type { SqlClient } from '../store/database';
+import type { PrismaClient } from '../store/generated/prisma/client';
+import type { Runtime } from '../runtime/start-runtime';
 
 export interface CommandContext {
   sql: SqlClient;

@@ -1,14 +1,14 @@
 // Runs a database command where the database is: inside the running server (over its control socket)
 // or, when no server holds the embedded database, in this process after syncing the DAG folder.
-import { HomeLockedError } from '../../store/home-lock';
-import { parseInChild } from '../../dag-processing/parse-in-child';
-import { syncDags } from '../../store/sync-dags';
-import type { FlashflowConfig } from '../../runtime/config';
-import type { Logger } from '../../runtime/logger';
-import { openMigratedDatabase, startRuntime, type Runtime } from '../../runtime/start-runtime';
-import { callControlSocket, ControlSocketUnavailableError } from '../control-socket';
+import { HomeLockedError } from '../store/home-lock';
+import { parseInChild } from '../dag-processing/parse-in-child';
+import { syncDags } from '../store/sync-dags';
+import type { FlashflowConfig } from '../runtime/config';
+import type { Logger } from '../runtime/logger';
+import { openMigratedDatabase, startRuntime, type Runtime } from '../runtime/start-runtime';
+import { callControlSocket, ControlSocketUnavailableError } from '../ops/control-socket';
 import { runDbCommand, type CommandContext } from './db-commands';
-import { notify, SCHEDULER_CHANNEL } from '../../store/pg-notifications';
+import { notify, SCHEDULER_CHANNEL } from '../store/pg-notifications';
 
 /** How long a command waits for a home held by another command that serves no control socket. */
 const LOCK_WAIT_MS = 30_000;

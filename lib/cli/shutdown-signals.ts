@@ -1,6 +1,6 @@
 // SIGINT/SIGTERM for the long-running commands (standalone, webserver, scheduler): stop once, cleanly, and exit;
 // a stop that hangs is cut short so that a supervisor's restart is never blocked.
-import type { Logger } from '../../runtime/logger';
+import type { Logger } from '../runtime/logger';
 
 const FORCE_EXIT_MS = 15_000;
 

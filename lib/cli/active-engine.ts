@@ -1,12 +1,12 @@
 // Starts the engine (scheduler, executor, DAG processor) in this process. On PostgreSQL it first becomes the one
 // active scheduler of the database (a standby waits here), then listens for the other processes' notifications
 // and announces its ticks; on the embedded database the home lock already made this process the only one.
-import type { Database } from '../../store/database';
-import { acquireSchedulerLock } from '../../store/pg-leader-lock';
-import type { FlashflowConfig } from '../../runtime/config';
-import type { Logger } from '../../runtime/logger';
-import { listenForSchedulerSignals, tickAnnouncer } from '../../runtime/scheduler-signals';
-import { startRuntime, type Runtime } from '../../runtime/start-runtime';
+import type { Database } from '../store/database';
+import { acquireSchedulerLock } from '../store/pg-leader-lock';
+import type { FlashflowConfig } from '../runtime/config';
+import type { Logger } from '../runtime/logger';
+import { listenForSchedulerSignals, tickAnnouncer } from '../runtime/scheduler-signals';
+import { startRuntime, type Runtime } from '../runtime/start-runtime';
 
 export interface ActiveEngine {
   runtime: Runtime;

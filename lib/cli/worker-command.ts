@@ -1,10 +1,10 @@
 // `flashflow worker`: runs the tries a bullmq scheduler queues (Airflow's `celery worker`), any number of them on
 // any machines that reach Redis, the webserver (FLASHFLOW_API_URL) and a copy of the DAGs folder. A worker needs
 // no database: its tasks' service calls go to the webserver with per-try tokens.
-import type { TaskWorker } from '../../executors/bullmq/task-worker';
-import type { FlashflowConfig } from '../../runtime/config';
-import type { Logger } from '../../runtime/logger';
-import { InvalidInputError } from '../../engine/errors';
+import type { TaskWorker } from '../executors/bullmq/task-worker';
+import type { FlashflowConfig } from '../runtime/config';
+import type { Logger } from '../runtime/logger';
+import { InvalidInputError } from '../engine/errors';
 import { exitOnSignals } from './shutdown-signals';
 
 export async function workerCommand(config: FlashflowConfig, log: Logger): Promise<void> {
@@ -17,7 +17,7 @@ export async function workerCommand(config: FlashflowConfig, log: Logger): Promi
     await worker?.stop();
   });
   // Loaded here only: every other command would pay for BullMQ and ioredis otherwise.
-  const { startTaskWorker } = await import('../../executors/bullmq/task-worker');
+  const { startTaskWorker } = await import('../executors/bullmq/task-worker');
   worker = await startTaskWorker({
     redisUrl: config.redisUrl,
     dagsFolder: config.dagsFolder,

@@ -2,9 +2,9 @@
 // and tokens cross the control socket, which only the server's owner can open (mode 600).
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { parseInput } from '../../engine/zod-issues';
-import { createApiToken, listApiTokens, revokeApiToken } from '../auth/api-tokens';
-import { createUser, deleteUser, listUsers, resetPassword } from '../auth/user-accounts';
+import { parseInput } from '../engine/zod-issues';
+import { createApiToken, listApiTokens, revokeApiToken } from '../ops/auth/api-tokens';
+import { createUser, deleteUser, listUsers, resetPassword } from '../ops/auth/user-accounts';
 import type { CommandContext } from './command-context';
 
 const UsernameArgs = z.object({ username: z.string() });

@@ -2,12 +2,12 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import path from 'node:path';
 import { ZodError } from 'zod';
-import { InvalidInputError } from '../../engine/errors';
-import { formatZodIssues } from '../../engine/zod-issues';
-import { loadConfig, type FlashflowConfig } from '../../runtime/config';
-import { createLogger } from '../../runtime/logger';
-import { openMigratedDatabase } from '../../runtime/start-runtime';
-import { versionInfo } from '../version';
+import { InvalidInputError } from '../engine/errors';
+import { formatZodIssues } from '../engine/zod-issues';
+import { loadConfig, type FlashflowConfig } from '../runtime/config';
+import { createLogger } from '../runtime/logger';
+import { openMigratedDatabase } from '../runtime/start-runtime';
+import { versionInfo } from '../ops/version';
 import { runWhereTheDatabaseIs } from './db-session';
 import { printDagList, printJson } from './output';
 import { standalone, APP_ROOT } from './standalone';

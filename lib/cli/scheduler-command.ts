@@ -1,12 +1,12 @@
 // `flashflow scheduler`: the engine without the web app, on PostgreSQL, beside any number of `flashflow
 // webserver` processes. A second one on the same database waits as a standby and takes over when the first stops.
-import type { FlashflowConfig } from '../../runtime/config';
-import type { Logger } from '../../runtime/logger';
-import { openMigratedDatabase } from '../../runtime/start-runtime';
-import { requirePostgres } from '../../runtime/web-runtime';
+import type { FlashflowConfig } from '../runtime/config';
+import type { Logger } from '../runtime/logger';
+import { openMigratedDatabase } from '../runtime/start-runtime';
+import { requirePostgres } from '../runtime/web-runtime';
 import { startActiveEngine, type ActiveEngine } from './active-engine';
 import { exitOnSignals } from './shutdown-signals';
-import { serveSchedulerHealth, type HealthServer } from '../scheduler-health-server';
+import { serveSchedulerHealth, type HealthServer } from '../ops/scheduler-health-server';
 
 export async function schedulerCommand(config: FlashflowConfig, log: Logger): Promise<void> {
   requirePostgres(config, 'scheduler');

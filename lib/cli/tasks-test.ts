@@ -1,11 +1,11 @@
 // `flashflow tasks test <dag_id> <task_id>`: runs one task once, in a runner process like production,
 // with no upstream results and without recording any state (like `airflow tasks test`).
 import { randomUUID } from 'node:crypto';
-import { NotFoundError } from '../../engine/errors';
-import type { ExecutorEvent, TaskJob } from '../../engine/executor-port';
-import { parseInChild } from '../../dag-processing/parse-in-child';
-import { LocalExecutor } from '../../executors/local/local-executor';
-import type { FlashflowConfig } from '../../runtime/config';
+import { NotFoundError } from '../engine/errors';
+import type { ExecutorEvent, TaskJob } from '../engine/executor-port';
+import { parseInChild } from '../dag-processing/parse-in-child';
+import { LocalExecutor } from '../executors/local/local-executor';
+import type { FlashflowConfig } from '../runtime/config';
 
 export async function tasksTest(
   config: FlashflowConfig,

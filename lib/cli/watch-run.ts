@@ -1,6 +1,6 @@
 // Follows one DAG run until it ends, reporting each task-instance state change and new log line.
-import type { RunKey } from '../../engine/run-store-port';
-import type { SqlClient } from '../../store/database';
+import type { RunKey } from '../engine/run-store-port';
+import type { SqlClient } from '../store/database';
 
 export interface WatchedRun {
   dag_id: string;
