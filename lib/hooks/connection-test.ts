@@ -3,7 +3,7 @@
 // decides which connection: one typed into a form (the API) or one stored with its secrets (the UI).
 import type { TaskLogger } from '../engine/task-context';
 import { connectionExtra, type Connection } from '../store/connection-model';
-import { createSmtpTransport, smtpFromConnection } from '../ops/alerts/email-notifier';
+import { createSmtpTransport, smtpFromConnection } from './smtp-transport';
 import { HttpHook } from './http-hook';
 import { SqlHook } from './sql-hook';
 

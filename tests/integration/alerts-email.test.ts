@@ -3,7 +3,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { dag } from '../../lib/engine/dag-builder';
 import { AlertService, DEFAULT_ALERT_RETRY_POLICY } from '../../lib/ops/alerts/alert-service';
-import { emailNotifier, type SmtpSettings } from '../../lib/ops/alerts/email-notifier';
+import { emailNotifier } from '../../lib/ops/alerts/email-notifier';
+import type { SmtpSettings } from '../../lib/hooks/smtp-transport';
 import type { Connection } from '../../lib/store/connections';
 import { listNotifications } from '../../lib/store/notifications';
 import { startWithAlerts } from '../support/alerts-harness';

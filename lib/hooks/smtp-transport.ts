@@ -1,0 +1,51 @@
+// Airflow's SMTP connection turned into a nodemailer transport. Here, below alerts, because the connection test
+// (a hook) and email alerts (an ops service) both open one, and hooks must not reach up into ops.
+import nodemailer from 'nodemailer';
+import { connectionExtra, type Connection } from '../store/connection-model';
+
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  user: string | null;
+  password: string | null;
+  mailFrom: string;
+  /** Implicit TLS from the first byte (port 465). */
+  ssl: boolean;
+  /** Require STARTTLS; false never upgrades (a local relay without TLS). */
+  starttls: boolean;
+}
+
+/**
+ * Airflow's SMTP connection: host, port, login, password; extra `from_email`, `disable_ssl` (implicit TLS is on
+ * unless disabled, as in Airflow's SmtpHook) and `disable_tls` (no STARTTLS).
+ */
+export function smtpFromConnection(conn: Connection, hostname: string): SmtpSettings | null {
+  if (!conn.host) return null;
+  const extra = connectionExtra(conn);
+  const ssl = extra.disable_ssl !== true && extra.disable_ssl !== 'true';
+  const starttls = !ssl && extra.disable_tls !== true && extra.disable_tls !== 'true';
+  return {
+    host: conn.host,
+    port: conn.port ?? (ssl ? 465 : 587),
+    user: conn.login,
+    password: conn.password,
+    mailFrom: typeof extra.from_email === 'string' && extra.from_email ? extra.from_email : `flashflow@${hostname}`,
+    ssl,
+    starttls,
+  };
+}
+
+/** Implicit TLS, STARTTLS required, or plain, as the settings say. */
+export function createSmtpTransport(smtp: SmtpSettings, timeouts: { connectMs: number; socketMs: number }) {
+  return nodemailer.createTransport({
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.ssl,
+    requireTLS: !smtp.ssl && smtp.starttls,
+    ignoreTLS: !smtp.ssl && !smtp.starttls,
+    auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
+    connectionTimeout: timeouts.connectMs,
+    greetingTimeout: timeouts.connectMs,
+    socketTimeout: timeouts.socketMs,
+  });
+}
