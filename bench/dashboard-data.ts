@@ -1,11 +1,11 @@
-// The LLM quality dashboard's query (lib/llm/stats.ts) over 100,000 recorded attempts on a file-backed, migrated
-// PGlite: p50/p95 of the whole-history panels and of a one-run filter. `npm run bench` or run this file alone:
+// The LLM quality dashboard's query (lib/store/llm-stats-aggregate.ts) over 100,000 recorded attempts on a file-backed,
+// migrated PGlite: p50/p95 of the whole-history panels and of a one-run filter. `npm run bench` or run this file alone:
 //   node --import tsx bench/dashboard-data.ts
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { llmStats } from '../lib/llm/stats';
+import { llmStats } from '../lib/store/llm-stats-aggregate';
 import { llmFilterOptions, recentLlmAttempts } from '../lib/store/llm-stats-queries';
 import { migrate } from '../lib/store/migrate';
 import { openPglite } from '../lib/store/open-pglite';

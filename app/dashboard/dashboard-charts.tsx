@@ -1,6 +1,6 @@
 'use client';
-// The dashboard's charts (recharts). The numbers arrive aggregated by SQL (lib/llm/stats.ts); here they are only
-// reshaped for the chart components: one row per day with a column per reason, and contiguous length buckets.
+// The dashboard's charts (recharts). The numbers arrive aggregated by SQL (lib/store/llm-stats-aggregate.ts); here they
+// are only reshaped for the chart components: one row per day with a column per reason, and contiguous length buckets.
 import { Bar, BarChart, CartesianGrid, Legend, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { LlmStats } from '../../lib/llm/stats';
 

@@ -1,7 +1,8 @@
-// The LLM quality dashboard's numbers (lib/llm/stats.ts) on a real PGlite seeded with known attempts: every panel is
-// checked against numbers worked out by hand, and every filter narrows them as the dashboard promises.
+// The LLM quality dashboard's numbers (lib/store/llm-stats-aggregate.ts, shaped by lib/llm/stats.ts) on a real PGlite
+// seeded with known attempts: every panel is checked against numbers worked out by hand, and every filter narrows them
+// as the dashboard promises.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { llmStats } from '../../lib/llm/stats';
+import { llmStats } from '../../lib/store/llm-stats-aggregate';
 import type { Database } from '../../lib/store/database';
 import { getLlmAttempt, listLlmAttempts, llmFilterOptions } from '../../lib/store/llm-stats-queries';
 import { insertLlmAttempt } from '../../lib/store/llm-attempts';

@@ -1,7 +1,8 @@
 // LLM attempt and quality endpoints; the dashboard page calls statsFilter + llmStats the same way.
 import type { z } from 'zod';
 import { NotFoundError } from '../../engine/errors';
-import { llmStats, type LlmStats as DomainStats } from '../../llm/stats';
+import type { LlmStats as DomainStats } from '../../llm/stats';
+import { llmStats } from '../../store/llm-stats-aggregate';
 import { getLlmAttempt, listLlmAttempts, type LlmAttemptFilter, type LlmAttemptSummary } from '../../store/llm-stats-queries';
 import type { EndpointInput } from '../contract';
 import type { getLlmAttempts, LlmAttempt, LlmAttemptCollection, LlmAttemptDetail, LlmFilter } from '../contracts/llm';
