@@ -9,6 +9,7 @@ import type { ServiceHandler, TryIdentity } from '../engine/executor-port';
 import { formatZodIssues } from '../engine/zod-issues';
 import { TryTokenError, type TryTokens } from '../ops/auth/try-token';
 import type { SqlClient } from '../store/database';
+import { currentTry } from '../store/try-state';
 import { problem } from './problem';
 import { readBodyText } from './read-body';
 
@@ -37,10 +38,7 @@ export async function handleTaskServiceCall(req: IncomingMessage, deps: TaskExec
   if (text === null) return problem(413, `a service call is at most ${MAX_CALL_BYTES / 1024} KiB`);
   const call = CallSchema.safeParse(parseJson(text));
   if (!call.success) return problem(400, `invalid service call: ${formatZodIssues(call.error)}`, { permanent: true });
-  const [ti] = await deps.sql.query<{ state: string; try_number: number }>(
-    'SELECT state, try_number FROM task_instance WHERE id = $1',
-    [claims.tiId],
-  );
+  const ti = await currentTry(deps.sql, claims.tiId);
   if (!ti || ti.try_number !== claims.tryNumber || !['queued', 'running'].includes(ti.state)) {
     return problem(409, `try ${claims.tryNumber} of ${claims.dagId}.${claims.taskId} is no longer running`, { permanent: true });
   }
@@ -72,7 +70,7 @@ export function waitForRecordedStart(sql: SqlClient, options: { timeoutMs?: numb
   return async (job) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const [ti] = await sql.query<{ state: string; try_number: number }>('SELECT state, try_number FROM task_instance WHERE id = $1', [job.tiId]);
+      const ti = await currentTry(sql, job.tiId);
       if (ti && ti.try_number === job.tryNumber && ti.state === 'running') return;
       if (!ti || ti.try_number !== job.tryNumber || ti.state !== 'queued') {
         // Ended (or superseded) while the call waited: it must change nothing, and retrying cannot help.

@@ -2,7 +2,7 @@
 // database) or inside the running server, over its control socket — the same function in both places.
 import { z } from 'zod';
 import { NotFoundError, InvalidInputError } from '../engine/errors';
-import { listDagSummaries, listImportErrors, setPaused } from '../store/dag-admin';
+import { isDagPaused, listDagSummaries, listImportErrors, setPaused } from '../store/dag-admin';
 import { triggerDagRun } from '../store/trigger-dag-run';
 import { watchRun } from './watch-run';
 import type { CommandContext } from './command-context';
@@ -46,9 +46,9 @@ export const DB_COMMANDS = {
   /** One run to completion, printing each task's state as it changes (like `airflow dags test`). */
   'dags.test': async (ctx: CommandContext, raw: unknown, progress: Progress) => {
     const a = TriggerArgs.parse(raw);
-    const [dag] = await ctx.sql.query<{ is_paused: boolean }>(`SELECT is_paused FROM dag WHERE dag_id = $1 AND is_active`, [a.dag_id]);
-    if (!dag) throw new NotFoundError(`DAG '${a.dag_id}' not found`);
-    if (dag.is_paused) throw new InvalidInputError(`DAG '${a.dag_id}' is paused; unpause it first (flashflow dags unpause ${a.dag_id})`);
+    const paused = await isDagPaused(ctx.sql, a.dag_id);
+    if (paused === null) throw new NotFoundError(`DAG '${a.dag_id}' not found`);
+    if (paused) throw new InvalidInputError(`DAG '${a.dag_id}' is paused; unpause it first (flashflow dags unpause ${a.dag_id})`);
     // Only now: starting the engine parses the folder again and logs its import errors, noise before a refusal.
     const runtime = await ctx.runtime();
     const run = await triggerDagRun(ctx.sql, { dagId: a.dag_id, conf: a.conf, runId: a.run_id, logicalDate: a.logical_date, note: 'dags test' }, ctx.now());

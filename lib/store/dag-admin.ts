@@ -24,6 +24,12 @@ export async function listImportErrors(sql: SqlClient): Promise<Array<{ filename
   return sql.query(`SELECT filename, stacktrace, timestamp FROM import_error ORDER BY filename`);
 }
 
+/** Whether the DAG is paused; null when no active DAG has this id. */
+export async function isDagPaused(sql: SqlClient, dagId: string): Promise<boolean | null> {
+  const [dag] = await sql.query<{ is_paused: boolean }>(`SELECT is_paused FROM dag WHERE dag_id = $1 AND is_active`, [dagId]);
+  return dag ? dag.is_paused : null;
+}
+
 export async function setPaused(sql: SqlClient, dagId: string, paused: boolean): Promise<{ dag_id: string; is_paused: boolean }> {
   const rows = await sql.query<{ dag_id: string; is_paused: boolean }>(
     `UPDATE dag SET is_paused = $2, updated_at = now() WHERE dag_id = $1 AND is_active RETURNING dag_id, is_paused`,

@@ -5,6 +5,7 @@ import { FINISHED_STATES, OCCUPYING_STATES } from '../../engine/task-states';
 import { deleteDagRun, listDagRuns, type DagRunRow } from '../../store/api-dag-runs';
 import { findDag } from '../../store/api-dags';
 import { recordEvent } from '../../store/event-log';
+import { runTaskInstances } from '../../store/run-progress';
 import { clearTaskInstances, markTaskInstances } from '../../store/task-actions';
 import { triggerDagRun } from '../../store/trigger-dag-run';
 import type { EndpointInput } from '../contract';
@@ -104,10 +105,7 @@ export async function setDagRunState(
     await clearTaskInstances(sql, { dagId, runId, taskIds: allTasks, onlyFailed: false }, now);
   } else {
     const leaves = new Set(dag.tasks.filter((t) => t.downstream.length === 0).map((t) => t.task_id));
-    const tis = await sql.query<{ task_id: string; map_index: number; state: string }>(
-      `SELECT task_id, map_index, state FROM task_instance WHERE dag_id = $1 AND run_id = $2`,
-      [dagId, runId],
-    );
+    const tis = await runTaskInstances(sql, { dagId, runId });
     const skip: readonly string[] = [...OCCUPYING_STATES, 'failed', 'upstream_failed'];
     const finished: readonly string[] = FINISHED_STATES;
     const targets = tis.filter((ti) => !skip.includes(ti.state) && (!finished.includes(ti.state) || leaves.has(ti.task_id)));

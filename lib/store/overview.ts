@@ -1,5 +1,5 @@
 // The numbers the home page shows about the engine: DAGs, import errors, runs by state.
-import type { SqlClient } from '../store/database';
+import type { SqlClient } from './database';
 
 export interface Overview {
   dags: number;
