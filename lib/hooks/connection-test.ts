@@ -2,7 +2,7 @@
 // base URL, `SELECT 1` on PostgreSQL, an SMTP handshake) and say in one sentence whether it worked. The caller
 // decides which connection: one typed into a form (the API) or one stored with its secrets (the UI).
 import type { TaskLogger } from '../engine/task-context';
-import { connectionExtra, type Connection } from '../store/connection-model';
+import { connectionExtra, type Connection } from '../connections/connection-model';
 import { createSmtpTransport, smtpFromConnection } from './smtp-transport';
 import { HttpHook } from './http-hook';
 import { SqlHook } from './sql-hook';

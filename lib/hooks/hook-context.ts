@@ -1,7 +1,7 @@
 // How a hook obtains its connection inside a task: by asking the process that owns the database
 // (`connections.get`, services.ts), never by opening it (DESIGN.md §1).
 import { NonRetriableError, type TaskContext } from '../engine/task-context';
-import { connectionEnvVar, connectionExtra, type Connection } from '../store/connection-model';
+import { connectionEnvVar, connectionExtra, type Connection } from '../connections/connection-model';
 
 /** The part of a task's ctx a hook uses; a function task passes its whole ctx. */
 export type HookContext = Pick<TaskContext, 'call' | 'signal' | 'log'>;

@@ -2,7 +2,7 @@
 // request; retries only when the caller passes a policy (task-level retries are the default way to retry).
 import { nextRetryDelay, type RetryPolicy } from '../engine/retry-policy';
 import { NonRetriableError } from '../engine/task-context';
-import type { Connection } from '../store/connection-model';
+import type { Connection } from '../connections/connection-model';
 import { abortableSleep } from '../engine/abortable-sleep';
 import { fetchConnection, hookExtra, type HookContext } from './hook-context';
 

@@ -1,7 +1,7 @@
 // Airflow's SMTP connection turned into a nodemailer transport. Here, below alerts, because the connection test
 // (a hook) and email alerts (an ops service) both open one, and hooks must not reach up into ops.
 import nodemailer from 'nodemailer';
-import { connectionExtra, type Connection } from '../store/connection-model';
+import { connectionExtra, type Connection } from '../connections/connection-model';
 
 export interface SmtpSettings {
   host: string;

@@ -2,7 +2,7 @@
 // database, login, password; extra: sslmode, connect_timeout, application_name, options). Results are JSON-safe.
 import pg from 'pg';
 import { NonRetriableError } from '../engine/task-context';
-import type { Connection } from '../store/connection-model';
+import type { Connection } from '../connections/connection-model';
 import { pgTypes } from '../store/type-parsers';
 import { fetchConnection, hookExtra, type HookContext } from './hook-context';
 

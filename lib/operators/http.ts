@@ -3,7 +3,7 @@
 // The response body (JSON parsed) is the XCom. Arguments are checked when the DAG file is imported.
 import { z } from 'zod';
 import type { OperatorSpec } from '../engine/dag-model';
-import { connIdSchema } from '../store/connection-model';
+import { connIdSchema } from '../connections/connection-model';
 import { formatZodIssues } from '../engine/zod-issues';
 
 const jsonValue: z.ZodType<unknown> = z.lazy(() =>

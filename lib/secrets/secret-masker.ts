@@ -1,6 +1,6 @@
 // Airflow's secrets masker for task logs: every secret a try was handed (a connection's password, secret-looking
 // values of its extra) is replaced by *** in what the try writes to its log, before the line leaves the runner.
-import { isSensitiveKey, MASK } from '../store/connection-model';
+import { isSensitiveKey, MASK } from '../connections/connection-model';
 
 /** Shorter values would mask ordinary words and digits all over the log (Airflow also leaves them alone). */
 const MIN_SECRET_CHARS = 5;

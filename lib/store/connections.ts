@@ -14,10 +14,8 @@ import {
   type Connection,
   type ConnectionInput,
   type ConnectionPatch,
-} from './connection-model';
+} from '../connections/connection-model';
 import type { PrismaClient } from './generated/prisma/client';
-
-export { connectionEnvVar, connectionExtra, maskedConnection, parseConnectionUri, type Connection, type MaskedConnection } from './connection-model';
 
 /** The Prisma client or an interactive transaction's client. */
 export type ConnectionDb = Pick<PrismaClient, 'connection'>;

@@ -5,7 +5,7 @@ import { dag } from '../../lib/engine/dag-builder';
 import { AlertService, DEFAULT_ALERT_RETRY_POLICY } from '../../lib/ops/alerts/alert-service';
 import { emailNotifier } from '../../lib/ops/alerts/email-notifier';
 import type { SmtpSettings } from '../../lib/hooks/smtp-transport';
-import type { Connection } from '../../lib/store/connections';
+import type { Connection } from '../../lib/connections/connection-model';
 import { listNotifications } from '../../lib/store/notifications';
 import { startWithAlerts } from '../support/alerts-harness';
 import type { Engine } from '../support/engine-harness';

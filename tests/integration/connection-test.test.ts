@@ -2,7 +2,7 @@
 // the PostgreSQL wire protocol, an SMTP sink; and a port nothing listens on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConnection } from '../../lib/hooks/connection-test';
-import type { Connection } from '../../lib/store/connection-model';
+import type { Connection } from '../../lib/connections/connection-model';
 import { freePort } from '../support/cli-harness';
 import { startHttpSink, type HttpSink } from '../support/http-sink';
 import { startPgliteTcpBridge, type PgliteTcpBridge } from '../support/pglite-tcp-bridge';

@@ -13,11 +13,10 @@ import {
   findConnection,
   getConnection,
   listConnections,
-  maskedConnection,
   reencryptConnections,
   updateConnection,
-  type Connection,
 } from '../../lib/store/connections';
+import { maskedConnection, type Connection } from '../../lib/connections/connection-model';
 import type { Database } from '../../lib/store/database';
 import { createTestDb } from '../support/test-db';
 

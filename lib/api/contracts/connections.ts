@@ -2,7 +2,7 @@
 // response carries it, and `extra` comes back with its sensitive values masked (maskedConnection).
 import { z } from 'zod';
 import { endpoint } from '../contract';
-import { CONN_ID_MAX_LENGTH } from '../../store/connection-model';
+import { CONN_ID_MAX_LENGTH } from '../../connections/connection-model';
 import { OrderBy, Paging, repeated } from './common';
 
 const ConnectionId = z

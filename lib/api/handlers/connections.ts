@@ -8,11 +8,14 @@ import {
   deleteConnection,
   getConnection,
   listConnections,
-  maskedConnection,
   updateConnection,
-  type Connection as StoredConnection,
 } from '../../store/connections';
-import { connectionInputSchema, parseInput } from '../../store/connection-model';
+import {
+  connectionInputSchema,
+  maskedConnection,
+  parseInput,
+  type Connection as StoredConnection,
+} from '../../connections/connection-model';
 import { recordEvent } from '../../store/event-log';
 import { testConnection } from '../../hooks/connection-test';
 import type { Runtime } from '../../runtime/start-runtime';

@@ -1,7 +1,8 @@
 // Slack incoming webhook: one message per alert, `text` for notifications and clients without blocks, blocks for
 // the channel. URL from FLASHFLOW_SLACK_WEBHOOK_URL, else connection `slack_default` (Airflow's slackwebhook shape:
 // host https://hooks.slack.com/services + password T…/B…/…, or the whole URL in either field).
-import type { Connection, ConnectionSource } from '../../store/connections';
+import type { Connection } from '../../connections/connection-model';
+import type { ConnectionSource } from '../../store/connections';
 import { tiLabel, type Alert } from './alert-model';
 import type { AlertRoute, Notifier } from './notifier-port';
 import { postJson, redactUrl } from './post-json';
