@@ -1,6 +1,9 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // DAG files import the SDK as `flashflow`, as in a user's DAG folder (package `exports`).
+  resolve: { alias: [{ find: /^flashflow$/, replacement: fileURLToPath(new URL('./lib/sdk/index.ts', import.meta.url)) }] },
   test: {
     include: ['tests/**/*.test.ts'],
     globalSetup: ['tests/support/global-setup.ts'],

@@ -1,10 +1,9 @@
 // The flagship workflow: pasted movie vocabulary → one LLM-generated French–English card per word, each
 // example and translation shorter than the limit, every LLM attempt recorded. Triggered by the web form,
 // the API (POST /api/v1/dags/french_flashcards/dagRuns) or `flashflow dags trigger french_flashcards`.
-import { z } from 'zod';
-import { chain, dag } from '../lib/engine/dag-builder';
-import type { TaskContext } from '../lib/engine/task-context';
-import { generateCardTask, type WordToGenerate } from '../lib/flashcards/card-generation-task';
+import { dag, z } from 'flashflow';
+import { generateCardTask, generatedCardSchema } from '../lib/flashcards/card-generation-task';
+import { wordToGenerateSchema } from '../lib/flashcards/service-contracts';
 import { DEFAULT_MAX_CHARS, maxCharsSchema } from '../lib/llm/card-schema';
 
 const params = z.object({
@@ -19,12 +18,6 @@ const params = z.object({
   notes: z.string().trim().max(2000).optional(),
 });
 
-interface Prepared {
-  deckId: number;
-  words: WordToGenerate[];
-  skipped: string[];
-}
-
 const flashcards = dag({
   dagId: 'french_flashcards',
   description: 'Turn movie vocabulary into short French–English flashcards',
@@ -36,43 +29,38 @@ const flashcards = dag({
   doc: 'params: deck_name, vocabulary (one word or expression per line, `word ; hint` allowed), max_example_chars, max_reasks, model',
 });
 
-const prepare = flashcards.task('parse_vocabulary', async (ctx) => {
-  const p = ctx.params;
-  const prepared = await ctx.call<Prepared>('flashcards.prepareDeck', {
-    deckName: p.deck_name, vocabulary: p.vocabulary, level: p.level ?? null, notes: p.notes ?? null,
-  });
-  ctx.log.info(`deck ${prepared.deckId}: ${prepared.words.length} word(s) to generate, ${prepared.skipped.length} already valid`);
+const prepare = flashcards.task('parse_vocabulary', { retries: 0, output: z.array(wordToGenerateSchema) }, async ({ params: p, services, log }) => {
+  const prepared = await services.flashcards.prepareDeck({ deckName: p.deck_name, vocabulary: p.vocabulary, level: p.level ?? null, notes: p.notes ?? null });
+  log.info(`deck ${prepared.deckId}: ${prepared.words.length} word(s) to generate, ${prepared.skipped.length} already valid`);
   return prepared.words;
-}, { retries: 0 });
+});
 
-const generate = flashcards.task('generate_card', (ctx) =>
-  generateCardTask(
-    ctx,
-    ctx.item as WordToGenerate,
-    { maxChars: ctx.params.max_example_chars, maxReasks: ctx.params.max_reasks, model: ctx.params.model, decodeConstraint: ctx.params.decode_constraint },
-    (card) => card.status === 'valid',
-  ),
-{ pool: 'llm' }).expand({ over: prepare });
+// One instance per word. The report tasks after it run whatever happens to single words; failRunOnFailure still
+// fails the run when a word (or the vocabulary) failed, since a run's state otherwise follows its leaves (ADR 0006).
+const generate = flashcards.task(
+  'generate_card',
+  { expand: prepare, pool: 'llm', output: generatedCardSchema, failRunOnFailure: true },
+  (ctx) =>
+    generateCardTask(
+      ctx,
+      ctx.item,
+      { maxChars: ctx.params.max_example_chars, maxReasks: ctx.params.max_reasks, model: ctx.params.model, decodeConstraint: ctx.params.decode_constraint },
+      (card) => card.status === 'valid',
+    ),
+);
 
-const saveDeck = flashcards.task('save_deck', async (ctx: TaskContext) => {
-  const words = (await ctx.xcomPull<WordToGenerate[]>('parse_vocabulary')) ?? [];
-  if (words.length === 0) return { generated: 0 };
-  const counts = await ctx.call<Record<string, number>>('flashcards.deckReport', { deckId: words[0]!.deckId, cardIds: words.map((w) => w.cardId) });
-  return { deckId: words[0]!.deckId, ...counts };
-}, { triggerRule: 'all_done' });
+const saveDeck = flashcards.task('save_deck', { inputs: { words: prepare, cards: generate }, triggerRule: 'all_done' }, async ({ inputs, services }) => {
+  const words = inputs.words ?? [];
+  const deckId = words[0]?.deckId ?? null;
+  const counts = deckId === null ? {} : await services.flashcards.deckReport({ deckId, cardIds: words.map((w) => w.cardId) });
+  return { deckId, counts };
+});
 
-const report = flashcards.task('report', (ctx) => {
-  const counts = ctx.upstream.save_deck as Record<string, number>;
-  const line = `deck '${ctx.params.deck_name}': ${counts.valid ?? 0} valid, ${counts.failed ?? 0} failed, ${counts.pending ?? 0} pending`;
-  ctx.log.info(line);
+flashcards.task('report', { inputs: { deck: saveDeck }, triggerRule: 'all_done' }, ({ inputs, params: p, log }) => {
+  const counts = inputs.deck?.counts ?? {};
+  const line = `deck '${p.deck_name}': ${counts.valid ?? 0} valid, ${counts.failed ?? 0} failed, ${counts.pending ?? 0} pending`;
+  log.info(line);
   return line;
-}, { triggerRule: 'all_done' });
-
-// Reports run whatever happened to single words; this leaf makes the run itself fail when any word (or the
-// vocabulary) failed, since a run's state follows its leaves (docs/adr/0006).
-const allWordsValid = flashcards.task('all_words_valid', () => true);
-
-chain(generate, saveDeck, report);
-generate.then(allWordsValid);
+});
 
 export default flashcards;

@@ -112,6 +112,7 @@ function compileTask(def: TaskDefinition, opts: TaskOptions, dag: Dag, errors: s
     upstream: [...def.upstream].sort(),
     downstream: [],
     map_over: def.mapOver,
+    inputs: { ...def.inputs },
     trigger_rule: rule,
     owner: opts.owner ?? 'flashflow',
     retries,
@@ -128,6 +129,7 @@ function compileTask(def: TaskDefinition, opts: TaskOptions, dag: Dag, errors: s
     callbacks: CALLBACK_KINDS.filter((k) => typeof opts[k] === 'function'),
     outlets: opts.outlets ?? [],
     doc: opts.doc ?? null,
+    fail_run_on_failure: opts.failRunOnFailure ?? false,
   };
 }
 

@@ -1,7 +1,6 @@
 // The shapes of a DAG as its author writes it (with functions) and as the engine stores it (plain JSON).
 // Authors build these with `dag()` from dag-builder.ts; the scheduler and the web side only see SerializedDag.
 import type { z } from 'zod';
-import type { TaskContext } from './task-context';
 
 export const TRIGGER_RULES = [
   'all_success',
@@ -61,16 +60,33 @@ export interface TaskOptions {
   /** Asset URIs this task updates when it succeeds. */
   outlets?: string[];
   doc?: string;
+  /**
+   * The run fails when this task (any instance of it, if mapped) ends failed or upstream_failed, even though tasks
+   * after it run on: a run's state otherwise follows its leaves only (ADR 0006). For "report on every word, but
+   * fail the run if a word failed".
+   */
+  failRunOnFailure?: boolean;
 }
 
-/** What a non-function operator is: a registered kind and its JSON arguments. */
-export interface OperatorSpec {
+/**
+ * What a non-function operator is: a registered kind and its JSON arguments. `R` is what its tries return (the
+ * XCom), e.g. the last line of output of a `bash` task.
+ */
+export interface OperatorSpec<R = unknown> {
   operator: string;
   args: Record<string, unknown>;
+  /** Type only: carries `R` to the TaskRef of a task made from this spec. */
+  readonly __result?: R;
 }
 
-/** `P` is the DAG's params type, inferred from its zod `params` schema. */
-export type TaskFunction<P = Record<string, unknown>> = (ctx: TaskContext<P>) => unknown | Promise<unknown>;
+/** A task function as the runner calls it; authors get the typed form through dag-builder.ts. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TaskFunction = (ctx: any) => unknown;
+
+/** A zod schema as far as the runner uses one: to check a value and get its parsed form. */
+export interface OutputSchema {
+  safeParse(value: unknown): { success: true; data: unknown } | { success: false; error: z.ZodError };
+}
 
 export interface TaskDefinition {
   taskId: string;
@@ -82,6 +98,10 @@ export interface TaskDefinition {
   upstream: Set<string>;
   /** Task whose XCom (a list) this task is mapped over, one instance per item. */
   mapOver: string | null;
+  /** Input name → the task whose XCom it receives (each one is also in `upstream`). */
+  inputs: Record<string, string>;
+  /** Declared shape of the XCom, checked when the task returns it and when a later task receives it. */
+  output: OutputSchema | null;
   options: TaskOptions;
 }
 
@@ -113,6 +133,8 @@ export interface SerializedTask {
   upstream: string[];
   downstream: string[];
   map_over: string | null;
+  /** Input name → upstream task id: the data edges among `upstream`. */
+  inputs: Record<string, string>;
   trigger_rule: TriggerRule;
   owner: string;
   retries: number;
@@ -129,6 +151,7 @@ export interface SerializedTask {
   callbacks: CallbackKind[];
   outlets: string[];
   doc: string | null;
+  fail_run_on_failure: boolean;
 }
 
 export interface SerializedDag {

@@ -35,6 +35,6 @@ export function isPermanentError(err: unknown): boolean {
     err instanceof InvalidInputError ||
     err instanceof NotFoundError ||
     err instanceof ConflictError ||
-    ['NonRetriableError', 'ZodError', 'LlmConfigError', 'VocabularyError'].includes(err.name)
+    ['NonRetriableError', 'ServiceContractError', 'ZodError', 'LlmConfigError', 'VocabularyError'].includes(err.name)
   );
 }

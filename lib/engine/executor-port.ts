@@ -63,7 +63,7 @@ export type ExecutorEvent =
 /** Which try a service call comes from: all a service may know of it (a remote worker's token carries no more). */
 export type TryIdentity = Pick<TaskJob, 'tiId' | 'dagId' | 'runId' | 'taskId' | 'mapIndex' | 'tryNumber'>;
 
-/** Requests from task code (`ctx.call`, `ctx.xcomPull`), answered by the process that owns the database. */
+/** Requests from task code (`ctx.services`, `ctx.xcomPull`), answered by the process that owns the database. */
 export type ServiceHandler = (job: TryIdentity, method: string, payload: unknown) => Promise<unknown>;
 
 export interface Executor {

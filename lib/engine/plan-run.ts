@@ -101,12 +101,19 @@ function verdictFor(
       reason: `deadlock: tasks ${stuck.map((s) => `'${s}'`).join(', ')} can never run (their upstream tasks ended in states their trigger rules do not accept)`,
     };
   }
+  // Leaves decide (ADR 0006), and so do tasks marked failRunOnFailure (whose downstream runs on regardless).
   const failedLeaves = tis.filter((ti) => {
     const task = tasks.get(ti.taskId);
     const state = current.get(ti.id);
-    return task && task.downstream.length === 0 && (state === 'failed' || state === 'upstream_failed');
+    return task && decidesRunState(task) && (state === 'failed' || state === 'upstream_failed');
   });
   if (failedLeaves.length === 0) return { state: 'success' };
   const names = [...new Set(failedLeaves.map((ti) => ti.taskId))].sort();
   return { state: 'failed', reason: `tasks ended failed or upstream_failed: ${names.join(', ')}` };
+}
+
+/** Whether a task's failure fails its run: a leaf's does, and that of a task marked failRunOnFailure. */
+export function decidesRunState(task: Pick<SerializedTask, 'downstream' | 'fail_run_on_failure'>): boolean {
+  // `?? false`: DAGs serialized before the option existed have no such field until they are parsed again.
+  return task.downstream.length === 0 || (task.fail_run_on_failure ?? false);
 }

@@ -1,5 +1,6 @@
 // Retry policy as a value (Temporal's shape), one function for the next delay. Used by task retries,
 // LLM transport retries and alert delivery alike.
+import { z } from 'zod';
 
 export interface RetryPolicy {
   /** Tries in all, the first one included (Airflow's retries + 1). */
@@ -11,6 +12,15 @@ export interface RetryPolicy {
   /** Fraction of the delay added at random (0..1) so retries of many tasks do not stampede. */
   jitter: number;
 }
+
+/** A policy as it crosses a process boundary (e.g. inside the LLM provider configuration a task receives). */
+export const retryPolicySchema = z.object({
+  maximumAttempts: z.number().int().min(1),
+  initialIntervalMs: z.number().min(0),
+  backoffCoefficient: z.number().min(1),
+  maximumIntervalMs: z.number().min(0).nullable(),
+  jitter: z.number().min(0).max(1),
+}) satisfies z.ZodType<RetryPolicy>;
 
 /** Airflow's default ceiling for exponential backoff: one day. */
 const DEFAULT_MAX_INTERVAL_MS = 86_400_000;

@@ -1,5 +1,6 @@
 // What a task's code receives. It is the task's only door to the rest of the system: every method is
 // proxied to the process that owns the database (DESIGN.md §1), so task code never opens it.
+import type { TaskRef } from './task-ref';
 
 export interface TaskLogger {
   info(message: string, ...rest: unknown[]): void;
@@ -7,7 +8,19 @@ export interface TaskLogger {
   error(message: string, ...rest: unknown[]): void;
 }
 
-export interface TaskContext<Params = Record<string, unknown>> {
+/**
+ * The services task code may call, `ctx.services.<domain>.<name>(input)`. Empty here: the engine knows no domain.
+ * lib/sdk/service-registry.ts fills it in by declaration merging with every domain's contracts, so a DAG file that
+ * imports `flashflow` sees them typed.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface TaskServices {}
+
+/**
+ * `Params` is the DAG's params type (its zod schema's output), `Inputs` the values of the refs the task named in
+ * `inputs`, `Item` the element of the list a mapped task is expanded over (`undefined` for an unmapped task).
+ */
+export interface TaskContext<Params = Record<string, unknown>, Inputs = Record<string, never>, Item = undefined> {
   dagId: string;
   runId: string;
   taskId: string;
@@ -20,20 +33,21 @@ export interface TaskContext<Params = Record<string, unknown>> {
   dataIntervalEnd: Date;
   /** The run's `conf`, validated and defaulted by the DAG's `params` schema. */
   params: Params;
+  /** The return values (XComs) of the tasks named in `inputs`; a mapped task's as the list of its results. */
+  inputs: Inputs;
   /** The item of a mapped task instance. */
-  item: unknown;
-  /**
-   * Return values (XComs) of the direct upstream tasks; a mapped upstream gives the list of its results. A mapped
-   * instance gets its `item` instead of the list it is mapped over (read that with `xcomPull` if needed).
-   */
-  upstream: Record<string, unknown>;
+  item: Item;
   log: TaskLogger;
   /** Aborted when the try times out or is cancelled; long work should honour it. */
   signal: AbortSignal;
-  /** Call a service of the owning process (e.g. `cards.save`); arguments and result are structured-cloned. */
-  call<T = unknown>(method: string, payload?: unknown): Promise<T>;
-  /** Read the XCom of any task of this run. */
-  xcomPull<T = unknown>(taskId: string, mapIndex?: number): Promise<T | null>;
+  /** The services of the process that owns the database, each checked against its contract on both sides. */
+  services: TaskServices;
+  /**
+   * The XCom of a task of this run that is not an input (an input arrives in `inputs`). A ref gives the value its
+   * task returns; `mapIndex` picks one instance of a mapped task.
+   */
+  xcomPull<R>(task: TaskRef<R>): Promise<R | null>;
+  xcomPull<R>(task: TaskRef<ReadonlyArray<R>>, mapIndex: number): Promise<R | null>;
 }
 
 /** Thrown by task code to fail at once, skipping the remaining retries. */

@@ -1,20 +1,14 @@
 // The body of a mapped "generate one card" task, shared by french_flashcards and flashcard_regeneration.
-// It runs in a task runner: everything that touches the database goes through ctx.call services.
+// It runs in a task runner: everything that touches the database goes through ctx.services.
+import { z } from 'zod';
 import { NonRetriableError, type TaskContext } from '../engine/task-context';
 import { PROMPT_VERSION } from '../llm/card-prompt';
-import type { Card } from '../llm/card-schema';
 import { generateCard } from '../llm/generate-card';
 import type { LlmProviderConfig } from '../llm/llm-config';
 import type { LlmClient } from '../llm/llm-client-port';
 import { createOpenAiChatClient } from '../llm/openai-chat-client';
 import { providerConfig } from './provider-config';
-
-export interface WordToGenerate {
-  cardId: number;
-  word: string;
-  hint: string | null;
-  deckId: number;
-}
+import type { flashcardServiceContracts, WordToGenerate } from './service-contracts';
 
 export interface GenerationSettings {
   maxChars: number;
@@ -24,11 +18,20 @@ export interface GenerationSettings {
   decodeConstraint?: boolean;
 }
 
-export interface CardStatusAnswer {
-  status: string;
-  content: Card | null;
-  sourceRunId: string | null;
-}
+export type CardStatusAnswer = z.output<(typeof flashcardServiceContracts)['cardStatus']['output']>;
+
+/** What a generate_card instance returns: its XCom, declared as the task's output. */
+export const generatedCardSchema = z.object({
+  cardId: z.number().int(),
+  word: z.string(),
+  status: z.string(),
+  attempts: z.number().int().optional(),
+  reused: z.boolean().optional(),
+});
+export type GeneratedCard = z.output<typeof generatedCardSchema>;
+
+/** The part of a task's ctx card generation uses, so any flashcard DAG's task can pass its own. */
+type GenerationContext = Pick<TaskContext, 'services' | 'log' | 'signal' | 'tryNumber'>;
 
 // One client per configuration and runner process: it keeps its HTTP connections alive across tasks
 // and remembers what structured output the endpoint supports.
@@ -53,7 +56,7 @@ function clientFor(config: LlmProviderConfig): LlmClient {
  * before any of its service calls changes anything (ADR 0018), so a try that saved a card is never requeued under
  * the same number; after a crash it fails as lost and comes back as the next try, which looks.
  */
-function mayHaveRunBefore(ctx: TaskContext): boolean {
+function mayHaveRunBefore(ctx: GenerationContext): boolean {
   return ctx.tryNumber > 1;
 }
 
@@ -62,14 +65,14 @@ function mayHaveRunBefore(ctx: TaskContext): boolean {
  * cannot be made valid marks the card failed and fails the try: retriably unless asking again cannot help.
  */
 export async function generateCardTask(
-  ctx: TaskContext,
+  ctx: GenerationContext,
   item: WordToGenerate,
   settings: GenerationSettings,
   isDone: (status: CardStatusAnswer) => boolean,
-): Promise<{ cardId: number; word: string; status: string; attempts?: number; reused?: boolean }> {
+): Promise<GeneratedCard> {
   // Both answers are needed before the model is asked: ask at once, so a word costs at most one round trip.
   const [status, config] = await Promise.allSettled([
-    mayHaveRunBefore(ctx) ? ctx.call<CardStatusAnswer>('flashcards.cardStatus', { cardId: item.cardId }) : null,
+    mayHaveRunBefore(ctx) ? ctx.services.flashcards.cardStatus({ cardId: item.cardId }) : null,
     providerConfig(ctx),
   ]);
   if (status.status === 'rejected') throw status.reason;
@@ -85,7 +88,7 @@ export async function generateCardTask(
     recorder: {
       record: async (attempt) => {
         const saveAs = attempt.valid ? { cardId: item.cardId, promptVersion: PROMPT_VERSION } : null;
-        await ctx.call('llm.recordAttempt', { deckId: item.deckId, attempt, saveAs });
+        await ctx.services.llm.recordAttempt({ deckId: item.deckId, attempt, saveAs });
       },
     },
     maxChars: settings.maxChars,
@@ -97,7 +100,7 @@ export async function generateCardTask(
     ctx.log.info(`'${item.word}' → ${result.card.french_example} / ${result.card.english_translation} (${result.attempts.length} attempt(s))`);
     return { cardId: item.cardId, word: item.word, status: 'valid', attempts: result.attempts.length };
   }
-  await ctx.call('flashcards.markFailed', { cardId: item.cardId, reasons: result.problems.map((p) => ({ code: p.code, message: p.message })) });
+  await ctx.services.flashcards.markFailed({ cardId: item.cardId, reasons: result.problems.map((p) => ({ code: p.code, message: p.message })) });
   const message = `'${item.word}': ${result.message}`;
   throw result.retriable ? new Error(message) : new NonRetriableError(message);
 }

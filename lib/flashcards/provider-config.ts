@@ -4,6 +4,8 @@
 // background, so no word waits for the refresh. A failure is never kept: a provider configured after a
 // "no provider" error is used by the next word.
 import type { TaskContext } from '../engine/task-context';
+
+type ServicesCtx = Pick<TaskContext, 'services'>;
 import type { LlmProviderConfig } from '../llm/llm-config';
 
 /** An edited connection applies to the words that start this long after the edit, or one word later. */
@@ -19,8 +21,8 @@ interface Known {
 let known: Known | null = null;
 let fetching: Promise<LlmProviderConfig> | null = null;
 
-function fetchConfig(ctx: TaskContext): Promise<LlmProviderConfig> {
-  const value = ctx.call<LlmProviderConfig>('llm.config').then(
+function fetchConfig(ctx: ServicesCtx): Promise<LlmProviderConfig> {
+  const value = ctx.services.llm.config().then(
     (config) => {
       known = { at: Date.now(), value: config };
       return config;
@@ -38,7 +40,7 @@ function fetchConfig(ctx: TaskContext): Promise<LlmProviderConfig> {
   return value;
 }
 
-export async function providerConfig(ctx: TaskContext): Promise<LlmProviderConfig> {
+export async function providerConfig(ctx: ServicesCtx): Promise<LlmProviderConfig> {
   const age = known ? Date.now() - known.at : Infinity;
   if (known && age <= CONFIG_FRESH_MS) return known.value;
   if (known && age <= CONFIG_MAX_AGE_MS) {

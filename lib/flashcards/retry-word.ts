@@ -1,5 +1,5 @@
 // "Retry this word" on the deck page: clears one failed word's mapped generate_card instance and the tasks after
-// it (save_deck, all_words_valid, report), so the scheduler runs the word again and the run goes back to queued.
+// it (save_deck, report), so the scheduler runs the word again and the run goes back to queued.
 // Only a failed word qualifies: a stale button must not regenerate a card that meanwhile succeeded.
 import type { SqlClient } from '../store/database';
 import { recordEvent } from '../store/event-log';

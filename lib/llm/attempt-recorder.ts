@@ -1,43 +1,49 @@
 // The port through which every LLM attempt leaves lib/llm. The flashcard task's recorder forwards each attempt to
 // the process that owns the database (llm_attempt) the moment its call returns, so attempts survive a try that
 // later fails or a process killed right after the call.
-import type { ChatMessage, OutputStrategy } from './llm-client-port';
-import type { ReasonCode } from './reason-codes';
+import { z } from 'zod';
+import { OUTPUT_STRATEGIES } from './llm-client-port';
+import { REASON_CODES, type ReasonCode } from './reason-codes';
 
-export interface LlmAttempt {
-  word: string;
-  hint: string | null;
+const reasonCode = z.custom<ReasonCode>((v) => typeof v === 'string' && (REASON_CODES as readonly string[]).includes(v), 'unknown reason code');
+const count = z.number().int().min(0);
+
+/** One attempt as it crosses to the process that records it (llm.recordAttempt); JSON-safe for IPC and HTTP. */
+export const llmAttemptSchema = z.object({
+  word: z.string(),
+  hint: z.string().nullable(),
   /** 1 for the first ask of the try, 2… for the re-asks. */
-  attempt: number;
-  model: string;
+  attempt: z.number().int().min(1),
+  model: z.string(),
   /** Host of the base URL. */
-  provider: string;
-  promptVersion: string;
-  strategy: OutputStrategy;
-  requestMessages: ChatMessage[];
+  provider: z.string(),
+  promptVersion: z.string(),
+  strategy: z.enum(OUTPUT_STRATEGIES),
+  requestMessages: z.array(z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() })),
   /** The assistant's text (or its refusal); null when no answer arrived. */
-  rawResponse: string | null;
+  rawResponse: z.string().nullable(),
   /** The JSON value parsed from the answer, before validation; null when none could be parsed. */
-  parsed: unknown;
-  valid: boolean;
-  reasonCodes: ReasonCode[];
+  parsed: z.unknown(),
+  valid: z.boolean(),
+  reasonCodes: z.array(reasonCode),
   /** The broken rules with the sentences the re-ask used. */
-  problems: Array<{ code: ReasonCode; message: string; field?: string; length?: number; limit?: number }>;
+  problems: z.array(z.object({ code: reasonCode, message: z.string(), field: z.string().optional(), length: z.number().optional(), limit: z.number().optional() })),
   /** User-perceived characters (graphemes after NFC) of french_example / english_translation; null if absent. */
-  exampleLength: number | null;
-  translationLength: number | null;
-  maxChars: number;
-  latencyMs: number;
-  promptTokens: number | null;
-  completionTokens: number | null;
+  exampleLength: count.nullable(),
+  translationLength: count.nullable(),
+  maxChars: count,
+  latencyMs: z.number().min(0),
+  promptTokens: count.nullable(),
+  completionTokens: count.nullable(),
   /** HTTP requests this attempt made (transport retries and capability fallbacks included). */
-  requests: number;
-  finishReason: string | null;
+  requests: count,
+  finishReason: z.string().nullable(),
   /** Transport failure message, when no answer arrived. */
-  error: string | null;
-  /** When the call returned, ISO 8601 (JSON-safe for IPC and HTTP). */
-  createdAt: string;
-}
+  error: z.string().nullable(),
+  /** When the call returned, ISO 8601. */
+  createdAt: z.string(),
+});
+export type LlmAttempt = z.output<typeof llmAttemptSchema>;
 
 export interface AttemptRecorder {
   /** Must resolve only once the attempt is durably recorded; a rejection fails the try. */

@@ -3,28 +3,29 @@
 // (OPENAI_BASE_URL, OPENAI_API_KEY, FLASHFLOW_LLM_MODEL). There is no fake fallback: nothing configured is an
 // error that says how to configure a provider.
 import { z } from 'zod';
-import type { RetryPolicy } from '../engine/retry-policy';
+import { retryPolicySchema, type RetryPolicy } from '../engine/retry-policy';
 import { NonRetriableError } from '../engine/task-context';
 
 export const LLM_CONNECTION_ID = 'llm_default';
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
-export interface LlmProviderConfig {
-  baseUrl: string;
+export const llmProviderConfigSchema = z.object({
+  baseUrl: z.string(),
   /** Null for endpoints without authentication (Ollama, llama.cpp server…). */
-  apiKey: string | null;
-  model: string;
+  apiKey: z.string().nullable(),
+  model: z.string(),
   /** Per HTTP request. */
-  timeoutMs: number;
+  timeoutMs: z.number().int().min(1),
   /** Sent only when set: some models (OpenAI's reasoning models) refuse the parameter. */
-  temperature: number | null;
-  maxTokens: number | null;
+  temperature: z.number().nullable(),
+  maxTokens: z.number().int().nullable(),
   /** Transport retries within one call (429, 5xx, timeouts, connection failures). */
-  transportRetry: RetryPolicy;
+  transportRetry: retryPolicySchema,
   /** A Retry-After longer than this is not waited for inside the call: the try fails and task retries take over. */
-  maxRetryAfterMs: number;
-  source: 'connection' | 'env';
-}
+  maxRetryAfterMs: z.number().min(0),
+  source: z.enum(['connection', 'env']),
+});
+export type LlmProviderConfig = z.output<typeof llmProviderConfigSchema>;
 
 /** The fields of a stored connection this module reads; `extra` is JSON text or an already-parsed object. */
 export interface LlmConnectionInput {

@@ -19,7 +19,7 @@ export const bashArgsSchema = z
 
 export type BashArgs = z.input<typeof bashArgsSchema>;
 
-export function bash(args: BashArgs): OperatorSpec {
+export function bash(args: BashArgs): OperatorSpec<string | null> {
   const parsed = bashArgsSchema.safeParse(args);
   if (!parsed.success) throw new Error(`bash(): invalid arguments: ${formatZodIssues(parsed.error)}`);
   return { operator: 'bash', args: parsed.data };

@@ -39,7 +39,7 @@ export async function runIsolatedEnv(rawArgs: Record<string, unknown>, ctx: Oper
     throw new NonRetriableError('isolated env: the task has an input function, but these arguments do not carry it (were they read back from JSON?)');
   }
   const inputJson = toJsonText(
-    typeof inputFn === 'function' ? await (inputFn as InputFunction)(ctx) : { params: ctx.params, upstream: ctx.upstream, item: ctx.item },
+    typeof inputFn === 'function' ? await (inputFn as InputFunction)(ctx) : { params: ctx.params, inputs: ctx.inputs, item: ctx.item },
   );
 
   const requirements = requirementsOf(args);

@@ -20,7 +20,7 @@ export const ISOLATED_ENV_OPERATOR = 'isolated-env';
  */
 export const INPUT_FN = Symbol.for('flashflow.isolatedEnv.input');
 
-export type InputFunction = (ctx: TaskContext) => unknown | Promise<unknown>;
+export type InputFunction = (ctx: TaskContext<Record<string, unknown>, Record<string, unknown>, unknown>) => unknown | Promise<unknown>;
 
 export interface Requirement {
   name: string;
@@ -103,7 +103,7 @@ export interface IsolatedEnvArgs {
   env?: Record<string, string>;
   /**
    * Builds the function's first argument in the runner, with the full task context (it may await
-   * `ctx.xcomPull` or `ctx.call`); must return JSON. Default: `{ params, upstream, item }`.
+   * `ctx.xcomPull` or `ctx.services`); must return JSON. Default: `{ params, inputs, item }`.
    */
   input?: InputFunction;
 }

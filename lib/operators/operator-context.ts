@@ -2,7 +2,8 @@
 // the few process-level doors an operator needs (its own output streams, subprocess bookkeeping).
 import type { TaskContext } from '../engine/task-context';
 
-export interface OperatorContext extends TaskContext {
+/** An operator sees its task's params, named inputs and item untyped: it works for any DAG. */
+export interface OperatorContext extends TaskContext<Record<string, unknown>, Record<string, unknown>, unknown> {
   /** An output line of a subprocess, logged on its own stream (kept apart from the task's `log`). */
   output(stream: 'stdout' | 'stderr', line: string): void;
   /** The environment of the task runner process, the base of a subprocess's environment. */

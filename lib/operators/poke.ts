@@ -7,7 +7,7 @@ import type { TaskContext } from '../engine/task-context';
 export type PokeResult = { done: true; value?: unknown } | { done: false } | { fail: string };
 
 export async function poke(
-  ctx: TaskContext,
+  ctx: Pick<TaskContext, 'log' | 'signal'>,
   opts: { intervalMs: number; timeoutMs: number; what: string },
   check: () => Promise<PokeResult>,
 ): Promise<unknown> {

@@ -8,7 +8,7 @@ export const runExternalTaskSensor: OperatorRun = async (rawArgs, ctx) => {
   const logicalDate = new Date(ctx.logicalDate.getTime() + a.executionDelta);
   const what = `${a.externalDagId}${a.externalTaskId ? `.${a.externalTaskId}` : ''} at ${logicalDate.toISOString()}`;
   return poke(ctx, { intervalMs: a.pokeInterval, timeoutMs: a.timeout, what }, async () => {
-    const state = await ctx.call<string | null>('tasks.state', { dagId: a.externalDagId, taskId: a.externalTaskId, logicalDate });
+    const state = await ctx.services.tasks.state({ dagId: a.externalDagId, taskId: a.externalTaskId, logicalDate });
     if (state && a.failedStates.includes(state)) return { fail: `${what} ended ${state}` };
     return state && a.allowedStates.includes(state) ? { done: true, value: state } : { done: false };
   });
@@ -17,7 +17,7 @@ export const runExternalTaskSensor: OperatorRun = async (rawArgs, ctx) => {
 export const runAssetSensor: OperatorRun = async (rawArgs, ctx) => {
   const a = assetSensorSchema.parse(rawArgs);
   return poke(ctx, { intervalMs: a.pokeInterval, timeoutMs: a.timeout, what: `an update of ${a.uri}` }, async () => {
-    const at = await ctx.call<string | null>('assets.latestEvent', { uri: a.uri, after: ctx.dataIntervalStart });
+    const at = await ctx.services.assets.latestEvent({ uri: a.uri, after: ctx.dataIntervalStart });
     return at ? { done: true, value: at } : { done: false };
   });
 };

@@ -1,29 +1,36 @@
-// Every service task code can call through ctx.call, in whichever process answers them: the standalone or scheduler
-// process for its own runners (over IPC), or a webserver for remote workers (task-execution-endpoint.ts).
+// Wires an implementation to every service contract of the registry (lib/sdk/service-registry.ts), for whichever
+// process answers task code: the standalone or scheduler process for its own runners (over IPC), or a webserver for
+// remote workers (task-execution-endpoint.ts).
 import type { ServiceHandler, TryIdentity } from '../engine/executor-port';
+import { serviceEndpoints, serviceHandler, type ServiceImplementations } from '../engine/service-contract';
+import { flashcardServices, type FlashcardServiceDeps } from '../flashcards/services';
+import type { connectionServiceContracts } from '../hooks/connection-service-contract';
+import { serviceRegistry } from '../sdk/service-registry';
 import type { ConnectionSource } from '../store/connections';
 import type { SqlClient } from '../store/database';
-import type { FlashflowConfig } from './config';
-import { engineServices } from './engine-services';
-import { flashcardServices } from './flashcard-services';
-import { createServiceHandler } from './services';
+import { engineServices } from '../store/engine-services';
 
 export interface TaskServiceDeps {
   sql: SqlClient;
   now: () => Date;
+  /** Answers `connections.get` (hooks): env connections, then the table, decrypted (store/connections.ts). */
   connections: ConnectionSource;
-  llmEnv: FlashflowConfig['llmEnv'];
+  llmEnv: FlashcardServiceDeps['llmEnv'];
   /** Tells the scheduler about new work (a triggered run). */
   wake: () => void;
   /** Awaited before a service that changes something: the try must be recorded as started (ADR 0018). */
-  beforeChange: (job: TryIdentity) => Promise<void>;
+  beforeChange?: (job: TryIdentity) => Promise<void>;
 }
 
 export function taskServiceHandler(deps: TaskServiceDeps): ServiceHandler {
-  const { sql, now, connections } = deps;
-  return createServiceHandler(
-    sql,
-    { ...engineServices(sql, now, deps.wake), ...flashcardServices({ sql, now, connections, llmEnv: deps.llmEnv }) },
-    { connections, beforeChange: deps.beforeChange },
-  );
+  const endpoints = serviceEndpoints(serviceRegistry, {
+    ...engineServices(deps.sql, deps.now, deps.wake),
+    ...flashcardServices(deps),
+    connections: connectionServices(deps.connections),
+  });
+  return serviceHandler(endpoints, { beforeChange: deps.beforeChange });
+}
+
+function connectionServices(source: ConnectionSource): ServiceImplementations<typeof connectionServiceContracts> {
+  return { get: (_job, input) => source.get(input.connId) };
 }

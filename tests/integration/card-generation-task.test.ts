@@ -2,8 +2,11 @@
 // records the service calls it makes: when it looks a word up before paying for it, and how often it asks for the
 // provider configuration.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { TaskContext } from '../../lib/engine/task-context';
-import type { generateCardTask as GenerateCardTask, WordToGenerate } from '../../lib/flashcards/card-generation-task';
+import { createServiceClients } from '../../lib/engine/service-contract';
+import type { TaskServices } from '../../lib/engine/task-context';
+import type { generateCardTask as GenerateCardTask } from '../../lib/flashcards/card-generation-task';
+import type { WordToGenerate } from '../../lib/flashcards/service-contracts';
+import { serviceRegistry } from '../../lib/sdk/service-registry';
 import { requireLlmConfig } from '../../lib/llm/llm-config';
 import { cardFor, scriptedCards } from '../support/fake-card-answers';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server';
@@ -31,21 +34,22 @@ interface Services {
   cardStatus: string;
 }
 
-function contextFor(tryNumber: number, services: Services): TaskContext {
+/** The part of ctx the task body uses, with real service clients (so every answer is checked against its contract). */
+function contextFor(tryNumber: number, services: Services): Parameters<typeof GenerateCardTask>[0] {
+  const answers: Record<string, () => unknown> = {
+    'llm.config': () => services.config(),
+    'flashcards.cardStatus': () => ({ status: services.cardStatus, content: services.cardStatus === 'valid' ? cardFor('chat') : null, sourceRunId: 'r' }),
+    'llm.recordAttempt': () => ({ id: services.calls.length }),
+    'flashcards.markFailed': () => ({ cardId: WORD.cardId, status: 'failed' }),
+  };
   return {
-    dagId: 'french_flashcards', runId: 'r', taskId: 'generate_card', mapIndex: 0, tryNumber, maxTries: 3,
-    logicalDate: new Date(0), dataIntervalStart: new Date(0), dataIntervalEnd: new Date(0), params: {}, item: WORD, upstream: {},
+    tryNumber,
     log: { info: () => {}, warn: () => {}, error: () => {} },
     signal: new AbortController().signal,
-    call: async <T>(method: string) => {
+    services: createServiceClients(serviceRegistry, async (method) => {
       services.calls.push(method);
-      if (method === 'llm.config') return services.config() as T;
-      if (method === 'flashcards.cardStatus') {
-        return { status: services.cardStatus, content: services.cardStatus === 'valid' ? cardFor('chat') : null, sourceRunId: 'r' } as T;
-      }
-      return {} as T;
-    },
-    xcomPull: async () => null,
+      return answers[method]!();
+    }) as TaskServices,
   };
 }
 

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskJob } from '../../lib/engine/executor-port';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../lib/engine/errors';
-import { createServiceHandler } from '../../lib/runtime/services';
+import { taskServiceHandler } from '../../lib/runtime/task-services';
 import { SecretBox } from '../../lib/secrets/secret-box';
 import {
   connectionSource,
@@ -15,6 +15,7 @@ import {
   listConnections,
   reencryptConnections,
   updateConnection,
+  type ConnectionSource,
 } from '../../lib/store/connections';
 import { maskedConnection, type Connection } from '../../lib/connections/connection-model';
 import type { Database } from '../../lib/store/database';
@@ -179,32 +180,36 @@ describe('connection store', () => {
   });
 });
 
+function servicesOf(connections: ConnectionSource) {
+  return taskServiceHandler({ sql: db.sql, now: () => new Date(), connections, llmEnv: {}, wake: () => {} });
+}
+
 describe('connections.get service', () => {
   const job = { tiId: 'ti-1', dagId: 'd', runId: 'r', taskId: 't' } as TaskJob;
 
   it('answers from the table, decrypted, and null for an unknown id', async () => {
     await createConnection(db.prisma, secrets, warehouse);
-    const handler = createServiceHandler(db.sql, {}, { connections: connectionSource({ db: db.prisma, secrets }) });
+    const handler = servicesOf(connectionSource({ db: db.prisma, secrets }));
     expect(await handler(job, 'connections.get', { connId: 'warehouse' })).toEqual(warehouse);
     expect(await handler(job, 'connections.get', { connId: 'missing' })).toBeNull();
     await expect(handler(job, 'connections.get', { connId: 'bad id' })).rejects.toThrow(/invalid conn_id/);
-    await expect(handler(job, 'connections.get', {})).rejects.toThrow('connections.get: payload must be { connId: string }');
+    await expect(handler(job, 'connections.get', {})).rejects.toThrow(/^service connections\.get: the input does not match its contract: connId: /);
   });
 
   it('lets FLASHFLOW_CONN_<CONN_ID> win over the table', async () => {
     await createConnection(db.prisma, secrets, warehouse);
     const env = { FLASHFLOW_CONN_WAREHOUSE: 'postgresql://env_user:env%2Fpass@env-host:6543/envdb?sslmode=disable' };
-    const handler = createServiceHandler(db.sql, {}, { connections: connectionSource({ db: db.prisma, secrets, env }) });
+    const handler = servicesOf(connectionSource({ db: db.prisma, secrets, env }));
     expect(await handler(job, 'connections.get', { connId: 'warehouse' })).toEqual({
       conn_id: 'warehouse', conn_type: 'postgres', description: null, host: 'env-host', schema: 'envdb',
       login: 'env_user', password: 'env/pass', port: 6543, extra: '{"sslmode":"disable"}',
     });
   });
 
-  it('keeps the existing services and explains a process without a connection source', async () => {
-    const handler = createServiceHandler(db.sql);
-    await expect(handler(job, 'connections.get', { connId: 'warehouse' })).rejects.toThrow(/connections are not available/);
+  it('is one service among the others of the registry', async () => {
+    const handler = servicesOf(connectionSource({ db: db.prisma, secrets }));
     expect(await handler(job, 'xcom.pull', { taskId: 'x', mapIndex: null })).toBeNull();
+    await expect(handler(job, 'connections.list', {})).rejects.toThrow(/^unknown service 'connections\.list'; known: .*connections\.get/);
   });
 });
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { CallbackJob, ExecutorEvent, TaskJob } from '../../lib/engine/executor-port';
 import { LocalExecutor } from '../../lib/executors/local/local-executor';
-import { createServiceHandler } from '../../lib/runtime/services';
+import { taskServiceHandler } from '../../lib/runtime/task-services';
 import type { SecretBox } from '../../lib/secrets/secret-box';
 import { connectionSource } from '../../lib/store/connections';
 import type { Database } from '../../lib/store/database';
@@ -141,7 +141,7 @@ export async function startConnectionExecutor(
     processes: 1,
     concurrency: 4,
     heartbeatMs: 1_000,
-    serviceHandler: createServiceHandler(db.sql, {}, { connections: connectionSource({ db: db.prisma, secrets, env }) }),
+    serviceHandler: taskServiceHandler({ sql: db.sql, now: () => new Date(), connections: connectionSource({ db: db.prisma, secrets, env }), llmEnv: {}, wake: () => {} }),
   });
   const recorder = new EventRecorder(executor);
   await executor.start();

@@ -68,7 +68,7 @@ describe('LocalExecutor: execution timeout', () => {
 
   it('kills the runner of a try that blocks its event loop past timeout + grace; its neighbour is lost, not forgotten', async () => {
     const pid = await runnerPid();
-    const neighbour = taskJob('sleeps', { item: 10_000 });
+    const neighbour = taskJob('sleeps', { conf: { ms: 10_000 } });
     executor.submit(neighbour);
     const { finished } = await recorder.run(taskJob('busy_loop', { executionTimeoutMs: 100 }));
     expect(finished.outcome).toMatchObject({
@@ -99,7 +99,7 @@ describe('LocalExecutor: crashing runners', () => {
     ['sigkills_itself', 'was killed by signal SIGKILL'],
   ])('reports WorkerLostError for every try of a runner whose task %s, and serves the next job from a fresh runner', async (taskId, how) => {
     const pid = await runnerPid();
-    const neighbours = [taskJob('sleeps', { item: 10_000 }), taskJob('sleeps', { item: 10_000 })];
+    const neighbours = [taskJob('sleeps', { conf: { ms: 10_000 } }), taskJob('sleeps', { conf: { ms: 10_000 } })];
     for (const job of neighbours) executor.submit(job);
     const crasher = taskJob(taskId);
     const { finished } = await recorder.run(crasher);
@@ -192,7 +192,7 @@ describe('LocalExecutor: stop()', () => {
     const rec = new EventRecorder(lazy);
     expect(lazy.pids).toEqual([]);
     const bashJob = taskJob('bash_sleeps');
-    const sleeper = taskJob('sleeps', { item: 10_000 });
+    const sleeper = taskJob('sleeps', { conf: { ms: 10_000 } });
     lazy.submit(bashJob);
     lazy.submit(sleeper);
     await waitUntil(() => childPidFromLogOf(rec, bashJob.tiId) > 0, 'bash printed its child pid', 5_000);

@@ -21,11 +21,12 @@ const executor = new LocalExecutor({
   logger: (msg) => logged.push(msg),
   serviceHandler: async (job, method, payload) => {
     serviceCalls.push({ tiId: job.tiId, method, payload });
-    if (method === 'cards.save') return { id: 7, front: (payload as { front: string }).front };
+    if (method === 'runs.state' && (payload as { dagId: string }).dagId === 'other') return 'success';
     if (method === 'xcom.pull') return { answer: 42 };
-    if (method === 'barrier') {
-      return new Promise<void>((resolve, reject) => {
-        barrier.waiting.push(resolve);
+    if (method === 'tasks.state') return 42;
+    if (method === 'runs.state') {
+      return new Promise<null>((resolve, reject) => {
+        barrier.waiting.push(() => resolve(null));
         if (barrier.waiting.length === barrier.size) for (const open of barrier.waiting.splice(0)) open();
         setTimeout(() => reject(new Error(`barrier: only ${barrier.waiting.length} tries arrived`)), 3_000);
       });
@@ -97,7 +98,7 @@ describe('LocalExecutor: how a try ends', () => {
     ['map', 'an instance of Map at $.m'],
     ['nan', 'NaN at $.n'],
   ])('fails without retry when the return value holds %s', async (item, where) => {
-    const { finished } = await recorder.run(taskJob('returns_bad', { item }));
+    const { finished } = await recorder.run(taskJob('returns_bad', { conf: { bad: item } }));
     expect(finished.outcome).toMatchObject({
       status: 'failed',
       error: {
@@ -148,7 +149,7 @@ describe('LocalExecutor: how a try ends', () => {
   });
 
   it('builds ctx from the job, with dates as Date', async () => {
-    const job = taskJob('context', { mapIndex: 2, item: { word: 'chat' }, upstream: { split: ['a', 'b'] }, tryNumber: 2 });
+    const job = taskJob('context', { upstream: { split: ['a', 'b'] }, tryNumber: 2 });
     const { finished } = await recorder.run(job);
     expect(finished.outcome).toEqual({
       status: 'success',
@@ -156,13 +157,13 @@ describe('LocalExecutor: how a try ends', () => {
         dagId: 'executor_tasks',
         runId: job.runId,
         taskId: 'context',
-        mapIndex: 2,
+        mapIndex: -1,
         tryNumber: 2,
         maxTries: 3,
         logicalDate: '2024-01-01T00:00:00.000Z',
         isDate: true,
-        item: { word: 'chat' },
-        upstream: { split: ['a', 'b'] },
+        item: null,
+        inputs: { split: ['a', 'b'] },
         params: {},
       },
     });
@@ -191,39 +192,56 @@ describe('LocalExecutor: logs', () => {
   });
 
   it('attributes console output of tries running at once to the try that wrote it', async () => {
-    const jobs = ['A', 'B', 'C', 'D'].map((item) => taskJob('logs_async', { item }));
+    const jobs = ['A', 'B', 'C', 'D'].map((name) => taskJob('logs_async', { conf: { name } }));
     for (const job of jobs) executor.submit(job);
     await Promise.all(jobs.map((job) => recorder.finished(job.tiId)));
     for (const job of jobs) {
-      const item = String(job.item);
-      expect(recorder.lines(job.tiId, 'stdout')).toEqual([`${item} line 0`, `${item} line 1`, `${item} line 2`]);
+      const name = String(job.conf.name);
+      expect(recorder.lines(job.tiId, 'stdout')).toEqual([`${name} line 0`, `${name} line 1`, `${name} line 2`]);
     }
   });
 });
 
 describe('LocalExecutor: services', () => {
-  it('answers ctx.call and ctx.xcomPull through the service handler, with the job', async () => {
+  it('answers ctx.services and ctx.xcomPull through the service handler, with the job', async () => {
     const job = taskJob('uses_services');
     const { finished } = await recorder.run(job);
-    expect(finished.outcome).toEqual({ status: 'success', xcom: { saved: { id: 7, front: 'chat' }, upstream: { answer: 42 } } });
+    expect(finished.outcome).toEqual({ status: 'success', xcom: { state: 'success', upstream: { answer: 42 } } });
     expect(serviceCalls.filter((c) => c.tiId === job.tiId)).toEqual([
-      { tiId: job.tiId, method: 'cards.save', payload: { front: 'chat', back: 'cat' } },
+      { tiId: job.tiId, method: 'runs.state', payload: { dagId: 'other', runId: 'r1' } },
       { tiId: job.tiId, method: 'xcom.pull', payload: { taskId: 'returns_value', mapIndex: null } },
     ]);
   });
 
-  it("rejects ctx.call in the task with the handler's error message", async () => {
+  it("rejects a service call in the task with the handler's error message", async () => {
     const { finished } = await recorder.run(taskJob('service_fails'));
     expect(finished.outcome).toMatchObject({
       status: 'failed',
-      error: { message: 'no such service: cards.explode', retriable: true },
+      error: { message: 'no such service: assets.latestEvent', retriable: true },
     });
   });
 
-  it('rejects ctx.call whose payload cannot cross the process boundary', async () => {
+  it('fails the try without retry when the answer breaks the service contract', async () => {
+    const { finished } = await recorder.run(taskJob('service_answer_breaks_contract'));
+    expect(finished.outcome).toMatchObject({
+      status: 'failed',
+      error: { name: 'ServiceContractError', retriable: false },
+    });
+    expect(finished.outcome.status === 'failed' && finished.outcome.error.message).toMatch(/^service tasks\.state: the answer does not match its contract: /);
+  });
+
+  it('refuses an input that breaks the service contract before sending it', async () => {
+    const job = taskJob('service_input_breaks_contract');
+    const { finished } = await recorder.run(job);
+    expect(finished.outcome).toMatchObject({ status: 'failed', error: { name: 'ServiceContractError', retriable: false } });
+    expect(finished.outcome.status === 'failed' && finished.outcome.error.message).toMatch(/^service runs\.state: the input does not match its contract: dagId: /);
+    expect(serviceCalls.filter((c) => c.tiId === job.tiId)).toEqual([]);
+  });
+
+  it('rejects a service call whose input cannot cross the process boundary', async () => {
     const { finished } = await recorder.run(taskJob('sends_function'));
     expect(finished.outcome.status === 'failed' && finished.outcome.error.message).toMatch(
-      /^ctx\.call\('cards\.save'\): the payload cannot be sent: .*could not be cloned/,
+      /^service dags\.trigger: the input cannot be sent: .*could not be cloned/,
     );
   });
 });
@@ -231,14 +249,14 @@ describe('LocalExecutor: services', () => {
 describe('LocalExecutor: concurrency', () => {
   it('runs processes × concurrency tries at once, spread over the processes, and refuses a job beyond that', async () => {
     expect(executor.openSlots()).toBe(8);
-    const jobs = Array.from({ length: 8 }, (_, i) => taskJob('barrier', { item: i }));
+    const jobs = Array.from({ length: 8 }, (_, i) => taskJob('barrier', { conf: { slot: i } }));
     for (const job of jobs) executor.submit(job);
     expect(executor.openSlots()).toBe(0);
     expect(() => executor.submit(taskJob('returns_value'))).toThrow(/no open slot/);
 
     // Each try waits at a barrier that opens only when all 8 arrived: they must have run at once.
     const results = await Promise.all(jobs.map((job) => recorder.finished(job.tiId)));
-    expect(results.map((f) => f.outcome)).toEqual(jobs.map((job) => ({ status: 'success', xcom: job.item })));
+    expect(results.map((f) => f.outcome)).toEqual(jobs.map((job) => ({ status: 'success', xcom: job.conf.slot })));
     const tiIds = new Set(jobs.map((j) => j.tiId));
     const ours = recorder.events.filter((e) => e.type !== 'callback_finished' && tiIds.has(e.tiId));
     const firstFinished = ours.findIndex((e) => e.type === 'finished');
@@ -249,7 +267,7 @@ describe('LocalExecutor: concurrency', () => {
   });
 
   it('refuses a job whose try is already running', async () => {
-    const job = taskJob('sleeps', { item: 50 });
+    const job = taskJob('sleeps', { conf: { ms: 50 } });
     executor.submit(job);
     expect(() => executor.submit(job)).toThrow(/already running/);
     await recorder.finished(job.tiId);

@@ -4,7 +4,7 @@ import type { TaskJob } from '../../lib/engine/executor-port';
 import { addPendingCards, getCard } from '../../lib/flashcards/cards';
 import { getOrCreateDeck } from '../../lib/flashcards/decks';
 import type { LlmAttempt } from '../../lib/llm/attempt-recorder';
-import { flashcardServices } from '../../lib/runtime/flashcard-services';
+import { flashcardServices } from '../../lib/flashcards/services';
 import type { Database } from '../../lib/store/database';
 import { createTestDb } from '../support/test-db';
 
@@ -52,7 +52,7 @@ const attemptsOf = (mapIndex: number) =>
 describe('llm.recordAttempt', () => {
   it('records a valid attempt and saves its card together', async () => {
     const { deckId, cardId } = await pendingCard('la fève');
-    const answer = await services['llm.recordAttempt']!(job(1), { deckId, attempt: attempt(true), saveAs: { cardId, promptVersion: 'p1' } });
+    const answer = await services.llm.recordAttempt(job(1), { deckId, attempt: attempt(true), saveAs: { cardId, promptVersion: 'p1' } });
     expect(answer).toMatchObject({ saved: cardId, id: expect.any(Number) });
     expect(await attemptsOf(1)).toEqual([{ valid: true, latency_ms: 102, try_number: 2, parsed: card }]);
     const saved = await getCard(db.sql, cardId);
@@ -63,14 +63,14 @@ describe('llm.recordAttempt', () => {
 
   it('records an invalid attempt alone and leaves the card pending', async () => {
     const { deckId, cardId } = await pendingCard('le pois');
-    await services['llm.recordAttempt']!(job(2), { deckId, attempt: attempt(false), saveAs: null });
+    await services.llm.recordAttempt(job(2), { deckId, attempt: attempt(false), saveAs: null });
     expect(await attemptsOf(2)).toHaveLength(1);
     expect((await getCard(db.sql, cardId)).status).toBe('pending');
   });
 
   it('records nothing when the card to save no longer exists', async () => {
     await expect(
-      services['llm.recordAttempt']!(job(3), { deckId: null, attempt: attempt(true), saveAs: { cardId: 999_999, promptVersion: 'p1' } }),
+      services.llm.recordAttempt(job(3), { deckId: null, attempt: attempt(true), saveAs: { cardId: 999_999, promptVersion: 'p1' } }),
     ).rejects.toThrow(/not found/);
     expect(await attemptsOf(3)).toEqual([]);
   });

@@ -54,7 +54,7 @@ describe('retryFailedWord', () => {
     const result = await retryFailedWord(env.rt.db.sql, { runId, mapIndex: 0 }, { now: now(), actor: 'tester' });
     expect(result.ok).toBe(true);
     // Only this word's instance and the tasks after it were cleared; 'chat' keeps its success.
-    expect(result.ok && result.cleared.map((t) => `${t.task_id}[${t.map_index}]`).sort()).toEqual(['all_words_valid[-1]', 'generate_card[0]', 'report[-1]', 'save_deck[-1]']);
+    expect(result.ok && result.cleared.map((t) => `${t.task_id}[${t.map_index}]`).sort()).toEqual(['generate_card[0]', 'report[-1]', 'save_deck[-1]']);
     const [run] = await env.rt.db.sql.query<{ state: string }>(`SELECT state FROM dag_run WHERE dag_id = $1 AND run_id = $2`, [DAG, runId]);
     expect(run!.state).not.toBe('failed');
     env.rt.scheduler.wake();

@@ -219,7 +219,7 @@ describe("isolatedEnv: the task's process", () => {
     const { finished } = await recorder.run(j);
     expect(finished.outcome).toMatchObject({ status: 'failed', error: { name: 'Error', message: 'boom', retriable: true } });
     expect(finished.outcome.status === 'failed' && finished.outcome.error.stack).toContain('task.mjs');
-    expect(recorder.lines(j.tiId, 'stdout')).toContain('to stdout {"params":{},"upstream":{},"item":"again"}');
+    expect(recorder.lines(j.tiId, 'stdout')).toContain('to stdout {"params":{},"inputs":{},"item":"again"}');
     expect(recorder.lines(j.tiId, 'stderr')).toContain('to stderr');
 
     const final = await recorder.run(job('prints_and_throws', { item: 'final' }));

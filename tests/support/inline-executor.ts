@@ -2,7 +2,8 @@
 // scheduler tests can drive time with a FakeClock. Production always uses a real executor.
 import type { Dag } from '../../lib/engine/dag-builder';
 import type { Executor, ExecutorEvent, ExecutorJob, TaskJob } from '../../lib/engine/executor-port';
-import { NonRetriableError, SkipTaskError, type TaskContext } from '../../lib/engine/task-context';
+import { NonRetriableError, SkipTaskError } from '../../lib/engine/task-context';
+import { buildTaskContext, resultToStore } from '../../lib/executors/local/build-task-context';
 import type { Clock } from '../../lib/engine/clock';
 
 export class InlineExecutor implements Executor {
@@ -43,16 +44,20 @@ export class InlineExecutor implements Executor {
     await Promise.resolve();
     const at = () => this.clock.now();
     this.emit({ type: 'started', tiId: job.tiId, tryNumber: job.tryNumber, pid: process.pid, hostname: 'inline', at: at() });
-    const def = this.dags.get(job.dagId)?.tasks.get(job.taskId);
+    const dag = this.dags.get(job.dagId)!;
+    const def = dag.tasks.get(job.taskId)!;
     try {
-      const ctx = {
-        dagId: job.dagId, runId: job.runId, taskId: job.taskId, mapIndex: job.mapIndex, tryNumber: job.tryNumber,
-        maxTries: job.maxTries, logicalDate: new Date(job.logicalDate), dataIntervalStart: new Date(job.dataIntervalStart),
-        dataIntervalEnd: new Date(job.dataIntervalEnd), params: job.conf, item: job.item, upstream: job.upstream,
-        log: { info: () => {}, warn: () => {}, error: () => {} }, signal: new AbortController().signal,
-        call: async () => null, xcomPull: async () => null,
-      } as TaskContext;
-      const xcom = (await def!.fn!(ctx)) ?? null;
+      const params = dag.config.params ? dag.config.params.parse(job.conf) : job.conf;
+      const ctx = buildTaskContext(dag, def, job, {
+        params,
+        log: { info: () => {}, warn: () => {}, error: () => {} },
+        signal: new AbortController().signal,
+        // Services are the real runner's business (executor-local.test.ts); scheduler tests answer none.
+        send: async (method) => {
+          throw new Error(`the inline executor answers no service (${method})`);
+        },
+      });
+      const xcom = resultToStore(def, await def.fn!(ctx)) ?? null;
       this.running--;
       this.emit({ type: 'finished', tiId: job.tiId, tryNumber: job.tryNumber, outcome: { status: 'success', xcom }, at: at() });
     } catch (err) {

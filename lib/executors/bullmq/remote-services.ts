@@ -1,4 +1,4 @@
-// The service handler of a worker's task runners: a task's ctx.call goes over HTTP to the webserver's
+// The service handler of a worker's task runners: a task's service call goes over HTTP to the webserver's
 // task-execution endpoint, with the token of its try (DESIGN.md §1: no database credentials on workers).
 import type { ServiceHandler, TryIdentity } from '../../engine/executor-port';
 import { NonRetriableError } from '../../engine/task-context';
@@ -16,7 +16,7 @@ export function remoteServiceHandler(apiUrl: string, tokenOf: (job: TryIdentity)
   const url = `${apiUrl}${TASK_SERVICES_PATH}`;
   return async (job, method, payload) => {
     const token = tokenOf(job);
-    if (!token) throw new Error(`ctx.call('${method}'): this worker holds no token for the try`);
+    if (!token) throw new Error(`service ${method}: this worker holds no token for the try`);
     const send = () =>
       fetch(url, {
         method: 'POST',
@@ -34,7 +34,7 @@ export function remoteServiceHandler(apiUrl: string, tokenOf: (job: TryIdentity)
         // Refused: the call never reached a webserver, so sending it again cannot apply it twice.
         const refused = (err as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED';
         if (!refused || attempt >= UNREACHABLE_WAITS_MS.length) {
-          throw new Error(`ctx.call('${method}'): the webserver at ${apiUrl} did not answer (${(err as Error).message})`, { cause: err });
+          throw new Error(`service ${method}: the webserver at ${apiUrl} did not answer (${(err as Error).message})`, { cause: err });
         }
       }
       // 503: the webserver's gate could not serve it (its database is away); the service did not run.
@@ -45,7 +45,7 @@ export function remoteServiceHandler(apiUrl: string, tokenOf: (job: TryIdentity)
     const body = (await response!.json().catch(() => null)) as { value?: unknown; detail?: string; permanent?: boolean } | null;
     if (response!.ok) {
       // Anything but our answer must not pass for a service that succeeded with nothing to say.
-      if (!body || !('value' in body)) throw new Error(`ctx.call('${method}'): ${url} did not answer as a Flashflow webserver (HTTP ${response!.status})`);
+      if (!body || !('value' in body)) throw new Error(`service ${method}: ${url} did not answer as a Flashflow webserver (HTTP ${response!.status})`);
       return body.value ?? null;
     }
     const detail = body?.detail ?? `HTTP ${response!.status}`;

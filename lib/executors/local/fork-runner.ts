@@ -2,10 +2,17 @@
 // Shared by the LocalExecutor and the IPC benchmark so both measure the same thing.
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Absolute path of tsx's loader (tsx/dist/loader.mjs), the `--import` that lets a child run `.ts`. */
 export function tsxLoaderPath(): string {
   return createRequire(import.meta.url).resolve('tsx');
+}
+
+/** The `--import` that resolves `flashflow` to the SDK in a child that imports DAG files (lib/sdk). */
+function sdkResolutionPath(): string {
+  return join(dirname(fileURLToPath(import.meta.url)), '../../sdk/register-resolution.mjs');
 }
 
 export function forkTypeScript(
@@ -13,7 +20,7 @@ export function forkTypeScript(
   opts: { args?: string[]; env?: Record<string, string | undefined>; nodeArgs?: string[] } = {},
 ): ChildProcess {
   return fork(modulePath, opts.args ?? [], {
-    execArgv: ['--import', tsxLoaderPath(), ...(opts.nodeArgs ?? [])],
+    execArgv: ['--import', tsxLoaderPath(), '--import', sdkResolutionPath(), ...(opts.nodeArgs ?? [])],
     serialization: 'advanced',
     // Next's global typing makes NODE_ENV a required key of ProcessEnv; an explicit env may lack it.
     env: (opts.env ?? process.env) as NodeJS.ProcessEnv,

@@ -18,7 +18,7 @@ export interface LocalExecutorOptions {
   killGraceMs?: number;
   /** Largest XCom (JSON bytes) a task may return; default 1 MiB. */
   maxXcomBytes?: number;
-  /** Answers `ctx.call` / `ctx.xcomPull` of task code. */
+  /** Answers `ctx.services` / `ctx.xcomPull` of task code. */
   serviceHandler?: ServiceHandler;
   /** Environment of the runner processes (and so of task code); default this process's env. */
   env?: Record<string, string | undefined>;

@@ -270,9 +270,9 @@ export class LocalExecutor implements Executor {
     const { id, method } = request;
     const pj = proc.jobs.get(taskKey(request.tiId, request.tryNumber));
     const fail = (error: string, permanent = false) => proc.send({ type: 'response', id, ok: false, error, permanent });
-    if (!pj || pj.reported || pj.job.type !== 'task') return void fail(`ctx.call('${method}'): the try is no longer running`);
+    if (!pj || pj.reported || pj.job.type !== 'task') return void fail(`service ${method}: the try is no longer running`);
     const handler = this.options.serviceHandler;
-    if (!handler) return void fail(`ctx.call('${method}'): this executor has no service handler`);
+    if (!handler) return void fail(`service ${method}: this executor has no service handler`);
     let value: unknown;
     try {
       value = await handler(pj.job, method, request.payload);
@@ -281,7 +281,7 @@ export class LocalExecutor implements Executor {
       return void fail(message, isPermanentError(err));
     }
     if (!proc.send({ type: 'response', id, ok: true, value })) {
-      fail(`ctx.call('${method}'): the result could not be sent to the task (not structured-cloneable)`);
+      fail(`service ${method}: the result could not be sent to the task (not structured-cloneable)`);
     }
   }
 

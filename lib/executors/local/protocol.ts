@@ -10,14 +10,6 @@ export interface RunnerConfig {
   termGraceMs: number;
 }
 
-/** The service name `ctx.xcomPull(taskId, mapIndex)` is sent under; payload is `XcomPullPayload`. */
-export const XCOM_PULL_METHOD = 'xcom.pull';
-export interface XcomPullPayload {
-  taskId: string;
-  /** null: the task's whole XCom (for a mapped task, the list of its results). */
-  mapIndex: number | null;
-}
-
 export type ParentMessage =
   | { type: 'run'; job: TaskJob | CallbackJob }
   | { type: 'kill'; tiId: string; tryNumber: number; reason: string }

@@ -6,18 +6,21 @@ import { checkSteeringValue } from '../../engine/check-steering-value';
 import type { Dag } from '../../engine/dag-builder';
 import type { TaskCallback } from '../../engine/dag-model';
 import type { TaskJob, TaskOutcome } from '../../engine/executor-port';
-import type { TaskContext } from '../../engine/task-context';
 import type { OperatorContext } from '../../operators/operator-context';
 import { knownOperators, loadOperator } from '../../operators/registry';
 import { formatZodIssues } from '../../engine/zod-issues';
 import { withOutputSink } from './console-capture';
-import { jobKey, XCOM_PULL_METHOD, type XcomPullPayload } from './protocol';
+import { jobKey } from './protocol';
 import type { RunnerRuntime } from './runner-runtime';
 import { findDag } from './find-dag';
 import { errorToOutcome, RunnerError, timeoutError } from './task-errors';
 import { toXcom } from './xcom-json';
 import { SecretMasker } from '../../secrets/secret-masker';
-import { CONNECTIONS_GET } from '../../hooks/hook-context';
+import { methodName } from '../../engine/service-contract';
+import type { Connection } from '../../connections/connection-model';
+import { buildTaskContext, resultToStore } from './build-task-context';
+
+const CONNECTIONS_GET = methodName('connections', 'get');
 
 const HOSTNAME = hostname();
 /** Longer log lines are cut, so one runaway line cannot bloat the log table. */
@@ -75,29 +78,17 @@ async function executeTask(
   const log = (level: string) => (message: string, ...rest: unknown[]) => {
     for (const line of format(message, ...rest).split('\n')) emitLine('log', `${level} - ${line}`);
   };
-  const ctx: TaskContext = {
-    dagId: job.dagId,
-    runId: job.runId,
-    taskId: job.taskId,
-    mapIndex: job.mapIndex,
-    tryNumber: job.tryNumber,
-    maxTries: job.maxTries,
-    logicalDate: new Date(job.logicalDate),
-    dataIntervalStart: new Date(job.dataIntervalStart),
-    dataIntervalEnd: new Date(job.dataIntervalEnd),
+  const ctx = buildTaskContext(dag, def, job, {
     params,
-    item: job.item,
-    upstream: job.upstream,
     log: { info: log('INFO'), warn: log('WARNING'), error: log('ERROR') },
     signal,
-    call: async <T>(method: string, payload?: unknown) => {
-      const result = (await rt.request(key, job, method, payload)) as T;
-      if (method === CONNECTIONS_GET) masker.addConnection(result);
+    send: async (method, input) => {
+      const result = await rt.request(key, job, method, input);
+      // Secrets a try fetched are masked in everything it writes from then on.
+      if (method === CONNECTIONS_GET) masker.addConnection(result as Connection | null);
       return result;
     },
-    xcomPull: <T>(taskId: string, mapIndex?: number) =>
-      rt.request(key, job, XCOM_PULL_METHOD, { taskId, mapIndex: mapIndex ?? null } satisfies XcomPullPayload) as Promise<T | null>,
-  };
+  });
 
   const onExecute = def.options.onExecute ?? dag.config.defaultArgs?.onExecute;
   if (onExecute) await runOnExecute(onExecute, job, log('INFO'));
@@ -124,8 +115,7 @@ async function executeTask(
     };
     value = await run(def.args, opCtx);
   }
-
-  const xcom = toXcom(value, rt.config.maxXcomBytes);
+  const xcom = toXcom(resultToStore(def, value), rt.config.maxXcomBytes);
   if (!xcom.ok) throw new RunnerError('XComError', `task ${job.taskId} ${xcom.problem}`, false);
   const steering = checkSteeringValue(dag, job.taskId, xcom.value);
   if (steering) throw new RunnerError('SteeringValueError', steering, false);

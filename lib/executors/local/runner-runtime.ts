@@ -93,10 +93,10 @@ export class RunnerRuntime {
     if (job && !job.reported) job.controller.abort(reason);
   }
 
-  /** A service call of task code, answered by the parent's ServiceHandler. */
+  /** A service call of task code (ctx.services, ctx.xcomPull), answered by the parent's ServiceHandler. */
   request(key: string, job: TaskJob, method: string, payload: unknown): Promise<unknown> {
     if (this.jobs.get(key)?.reported !== false) {
-      return Promise.reject(new Error(`ctx.call('${method}'): the try has already finished`));
+      return Promise.reject(new Error(`service ${method}: the try has already finished`));
     }
     const id = this.nextRequestId++;
     return new Promise((resolve, reject) => {
@@ -105,7 +105,7 @@ export class RunnerRuntime {
         this.send({ type: 'request', id, tiId: job.tiId, tryNumber: job.tryNumber, method, payload });
       } catch (err) {
         this.requests.delete(id);
-        reject(new Error(`ctx.call('${method}'): the payload cannot be sent: ${(err as Error).message}`));
+        reject(new Error(`service ${method}: the input cannot be sent: ${(err as Error).message}`));
       }
     });
   }

@@ -2,6 +2,7 @@
 // throws to the executor port's TaskOutcome.
 import { inspect } from 'node:util';
 import type { TaskOutcome } from '../../engine/executor-port';
+import { NonRetriableError } from '../../engine/task-context';
 
 /** A failure the runner itself detects (missing task, invalid params, bad return value, timeout, kill). */
 export class RunnerError extends Error {
@@ -47,7 +48,7 @@ export function errorToOutcome(err: unknown): TaskOutcome {
     };
   }
   const e = err as Error;
-  const retriable = e instanceof RunnerError ? e.retriable : !hasName(e, 'NonRetriableError');
+  const retriable = e instanceof RunnerError ? e.retriable : !(e instanceof NonRetriableError || hasName(e, 'NonRetriableError'));
   return {
     status: 'failed',
     error: {

@@ -1,0 +1,80 @@
+// What the flashcard tasks ask of the process that owns the database: `ctx.services.flashcards.*` for decks and
+// cards, `ctx.services.llm.*` for the provider configuration and the record of every attempt. Contracts only (zod):
+// task runners import this file; the implementations are in services.ts, on the database side.
+import { z } from 'zod';
+import { service } from '../engine/service-contract';
+import { llmAttemptSchema } from '../llm/attempt-recorder';
+import { cardSchema } from '../llm/card-schema';
+import { llmProviderConfigSchema } from '../llm/llm-config';
+import { FailureReasonSchema } from './card-content';
+
+const cardId = z.number().int().positive();
+
+/** A word whose card a generate_card instance makes: `ctx.item` of that mapped task. */
+export const wordToGenerateSchema = z.object({
+  cardId,
+  word: z.string().min(1),
+  hint: z.string().nullable(),
+  deckId: z.number().int().positive(),
+});
+export type WordToGenerate = z.output<typeof wordToGenerateSchema>;
+
+/** A card the weekly regeneration redoes, with why it was picked. */
+export const weakWordSchema = wordToGenerateSchema.extend({ reasons: z.array(z.string()) });
+export type WeakWord = z.output<typeof weakWordSchema>;
+
+export const flashcardServiceContracts = {
+  /** Parses the pasted vocabulary, creates the deck and a pending card per new word; answers what to generate. */
+  prepareDeck: service({
+    input: z.object({ deckName: z.string(), vocabulary: z.string(), level: z.string().nullish(), notes: z.string().nullish() }),
+    output: z.object({
+      deckId: z.number().int().positive(),
+      words: z.array(wordToGenerateSchema),
+      /** Words whose card is already valid: not generated again. */
+      skipped: z.array(z.string()),
+      duplicates: z.array(z.object({ word: z.string(), line: z.number(), firstLine: z.number() })),
+    }),
+  }),
+  /**
+   * Whether a card already passed, and which run last wrote it (memoization: a retried or resumed task never pays
+   * for a word twice; the regeneration DAG compares the run).
+   */
+  cardStatus: service({
+    input: z.object({ cardId }),
+    output: z.object({ status: z.string(), content: cardSchema.nullable(), sourceRunId: z.string().nullable() }),
+    readOnly: true,
+  }),
+  /** Cards the weekly regeneration should redo, judged against the current prompt and model. */
+  weakCards: service({
+    input: z.object({ minLapses: z.number().int().min(1), limit: z.number().int().min(1).max(5000), model: z.string().min(1).nullish() }),
+    output: z.array(weakWordSchema),
+    readOnly: true,
+  }),
+  markFailed: service({
+    input: z.object({ cardId, reasons: z.array(FailureReasonSchema).min(1) }),
+    output: z.object({ cardId, status: z.string() }),
+  }),
+  /** Cards of a deck by status, among the given ones. */
+  deckReport: service({
+    input: z.object({ deckId: z.number().int().positive().nullable(), cardIds: z.array(z.number().int()) }),
+    output: z.record(z.string(), z.number().int()),
+    readOnly: true,
+  }),
+};
+
+export const llmServiceContracts = {
+  /** The provider configuration: connection `llm_default` if it exists, else the OPENAI_* variables. */
+  config: service({ input: z.object({}).optional(), output: llmProviderConfigSchema, readOnly: true }),
+  /**
+   * Answers only once the row is written, so no attempt is lost to a crash right after the call. A valid attempt's
+   * card is saved with it (`saveAs`): a word is never recorded valid without its card.
+   */
+  recordAttempt: service({
+    input: z.object({
+      deckId: z.number().int().nullable(),
+      attempt: llmAttemptSchema,
+      saveAs: z.object({ cardId, promptVersion: z.string().min(1) }).nullish(),
+    }),
+    output: z.object({ id: z.number().int(), saved: cardId.optional() }),
+  }),
+};

@@ -1,0 +1,88 @@
+// The database side of the flashcard services (service-contracts.ts): task code creates decks, saves cards and
+// records LLM attempts through them without ever opening the database.
+import type { ServiceImplementations } from '../engine/service-contract';
+import { PROMPT_VERSION } from '../llm/card-prompt';
+import { cardSchema } from '../llm/card-schema';
+import { LLM_CONNECTION_ID, requireLlmConfig, resolveLlmConfig } from '../llm/llm-config';
+import type { ConnectionSource } from '../store/connections';
+import type { SqlClient } from '../store/database';
+import { insertLlmAttempt, llmAttemptInsert } from '../store/llm-attempts';
+import { saveGeneratedCardWith } from './card-content-updates';
+import { addPendingCards, getCard, markCardFailed } from './cards';
+import { getOrCreateDeck } from './decks';
+import { parseVocabulary } from './parse-vocabulary';
+import type { flashcardServiceContracts, llmServiceContracts } from './service-contracts';
+import { selectWeakCards } from './weak-cards';
+
+export interface FlashcardServiceDeps {
+  sql: SqlClient;
+  now: () => Date;
+  connections: ConnectionSource;
+  llmEnv: { OPENAI_BASE_URL?: string; OPENAI_API_KEY?: string; FLASHFLOW_LLM_MODEL?: string };
+}
+
+export interface FlashcardServiceImplementations {
+  flashcards: ServiceImplementations<typeof flashcardServiceContracts>;
+  llm: ServiceImplementations<typeof llmServiceContracts>;
+}
+
+export function flashcardServices(deps: FlashcardServiceDeps): FlashcardServiceImplementations {
+  const { sql, now } = deps;
+  return {
+    flashcards: {
+      prepareDeck: async (_job, p) => {
+        const vocabulary = parseVocabulary(p.vocabulary);
+        return sql.transaction(async (tx) => {
+          const { deck } = await getOrCreateDeck(tx, { name: p.deckName, level: p.level ?? null, description: p.notes ?? null }, now());
+          const added = await addPendingCards(tx, deck.id, vocabulary.entries, now());
+          return {
+            deckId: deck.id,
+            words: added.cards.map((c) => ({ cardId: c.id, word: c.word, hint: c.hint, deckId: deck.id })),
+            skipped: added.skipped.map((s) => s.word),
+            duplicates: vocabulary.duplicates,
+          };
+        });
+      },
+      cardStatus: async (_job, p) => {
+        const card = await getCard(sql, p.cardId);
+        return { status: card.status, content: card.status === 'valid' ? card.content : null, sourceRunId: card.source?.runId ?? null };
+      },
+      weakCards: async (_job, p) => {
+        // Without a provider there is no current model to call older ones outdated; the cards picked for
+        // other reasons then fail in regenerate_card with the message that says how to configure one.
+        const config = resolveLlmConfig({ connection: await deps.connections.get(LLM_CONNECTION_ID), env: deps.llmEnv });
+        const model = p.model ?? (config.ok ? config.config.model : null);
+        const weak = await selectWeakCards(sql, { promptVersion: PROMPT_VERSION, model, minLapses: p.minLapses, limit: p.limit });
+        return weak.map((w) => ({ cardId: w.card.id, word: w.card.word, hint: w.card.hint, deckId: w.card.deckId, reasons: w.reasons }));
+      },
+      markFailed: async (_job, p) => {
+        const card = await markCardFailed(sql, p.cardId, p.reasons, now());
+        return { cardId: card.id, status: card.status };
+      },
+      deckReport: async (_job, p) => {
+        const rows = await sql.query<{ status: string; n: number }>(
+          `SELECT status, count(*)::int AS n FROM card WHERE ($1::int IS NULL OR deck_id = $1) AND id = ANY($2::int[]) GROUP BY status`,
+          [p.deckId, p.cardIds],
+        );
+        return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+      },
+    },
+    llm: {
+      // Runners keep the answer a few seconds (provider-config.ts), so this is read rarely.
+      config: async () => requireLlmConfig({ connection: await deps.connections.get(LLM_CONNECTION_ID), env: deps.llmEnv }),
+      recordAttempt: async (job, p) => {
+        const origin = { dagId: job.dagId, runId: job.runId, taskId: job.taskId, mapIndex: job.mapIndex, tryNumber: job.tryNumber, deckId: p.deckId };
+        const saveAs = p.saveAs && p.attempt.valid ? p.saveAs : null;
+        if (!saveAs) return { id: await insertLlmAttempt(sql, origin, p.attempt) };
+        // The server re-validates every card it stores: a valid attempt must carry a well-formed card.
+        const card = cardSchema.parse(p.attempt.parsed);
+        const meta = { promptVersion: saveAs.promptVersion, model: p.attempt.model, source: { dagId: job.dagId, runId: job.runId, mapIndex: job.mapIndex } };
+        // One statement rather than a transaction: a word's hot path pays per statement on the embedded database.
+        const [row] = await saveGeneratedCardWith<{ id: number }>(sql, saveAs.cardId, card, meta, now(), (saved, first) =>
+          llmAttemptInsert(origin, p.attempt, first, saved),
+        );
+        return { id: row!.id, saved: saveAs.cardId };
+      },
+    },
+  };
+}

@@ -1,0 +1,18 @@
+// `import { dag, bash, z } from 'flashflow'`: the public SDK for DAG files, in this project's workflows/ and in any
+// folder FLASHFLOW_DAGS_FOLDER names. Everything a DAG author needs is here; paths inside lib/ are not a contract.
+export { z } from 'zod';
+
+export { dag, type BranchTarget, type Dag, type InputValues, type ItemOf, type TaskSettings } from '../engine/dag-builder';
+export type { DagConfig, DurationInput, OperatorSpec, TaskOptions, TriggerRule } from '../engine/dag-model';
+export { chain, type TaskRef } from '../engine/task-ref';
+export { NonRetriableError, SkipTaskError, type TaskContext, type TaskLogger, type TaskServices } from '../engine/task-context';
+export type { TaskServiceRegistry } from './service-registry';
+
+export { bash, type BashArgs } from '../operators/bash';
+export { http, type HttpArgs } from '../operators/http';
+export { sql, type SqlArgs } from '../operators/sql';
+export { isolatedEnv, type IsolatedEnvArgs } from '../operators/isolated-env';
+export { triggerDag } from '../operators/trigger-dag';
+export { assetSensor, externalTaskSensor, timeDeltaSensor } from '../operators/sensors';
+export { HttpHook } from '../hooks/http-hook';
+export { SqlHook } from '../hooks/sql-hook';

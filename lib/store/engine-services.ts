@@ -1,0 +1,81 @@
+// The database side of the engine's services (engine-service-contracts.ts): triggering another DAG, and reading the
+// state of runs, tasks, assets and this run's XComs for the triggerDag operator, the sensors and ctx.xcomPull.
+import type { ServiceImplementations } from '../engine/service-contract';
+import type {
+  assetServiceContracts,
+  dagServiceContracts,
+  runServiceContracts,
+  taskServiceContracts,
+  xcomServiceContracts,
+} from '../engine/engine-service-contracts';
+import type { DagRunState } from '../engine/task-states';
+import type { SqlClient } from './database';
+import { triggerDagRun } from './trigger-dag-run';
+
+export interface EngineServiceImplementations {
+  assets: ServiceImplementations<typeof assetServiceContracts>;
+  dags: ServiceImplementations<typeof dagServiceContracts>;
+  runs: ServiceImplementations<typeof runServiceContracts>;
+  tasks: ServiceImplementations<typeof taskServiceContracts>;
+  xcom: ServiceImplementations<typeof xcomServiceContracts>;
+}
+
+/** `wake` tells the scheduler about new work (a triggered run). */
+export function engineServices(sql: SqlClient, now: () => Date, wake: () => void): EngineServiceImplementations {
+  return {
+    dags: {
+      trigger: async (job, input) => {
+        const run = await triggerDagRun(sql, { ...input, note: `triggered by ${job.dagId}.${job.taskId} (${job.runId})` }, now());
+        wake();
+        return { dag_id: run.dagId, dag_run_id: run.runId };
+      },
+    },
+    runs: {
+      state: async (_job, input) => {
+        const [row] = await sql.query<{ state: DagRunState }>(`SELECT state FROM dag_run WHERE dag_id = $1 AND run_id = $2`, [input.dagId, input.runId]);
+        return row?.state ?? null;
+      },
+    },
+    tasks: {
+      state: async (_job, input) => {
+        if (input.taskId === null) {
+          const [row] = await sql.query<{ state: string }>(
+            `SELECT state FROM dag_run WHERE dag_id = $1 AND logical_date = $2 ORDER BY id DESC LIMIT 1`,
+            [input.dagId, input.logicalDate],
+          );
+          return row?.state ?? null;
+        }
+        // A mapped task counts as done in a state only when all its instances are in it.
+        const rows = await sql.query<{ state: string }>(
+          `SELECT DISTINCT ti.state FROM task_instance ti
+           JOIN dag_run r ON r.dag_id = ti.dag_id AND r.run_id = ti.run_id
+           WHERE ti.dag_id = $1 AND ti.task_id = $2 AND r.logical_date = $3`,
+          [input.dagId, input.taskId, input.logicalDate],
+        );
+        return rows.length === 1 ? rows[0]!.state : rows.length === 0 ? null : 'mixed';
+      },
+    },
+    assets: {
+      latestEvent: async (_job, input) => {
+        const [row] = await sql.query<{ at: Date | null }>(
+          `SELECT max(timestamp) AS at FROM asset_event WHERE uri = $1 AND timestamp > $2`,
+          [input.uri, input.after],
+        );
+        return row?.at?.toISOString() ?? null;
+      },
+    },
+    xcom: {
+      pull: async (job, input) => {
+        const rows = await sql.query<{ map_index: number; value: unknown }>(
+          `SELECT map_index, value FROM xcom WHERE dag_id = $1 AND run_id = $2 AND task_id = $3 AND key = 'return_value'
+             AND ($4::int IS NULL OR map_index = $4::int)
+           ORDER BY map_index`,
+          [job.dagId, job.runId, input.taskId, input.mapIndex],
+        );
+        if (input.mapIndex !== null) return rows[0]?.value ?? null;
+        if (rows.length === 1 && rows[0]!.map_index === -1) return rows[0]!.value;
+        return rows.length ? rows.map((r) => r.value) : null;
+      },
+    },
+  };
+}
