@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { looksLikeSubtitles, subtitleCandidates, subtitleDialogue } from '../../lib/flashcards/parse-subtitles';
+import { looksLikeSubtitles, subtitleDialogue } from '../../lib/flashcards/parse-subtitles';
 
 const SRT = `1
 00:00:01,000 --> 00:00:03,500
@@ -41,13 +41,8 @@ describe('subtitles', () => {
     expect(subtitleDialogue(VTT)).toEqual(['Aujourd’hui, j’ai kiffé.', "C'est chelou."]);
   });
 
-  it('lists distinct candidate words with counts, without elisions or function words', () => {
-    expect(subtitleCandidates(SRT)).toEqual([
-      { word: 'bagnole', count: 2 },
-      { word: 'heure', count: 1 },
-      { word: 'panne', count: 1 },
-      { word: 'thune', count: 2 },
-    ]);
-    expect(subtitleCandidates(VTT).map((w) => w.word)).toEqual(["aujourd'hui", 'kiffé', 'chelou']);
+  it('drops the speaker labels of subtitles for the hard of hearing, not a colon inside a line', () => {
+    const srt = '1\n00:00:01,000 --> 00:00:02,000\nJEAN : On se casse.\nM. DUPONT: Attendez !\n\n2\n00:00:03,000 --> 00:00:04,000\nRegarde : la mer.\n';
+    expect(subtitleDialogue(srt)).toEqual(['On se casse.', 'Attendez !', 'Regarde : la mer.']);
   });
 });
