@@ -1,10 +1,11 @@
 'use client';
-// The paste form: counts entries and duplicates as you type (the same pure parser the DAG runs), and shows the
-// server's answer per field.
+// The paste form: counts entries and duplicates as you type (the same pure parser the DAG runs), fills the box from
+// a subtitle file if the user picks one, and shows the server's answer per field.
 import { useActionState, useEffect, useMemo, useState } from 'react';
 import { parseVocabulary, VocabularyError } from '../../lib/flashcards/parse-vocabulary';
 import { createDeckRun } from './actions';
 import type { NewDeckState } from './new-deck-schema';
+import { SubtitlePicker } from './subtitle-picker';
 
 const EMPTY: NewDeckState = { values: {}, fieldErrors: {}, formError: null };
 
@@ -29,6 +30,9 @@ export function NewDeckForm({ defaultMaxChars, maxEntries }: { defaultMaxChars: 
   // A field's server error stays until that field is edited (then the live count speaks for the vocabulary).
   const [edited, setEdited] = useState<ReadonlySet<string>>(new Set());
   useEffect(() => setEdited(new Set()), [state]);
+  const markEdited = (name: string) => {
+    if (!edited.has(name)) setEdited(new Set([...edited, name]));
+  };
   const err = Object.fromEntries(Object.entries(state.fieldErrors).filter(([f]) => !edited.has(f)));
   const v = state.values;
   return (
@@ -38,7 +42,7 @@ export function NewDeckForm({ defaultMaxChars, maxEntries }: { defaultMaxChars: 
       noValidate
       onInput={(e) => {
         const name = (e.target as HTMLInputElement).name;
-        if (name && !edited.has(name)) setEdited(new Set([...edited, name]));
+        if (name) markEdited(name);
       }}
     >
       {state.formError && <p className="error" role="alert" data-testid="form-error">{state.formError}</p>}
@@ -47,6 +51,13 @@ export function NewDeckForm({ defaultMaxChars, maxEntries }: { defaultMaxChars: 
         <input name="deck_name" defaultValue={v.deck_name ?? ''} placeholder="Le Fabuleux Destin d'Amélie Poulain" aria-invalid={!!err.deck_name} />
         {err.deck_name && <span className="field-error" data-testid="error-deck_name">Deck name: {err.deck_name}</span>}
       </label>
+      <SubtitlePicker
+        vocabulary={vocabulary}
+        onVocabularyChange={(text) => {
+          setVocabulary(text);
+          markEdited('vocabulary');
+        }}
+      />
       <label>
         <span>Vocabulary <span className="muted">(one per line; <code>word ; hint</code>)</span></span>
         <textarea
