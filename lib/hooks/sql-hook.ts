@@ -3,7 +3,7 @@
 import pg from 'pg';
 import { NonRetriableError } from '../engine/task-context';
 import type { Connection } from '../connections/connection-model';
-import { pgTypes } from '../store/type-parsers';
+import { pgTypes } from '../postgres/type-parsers';
 import { fetchConnection, hookExtra, type HookContext } from './hook-context';
 
 export type SqlHandler = 'rows' | 'first' | 'none';

@@ -5,7 +5,7 @@ import type { PrismaClient } from './generated/prisma/client';
 export type DatabaseKind = 'pglite' | 'postgres';
 
 /**
- * Raw SQL with the same JS types from PGlite and PostgreSQL (see type-parsers.ts):
+ * Raw SQL with the same JS types from PGlite and PostgreSQL (see lib/postgres/type-parsers.ts):
  * int2/int4/float4/float8 → number; int8 (count(*), bigint ids) → number, or bigint beyond ±2^53;
  * numeric → string (cast to float8 in SQL when a number is wanted); bool → boolean; text/uuid → string;
  * json/jsonb → parsed value; timestamptz (and timestamp) → Date; date, interval → string; arrays → JS arrays.

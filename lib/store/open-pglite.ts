@@ -10,7 +10,7 @@ import type { Database } from './database-types';
 import { PrismaClient } from './generated/prisma/client';
 import { createSqlClient, type Row, type SqlDriver, type SqlSession } from './sql-client';
 import { statementCache } from './pglite-statements';
-import { pgliteParsers } from './type-parsers';
+import { pgliteParsers } from '../postgres/type-parsers';
 
 export interface PgliteDatabase extends Database {
   kind: 'pglite';

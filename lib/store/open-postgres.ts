@@ -5,7 +5,7 @@ import pg from 'pg';
 import type { Database } from './database-types';
 import { PrismaClient } from './generated/prisma/client';
 import { createSqlClient, type Row, type SqlDriver, type SqlSession } from './sql-client';
-import { pgTypes } from './type-parsers';
+import { pgTypes } from '../postgres/type-parsers';
 
 export interface OpenPostgresOptions {
   databaseUrl: string;

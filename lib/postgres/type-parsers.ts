@@ -1,5 +1,6 @@
-// Result-type parsers that make PGlite and node-postgres return the same JS values for the same SQL types.
-// Only our raw SqlClient uses these: both Prisma adapters install their own parsers per query.
+// Result-type parsers that make PGlite and node-postgres return the same JS values for the same SQL types: the
+// store's raw SqlClient and the SQL hook's client to a user's database both use them, so they sit below both.
+// Prisma's adapters install their own parsers per query.
 import pg from 'pg';
 
 const PG_OID = {
