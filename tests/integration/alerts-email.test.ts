@@ -1,7 +1,7 @@
 // Email alerts end to end: the scheduler on a real PGlite with a FakeClock, tries ending as the DAG dictates, and a
 // real SMTP server on 127.0.0.1 receiving what nodemailer sends. Retry waits are clock advances, never real time.
 import { afterEach, describe, expect, it } from 'vitest';
-import { dag } from '../../lib/engine/dag-builder';
+import { dag } from 'flashflow';
 import { AlertService, DEFAULT_ALERT_RETRY_POLICY } from '../../lib/ops/alerts/alert-service';
 import { emailNotifier } from '../../lib/ops/alerts/email-notifier';
 import type { SmtpSettings } from '../../lib/hooks/smtp-transport';
@@ -29,11 +29,11 @@ const smtpAt = (port: number): SmtpSettings => ({ host: '127.0.0.1', port, user:
 function flakyDag(dagId: string, fail: (call: number) => boolean, options: { retries?: number; email?: string | string[] } = {}) {
   const d = dag({ dagId, defaultArgs: { email: options.email ?? 'ops@example.com' } });
   let calls = 0;
-  d.task('fetch', () => {
+  d.task('fetch', { retries: options.retries ?? 0, retryDelay: '5m' }, () => {
     calls++;
     if (fail(calls)) throw new Error(`upstream API answered 503 (call ${calls})`);
     return 'ok';
-  }, { retries: options.retries ?? 0, retryDelay: '5m' });
+  });
   return d;
 }
 

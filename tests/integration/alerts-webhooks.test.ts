@@ -1,7 +1,7 @@
 // Slack incoming-webhook and generic-webhook alerts against a local HTTP sink, driven by the scheduler on a real
 // PGlite with a FakeClock.
 import { afterEach, describe, expect, it } from 'vitest';
-import { dag } from '../../lib/engine/dag-builder';
+import { dag } from 'flashflow';
 import { AlertService } from '../../lib/ops/alerts/alert-service';
 import { emailNotifier } from '../../lib/ops/alerts/email-notifier';
 import { slackNotifier, slackUrlFromConnection } from '../../lib/ops/alerts/slack-notifier';
@@ -29,10 +29,10 @@ afterEach(async () => {
 function mappedDag() {
   const d = dag({ dagId: 'words', defaultArgs: { emailOnFailure: true } });
   const list = d.task('list', () => ['chat', 'chien']);
-  d.task('card', (ctx) => {
+  d.task('card', { expand: list }, (ctx) => {
     if (ctx.item === 'chien') throw new Error('example has 27 characters, it must have fewer than 20');
     return ctx.item;
-  }).expand({ over: list });
+  });
   return d;
 }
 

@@ -2,7 +2,7 @@
 // LLM attempts are counted past the start-up high-water mark, and GET /metrics serves the exposition text.
 import { afterEach, describe, expect, it } from 'vitest';
 import { GET } from '../../app/metrics/route';
-import { dag, type Dag } from '../../lib/engine/dag-builder';
+import { dag, type Dag } from 'flashflow';
 import { FlashflowMetrics } from '../../lib/ops/metrics/flashflow-metrics';
 import { setRuntime } from '../../lib/runtime/app-context';
 import type { Runtime } from '../../lib/runtime/start-runtime';
@@ -44,11 +44,11 @@ function etlDag() {
   const d = dag({ dagId: 'etl' });
   let calls = 0;
   const extract = d.task('extract', () => [1, 2, 3]);
-  const load = d.task('load', () => {
+  const load = d.task('load', { retries: 1, retryDelay: '1m', pool: 'llm' }, () => {
     calls++;
     if (calls === 1) throw new Error('flaky');
     return 'ok';
-  }, { retries: 1, retryDelay: '1m', pool: 'llm' });
+  });
   extract.then(load);
   return d;
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { compileDag } from '../../lib/engine/compile-dag';
-import { dag } from '../../lib/engine/dag-builder';
+import { dag } from 'flashflow';
 import type { SerializedDag } from '../../lib/engine/dag-model';
 import type { RunStore } from '../../lib/engine/run-store-port';
 import type { Database } from '../../lib/store/database';
@@ -18,7 +18,7 @@ beforeEach(async () => {
   db = await createTestDb();
   store = sqlRunStore(db.sql);
   const d = dag({ dagId: 'd', schedule: { assets: ['a://x'] } });
-  d.task('t', () => 1, { retries: 1 });
+  d.task('t', { retries: 1 }, () => 1);
   const c = compileDag(d, '/d.ts');
   if (!c.ok) throw new Error(c.errors.join());
   serialized = c.dag;
@@ -70,7 +70,7 @@ describe('SQL run store guards', () => {
 describe('ending mapped tries', () => {
   it('says whether another instance of the mapped task is still in flight, not counting those it ends', async () => {
     const d = dag({ dagId: 'm' });
-    d.task('word', () => null).expand({ over: d.task('src', () => [1, 2, 3]) });
+    d.task('word', { expand: d.task('src', () => [1, 2, 3]) }, () => null);
     const c = compileDag(d, '/m.ts');
     if (!c.ok) throw new Error(c.errors.join());
     await syncDags(db.sql, { dags: [serialized, c.dag], errors: [], files: [] }, now);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { dag } from '../../lib/engine/dag-builder';
+import { dag } from 'flashflow';
 import { startEngine, type Engine } from '../support/engine-harness';
 
 let engine: Engine | null = null;
@@ -14,7 +14,7 @@ const runs = (e: Engine, dagId: string) =>
 describe('scheduler: asset-triggered DAGs', () => {
   it('runs a DAG scheduled on an asset after a task that updates it succeeds, and records the event', async () => {
     const producer = dag({ dagId: 'detect_drift' });
-    producer.task('detect', () => ({ drift: 0.4 }), { outlets: ['flashflow://models/drift'] });
+    producer.task('detect', { outlets: ['flashflow://models/drift'] }, () => ({ drift: 0.4 }));
     const consumer = dag({ dagId: 'retrain', schedule: { assets: ['flashflow://models/drift'] } });
     consumer.task('train', () => 'model-v2');
     engine = await startEngine([producer, consumer]);
@@ -27,13 +27,13 @@ describe('scheduler: asset-triggered DAGs', () => {
 
   it('waits until every asset of its schedule has been updated, and not for failed producers', async () => {
     const a = dag({ dagId: 'make_a' });
-    a.task('a', () => 1, { outlets: ['s3://bucket/a'] });
+    a.task('a', { outlets: ['s3://bucket/a'] }, () => 1);
     const b = dag({ dagId: 'make_b' });
-    b.task('b', () => {
+    b.task('b', { outlets: ['s3://bucket/b'] }, () => {
       throw new Error('no data today');
-    }, { outlets: ['s3://bucket/b'] });
+    });
     const b2 = dag({ dagId: 'make_b_ok' });
-    b2.task('b', () => 1, { outlets: ['s3://bucket/b'] });
+    b2.task('b', { outlets: ['s3://bucket/b'] }, () => 1);
     const both = dag({ dagId: 'join_ab', schedule: { assets: ['s3://bucket/a', 's3://bucket/b'] } });
     both.task('join', () => 1);
     engine = await startEngine([a, b, b2, both]);

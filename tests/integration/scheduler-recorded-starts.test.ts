@@ -1,8 +1,7 @@
 // A try's start travels in a quiet batch, so for a moment it runs while the database says queued; a service call
 // that changes something waits until the start is written (ADR 0018). Real scheduler and database, inline tasks.
 import { afterEach, describe, expect, it } from 'vitest';
-import { dag } from '../../lib/engine/dag-builder';
-import type { TaskContext } from '../../lib/engine/task-context';
+import { dag, type TaskContext } from 'flashflow';
 import { startEngine, type Engine } from '../support/engine-harness';
 
 let engine: Engine | null = null;

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { chain, dag } from '../../lib/engine/dag-builder';
-import { NonRetriableError } from '../../lib/engine/task-context';
+import { chain, dag, NonRetriableError } from 'flashflow';
 import { startEngine, type Engine } from '../support/engine-harness';
 
 let engine: Engine | null = null;
@@ -13,14 +12,12 @@ describe('scheduler: whole DAG runs on a real database', () => {
   it('runs a linear DAG in order and hands each task its upstream return value', async () => {
     const d = dag({ dagId: 'linear' });
     const seen: unknown[] = [];
-    chain(
-      d.task('extract', () => [1, 2, 3]),
-      d.task('transform', (ctx) => (ctx.upstream.extract as number[]).map((x) => x * 10)),
-      d.task('load', (ctx) => {
-        seen.push(ctx.upstream.transform);
-        return 'done';
-      }),
-    );
+    const extract = d.task('extract', () => [1, 2, 3]);
+    const transform = d.task('transform', { inputs: { extract } }, (ctx) => ctx.inputs.extract.map((x) => x * 10));
+    d.task('load', { inputs: { transform } }, (ctx) => {
+      seen.push(ctx.inputs.transform);
+      return 'done';
+    });
     engine = await startEngine([d]);
     const run = await engine.trigger('linear');
     expect(await engine.states(run)).toEqual({ extract: 'success', transform: 'success', load: 'success' });
@@ -33,11 +30,11 @@ describe('scheduler: whole DAG runs on a real database', () => {
   it('retries a failed task once after 5 minutes and asks for the onRetry callback', async () => {
     const d = dag({ dagId: 'flaky' });
     let calls = 0;
-    d.task('fetch', () => {
+    d.task('fetch', { retries: 1, retryDelay: '5m', onRetry: () => {} }, () => {
       calls++;
       if (calls === 1) throw new Error('connection reset');
       return 'ok';
-    }, { retries: 1, retryDelay: '5m', onRetry: () => {} });
+    });
     engine = await startEngine([d]);
     const run = await engine.trigger('flaky');
     expect(await engine.states(run)).toEqual({ fetch: 'up_for_retry' });
@@ -59,9 +56,9 @@ describe('scheduler: whole DAG runs on a real database', () => {
 
   it('fails at once on NonRetriableError, marks downstream upstream_failed and calls the DAG onFailure', async () => {
     const d = dag({ dagId: 'fatal', onFailure: () => {} });
-    d.task('validate', () => {
+    d.task('validate', { retries: 3 }, () => {
       throw new NonRetriableError('input is not a CSV file');
-    }, { retries: 3 }).then(d.task('load', () => 1));
+    }).then(d.task('load', () => 1));
     engine = await startEngine([d]);
     const run = await engine.trigger('fatal');
     expect(await engine.states(run)).toEqual({ validate: 'failed', load: 'upstream_failed' });
@@ -75,11 +72,11 @@ describe('scheduler: whole DAG runs on a real database', () => {
     const d = dag({ dagId: 'mapped' });
     let reduced: unknown = null;
     const words = d.task('words', () => ['chat', 'chien', 'oiseau']);
-    const card = d.task('card', (ctx) => `${String(ctx.item)}!`).expand({ over: words });
-    card.then(d.task('deck', (ctx) => {
-      reduced = ctx.upstream.card;
+    const card = d.task('card', { expand: words }, (ctx) => `${ctx.item}!`);
+    d.task('deck', { inputs: { card } }, (ctx) => {
+      reduced = ctx.inputs.card;
       return null;
-    }));
+    });
     engine = await startEngine([d]);
     const run = await engine.trigger('mapped');
     expect(await engine.states(run)).toEqual({
@@ -90,8 +87,8 @@ describe('scheduler: whole DAG runs on a real database', () => {
 
   it('skips a mapped task over an empty list and still succeeds', async () => {
     const d = dag({ dagId: 'empty_map' });
-    const words = d.task('words', () => []);
-    d.task('card', () => 1).expand({ over: words });
+    const words = d.task('words', (): string[] => []);
+    d.task('card', { expand: words }, () => 1);
     engine = await startEngine([d]);
     const run = await engine.trigger('empty_map');
     expect(await engine.states(run)).toEqual({ card: 'skipped', words: 'success' });
@@ -101,7 +98,7 @@ describe('scheduler: whole DAG runs on a real database', () => {
   it('follows only the branch chosen, and a none_failed_min_one_success join still runs', async () => {
     const d = dag({ dagId: 'branchy' });
     const pick = d.branch('pick', () => 'left');
-    const join = d.task('join', () => 1, { triggerRule: 'none_failed_min_one_success' });
+    const join = d.task('join', { triggerRule: 'none_failed_min_one_success' }, () => 1);
     pick.then([d.task('left', () => 1), d.task('right', () => 1)]).forEach((t) => t.then(join));
     engine = await startEngine([d]);
     const run = await engine.trigger('branchy');
@@ -122,7 +119,7 @@ describe('scheduler: whole DAG runs on a real database', () => {
     const work = d.task('work', () => {
       throw new NonRetriableError('boom');
     });
-    work.then(d.task('cleanup', () => 'cleaned', { triggerRule: 'all_done' }));
+    work.then(d.task('cleanup', { triggerRule: 'all_done' }, () => 'cleaned'));
     engine = await startEngine([d]);
     const run = await engine.trigger('cleanup');
     expect(await engine.states(run)).toEqual({ cleanup: 'success', work: 'failed' });
@@ -136,10 +133,10 @@ describe('clearing and marking task instances', () => {
     const d = dag({ dagId: 'words' });
     let failChien = true;
     const src = d.task('src', () => ['chat', 'chien']);
-    d.task('card', (ctx) => {
+    d.task('card', { expand: src }, (ctx) => {
       if (ctx.item === 'chien' && failChien) throw new NonRetriableError('model kept answering too long');
       return ctx.item;
-    }).expand({ over: src });
+    });
     engine = await startEngine([d]);
     const run = await engine.trigger('words');
     expect(await engine.states(run)).toEqual({ 'card[0]': 'success', 'card[1]': 'failed', src: 'success' });
@@ -160,7 +157,7 @@ describe('clearing and marking task instances', () => {
     const d = dag({ dagId: 'manual_fix' });
     d.task('flaky', () => {
       throw new NonRetriableError('external API down');
-    }).then(d.task('after', () => 1, { triggerRule: 'all_done' }));
+    }).then(d.task('after', { triggerRule: 'all_done' }, () => 1));
     engine = await startEngine([d]);
     const run = await engine.trigger('manual_fix');
     expect(await engine.states(run)).toEqual({ after: 'success', flaky: 'failed' });
@@ -177,7 +174,7 @@ describe('clearing and marking task instances', () => {
 describe('zombies', () => {
   it('fails a running try whose heartbeat stopped and that no executor owns, then retries it', async () => {
     const d = dag({ dagId: 'zombie' });
-    d.task('t', (ctx) => `try ${ctx.tryNumber}`, { retries: 1, retryDelay: 0 });
+    d.task('t', { retries: 1, retryDelay: 0 }, (ctx) => `try ${ctx.tryNumber}`);
     engine = await startEngine([d]);
     const { setPaused } = await import('../../lib/store/dag-admin');
     await setPaused(engine.db.sql, 'zombie', true);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { dag } from '../../lib/engine/dag-builder';
+import { dag } from 'flashflow';
 import { setPaused } from '../../lib/store/dag-admin';
 import { startEngine, type Engine } from '../support/engine-harness';
 
@@ -93,8 +93,8 @@ describe('scheduler: schedules, limits and pools', () => {
   it('runs higher priority_weight tasks first when slots are scarce', async () => {
     const order: string[] = [];
     const d = dag({ dagId: 'prio', maxActiveTasks: 1 });
-    d.task('low', () => order.push('low'), { priorityWeight: 1 });
-    d.task('high', () => order.push('high'), { priorityWeight: 10 });
+    d.task('low', { priorityWeight: 1 }, () => order.push('low'));
+    d.task('high', { priorityWeight: 10 }, () => order.push('high'));
     engine = await startEngine([d]);
     await engine.trigger('prio');
     expect(order).toEqual(['high', 'low']);

@@ -1,7 +1,7 @@
 // A tick whose writes fail (the database blinked) must not lose the executor events it took: a lost 'finished'
 // would leave its try running for ever. Real scheduler and database, inline tasks, one failing write.
 import { afterEach, describe, expect, it } from 'vitest';
-import { dag } from '../../lib/engine/dag-builder';
+import { dag } from 'flashflow';
 import { triggerDagRun } from '../../lib/store/trigger-dag-run';
 import { startEngine, type Engine } from '../support/engine-harness';
 

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { chain, dag } from '../../lib/engine/dag-builder';
+import { chain, dag, z } from 'flashflow';
 import { loadDagListExtras } from '../../lib/store/ui-dag-list';
 import { loadGrid, summaryState } from '../../lib/store/ui-grid';
 import { listRunTries } from '../../lib/store/ui-task-tries';
@@ -17,11 +16,11 @@ function wordsDag() {
     dagId: 'grid_words',
     params: z.object({ words: z.array(z.string()).default(['a', 'b', 'c']), fail: z.string().default('') }),
   });
-  const words = d.task('words', (ctx) => (ctx.params as { words: string[] }).words);
-  const card = d.task('card', (ctx) => {
-    if (ctx.item === (ctx.params as { fail: string }).fail) throw new Error(`no card for ${String(ctx.item)}`);
-    return String(ctx.item);
-  }, { retries: 1, retryDelay: '5m' }).expand({ over: words });
+  const words = d.task('words', (ctx) => ctx.params.words);
+  const card = d.task('card', { expand: words, retries: 1, retryDelay: '5m' }, (ctx) => {
+    if (ctx.item === ctx.params.fail) throw new Error(`no card for ${ctx.item}`);
+    return ctx.item;
+  });
   chain(card, d.task('deck', () => 'saved'));
   return d;
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { chain, dag } from '../../../lib/engine/dag-builder';
+import { chain, dag, z } from 'flashflow';
 import { compileDag } from '../../../lib/engine/compile-dag';
 
 const noop = () => null;
@@ -9,7 +8,7 @@ describe('compiling a DAG', () => {
   it('serializes tasks, dependencies, defaults and params', () => {
     const d = dag({ dagId: 'etl', schedule: '@daily', defaultArgs: { retries: 2, retryDelay: '30s' }, params: z.object({ n: z.number().default(3) }) });
     const a = d.task('a', noop);
-    const b = d.task('b', noop, { retries: 0, triggerRule: 'all_done' });
+    const b = d.task('b', { retries: 0, triggerRule: 'all_done' }, noop);
     const c = d.task('c', noop);
     chain(a, [b, c]);
     const r = compileDag(d, '/dags/etl.ts');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileDag } from '../../../lib/engine/compile-dag';
-import { dag } from '../../../lib/engine/dag-builder';
+import { dag } from 'flashflow';
 import { TRIGGER_RULES, type SerializedDag, type TriggerRule } from '../../../lib/engine/dag-model';
 import { finishNeedsPlanning } from '../../../lib/engine/finish-needs-planning';
 import { planRun, type RunPlan, type TiView } from '../../../lib/engine/plan-run';
@@ -11,9 +11,9 @@ const noop = () => null;
 /** src → mapped (3 instances) → after(rule) ← other */
 function graph(rule: TriggerRule): SerializedDag {
   const d = dag({ dagId: 'd' });
-  const src = d.task('src', noop);
-  const mapped = d.task('mapped', noop).expand({ over: src });
-  const after = d.task('after', noop, { triggerRule: rule });
+  const src = d.task('src', () => [1, 2, 3]);
+  const mapped = d.task('mapped', { expand: src }, noop);
+  const after = d.task('after', { triggerRule: rule }, noop);
   mapped.then(after);
   d.task('other', noop).then(after);
   const r = compileDag(d, '/d.ts');

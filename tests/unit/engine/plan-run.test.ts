@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dag } from '../../../lib/engine/dag-builder';
+import { dag } from 'flashflow';
 import { compileDag } from '../../../lib/engine/compile-dag';
 import type { SerializedDag } from '../../../lib/engine/dag-model';
 import { planRun, type TiView } from '../../../lib/engine/plan-run';
@@ -42,7 +42,7 @@ describe('planning a run', () => {
     const g = compiled((d) => {
       const work = d.task('work', noop);
       work.then(d.task('report', noop));
-      work.then(d.task('cleanup', noop, { triggerRule: 'all_done' }));
+      work.then(d.task('cleanup', { triggerRule: 'all_done' }, noop));
     });
     const plan = planRun(g, tis({ work: 'failed', report: 'none', cleanup: 'none' }));
     expect(plan.decisions.map((d) => [d.id, d.to]).sort()).toEqual([['cleanup', 'scheduled'], ['report', 'upstream_failed']]);
@@ -50,7 +50,7 @@ describe('planning a run', () => {
   });
 
   it('reports a deadlock when waiting tasks can never run', () => {
-    const g = compiled((d) => { const src = d.task('src', noop); d.task('mapped', noop).expand({ over: src }); });
+    const g = compiled((d) => { const src = d.task('src', (): string[] => []); d.task('mapped', { expand: src }, noop); });
     const plan = planRun(g, tis({ src: 'success', mapped: 'none' }));
     expect(plan.verdict).toMatchObject({ state: 'failed' });
     expect((plan.verdict as { reason: string }).reason).toContain("deadlock: tasks 'mapped'");
@@ -75,7 +75,7 @@ describe('steering by return values', () => {
   });
 
   it('expands a mapped task to one instance per item', () => {
-    const g = compiled((d) => { const src = d.task('words', noop); d.task('card', noop).expand({ over: src }); });
+    const g = compiled((d) => { const src = d.task('words', (): string[] => []); d.task('card', { expand: src }, noop); });
     expect(planSteering(g, 'words', ['a', 'b', 'c']).expansions).toEqual([{ taskId: 'card', count: 3 }]);
   });
 });
