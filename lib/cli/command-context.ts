@@ -1,11 +1,10 @@
 // What a database command gets, whether it runs in the CLI's own process or inside the server (control socket).
-import type { SqlClient } from '../store/database';
-import type { PrismaClient } from '../store/generated/prisma/client';
+import type { Database, SqlClient } from '../store/database';
 import type { Runtime } from '../runtime/start-runtime';
 
 export interface CommandContext {
   sql: SqlClient;
-  prisma: PrismaClient;
+  prisma: Database['prisma'];
   now(): Date;
   /** Tells the scheduler that there is new work: in this process, or another one over PostgreSQL. */
   wake(): void | Promise<void>;
