@@ -23,6 +23,9 @@ export class TaskRef<R = unknown> {
    * result draws the edge itself, through `inputs`); returns `next` so calls can be chained.
    */
   then<T extends AnyTaskRef | readonly AnyTaskRef[]>(next: T): T {
+    // A method named `then` makes every ref a thenable: `await ref`, or a ref returned by an async function (a branch
+    // that returns the task to follow), calls then(resolve, reject). Resolve such an await with the task id.
+    if (typeof next === 'function') return (next as unknown as (id: string) => T)(this.def.taskId);
     for (const ref of (Array.isArray(next) ? next : [next]) as AnyTaskRef[]) ref.def.upstream.add(this.def.taskId);
     return next;
   }

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePath, makeHome, removeTempDirs, runCli, type CliResult } from '../support/cli-harness';
+import { makeDagFolder, writeDagFile } from '../support/dag-folder';
 
 const dagsFolder = fixturePath('dags-cli');
 let home: string;
@@ -148,5 +149,28 @@ describe('flashflow dags test', () => {
     expect(r.stdout).toMatch(/explode \| .*about to explode/);
     expect(r.stdout).toMatch(/the fixture task failed on purpose/);
     expect(r.stdout.split('\n').filter(Boolean).at(-1)).toMatch(/^DAG run manual__\S+: failed/);
+  });
+});
+
+describe('a DAG folder outside the project', () => {
+  it("imports the SDK as 'flashflow' and runs typed inputs and a mapped task in the runners", async () => {
+    const folder = await makeDagFolder();
+    writeDagFile(folder, 'outside.ts', [
+      "import { dag, z } from 'flashflow';",
+      "export const d = dag({ dagId: 'outside', schedule: null, params: z.object({ n: z.number().int().default(3) }) });",
+      "const numbers = d.task('numbers', ({ params }) => Array.from({ length: params.n }, (_, i) => i + 1));",
+      "const squares = d.task('squares', { expand: numbers }, ({ item }) => item * item);",
+      "d.task('total', { inputs: { squares } }, ({ inputs, log }) => {",
+      "  const total = inputs.squares.reduce((a, b) => (a ?? 0) + (b ?? 0), 0);",
+      '  log.info(`total ${total}`);',
+      '  return total;',
+      '});',
+      '',
+    ].join('\n'));
+    const outsideHome = await makeHome();
+    const r = await runCli(['dags', 'test', 'outside', '--conf', '{"n": 4}'], { home: outsideHome, dagsFolder: folder });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}total \| .*total 30$/m);
+    expect(r.stdout.split('\n').filter(Boolean).at(-1)).toMatch(/^DAG run manual__\S+: success$/);
   });
 });

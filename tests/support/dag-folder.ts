@@ -1,11 +1,11 @@
-// Temp DAG folders that tests edit while Flashflow watches them. Files import the authoring API by absolute
-// file URL, since the folder lives outside the repository; its package.json makes `.ts` files ES modules.
+// Temp DAG folders that tests edit while Flashflow watches them. They live outside the repository, as a user's
+// FLASHFLOW_DAGS_FOLDER may, and import the SDK as `flashflow` all the same; their package.json makes `.ts` files ES
+// modules.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { makeTempDir, REPO_ROOT } from './cli-harness';
+import { makeTempDir } from './cli-harness';
 
-const BUILDER = pathToFileURL(path.join(REPO_ROOT, 'lib', 'engine', 'dag-builder.ts')).href;
+const BUILDER = 'flashflow';
 
 export async function makeDagFolder(): Promise<string> {
   const folder = await makeTempDir('dags');
