@@ -3,15 +3,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../lib/runtime/start-runtime';
 import { listNotifications } from '../../lib/store/notifications';
 import { startHttpSink, type HttpSink } from '../support/http-sink';
 import { startTestRuntime, trigger, waitForRun } from '../support/runtime-harness';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
-
-const BUILDER = pathToFileURL(path.resolve('lib/engine/dag-builder.ts')).href;
 
 let folder: string;
 let smtp: SmtpSink;
@@ -22,7 +19,7 @@ beforeAll(async () => {
   folder = await mkdtemp(path.join(os.tmpdir(), 'ff-alert-dags-'));
   await writeFile(path.join(folder, 'package.json'), '{ "type": "module" }\n');
   await writeFile(path.join(folder, 'alerting.ts'), [
-    `import { dag } from '${BUILDER}';`,
+    `import { dag } from 'flashflow';`,
     `export const d = dag({ dagId: 'rt_alerting', schedule: null, defaultArgs: { email: 'ops@example.com', retries: 0 } });`,
     `d.task('explode', () => { throw new Error('disk full'); });`,
     '',
