@@ -73,8 +73,3 @@ export function nextDataInterval(schedule: CronSchedule, last: DataInterval | nu
   if (!end) return null;
   return { start, end, logicalDate: start, runAfter: end };
 }
-
-/** The interval a manual run triggered at `at` belongs to (Airflow: the one ending at or before it). */
-export function intervalForManualRun(at: Date): DataInterval {
-  return { start: at, end: at };
-}

@@ -3,7 +3,7 @@
 // It is event driven (executor events and API actions call wake()), with a poll as the safety net.
 import type { Clock } from './clock';
 import type { Executor } from './executor-port';
-import type { FinishedTi, RunStore } from './run-store-port';
+import type { RunStore } from './run-store-port';
 import { buildTaskJobs } from './build-task-jobs';
 import { createAssetTriggeredRuns, createDueRuns } from './create-runs';
 import { runKeyOf, RunKeySet } from './run-key-set';
@@ -324,4 +324,4 @@ function letWaitingWorkIn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-export type { FinishedTi, TryEndedEvent };
+export type { TryEndedEvent };

@@ -4,7 +4,7 @@ import type { Database } from './database-types';
 import { openPglite } from './open-pglite';
 import { openPostgres } from './open-postgres';
 
-export type { Database, DatabaseKind, SqlClient } from './database-types';
+export type { Database, SqlClient } from './database-types';
 
 export interface OpenDatabaseOptions {
   /** `postgres://…` or `postgresql://…` selects PostgreSQL; empty or null selects PGlite. */

@@ -1,6 +1,6 @@
 // The `notification` table: every alert, recorded before delivery ('pending') and updated after each attempt, or
-// 'skipped' with the reason when no channel could carry it. Statuses and kinds are plain text checked at the edge
-// (lib/ops/alerts/alert-model.ts).
+// 'skipped' with the reason when no channel could carry it. Kinds and channels are plain text whose values live in
+// lib/ops/alerts/alert-model.ts; statuses are written only here.
 import type { PrismaClient } from './generated/prisma/client';
 
 /** The Prisma client or an interactive transaction's client. */

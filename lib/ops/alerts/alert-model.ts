@@ -9,9 +9,6 @@ export type AlertKind = (typeof ALERT_KINDS)[number];
 export const ALERT_CHANNELS = ['email', 'slack', 'webhook', 'none'] as const;
 export type AlertChannel = (typeof ALERT_CHANNELS)[number];
 
-export const NOTIFICATION_STATUSES = ['pending', 'sent', 'failed', 'skipped'] as const;
-export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
-
 /** Error text kept in a message: enough for a stack trace's head, never a megabyte of task output. */
 const MAX_ERROR_CHARS = 4000;
 
