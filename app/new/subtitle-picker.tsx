@@ -2,7 +2,7 @@
 // Pick or drop the movie's .srt/.vtt file and choose words from it for the vocabulary box.
 // Parsed in the browser, not by a server action: the file never leaves the user's computer, a 2 MB file does not
 // meet the action's 1 MB body limit, and the words appear without a round trip.
-import { useRef, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { formatFileSize, SUBTITLE_FILE_LIMITS } from '../../lib/flashcards/subtitle-file';
 import { CandidateList } from './candidate-list';
 import { extractSubtitleWords, type ExtractionProgress, type SubtitleWords } from './extract-subtitle-words';
@@ -20,7 +20,7 @@ export function SubtitlePicker({ vocabulary, onVocabularyChange }: { vocabulary:
   // Each file gets a number; an extraction whose number is no longer current stops (another file was picked).
   const job = useRef(0);
 
-  async function take(files: FileList | null) {
+  const take = useCallback(async (files: FileList | null) => {
     if (!files || files.length === 0) return;
     if (files.length > 1) {
       setPhase({ kind: 'done', job: ++job.current, words: { ok: false, message: `${files.length} files were dropped: drop one subtitle file at a time.` } });
@@ -37,13 +37,28 @@ export function SubtitlePicker({ vocabulary, onVocabularyChange }: { vocabulary:
       () => job.current !== mine,
     );
     if (words && job.current === mine) setPhase({ kind: 'done', job: mine, words });
-  }
+  }, []);
 
-  const onDrop = (e: DragEvent) => {
-    e.preventDefault();
-    setDragging(false);
-    void take(e.dataTransfer.files);
-  };
+  // A file dropped anywhere on the page, the vocabulary box included, is read here: left to the browser, it would
+  // open the file in place of the page and lose what was typed. Dragged text still drops into the box as usual.
+  useEffect(() => {
+    const carriesFiles = (e: globalThis.DragEvent) => e.dataTransfer?.types.includes('Files') ?? false;
+    const over = (e: globalThis.DragEvent) => {
+      if (carriesFiles(e)) e.preventDefault();
+    };
+    const drop = (e: globalThis.DragEvent) => {
+      if (!carriesFiles(e)) return;
+      e.preventDefault();
+      setDragging(false);
+      void take(e.dataTransfer?.files ?? null);
+    };
+    window.addEventListener('dragover', over);
+    window.addEventListener('drop', drop);
+    return () => {
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('drop', drop);
+    };
+  }, [take]);
 
   return (
     <section className="subtitles" aria-labelledby="subtitles-title" data-testid="subtitles">
@@ -52,13 +67,11 @@ export function SubtitlePicker({ vocabulary, onVocabularyChange }: { vocabulary:
       </h2>
       <label
         className={`drop-zone${dragging ? ' dragging' : ''}`}
-        onDragEnter={(e) => {
-          e.preventDefault();
-          setDragging(true);
+        onDragEnter={() => setDragging(true)}
+        onDragLeave={(e) => {
+          // Also fired when the pointer moves onto a child of the zone: only leaving the zone itself counts.
+          if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
         }}
-        onDragOver={(e) => e.preventDefault()}
-        onDragLeave={() => setDragging(false)}
-        onDrop={onDrop}
       >
         <input
           type="file"

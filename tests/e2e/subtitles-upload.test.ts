@@ -99,7 +99,7 @@ describe('words from a subtitle file on /new', () => {
     await expect.poll(() => page.getByTestId('live-count').innerText()).toMatch(/^500 entries/);
   });
 
-  it('names the problem with another kind of file, one too large, an empty one dropped on the zone', async () => {
+  it('names the problem with another kind of file, one too large, an empty one dropped on the zone; reads one dropped on the box', async () => {
     await page.getByTestId('subtitle-file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('la bagnole\n') });
     await expect.poll(error).toBe('“notes.txt” is not a subtitle file: choose an .srt or .vtt file (the subtitles of the movie).');
     expect(await page.getByTestId('candidates').count()).toBe(0);
@@ -110,13 +110,17 @@ describe('words from a subtitle file on /new', () => {
     await page.getByTestId('subtitle-file').setInputFiles({ name: 'liste.srt', mimeType: 'application/x-subrip', buffer: Buffer.from('la bagnole\nla thune\n') });
     await expect.poll(error).toMatch(/^“liste\.srt” has no subtitle cues/);
 
-    const drop = await page.evaluateHandle(() => {
-      const data = new DataTransfer();
-      data.items.add(new File([], 'vide.srt'));
-      return data;
-    });
-    await page.locator('.drop-zone').dispatchEvent('drop', { dataTransfer: drop });
+    const dropped = (name: string, text: string) =>
+      page.evaluateHandle(([n, t]) => {
+        const data = new DataTransfer();
+        data.items.add(new File([t], n));
+        return data;
+      }, [name, text] as const);
+    await page.locator('.drop-zone').dispatchEvent('drop', { dataTransfer: await dropped('vide.srt', '') });
     await expect.poll(error).toBe('“vide.srt” is empty.');
+    // Dropped on the vocabulary box instead, the file is read all the same (the browser would open it in the tab).
+    await page.locator('textarea[name=vocabulary]').dispatchEvent('drop', { dataTransfer: await dropped('court.vtt', 'WEBVTT\n\n00:01.000 --> 00:02.000\nUne bagnole.\n') });
+    await expect.poll(status).toBe('1 candidate word in 1 subtitle line of “court.vtt”.');
   });
 
   it('shows its progress on a large file, then its words', async () => {
