@@ -8,6 +8,8 @@ import { DEFAULT_MAX_CHARS, maxCharsSchema } from '../lib/llm/card-schema';
 
 const params = z.object({
   deck_name: z.string().trim().min(1, 'name the deck (e.g. the movie)').max(200),
+  /** The deck made when the run was triggered (the web form does); without it the deck is found or made by name. */
+  deck_id: z.number().int().positive().optional(),
   vocabulary: z.string().max(100_000),
   max_example_chars: maxCharsSchema.default(DEFAULT_MAX_CHARS),
   max_reasks: z.number().int().min(0).max(10).default(3),
@@ -30,7 +32,9 @@ const flashcards = dag({
 });
 
 const prepare = flashcards.task('parse_vocabulary', { retries: 0, output: z.array(wordToGenerateSchema) }, async ({ params: p, services, log }) => {
-  const prepared = await services.flashcards.prepareDeck({ deckName: p.deck_name, vocabulary: p.vocabulary, level: p.level ?? null, notes: p.notes ?? null });
+  const prepared = await services.flashcards.prepareDeck({
+    deckName: p.deck_name, deckId: p.deck_id ?? null, vocabulary: p.vocabulary, level: p.level ?? null, notes: p.notes ?? null,
+  });
   log.info(`deck ${prepared.deckId}: ${prepared.words.length} word(s) to generate, ${prepared.skipped.length} already valid`);
   return prepared.words;
 });

@@ -1,7 +1,7 @@
 'use server';
 // The paste form's submit: checks every field (the vocabulary with the same parser the DAG uses), then creates the
 // deck and the french_flashcards run in ONE transaction, so the deck page exists at once and can follow the run from
-// its first second (the run's parse_vocabulary task finds the same deck by name). Errors come back per field.
+// its first second (the run's conf names the deck by id). Errors come back per field.
 import { redirect } from 'next/navigation';
 import { InvalidInputError, NotFoundError } from '../../lib/engine/errors';
 import { FLASHCARDS_DAG_ID } from '../../lib/flashcards/deck-progress';
@@ -48,7 +48,7 @@ export async function createDeckRun(_prev: NewDeckState, form: FormData): Promis
     const now = rt.clock.now();
     const { deckId, runId } = await rt.db.sql.transaction(async (tx) => {
       const { deck } = await getOrCreateDeck(tx, { name: conf.deck_name }, now);
-      const run = await triggerDagRun(tx, { dagId: FLASHCARDS_DAG_ID, conf }, now);
+      const run = await triggerDagRun(tx, { dagId: FLASHCARDS_DAG_ID, conf: { ...conf, deck_id: deck.id } }, now);
       return { deckId: deck.id, runId: run.runId };
     });
     rt.scheduler.wake();

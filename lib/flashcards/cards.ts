@@ -78,6 +78,20 @@ export async function addPendingCards(
   return result;
 }
 
+/**
+ * Records that a run lists these cards for generation, each at its place in the list (the map index of its
+ * generate_card instance): the deck page follows the run through this link.
+ */
+export async function listCardsForRun(sql: SqlClient, run: { dagId: string; runId: string }, cardIds: readonly number[]): Promise<void> {
+  if (cardIds.length === 0) return;
+  await sql.query(
+    `UPDATE card c SET dag_run_id = r.id, map_index = (l.ord - 1)::int
+       FROM dag_run r, unnest($3::int[]) WITH ORDINALITY AS l(card_id, ord)
+      WHERE r.dag_id = $1 AND r.run_id = $2 AND c.id = l.card_id`,
+    [run.dagId, run.runId, cardIds],
+  );
+}
+
 export async function getCard(sql: SqlClient, cardId: number): Promise<Card> {
   const [row] = await sql.query<CardRow>(`SELECT ${cardColumns()} FROM card WHERE id = $1`, [cardId]);
   if (!row) throw new NotFoundError(`Card ${cardId} not found`);

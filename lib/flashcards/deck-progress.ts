@@ -1,10 +1,9 @@
-// What a deck page shows while a french_flashcards run fills the deck: one line per word (the mapped generate_card
-// instance with the same map_index as the word's place in parse_vocabulary's XCom), its phase, attempts and
-// reasons — one query per poll. Also the length limit a card was generated under (its run's max_example_chars).
+// What a deck page shows while a french_flashcards run fills the deck: one line per word the run lists (the card's
+// dag_run_id and map_index, the mapped generate_card instance that makes it), its phase, attempts and reasons — one
+// query per poll. Also the length limit a card was generated under (its run's max_example_chars).
 import { DEFAULT_MAX_CHARS } from '../llm/card-schema';
 import type { SqlClient } from '../store/database';
 import { FailureReasonSchema, type FailureReason } from './card-content';
-import { deckNameKey } from './decks';
 
 export const FLASHCARDS_DAG_ID = 'french_flashcards';
 export const GENERATE_TASK_ID = 'generate_card';
@@ -52,6 +51,7 @@ export interface RunProgress {
 }
 
 interface RunRow {
+  id: number;
   dag_id: string;
   run_id: string;
   state: string;
@@ -61,24 +61,21 @@ interface RunRow {
   conf: Record<string, unknown>;
 }
 
-const RUN_COLUMNS = 'r.dag_id, r.run_id, r.state, r.queued_at, r.start_date, r.end_date, r.conf';
+const RUN_COLUMNS = 'r.id, r.dag_id, r.run_id, r.state, r.queued_at, r.start_date, r.end_date, r.conf';
 
 /**
- * The french_flashcards run that last filled this deck: its parse_vocabulary XCom names the deck or, while it is
- * still queued, its conf names it (deck names match case- and accent-insensitively, like decks.name_key).
+ * The french_flashcards run that last filled this deck: the one whose conf names the deck (the web form makes the
+ * deck first), or the one that last listed cards of the deck (card.dag_run_id, recorded by parse_vocabulary).
  */
-export async function latestDeckRun(sql: SqlClient, deck: { id: number; name: string }, lookBack = 100): Promise<RunRow | null> {
-  const rows = await sql.query<RunRow & { fills_deck: boolean }>(
-    `SELECT ${RUN_COLUMNS},
-            EXISTS (SELECT 1 FROM xcom x WHERE x.dag_id = r.dag_id AND x.run_id = r.run_id AND x.task_id = $2
-                       AND x.map_index = -1 AND x.key = 'return_value'
-                       AND x.value @> jsonb_build_array(jsonb_build_object('deckId', $3::int))) AS fills_deck
-       FROM dag_run r WHERE r.dag_id = $1
-      ORDER BY r.logical_date DESC, r.id DESC LIMIT $4`,
-    [FLASHCARDS_DAG_ID, PARSE_TASK_ID, deck.id, lookBack],
+export async function latestDeckRun(sql: SqlClient, deck: { id: number }): Promise<RunRow | null> {
+  const [row] = await sql.query<RunRow>(
+    `SELECT ${RUN_COLUMNS} FROM dag_run r
+      WHERE r.dag_id = $1
+        AND (r.conf->'deck_id' = to_jsonb($2::int) OR r.id IN (SELECT c.dag_run_id FROM card c WHERE c.deck_id = $2 AND c.dag_run_id IS NOT NULL))
+      ORDER BY r.logical_date DESC, r.id DESC LIMIT 1`,
+    [FLASHCARDS_DAG_ID, deck.id],
   );
-  const key = deckNameKey(deck.name);
-  return rows.find((r) => r.fills_deck || (typeof r.conf.deck_name === 'string' && deckNameKey(r.conf.deck_name) === key)) ?? null;
+  return row ?? null;
 }
 
 export async function findFlashcardRun(sql: SqlClient, runId: string): Promise<RunRow | null> {
@@ -121,26 +118,21 @@ interface WordRow {
 export async function runProgress(sql: SqlClient, run: RunRow): Promise<RunProgress> {
   const [words, [parse]] = await Promise.all([
     sql.query<WordRow>(
-      `SELECT (w.ord - 1)::int AS map_index, (w.item->>'cardId')::int AS card_id, w.item->>'word' AS word,
-              w.item->>'hint' AS hint, ti.state, ti.try_number, ti.last_error, ti.next_retry_at,
+      `SELECT c.map_index, c.id AS card_id, c.word, c.hint, ti.state, ti.try_number, ti.last_error, ti.next_retry_at,
               coalesce(a.attempts, 0) AS attempts, coalesce(a.attempts_this_try, 0) AS attempts_this_try,
               a.last_reasons, c.failure_reasons
-         FROM xcom x
-        CROSS JOIN LATERAL jsonb_array_elements(x.value) WITH ORDINALITY AS w(item, ord)
-         LEFT JOIN task_instance ti ON ti.dag_id = x.dag_id AND ti.run_id = x.run_id AND ti.task_id = $3
-                                   AND ti.map_index = w.ord - 1
+         FROM card c
+         LEFT JOIN task_instance ti ON ti.dag_id = $2 AND ti.run_id = $3 AND ti.task_id = $4 AND ti.map_index = c.map_index
          LEFT JOIN LATERAL (
            SELECT count(*)::int AS attempts,
                   count(*) FILTER (WHERE la.try_number = ti.try_number)::int AS attempts_this_try,
                   (array_agg(la.reason_codes ORDER BY la.try_number DESC, la.attempt DESC))[1] AS last_reasons
              FROM llm_attempt la
-            WHERE la.dag_id = x.dag_id AND la.run_id = x.run_id AND la.task_id = $3 AND la.map_index = w.ord - 1
+            WHERE la.dag_id = $2 AND la.run_id = $3 AND la.task_id = $4 AND la.map_index = c.map_index
          ) a ON true
-         LEFT JOIN card c ON c.id = (w.item->>'cardId')::int
-        WHERE x.dag_id = $1 AND x.run_id = $2 AND x.task_id = $4 AND x.map_index = -1 AND x.key = 'return_value'
-          AND jsonb_typeof(x.value) = 'array'
-        ORDER BY w.ord`,
-      [run.dag_id, run.run_id, GENERATE_TASK_ID, PARSE_TASK_ID],
+        WHERE c.dag_run_id = $1
+        ORDER BY c.map_index`,
+      [run.id, run.dag_id, run.run_id, GENERATE_TASK_ID],
     ),
     sql.query<{ state: string; last_error: string | null }>(
       `SELECT state, last_error FROM task_instance WHERE dag_id = $1 AND run_id = $2 AND task_id = $3 AND map_index = -1`,

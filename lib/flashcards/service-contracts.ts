@@ -24,9 +24,18 @@ export const weakWordSchema = wordToGenerateSchema.extend({ reasons: z.array(z.s
 export type WeakWord = z.output<typeof weakWordSchema>;
 
 export const flashcardServiceContracts = {
-  /** Parses the pasted vocabulary, creates the deck and a pending card per new word; answers what to generate. */
+  /**
+   * Parses the pasted vocabulary, creates the deck (or takes `deckId`, made when the run was triggered) and a pending
+   * card per new word, and records that the calling run lists them; answers what to generate, in map order.
+   */
   prepareDeck: service({
-    input: z.object({ deckName: z.string(), vocabulary: z.string(), level: z.string().nullish(), notes: z.string().nullish() }),
+    input: z.object({
+      deckName: z.string(),
+      deckId: z.number().int().positive().nullish(),
+      vocabulary: z.string(),
+      level: z.string().nullish(),
+      notes: z.string().nullish(),
+    }),
     output: z.object({
       deckId: z.number().int().positive(),
       words: z.array(wordToGenerateSchema),

@@ -8,8 +8,8 @@ import type { ConnectionSource } from '../store/connections';
 import type { SqlClient } from '../store/database';
 import { insertLlmAttempt, llmAttemptInsert } from '../store/llm-attempts';
 import { saveGeneratedCardWith } from './card-content-updates';
-import { addPendingCards, getCard, markCardFailed } from './cards';
-import { getOrCreateDeck } from './decks';
+import { addPendingCards, getCard, listCardsForRun, markCardFailed } from './cards';
+import { getDeck, getOrCreateDeck } from './decks';
 import { parseVocabulary } from './parse-vocabulary';
 import type { flashcardServiceContracts, llmServiceContracts } from './service-contracts';
 import { selectWeakCards } from './weak-cards';
@@ -30,11 +30,14 @@ export function flashcardServices(deps: FlashcardServiceDeps): FlashcardServiceI
   const { sql, now } = deps;
   return {
     flashcards: {
-      prepareDeck: async (_job, p) => {
+      prepareDeck: async (job, p) => {
         const vocabulary = parseVocabulary(p.vocabulary);
         return sql.transaction(async (tx) => {
-          const { deck } = await getOrCreateDeck(tx, { name: p.deckName, level: p.level ?? null, description: p.notes ?? null }, now());
+          const deck = p.deckId
+            ? await getDeck(tx, p.deckId)
+            : (await getOrCreateDeck(tx, { name: p.deckName, level: p.level ?? null, description: p.notes ?? null }, now())).deck;
           const added = await addPendingCards(tx, deck.id, vocabulary.entries, now());
+          await listCardsForRun(tx, job, added.cards.map((c) => c.id));
           return {
             deckId: deck.id,
             words: added.cards.map((c) => ({ cardId: c.id, word: c.word, hint: c.hint, deckId: deck.id })),

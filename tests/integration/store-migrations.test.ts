@@ -133,28 +133,28 @@ describe('migrations on an existing database', () => {
 
   it('applies only the migrations added since the last run, in name order', async () => {
     const migrationsDir = await migrationsWith({
-      '20261202000000_second': 'CREATE TABLE second_t (id int); INSERT INTO first_t VALUES (2);',
-      '20261201000000_first': 'CREATE TABLE first_t (id int); INSERT INTO first_t VALUES (1);',
+      '20991202000000_second': 'CREATE TABLE second_t (id int); INSERT INTO first_t VALUES (2);',
+      '20991201000000_first': 'CREATE TABLE first_t (id int); INSERT INTO first_t VALUES (1);',
     });
 
-    expect(await migrate(db.sql, { migrationsDir })).toEqual(['20261201000000_first', '20261202000000_second']);
+    expect(await migrate(db.sql, { migrationsDir })).toEqual(['20991201000000_first', '20991202000000_second']);
     expect(await db.sql.query('SELECT id FROM first_t ORDER BY id')).toEqual([{ id: 1 }, { id: 2 }]);
     expect(await migrate(db.sql, { migrationsDir })).toEqual([]);
   });
 
   it('gives concurrent migrators each pending migration exactly once', async () => {
     const migrationsDir = await migrationsWith({
-      '20261201000000_a': 'CREATE TABLE a_t (id int);',
-      '20261202000000_b': 'CREATE TABLE b_t (id int);',
+      '20991201000000_a': 'CREATE TABLE a_t (id int);',
+      '20991202000000_b': 'CREATE TABLE b_t (id int);',
     });
 
     const results = await Promise.all([migrate(db.sql, { migrationsDir }), migrate(db.sql, { migrationsDir })]);
-    expect(results.flat().sort()).toEqual(['20261201000000_a', '20261202000000_b']);
-    expect(await recordedNames(db)).toEqual([...REAL, '20261201000000_a', '20261202000000_b']);
+    expect(results.flat().sort()).toEqual(['20991201000000_a', '20991202000000_b']);
+    expect(await recordedNames(db)).toEqual([...REAL, '20991201000000_a', '20991202000000_b']);
   });
 
   it('refuses an applied migration whose file changed, naming it, and applies nothing', async () => {
-    const migrationsDir = await migrationsWith({ '20261201000000_pending': 'CREATE TABLE pending_t (id int);' });
+    const migrationsDir = await migrationsWith({ '20991201000000_pending': 'CREATE TABLE pending_t (id int);' });
     await writeFile(path.join(migrationsDir, INIT, 'migration.sql'), '-- edited\n', { flag: 'a' });
 
     const error = await migrate(db.sql, { migrationsDir }).catch((e: unknown) => e);
@@ -177,36 +177,36 @@ describe('migrations on an existing database', () => {
 
   it('rolls a failing migration back completely and names it and the SQL error', async () => {
     const migrationsDir = await migrationsWith({
-      '20261201000000_good': 'CREATE TABLE good_t (id int);',
-      '20261202000000_bad': 'CREATE TABLE half_t (id int);\nINSERT INTO half_t VALUES (1);\nINSERT INTO no_such_table VALUES (1);',
-      '20261203000000_after': 'CREATE TABLE after_t (id int);',
+      '20991201000000_good': 'CREATE TABLE good_t (id int);',
+      '20991202000000_bad': 'CREATE TABLE half_t (id int);\nINSERT INTO half_t VALUES (1);\nINSERT INTO no_such_table VALUES (1);',
+      '20991203000000_after': 'CREATE TABLE after_t (id int);',
     });
 
     const error = await migrate(db.sql, { migrationsDir }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MigrationError);
-    expect(error).toMatchObject({ code: 'failed', migration: '20261202000000_bad' });
+    expect(error).toMatchObject({ code: 'failed', migration: '20991202000000_bad' });
     expect((error as Error).message).toBe(
-      'Migration 20261202000000_bad failed and was rolled back, nothing of it was applied: ' +
+      'Migration 20991202000000_bad failed and was rolled back, nothing of it was applied: ' +
         'relation "no_such_table" does not exist (SQLSTATE 42P01, line 3 of migration.sql)',
     );
     // Each migration is its own transaction: the one before stays, the failing one leaves nothing, none after runs.
     expect(await tableExists(db, 'good_t')).toBe(true);
     expect(await tableExists(db, 'half_t')).toBe(false);
     expect(await tableExists(db, 'after_t')).toBe(false);
-    expect(await recordedNames(db)).toEqual([...REAL, '20261201000000_good']);
+    expect(await recordedNames(db)).toEqual([...REAL, '20991201000000_good']);
     // The database is still usable and the fixed migration applies on the next run.
-    await writeFile(path.join(migrationsDir, '20261202000000_bad', 'migration.sql'), 'CREATE TABLE half_t (id int);');
-    expect(await migrate(db.sql, { migrationsDir })).toEqual(['20261202000000_bad', '20261203000000_after']);
+    await writeFile(path.join(migrationsDir, '20991202000000_bad', 'migration.sql'), 'CREATE TABLE half_t (id int);');
+    expect(await migrate(db.sql, { migrationsDir })).toEqual(['20991202000000_bad', '20991203000000_after']);
   });
 
   it('refuses a database migrated by a newer version', async () => {
-    const migrationsDir = await migrationsWith({ '20261201000000_newer': 'CREATE TABLE newer_t (id int);' });
-    expect(await migrate(db.sql, { migrationsDir })).toEqual(['20261201000000_newer']);
-    await rm(path.join(migrationsDir, '20261201000000_newer'), { recursive: true });
+    const migrationsDir = await migrationsWith({ '20991201000000_newer': 'CREATE TABLE newer_t (id int);' });
+    expect(await migrate(db.sql, { migrationsDir })).toEqual(['20991201000000_newer']);
+    await rm(path.join(migrationsDir, '20991201000000_newer'), { recursive: true });
 
     await expect(migrate(db.sql, { migrationsDir })).rejects.toMatchObject({
       code: 'unknown_applied',
-      migration: '20261201000000_newer',
+      migration: '20991201000000_newer',
       message: expect.stringContaining('which this Flashflow version does not have'),
     });
   });

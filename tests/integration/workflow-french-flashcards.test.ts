@@ -37,6 +37,15 @@ describe('the french_flashcards DAG against an OpenAI-compatible server', () => 
     expect(rows.every((a) => a.model === 'fake-model')).toBe(true);
     const [reportXcom] = await env.rt.db.sql.query<{ value: string }>(`SELECT value FROM xcom WHERE run_id = $1 AND task_id = 'report'`, [runId]);
     expect(reportXcom!.value).toBe("deck 'Amélie': 3 valid, 0 failed, 0 pending");
+    // The run recorded which cards it lists, each at the map index of the generate_card instance that made it.
+    const links = await env.rt.db.sql.query<{ word: string; run_id: string; map_index: number; source_map_index: number }>(
+      `SELECT c.word, r.run_id, c.map_index, c.source_map_index FROM card c JOIN dag_run r ON r.id = c.dag_run_id ORDER BY c.map_index`,
+    );
+    expect(links).toEqual([
+      { word: 'chat', run_id: runId, map_index: 0, source_map_index: 0 },
+      { word: 'pomme', run_id: runId, map_index: 1, source_map_index: 1 },
+      { word: 'bibliothèque', run_id: runId, map_index: 2, source_map_index: 2 },
+    ]);
   });
 
   it('never asks the model again for words the deck already has a valid card for', async () => {
