@@ -1,14 +1,13 @@
 // The connections page's Test button in a real browser (system Chromium) against `flashflow standalone`: the server
 // tries the STORED connection, password included (which the page never has), and the page says how it went.
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../api/support/api-server';
 import { signIn } from '../support/browser-sign-in';
 import { freePort } from '../support/cli-harness';
 import { startHttpSink, type HttpSink } from '../support/http-sink';
 
-const CHROMIUM = process.env.FLASHFLOW_CHROMIUM ?? '/usr/bin/chromium';
 const SECRET = 'stored-only-on-the-server';
 
 let app: ApiServer;
@@ -17,9 +16,6 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`The browser tests need Chromium at ${CHROMIUM}; install it with: apt-get update && apt-get install -y chromium`);
-  }
   web = await startHttpSink();
   app = await startApiServer();
   const create = async (body: Record<string, unknown>) => {
@@ -32,7 +28,7 @@ beforeAll(async () => {
   };
   await create({ connection_id: 'web_up', conn_type: 'http', host: '127.0.0.1', port: Number(new URL(web.url).port), schema: 'status', login: 'bot', password: SECRET });
   await create({ connection_id: 'web_down', conn_type: 'http', host: '127.0.0.1', port: await freePort() });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  browser = await launchChromium();
   page = await browser.newPage();
   await signIn(page, app.baseUrl, 'admin', app.adminPassword);
 }, 600_000);

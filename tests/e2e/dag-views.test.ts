@@ -1,15 +1,15 @@
 // The DAG views in a real browser (system Chromium through playwright-core) against a real `flashflow standalone`
 // on the tests/fixtures/dags-api folder: list → trigger form (a 400 shown inline, then a run) → grid turns green →
 // graph → a task's log. Screenshots of the list, the grid and the graph go to docs/screenshots/ with FLASHFLOW_UPDATE_SCREENSHOTS=1.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { screenshotDir } from '../support/screenshot-dir';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../api/support/api-server';
 import { signIn } from '../support/browser-sign-in';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = screenshotDir();
 
 let server: ApiServer | undefined;
@@ -19,20 +19,10 @@ let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is missing at ${CHROMIUM}; these browser tests need it. Install it with ` +
-        '`apt-get update && apt-get install -y chromium` (Debian/Ubuntu) and run the tests again.',
-    );
-  }
   mkdirSync(SHOTS, { recursive: true });
   // Rebuilds Next first when the sources are newer than .next (a minute), under the build lock.
   server = await startApiServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.setDefaultTimeout(20_000);
   await signIn(page, server.baseUrl, 'admin', server.adminPassword);

@@ -2,12 +2,13 @@
 // the real workflows and a fake OpenAI-compatible server behind a proxy that makes every answer take a moment:
 // paste words → watch the progress live → cards appear → review with the keyboard → the dashboard's numbers equal
 // the recorded attempts. A word that is HTML stays text. Screenshots go to docs/screenshots/ with FLASHFLOW_UPDATE_SCREENSHOTS=1.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { screenshotDir } from '../support/screenshot-dir';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../api/support/api-server';
 import { signIn } from '../support/browser-sign-in';
@@ -15,11 +16,6 @@ import { REPO_ROOT } from '../support/cli-harness';
 import { answerSampleCards } from '../support/fake-card-answers';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server';
 
-const CHROMIUM = process.env.FLASHFLOW_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run',
-];
 const SHOTS = screenshotDir();
 /** Every model answer takes this long, so the deck page has time to show words queued and running. */
 const ANSWER_DELAY_MS = 1200;
@@ -55,9 +51,6 @@ let page: Page;
 const dialogs: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`The browser tests need Chromium at ${CHROMIUM}; install it with: apt-get update && apt-get install -y chromium`);
-  }
   mkdirSync(SHOTS, { recursive: true });
   fake = await startFakeOpenAiServer();
   fake.otherwise(answerSampleCards());
@@ -68,7 +61,7 @@ beforeAll(async () => {
     OPENAI_API_KEY: 'sk-test',
     FLASHFLOW_LLM_MODEL: 'fake-model',
   });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   await signIn(page, app.baseUrl, 'admin', app.adminPassword);
   page.on('dialog', (d) => {

@@ -1,16 +1,15 @@
 // Words from a subtitle file on /new, in a real browser (system Chromium through playwright-core) against
 // `flashflow standalone`: pick or drop an .srt, see its candidate words, tick some with the keyboard, add them to the
 // vocabulary box; a Latin-1 file reads right, a wrong file says what is wrong, and the vocabulary limits hold.
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../api/support/api-server';
 import { signIn } from '../support/browser-sign-in';
 import { fixturePath } from '../support/cli-harness';
 import { screenshotDir } from '../support/screenshot-dir';
 
-const CHROMIUM = process.env.FLASHFLOW_CHROMIUM ?? '/usr/bin/chromium';
 const subtitles = (name: string) => path.join(fixturePath('subtitles'), name);
 
 let app: ApiServer;
@@ -18,11 +17,8 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`The browser tests need Chromium at ${CHROMIUM}; install it with: apt-get update && apt-get install -y chromium`);
-  }
   app = await startApiServer();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   await signIn(page, app.baseUrl, 'admin', app.adminPassword);
 }, 300_000);
