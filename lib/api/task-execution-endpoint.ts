@@ -6,6 +6,7 @@ import { z, ZodError } from 'zod';
 import { isPermanentError } from '../engine/errors';
 import { NonRetriableError } from '../engine/task-context';
 import type { ServiceHandler, TryIdentity } from '../engine/executor-port';
+import { OCCUPYING_STATES } from '../engine/task-states';
 import { formatZodIssues } from '../engine/zod-issues';
 import { TryTokenError, type TryTokens } from '../ops/auth/try-token';
 import type { SqlClient } from '../store/database';
@@ -39,7 +40,7 @@ export async function handleTaskServiceCall(req: IncomingMessage, deps: TaskExec
   const call = CallSchema.safeParse(parseJson(text));
   if (!call.success) return problem(400, `invalid service call: ${formatZodIssues(call.error)}`, { permanent: true });
   const ti = await currentTry(deps.sql, claims.tiId);
-  if (!ti || ti.try_number !== claims.tryNumber || !['queued', 'running'].includes(ti.state)) {
+  if (!ti || ti.try_number !== claims.tryNumber || !(OCCUPYING_STATES as readonly string[]).includes(ti.state)) {
     return problem(409, `try ${claims.tryNumber} of ${claims.dagId}.${claims.taskId} is no longer running`, { permanent: true });
   }
   try {

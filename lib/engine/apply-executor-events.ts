@@ -10,6 +10,7 @@ import { runKeyOf, RunKeySet } from './run-key-set';
 import type { DagCatalog } from './dag-catalog';
 import type { TickHints } from './tick-hints';
 import type { CallbackSubmitter } from './submit-callbacks';
+import type { TryEndState } from './task-states';
 
 export interface TryEndedEvent {
   dagId: string;
@@ -17,7 +18,7 @@ export interface TryEndedEvent {
   taskId: string;
   mapIndex: number;
   tryNumber: number;
-  state: 'success' | 'skipped' | 'up_for_retry' | 'failed';
+  state: TryEndState;
   error: string | null;
   task: SerializedTask | undefined;
   at: Date;

@@ -2,6 +2,7 @@
 // then ends the runs that are done and requests their DAG callbacks.
 import type { SerializedDag } from './dag-model';
 import { planRun, type TiDecision } from './plan-run';
+import { transition } from './task-states';
 import type { CallbackRequest, RunKey, RunStore } from './run-store-port';
 import { runKeyOf, runKeyString } from './run-key-set';
 import type { DagCatalog } from './dag-catalog';
@@ -38,7 +39,11 @@ export async function planAffectedRuns(
     const runTis = byRun.get(runKeyString(run)) ?? [];
     if (!dag) continue;
     const plan = planRun(dag, runTis);
-    decisions.push(...plan.decisions);
+    for (const d of plan.decisions) {
+      const legal = transition(d.from, d.to);
+      if (legal.ok) decisions.push(d);
+      else opts.log('error', `refused a decision for ${run.dagId}/${run.runId}: ${legal.reason}`);
+    }
     if (plan.verdict.state !== 'running') {
       verdicts.push({ run, state: plan.verdict.state, reason: plan.verdict.state === 'failed' ? plan.verdict.reason : null, dag });
     }

@@ -3,9 +3,10 @@
 import type { CallbackKind, SerializedTask } from './dag-model';
 import type { TaskOutcome } from './executor-port';
 import { nextRetryDelay, taskRetryPolicy } from './retry-policy';
+import type { TryEndState } from './task-states';
 
 export interface TryEnd {
-  state: 'success' | 'skipped' | 'up_for_retry' | 'failed';
+  state: TryEndState;
   nextRetryAt: Date | null;
   error: string | null;
   callback: CallbackKind | null;

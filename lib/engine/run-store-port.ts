@@ -4,7 +4,7 @@
 import type { SerializedDag } from './dag-model';
 import type { TiDecision, TiView } from './plan-run';
 import type { NextRunInfo } from './schedule';
-import type { DagRunState, TaskState } from './task-states';
+import type { DagRunState, TaskState, TryEndState } from './task-states';
 
 export interface RunKey {
   dagId: string;
@@ -57,7 +57,7 @@ export interface TryStart {
 export interface TryFinish {
   tiId: string;
   tryNumber: number;
-  state: 'success' | 'skipped' | 'up_for_retry' | 'failed';
+  state: TryEndState;
   at: Date;
   nextRetryAt: Date | null;
   error: string | null;

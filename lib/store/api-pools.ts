@@ -1,6 +1,7 @@
 // Pools for the REST API: rows with their slot usage (one grouped pass over the task instances that hold or wait
 // for a slot), and create / update / delete. Plain SQL rather than Prisma: ON CONFLICT gives the 409 and the row
 // with its usage comes back in the same round trip.
+import type { TaskState } from '../engine/task-states';
 import type { SqlClient } from './database';
 import { orderClause, pagedQuery, type Ordering, type Page, type PageOf } from './api-paging';
 
@@ -15,6 +16,10 @@ export interface PoolRow {
   deferred_slots: number;
 }
 
+/** The states whose slots Airflow's pool fields count, one field each. */
+const SLOT_STATES = ['running', 'queued', 'scheduled', 'deferred'] as const satisfies readonly TaskState[];
+
+/** $1: SLOT_STATES. */
 const POOL_SELECT = `
   SELECT p.pool AS name, p.slots, p.description, p.include_deferred,
     coalesce(u.running, 0)::int AS running_slots, coalesce(u.queued, 0)::int AS queued_slots,
@@ -26,7 +31,7 @@ const POOL_SELECT = `
       sum(pool_slots) FILTER (WHERE state = 'queued') AS queued,
       sum(pool_slots) FILTER (WHERE state = 'scheduled') AS scheduled,
       sum(pool_slots) FILTER (WHERE state = 'deferred') AS deferred
-    FROM task_instance WHERE state IN ('running', 'queued', 'scheduled', 'deferred') GROUP BY pool
+    FROM task_instance WHERE state = ANY($1::text[]) GROUP BY pool
   ) u ON u.pool = p.pool`;
 
 const POOL_ORDERING: Ordering = {
@@ -36,11 +41,11 @@ const POOL_ORDERING: Ordering = {
 };
 
 export async function listPools(sql: SqlClient, page: Page, orderBy?: string): Promise<PageOf<PoolRow>> {
-  return pagedQuery<PoolRow>(sql, POOL_SELECT, [], orderClause(orderBy, POOL_ORDERING), page);
+  return pagedQuery<PoolRow>(sql, POOL_SELECT, [SLOT_STATES], orderClause(orderBy, POOL_ORDERING), page);
 }
 
 export async function findPool(sql: SqlClient, name: string): Promise<PoolRow | null> {
-  const [row] = await sql.query<PoolRow>(`${POOL_SELECT} WHERE p.pool = $1`, [name]);
+  const [row] = await sql.query<PoolRow>(`${POOL_SELECT} WHERE p.pool = $2`, [SLOT_STATES, name]);
   return row ?? null;
 }
 

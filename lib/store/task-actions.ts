@@ -1,10 +1,24 @@
 // What a person does to task instances (UI, API, CLI): clear them so they run again, or mark them
-// success / failed. Like the scheduler's own transitions, each is one guarded statement; the run is put
-// back to queued so the scheduler plans it again and derives its state anew.
+// success / failed. Like the scheduler's own transitions, each is one guarded statement of a manual move of the
+// transition table that appends a history row per change; the run is put back to queued so the scheduler plans it
+// again and derives its state anew.
 import { descendants } from '../engine/plan-steering';
 import type { SerializedDag } from '../engine/dag-model';
 import { InvalidInputError, NotFoundError } from '../engine/errors';
+import { DAG_RUN_MOVES, FAILED_STATES, MANUAL_MOVES } from '../engine/task-states';
 import type { SqlClient } from './database';
+import { recordHistoryOf } from './task-instance-history';
+
+const { clear, mark } = MANUAL_MOVES;
+const { reopen } = DAG_RUN_MOVES;
+
+/** The changed rows' keys, and a history row for each state change (prev: the row before this statement). */
+const CHANGED_WITH_HISTORY = `
+       RETURNING ti.*, prev.state AS from_state
+     ), hist AS (
+       ${recordHistoryOf('manual')}
+     )
+     SELECT dag_id, run_id, task_id, map_index, state FROM upd`;
 
 export interface TaskSelection {
   dagId: string;
@@ -31,34 +45,43 @@ export async function clearTaskInstances(sql: SqlClient, sel: TaskSelection, now
   const { dag, taskIds } = await expandSelection(sql, sel);
   return sql.transaction(async (tx) => {
     const rows = await tx.query<ChangedTi>(
-      `UPDATE task_instance ti
-       SET state = 'none', max_tries = ti.try_number + t.retries, next_retry_at = NULL, end_date = NULL,
+      `WITH upd AS (
+       UPDATE task_instance ti
+       SET state = $10, max_tries = ti.try_number + t.retries, next_retry_at = NULL, end_date = NULL,
            start_date = NULL, duration = NULL, updated_at = $5, version = ti.version + 1
-       FROM unnest($3::text[], $4::int[]) AS t(task_id, retries)
+       FROM unnest($3::text[], $4::int[]) AS t(task_id, retries), task_instance prev
        WHERE ti.dag_id = $1 AND ($2::text IS NULL OR ti.run_id = $2) AND ti.task_id = t.task_id
          AND ($6::int[] IS NULL OR ti.map_index = ANY($6::int[]) OR ti.task_id <> ALL($7::text[]))
-         AND ti.state NOT IN ('running', 'queued')
-         AND (NOT $8 OR ti.state IN ('failed', 'upstream_failed'))
-       RETURNING ti.dag_id, ti.run_id, ti.task_id, ti.map_index, ti.state`,
+         AND prev.id = ti.id AND ti.state = prev.state AND prev.state = ANY($9::text[])
+         AND (NOT $8 OR prev.state = ANY($11::text[]))
+       ${CHANGED_WITH_HISTORY}`,
       [sel.dagId, sel.runId, taskIds, taskIds.map((id) => dag.tasks.find((t) => t.task_id === id)!.retries), now,
-        sel.mapIndexes ?? null, sel.taskIds, sel.onlyFailed ?? false],
+        sel.mapIndexes ?? null, sel.taskIds, sel.onlyFailed ?? false, clear.from, clear.to[0], FAILED_STATES],
     );
     await reopenRuns(tx, rows, now);
     return rows;
   });
 }
 
-export async function markTaskInstances(sql: SqlClient, sel: TaskSelection, state: 'success' | 'failed', now: Date): Promise<ChangedTi[]> {
+export async function markTaskInstances(
+  sql: SqlClient,
+  sel: TaskSelection,
+  state: (typeof mark.to)[number],
+  now: Date,
+): Promise<ChangedTi[]> {
   const { taskIds } = await expandSelection(sql, sel);
   return sql.transaction(async (tx) => {
     const rows = await tx.query<ChangedTi>(
-      `UPDATE task_instance ti
+      `WITH upd AS (
+       UPDATE task_instance ti
        SET state = $4, end_date = $5, next_retry_at = NULL, updated_at = $5, version = ti.version + 1
+       FROM task_instance prev
        WHERE ti.dag_id = $1 AND ($2::text IS NULL OR ti.run_id = $2) AND ti.task_id = ANY($3::text[])
          AND ($6::int[] IS NULL OR ti.map_index = ANY($6::int[]) OR ti.task_id <> ALL($7::text[]))
-         AND ti.state <> $4 AND ti.state NOT IN ('running', 'queued')
-       RETURNING ti.dag_id, ti.run_id, ti.task_id, ti.map_index, ti.state`,
-      [sel.dagId, sel.runId, taskIds, state, now, sel.mapIndexes ?? null, sel.taskIds],
+         AND prev.id = ti.id AND ti.state = prev.state AND prev.state = ANY($8::text[]) AND prev.state <> $4
+         AND $4 = ANY($9::text[])
+       ${CHANGED_WITH_HISTORY}`,
+      [sel.dagId, sel.runId, taskIds, state, now, sel.mapIndexes ?? null, sel.taskIds, mark.from, mark.to],
     );
     await reopenRuns(tx, rows, now);
     return rows;
@@ -100,9 +123,9 @@ function ancestors(dag: SerializedDag, taskId: string): Set<string> {
 async function reopenRuns(tx: SqlClient, rows: ChangedTi[], now: Date): Promise<void> {
   if (rows.length === 0) return;
   await tx.query(
-    `UPDATE dag_run r SET state = 'queued', end_date = NULL, failure_reason = NULL, queued_at = $3, version = r.version + 1
+    `UPDATE dag_run r SET state = $5, end_date = NULL, failure_reason = NULL, queued_at = $3, version = r.version + 1
      FROM (SELECT DISTINCT * FROM unnest($1::text[], $2::text[]) AS k(dag_id, run_id)) k
-     WHERE r.dag_id = k.dag_id AND r.run_id = k.run_id AND r.state IN ('success', 'failed')`,
-    [rows.map((r) => r.dag_id), rows.map((r) => r.run_id), now],
+     WHERE r.dag_id = k.dag_id AND r.run_id = k.run_id AND r.state = ANY($4::text[])`,
+    [rows.map((r) => r.dag_id), rows.map((r) => r.run_id), now, reopen.from, reopen.to[0]],
   );
 }

@@ -1,7 +1,7 @@
 // DAG-run endpoints: list, trigger, get, set state, delete.
 import type { z } from 'zod';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../engine/errors';
-import { FINISHED_STATES, OCCUPYING_STATES } from '../../engine/task-states';
+import { FAILED_STATES, FINISHED_STATES, OCCUPYING_STATES } from '../../engine/task-states';
 import { deleteDagRun, listDagRuns, type DagRunRow } from '../../store/api-dag-runs';
 import { findDag } from '../../store/api-dags';
 import { recordEvent } from '../../store/event-log';
@@ -106,7 +106,7 @@ export async function setDagRunState(
   } else {
     const leaves = new Set(dag.tasks.filter((t) => t.downstream.length === 0).map((t) => t.task_id));
     const tis = await runTaskInstances(sql, { dagId, runId });
-    const skip: readonly string[] = [...OCCUPYING_STATES, 'failed', 'upstream_failed'];
+    const skip: readonly string[] = [...OCCUPYING_STATES, ...FAILED_STATES];
     const finished: readonly string[] = FINISHED_STATES;
     const targets = tis.filter((ti) => !skip.includes(ti.state) && (!finished.includes(ti.state) || leaves.has(ti.task_id)));
     // One call per task, so a mapped task's selection names exactly its own map indexes.

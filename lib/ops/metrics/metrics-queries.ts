@@ -1,5 +1,6 @@
 // The SQL behind the gauges read at scrape time: state counts of runs and task instances in one statement, and
 // pool usage in another (the slot arithmetic of lib/store/api-pools.ts: queued and running tries hold slots).
+import { OCCUPYING_STATES, SCHEDULER_MOVES } from '../../engine/task-states';
 import type { SqlClient } from '../../store/database';
 
 export interface StateCount {
@@ -24,13 +25,15 @@ export interface PoolUsage {
 }
 
 export async function poolUsage(sql: SqlClient): Promise<PoolUsage[]> {
+  const waiting = SCHEDULER_MOVES.queue.from;
   return sql.query<PoolUsage>(
     `SELECT p.pool, p.slots,
-       coalesce(sum(ti.pool_slots) FILTER (WHERE ti.state IN ('queued', 'running')), 0)::int AS used,
-       coalesce(sum(ti.pool_slots) FILTER (WHERE ti.state = 'scheduled'), 0)::int AS scheduled
+       coalesce(sum(ti.pool_slots) FILTER (WHERE ti.state = ANY($1::text[])), 0)::int AS used,
+       coalesce(sum(ti.pool_slots) FILTER (WHERE ti.state = ANY($2::text[])), 0)::int AS scheduled
      FROM pool p
-     LEFT JOIN task_instance ti ON ti.pool = p.pool AND ti.state IN ('queued', 'running', 'scheduled')
+     LEFT JOIN task_instance ti ON ti.pool = p.pool AND ti.state = ANY($3::text[])
      GROUP BY p.pool, p.slots`,
+    [OCCUPYING_STATES, waiting, [...OCCUPYING_STATES, ...waiting]],
   );
 }
 
@@ -57,5 +60,7 @@ export interface TryHistoryRow {
   duration: number | null;
 }
 
+/** Tries as they ended; the rows of a person's later clear or mark are no try of their own. */
 export const TRIES_SINCE = `
-  SELECT id, dag_id, task_id, state, duration FROM task_instance_history WHERE id > $1 ORDER BY id LIMIT $2`;
+  SELECT id, dag_id, task_id, state, duration FROM task_instance_history WHERE id > $1 AND cause = 'scheduler'
+  ORDER BY id LIMIT $2`;

@@ -1,5 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { TASK_STATES, TASK_TRANSITIONS, transition } from '../../../lib/engine/task-states';
+import {
+  DAG_RUN_MOVES,
+  DAG_RUN_STATES,
+  DAG_RUN_TRANSITIONS,
+  FINISHED_STATES,
+  IN_FLIGHT_STATES,
+  MANUAL_MOVES,
+  runTransition,
+  SCHEDULER_MOVES,
+  TASK_INITIAL_STATE,
+  TASK_STATES,
+  TASK_TRANSITIONS,
+  transition,
+  type Move,
+  type TaskState,
+} from '../../../lib/engine/task-states';
+
+const pairsOf = <S extends string>(move: Move<S, S>) => move.from.flatMap((from) => move.to.map((to) => [from, to] as const));
 
 describe('task state machine', () => {
   it('allows the normal life of a try', () => {
@@ -14,10 +31,15 @@ describe('task state machine', () => {
     expect(transition('none', 'running').ok).toBe(false);
   });
 
-  it('lets a human clear or mark any task, but only to the manual targets', () => {
-    expect(transition('running', 'failed', 'manual')).toEqual({ ok: true, next: 'failed' });
+  it('lets a person clear or mark a task that holds no executor slot, to none, success or failed only', () => {
+    expect(transition('failed', 'success', 'manual')).toEqual({ ok: true, next: 'success' });
     expect(transition('success', 'none', 'manual')).toEqual({ ok: true, next: 'none' });
+    expect(transition('up_for_retry', 'failed', 'manual')).toEqual({ ok: true, next: 'failed' });
+    expect(transition('running', 'failed', 'manual')).toEqual({ ok: false, reason: 'a running task cannot be changed by hand; it must end first' });
+    expect(transition('queued', 'none', 'manual').ok).toBe(false);
     expect(transition('failed', 'running', 'manual').ok).toBe(false);
+    expect(transition('failed', 'skipped', 'manual').ok).toBe(false);
+    expect(transition('success', 'success', 'manual')).toEqual({ ok: false, reason: 'the task is already success' });
   });
 
   it('has a row in the table for every state and names only known states', () => {
@@ -25,5 +47,38 @@ describe('task state machine', () => {
     for (const targets of Object.values(TASK_TRANSITIONS)) {
       for (const t of targets) expect(TASK_STATES).toContain(t);
     }
+  });
+
+  it('sorts every state into exactly one of waiting, in flight and finished', () => {
+    const groups: readonly (readonly TaskState[])[] = [[TASK_INITIAL_STATE], IN_FLIGHT_STATES, FINISHED_STATES];
+    for (const state of TASK_STATES) expect(groups.filter((g) => g.includes(state))).toHaveLength(1);
+  });
+
+  it('makes every named scheduler move of pairs the table allows', () => {
+    for (const [name, move] of Object.entries(SCHEDULER_MOVES)) {
+      for (const [from, to] of pairsOf<TaskState>(move)) expect(transition(from, to), `${name}: ${from} → ${to}`).toMatchObject({ ok: true });
+    }
+  });
+
+  it('makes every named manual move of pairs the manual rule allows, except a clear of a waiting task (no change)', () => {
+    for (const [name, move] of Object.entries(MANUAL_MOVES)) {
+      for (const [from, to] of pairsOf<TaskState>(move)) {
+        if (from === to) continue;
+        expect(transition(from, to, 'manual'), `${name}: ${from} → ${to}`).toMatchObject({ ok: true });
+      }
+    }
+  });
+});
+
+describe('DAG run state machine', () => {
+  it('starts a queued run and ends a running one; a person reopens a finished one', () => {
+    expect(Object.keys(DAG_RUN_TRANSITIONS).sort()).toEqual([...DAG_RUN_STATES].sort());
+    for (const move of [DAG_RUN_MOVES.start, DAG_RUN_MOVES.finish]) {
+      for (const [from, to] of pairsOf(move)) expect(runTransition(from, to)).toEqual({ ok: true, next: to });
+    }
+    for (const [from, to] of pairsOf(DAG_RUN_MOVES.reopen)) expect(runTransition(from, to, 'manual')).toEqual({ ok: true, next: to });
+    expect(runTransition('success', 'queued').ok).toBe(false);
+    expect(runTransition('running', 'queued', 'manual').ok).toBe(false);
+    expect(runTransition('queued', 'success').ok).toBe(false);
   });
 });
