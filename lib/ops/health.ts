@@ -16,7 +16,7 @@ export async function getHealth(sql: SqlClient, now: Date, thresholdMs = SCHEDUL
   let dbOk = true;
   let beat: Date | null = null;
   try {
-    await sql.query('SELECT 1');
+    // Reading the heartbeat is the metadatabase's answer: any failure here makes it unhealthy.
     beat = await latestHeartbeat(sql, 'SchedulerJob');
   } catch {
     dbOk = false;

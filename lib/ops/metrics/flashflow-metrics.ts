@@ -3,14 +3,14 @@
 //  - events pushed by the scheduler (onTick, onTryEnded): tick durations, tries ended, tasks queued;
 //  - gauges read at scrape time: run / task-instance states (one SQL statement), pool usage, executor slots,
 //    scheduler heartbeat;
-//  - append-only tables tailed past a high-water mark at scrape time (row-tail.ts): task durations from
+//  - append-only tables tailed past a high-water mark at scrape time (lib/store/row-tail.ts): task durations from
 //    task_instance_history, LLM attempts / latency / tokens from llm_attempt.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { TickStats, TryEndedEvent } from '../../engine/scheduler';
 import { DAG_RUN_STATES, TASK_STATES } from '../../engine/task-states';
 import type { SqlClient } from '../../store/database';
-import { LLM_ATTEMPTS_SINCE, poolUsage, stateCounts, TRIES_SINCE, type LlmAttemptRow, type TryHistoryRow } from './metrics-queries';
-import { RowTail } from './row-tail';
+import { LLM_ATTEMPTS_SINCE, poolUsage, stateCounts, TRIES_SINCE, type LlmAttemptRow, type TryHistoryRow } from '../../store/metrics-queries';
+import { RowTail } from '../../store/row-tail';
 
 export interface MetricsSources {
   sql: SqlClient;

@@ -1,7 +1,7 @@
 // The SQL behind the gauges read at scrape time: state counts of runs and task instances in one statement, and
 // pool usage in another (the slot arithmetic of lib/store/api-pools.ts: queued and running tries hold slots).
-import { OCCUPYING_STATES, SCHEDULER_MOVES } from '../../engine/task-states';
-import type { SqlClient } from '../../store/database';
+import { OCCUPYING_STATES, SCHEDULER_MOVES } from '../engine/task-states';
+import type { SqlClient } from './database';
 
 export interface StateCount {
   kind: 'dag_run' | 'task_instance';

@@ -1,7 +1,7 @@
 // Reads an append-only table past a high-water mark (its serial id), so a scrape costs the rows added since the
 // last one instead of an aggregate over the whole table. The mark starts at the table's max(id) when the process
 // starts: counters fed from it count from zero like any process counter, and Prometheus sees a restart as a reset.
-import type { SqlClient } from '../../store/database';
+import type { SqlClient } from './database';
 
 /** Rows read per query; a backlog larger than PAGE × MAX_PAGES is finished by the next scrapes. */
 const PAGE = 5000;
