@@ -15,7 +15,7 @@ import { problem } from './problem';
 import { readBodyText } from './read-body';
 
 const MAX_CALL_BYTES = 1024 * 1024;
-const CallSchema = z.object({ method: z.string().min(1).max(200), payload: z.unknown() });
+const CallSchema = z.object({ method: z.string().min(1).max(200), payload: z.unknown().optional() });
 
 export interface TaskExecutionDeps {
   tokens: TryTokens;

@@ -21,7 +21,6 @@ export type WordToGenerate = z.output<typeof wordToGenerateSchema>;
 
 /** A card the weekly regeneration redoes, with why it was picked. */
 export const weakWordSchema = wordToGenerateSchema.extend({ reasons: z.array(z.string()) });
-export type WeakWord = z.output<typeof weakWordSchema>;
 
 export const flashcardServiceContracts = {
   /**

@@ -21,7 +21,8 @@ export function remoteServiceHandler(apiUrl: string, tokenOf: (job: TryIdentity)
       fetch(url, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ method, payload: payload ?? null }),
+        // An absent input stays absent (JSON drops it): a contract may take none, and null is not none.
+        body: JSON.stringify({ method, payload }),
         signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
         // A redirect means FLASHFLOW_API_URL is not a webserver that answers task calls (a login page, a proxy).
         redirect: 'error',
