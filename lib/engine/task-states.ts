@@ -75,7 +75,7 @@ export const TASK_TRANSITIONS = {
 /** A kind of state write: the states it may find a row in, and those it may leave it in. */
 export interface Move<F extends string = TaskState, T extends string = TaskState> {
   readonly from: readonly F[];
-  readonly to: readonly T[];
+  readonly to: readonly [T, ...T[]];
 }
 
 type Table = Readonly<Record<string, readonly string[]>>;
@@ -86,10 +86,10 @@ type CommonTargets<T extends Table, F extends keyof T> =
 
 /** Moves of a table: the compiler refuses one unless every one of its (from → to) pairs is in the table. */
 function movesOf<T extends Table>() {
-  return <const F extends keyof T & string, const S extends CommonTargets<T, F> & string>(from: readonly F[], to: readonly S[]): Move<F, S> => ({
-    from,
-    to,
-  });
+  return <const F extends keyof T & string, const S extends readonly [CommonTargets<T, F> & string, ...(CommonTargets<T, F> & string)[]]>(
+    from: readonly F[],
+    to: S,
+  ): { readonly from: readonly F[]; readonly to: S } => ({ from, to });
 }
 const schedulerMove = movesOf<typeof TASK_TRANSITIONS>();
 
@@ -117,7 +117,8 @@ export type TryEndState = (typeof SCHEDULER_MOVES.finish.to)[number];
 
 /**
  * The manual rule: a person clears a task instance (→ none) or marks it success / failed, from any state that
- * holds no executor slot. A queued or running try is killed first, and its end (the scheduler's) makes it movable.
+ * holds no executor slot. Only a queued or running try's end (a scheduler move) releases its slot, so a person's
+ * change waits for that end.
  */
 export const MANUAL_TARGETS = ['none', 'success', 'failed'] as const;
 export type ManualTarget = (typeof MANUAL_TARGETS)[number];
@@ -130,8 +131,8 @@ export const MANUAL_MOVES = {
   mark: { from: MANUAL_SOURCES, to: ['success', 'failed'] },
 } as const satisfies Record<string, Move<TaskState, ManualTarget>>;
 
-export const TRANSITION_CAUSES = ['scheduler', 'manual'] as const;
-export type TransitionCause = (typeof TRANSITION_CAUSES)[number];
+/** Who made a change: the scheduler (its moves must be in TASK_TRANSITIONS) or a person (the manual rule). */
+export type TransitionCause = 'scheduler' | 'manual';
 
 export type TransitionResult<S extends string = TaskState> = { ok: true; next: S } | { ok: false; reason: string };
 

@@ -1,6 +1,7 @@
 // DAG-run reads for the REST API, the run selection of clear/mark actions, and deleting a run.
 import { OCCUPYING_STATES } from '../engine/task-states';
 import type { SqlClient } from './database';
+import { sqlStates } from './sql-states';
 import { orderClause, pagedQuery, type Ordering, type Page, type PageOf } from './api-paging';
 
 export interface DagRunRow {
@@ -142,9 +143,9 @@ export async function deleteDagRun(sql: SqlClient, dagId: string, runId: string)
     const deleted = await tx.query(
       `DELETE FROM dag_run r WHERE r.id = $1
          AND NOT EXISTS (SELECT 1 FROM task_instance ti
-                         WHERE ti.dag_id = $2 AND ti.run_id = $3 AND ti.state = ANY($4::text[]))
+                         WHERE ti.dag_id = $2 AND ti.run_id = $3 AND ti.state IN ${sqlStates(OCCUPYING_STATES)})
        RETURNING r.id`,
-      [run.id, dagId, runId, OCCUPYING_STATES],
+      [run.id, dagId, runId],
     );
     return deleted.length > 0 ? 'deleted' : 'busy';
   });

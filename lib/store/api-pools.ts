@@ -3,6 +3,7 @@
 // with its usage comes back in the same round trip.
 import type { TaskState } from '../engine/task-states';
 import type { SqlClient } from './database';
+import { sqlStates } from './sql-states';
 import { orderClause, pagedQuery, type Ordering, type Page, type PageOf } from './api-paging';
 
 export interface PoolRow {
@@ -19,7 +20,6 @@ export interface PoolRow {
 /** The states whose slots Airflow's pool fields count, one field each. */
 const SLOT_STATES = ['running', 'queued', 'scheduled', 'deferred'] as const satisfies readonly TaskState[];
 
-/** $1: SLOT_STATES. */
 const POOL_SELECT = `
   SELECT p.pool AS name, p.slots, p.description, p.include_deferred,
     coalesce(u.running, 0)::int AS running_slots, coalesce(u.queued, 0)::int AS queued_slots,
@@ -31,7 +31,7 @@ const POOL_SELECT = `
       sum(pool_slots) FILTER (WHERE state = 'queued') AS queued,
       sum(pool_slots) FILTER (WHERE state = 'scheduled') AS scheduled,
       sum(pool_slots) FILTER (WHERE state = 'deferred') AS deferred
-    FROM task_instance WHERE state = ANY($1::text[]) GROUP BY pool
+    FROM task_instance WHERE state IN ${sqlStates(SLOT_STATES)} GROUP BY pool
   ) u ON u.pool = p.pool`;
 
 const POOL_ORDERING: Ordering = {
@@ -41,11 +41,11 @@ const POOL_ORDERING: Ordering = {
 };
 
 export async function listPools(sql: SqlClient, page: Page, orderBy?: string): Promise<PageOf<PoolRow>> {
-  return pagedQuery<PoolRow>(sql, POOL_SELECT, [SLOT_STATES], orderClause(orderBy, POOL_ORDERING), page);
+  return pagedQuery<PoolRow>(sql, POOL_SELECT, [], orderClause(orderBy, POOL_ORDERING), page);
 }
 
 export async function findPool(sql: SqlClient, name: string): Promise<PoolRow | null> {
-  const [row] = await sql.query<PoolRow>(`${POOL_SELECT} WHERE p.pool = $2`, [SLOT_STATES, name]);
+  const [row] = await sql.query<PoolRow>(`${POOL_SELECT} WHERE p.pool = $1`, [name]);
   return row ?? null;
 }
 

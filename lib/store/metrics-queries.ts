@@ -2,6 +2,7 @@
 // pool usage in another (the slot arithmetic of lib/store/api-pools.ts: queued and running tries hold slots).
 import { OCCUPYING_STATES, SCHEDULER_MOVES } from '../engine/task-states';
 import type { SqlClient } from './database';
+import { sqlStates } from './sql-states';
 
 export interface StateCount {
   kind: 'dag_run' | 'task_instance';
@@ -28,12 +29,11 @@ export async function poolUsage(sql: SqlClient): Promise<PoolUsage[]> {
   const waiting = SCHEDULER_MOVES.queue.from;
   return sql.query<PoolUsage>(
     `SELECT p.pool, p.slots,
-       coalesce(sum(ti.pool_slots) FILTER (WHERE ti.state = ANY($1::text[])), 0)::int AS used,
-       coalesce(sum(ti.pool_slots) FILTER (WHERE ti.state = ANY($2::text[])), 0)::int AS scheduled
+       coalesce(sum(ti.pool_slots) FILTER (WHERE ti.state IN ${sqlStates(OCCUPYING_STATES)}), 0)::int AS used,
+       coalesce(sum(ti.pool_slots) FILTER (WHERE ti.state IN ${sqlStates(waiting)}), 0)::int AS scheduled
      FROM pool p
-     LEFT JOIN task_instance ti ON ti.pool = p.pool AND ti.state = ANY($3::text[])
+     LEFT JOIN task_instance ti ON ti.pool = p.pool AND ti.state IN ${sqlStates([...OCCUPYING_STATES, ...waiting])}
      GROUP BY p.pool, p.slots`,
-    [OCCUPYING_STATES, waiting, [...OCCUPYING_STATES, ...waiting]],
   );
 }
 

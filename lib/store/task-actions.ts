@@ -7,6 +7,7 @@ import type { SerializedDag } from '../engine/dag-model';
 import { InvalidInputError, NotFoundError } from '../engine/errors';
 import { DAG_RUN_MOVES, FAILED_STATES, MANUAL_MOVES } from '../engine/task-states';
 import type { SqlClient } from './database';
+import { sqlState, sqlStates } from './sql-states';
 import { recordHistoryOf } from './task-instance-history';
 
 const { clear, mark } = MANUAL_MOVES;
@@ -40,23 +41,23 @@ export interface ChangedTi {
   state: string;
 }
 
-/** Running or queued tries are not cleared here: the caller kills them first (their end makes them clearable). */
+/** Queued or running tries are left alone (the manual rule, task-states.ts): their end makes them clearable. */
 export async function clearTaskInstances(sql: SqlClient, sel: TaskSelection, now: Date): Promise<ChangedTi[]> {
   const { dag, taskIds } = await expandSelection(sql, sel);
   return sql.transaction(async (tx) => {
     const rows = await tx.query<ChangedTi>(
       `WITH upd AS (
        UPDATE task_instance ti
-       SET state = $10, max_tries = ti.try_number + t.retries, next_retry_at = NULL, end_date = NULL,
+       SET state = ${sqlState(clear.to[0])}, max_tries = ti.try_number + t.retries, next_retry_at = NULL, end_date = NULL,
            start_date = NULL, duration = NULL, updated_at = $5, version = ti.version + 1
        FROM unnest($3::text[], $4::int[]) AS t(task_id, retries), task_instance prev
        WHERE ti.dag_id = $1 AND ($2::text IS NULL OR ti.run_id = $2) AND ti.task_id = t.task_id
          AND ($6::int[] IS NULL OR ti.map_index = ANY($6::int[]) OR ti.task_id <> ALL($7::text[]))
-         AND prev.id = ti.id AND ti.state = prev.state AND prev.state = ANY($9::text[])
-         AND (NOT $8 OR prev.state = ANY($11::text[]))
+         AND prev.id = ti.id AND ti.state = prev.state AND prev.state IN ${sqlStates(clear.from)}
+         AND (NOT $8 OR prev.state IN ${sqlStates(FAILED_STATES)})
        ${CHANGED_WITH_HISTORY}`,
       [sel.dagId, sel.runId, taskIds, taskIds.map((id) => dag.tasks.find((t) => t.task_id === id)!.retries), now,
-        sel.mapIndexes ?? null, sel.taskIds, sel.onlyFailed ?? false, clear.from, clear.to[0], FAILED_STATES],
+        sel.mapIndexes ?? null, sel.taskIds, sel.onlyFailed ?? false],
     );
     await reopenRuns(tx, rows, now);
     return rows;
@@ -78,10 +79,10 @@ export async function markTaskInstances(
        FROM task_instance prev
        WHERE ti.dag_id = $1 AND ($2::text IS NULL OR ti.run_id = $2) AND ti.task_id = ANY($3::text[])
          AND ($6::int[] IS NULL OR ti.map_index = ANY($6::int[]) OR ti.task_id <> ALL($7::text[]))
-         AND prev.id = ti.id AND ti.state = prev.state AND prev.state = ANY($8::text[]) AND prev.state <> $4
-         AND $4 = ANY($9::text[])
+         AND prev.id = ti.id AND ti.state = prev.state AND prev.state IN ${sqlStates(mark.from)} AND prev.state <> $4
+         AND $4 IN ${sqlStates(mark.to)}
        ${CHANGED_WITH_HISTORY}`,
-      [sel.dagId, sel.runId, taskIds, state, now, sel.mapIndexes ?? null, sel.taskIds, mark.from, mark.to],
+      [sel.dagId, sel.runId, taskIds, state, now, sel.mapIndexes ?? null, sel.taskIds],
     );
     await reopenRuns(tx, rows, now);
     return rows;
@@ -123,9 +124,9 @@ function ancestors(dag: SerializedDag, taskId: string): Set<string> {
 async function reopenRuns(tx: SqlClient, rows: ChangedTi[], now: Date): Promise<void> {
   if (rows.length === 0) return;
   await tx.query(
-    `UPDATE dag_run r SET state = $5, end_date = NULL, failure_reason = NULL, queued_at = $3, version = r.version + 1
+    `UPDATE dag_run r SET state = ${sqlState(reopen.to[0])}, end_date = NULL, failure_reason = NULL, queued_at = $3, version = r.version + 1
      FROM (SELECT DISTINCT * FROM unnest($1::text[], $2::text[]) AS k(dag_id, run_id)) k
-     WHERE r.dag_id = k.dag_id AND r.run_id = k.run_id AND r.state = ANY($4::text[])`,
-    [rows.map((r) => r.dag_id), rows.map((r) => r.run_id), now, reopen.from, reopen.to[0]],
+     WHERE r.dag_id = k.dag_id AND r.run_id = k.run_id AND r.state IN ${sqlStates(reopen.from)}`,
+    [rows.map((r) => r.dag_id), rows.map((r) => r.run_id), now],
   );
 }

@@ -3,6 +3,7 @@
 // any change a person made to it since (ADR 0021); the page shows where it stands now.
 import { MANUAL_MOVES } from '../engine/task-states';
 import type { SqlClient } from './database';
+import { sqlStates } from './sql-states';
 
 export interface TryRow {
   task_id: string;
@@ -33,7 +34,7 @@ export async function listRunTries(sql: SqlClient, dagId: string, runId: string,
          h.start_date, h.end_date, h.duration, h.hostname, h.error
        FROM task_instance_history h
        WHERE h.dag_id = $1 AND h.run_id = $2 AND ($3::text IS NULL OR h.task_id = $3) AND ($4::int IS NULL OR h.map_index = $4)
-         AND h.try_number > 0 AND h.state <> ALL($5::text[])
+         AND h.try_number > 0 AND h.state NOT IN ${sqlStates(MANUAL_MOVES.clear.to)}
        ORDER BY h.ti_id, h.try_number, h.id DESC
      )
      SELECT task_id, map_index, try_number, state, queued_at, start_date, end_date, duration, hostname, error, true AS finished
@@ -46,6 +47,6 @@ export async function listRunTries(sql: SqlClient, dagId: string, runId: string,
        AND ti.try_number > 0
        AND NOT EXISTS (SELECT 1 FROM task_instance_history h WHERE h.ti_id = ti.id AND h.try_number = ti.try_number)
      ORDER BY task_id, map_index, try_number`,
-    [dagId, runId, f.taskId ?? null, f.mapIndex ?? null, MANUAL_MOVES.clear.to],
+    [dagId, runId, f.taskId ?? null, f.mapIndex ?? null],
   );
 }

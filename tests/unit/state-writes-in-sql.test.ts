@@ -1,5 +1,5 @@
-// The static half of ADR 0021: SQL in lib/ takes its task-instance and DAG-run states from the transition table's
-// named moves and groups (as parameters), never from literals, so no statement can write a state pair the table
+// The static half of ADR 0021: SQL in lib/ writes its task-instance and DAG-run states out of the transition table's
+// named moves and groups (lib/store/sql-states.ts), never by hand, so no statement can write a state pair the table
 // does not know. The dynamic half (tests/integration/state-transitions.test.ts) watches what the statements do.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';

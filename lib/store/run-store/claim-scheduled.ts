@@ -5,6 +5,7 @@ import { pickRunnable, type Candidate } from '../../engine/pick-runnable';
 import type { QueuedTi } from '../../engine/run-store-port';
 import { DAG_RUN_MOVES, OCCUPYING_STATES, SCHEDULER_MOVES } from '../../engine/task-states';
 import type { SqlClient } from '../database';
+import { sqlState, sqlStates } from '../sql-states';
 
 const { queue } = SCHEDULER_MOVES;
 
@@ -29,21 +30,21 @@ export async function queueScheduled(
   // instances waiting, most ticks then read nothing instead of every waiting instance.
   const [row] = await sql.query<{ snapshot: Snapshot }>(
     `WITH busy AS (
-       SELECT dag_id, pool, pool_slots FROM task_instance WHERE state = ANY($3::text[])
+       SELECT dag_id, pool, pool_slots FROM task_instance WHERE state IN ${sqlStates(OCCUPYING_STATES)}
      ), pools AS (
        SELECT p.pool, p.slots - coalesce((SELECT sum(b.pool_slots) FROM busy b WHERE b.pool = p.pool), 0)::int AS open
        FROM pool p
      ), dags AS (
        SELECT d.dag_id, d.max_active_tasks - coalesce((SELECT count(*) FROM busy b WHERE b.dag_id = d.dag_id), 0)::int AS open
-       FROM dag d WHERE NOT d.is_paused AND d.dag_id IN (SELECT dag_id FROM task_instance WHERE state = ANY($4::text[]))
+       FROM dag d WHERE NOT d.is_paused AND d.dag_id IN (SELECT dag_id FROM task_instance WHERE state IN ${sqlStates(queue.from)})
      ), ranked AS (
        SELECT ti.id, ti.dag_id, ti.pool, ti.pool_slots, ti.priority_weight, r.logical_date, ti.map_index, p.open AS pool_open,
          row_number() OVER (PARTITION BY ti.pool ORDER BY ti.priority_weight DESC, r.logical_date, ti.map_index, ti.id) AS pool_rank
        FROM task_instance ti
-       JOIN dag_run r ON r.dag_id = ti.dag_id AND r.run_id = ti.run_id AND r.state = ANY($5::text[])
+       JOIN dag_run r ON r.dag_id = ti.dag_id AND r.run_id = ti.run_id AND r.state IN ${sqlStates(DAG_RUN_MOVES.start.to)}
        JOIN dags d ON d.dag_id = ti.dag_id AND d.open > 0
        LEFT JOIN pools p ON p.pool = ti.pool
-       WHERE ti.state = ANY($4::text[]) AND (p.pool IS NULL OR ti.pool_slots <= p.open)
+       WHERE ti.state IN ${sqlStates(queue.from)} AND (p.pool IS NULL OR ti.pool_slots <= p.open)
      )
      SELECT json_build_object(
        'candidates', (SELECT coalesce(json_agg(c), '[]'::json) FROM (
@@ -55,7 +56,7 @@ export async function queueScheduled(
        'pools', (SELECT coalesce(json_agg(json_build_object('pool', pool, 'open', open)), '[]'::json) FROM pools),
        'dags', (SELECT coalesce(json_agg(json_build_object('dagId', dag_id, 'open', open)), '[]'::json) FROM dags)
      ) AS snapshot`,
-    [limit * CANDIDATE_FACTOR, CANDIDATE_FACTOR, OCCUPYING_STATES, queue.from, DAG_RUN_MOVES.start.to],
+    [limit * CANDIDATE_FACTOR, CANDIDATE_FACTOR],
   );
   const snap = row!.snapshot;
   if (snap.candidates.length === 0) return [];
@@ -69,8 +70,8 @@ export async function queueScheduled(
   return sql.query<QueuedTi>(
     `WITH upd AS (
        UPDATE task_instance ti
-       SET state = $4, try_number = ti.try_number + 1, queued_at = $2, updated_at = $2, version = ti.version + 1
-       WHERE ti.id = ANY($1::uuid[]) AND ti.state = ANY($3::text[])
+       SET state = ${sqlState(queue.to[0])}, try_number = ti.try_number + 1, queued_at = $2, updated_at = $2, version = ti.version + 1
+       WHERE ti.id = ANY($1::uuid[]) AND ti.state IN ${sqlStates(queue.from)}
        RETURNING ti.id, ti.dag_id, ti.run_id, ti.task_id, ti.map_index, ti.try_number, ti.max_tries
      )
      SELECT upd.id AS "tiId", upd.dag_id AS "dagId", upd.run_id AS "runId", upd.task_id AS "taskId",
@@ -80,6 +81,6 @@ export async function queueScheduled(
      FROM upd
      JOIN dag_run r ON r.dag_id = upd.dag_id AND r.run_id = upd.run_id
      JOIN dag d ON d.dag_id = upd.dag_id`,
-    [picked, now, queue.from, queue.to[0]],
+    [picked, now],
   );
 }

@@ -3,6 +3,7 @@ import type { SerializedDag } from '../../engine/dag-model';
 import type { MappedItemRequest, NewRun, RunKey, RunRecord } from '../../engine/run-store-port';
 import { DAG_RUN_INITIAL_STATE, DAG_RUN_MOVES, TASK_INITIAL_STATE } from '../../engine/task-states';
 import type { SqlClient } from '../database';
+import { sqlState, sqlStates } from '../sql-states';
 import { noteRowsAdded } from './embedded-maintenance';
 import { runKeyArrays } from './sql-arrays';
 
@@ -26,22 +27,22 @@ export async function createRun(
     const inserted = await tx.query<{ id: number }>(
       `INSERT INTO dag_run (dag_id, run_id, run_type, state, logical_date, data_interval_start, data_interval_end,
          conf, queued_at, external_trigger, note, created_at)
-       VALUES ($1, $2, $3, $11, $4, $5, $6, $7::jsonb, $8, $9, $10, $8)
+       VALUES ($1, $2, $3, ${sqlState(DAG_RUN_INITIAL_STATE)}, $4, $5, $6, $7::jsonb, $8, $9, $10, $8)
        ON CONFLICT (dag_id, run_id) DO NOTHING
        RETURNING id`,
       [run.dagId, run.runId, run.runType, run.logicalDate, run.dataIntervalStart, run.dataIntervalEnd,
-        JSON.stringify(run.conf), now, run.externalTrigger, run.note ?? null, DAG_RUN_INITIAL_STATE],
+        JSON.stringify(run.conf), now, run.externalTrigger, run.note ?? null],
     );
     if (inserted.length === 0) throw NOT_CREATED;
     const t = dag.tasks;
     await tx.query(
       `INSERT INTO task_instance (dag_id, run_id, task_id, map_index, state, max_tries, operator, pool, pool_slots,
          priority_weight, updated_at)
-       SELECT $1, $2, u.task_id, -1, $10, u.max_tries, u.operator, u.pool, u.pool_slots, u.priority_weight, $3
+       SELECT $1, $2, u.task_id, -1, ${sqlState(TASK_INITIAL_STATE)}, u.max_tries, u.operator, u.pool, u.pool_slots, u.priority_weight, $3
        FROM unnest($4::text[], $5::int[], $6::text[], $7::text[], $8::int[], $9::int[])
          AS u(task_id, max_tries, operator, pool, pool_slots, priority_weight)`,
       [run.dagId, run.runId, now, t.map((x) => x.task_id), t.map((x) => x.retries), t.map((x) => x.operator),
-        t.map((x) => x.pool), t.map((x) => x.pool_slots), t.map((x) => x.priority_weight), TASK_INITIAL_STATE],
+        t.map((x) => x.pool), t.map((x) => x.pool_slots), t.map((x) => x.priority_weight)],
     );
     return true;
   }).catch((err: unknown) => {
@@ -59,27 +60,25 @@ const NOT_CREATED = Symbol('run not created');
 export async function startQueuedRuns(sql: SqlClient, now: Date): Promise<RunKey[]> {
   return sql.query<RunKey>(
     `WITH running AS (
-       SELECT dag_id, count(*) AS n FROM dag_run WHERE state = $3 GROUP BY dag_id
+       SELECT dag_id, count(*) AS n FROM dag_run WHERE state IN ${sqlStates(DAG_RUN_MOVES.start.to)} GROUP BY dag_id
      ), ranked AS (
        SELECT r.id, r.dag_id, row_number() OVER (PARTITION BY r.dag_id ORDER BY r.logical_date, r.id) AS rn
-       FROM dag_run r WHERE r.state = ANY($2::text[])
+       FROM dag_run r WHERE r.state IN ${sqlStates(DAG_RUN_MOVES.start.from)}
      ), chosen AS (
        SELECT ranked.id FROM ranked
        JOIN dag d ON d.dag_id = ranked.dag_id AND NOT d.is_paused
        LEFT JOIN running ON running.dag_id = ranked.dag_id
        WHERE ranked.rn + coalesce(running.n, 0) <= d.max_active_runs
      )
-     UPDATE dag_run r SET state = $3, start_date = $1, version = r.version + 1
-     FROM chosen WHERE r.id = chosen.id AND r.state = ANY($2::text[])
+     UPDATE dag_run r SET state = ${sqlState(DAG_RUN_MOVES.start.to[0])}, start_date = $1, version = r.version + 1
+     FROM chosen WHERE r.id = chosen.id AND r.state IN ${sqlStates(DAG_RUN_MOVES.start.from)}
      RETURNING r.dag_id AS "dagId", r.run_id AS "runId"`,
-    [now, DAG_RUN_MOVES.start.from, DAG_RUN_MOVES.start.to[0]],
+    [now],
   );
 }
 
 export async function listRunningRuns(sql: SqlClient): Promise<RunRecord[]> {
-  return sql.query<RunRecord>(`SELECT ${RUN_COLUMNS} FROM dag_run WHERE state = ANY($1::text[]) ORDER BY id`, [
-    DAG_RUN_MOVES.start.to,
-  ]);
+  return sql.query<RunRecord>(`SELECT ${RUN_COLUMNS} FROM dag_run WHERE state IN ${sqlStates(DAG_RUN_MOVES.start.to)} ORDER BY id`);
 }
 
 export async function finishRun(
@@ -91,8 +90,10 @@ export async function finishRun(
 ): Promise<boolean> {
   const rows = await sql.query(
     `UPDATE dag_run SET state = $3, end_date = $4, failure_reason = $5, version = version + 1
-     WHERE dag_id = $1 AND run_id = $2 AND state = ANY($6::text[]) AND $3 = ANY($7::text[]) RETURNING id`,
-    [run.dagId, run.runId, state, now, reason, DAG_RUN_MOVES.finish.from, DAG_RUN_MOVES.finish.to],
+     WHERE dag_id = $1 AND run_id = $2 AND state IN ${sqlStates(DAG_RUN_MOVES.finish.from)}
+       AND $3 IN ${sqlStates(DAG_RUN_MOVES.finish.to)}
+     RETURNING id`,
+    [run.dagId, run.runId, state, now, reason],
   );
   return rows.length > 0;
 }

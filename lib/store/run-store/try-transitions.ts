@@ -1,12 +1,13 @@
-// Set-based task-instance transitions. Each statement is one of the table's scheduler moves: it takes the move's
-// `from` and `to` states as parameters and names the state (and try number) it expects, so a transition planned
-// from a stale view is not applied; every change bumps the row version.
+// Set-based task-instance transitions. Each statement is one of the table's scheduler moves, its states written from
+// the move's `from` and `to` (sql-states.ts), and names the state (and try number) it expects, so a transition
+// planned from a stale view is not applied; every change bumps the row version.
 import type { TiDecision } from '../../engine/plan-run';
 import type { FinishedTi, RunKey, TiRecord, TryFinish, TryStart } from '../../engine/run-store-port';
 import {
-  FINISHED_STATES, IN_FLIGHT_STATES, OCCUPYING_STATES, SCHEDULER_MOVES, TASK_INITIAL_STATE, type TryEndState,
+  FINISHED_STATES, IN_FLIGHT_STATES, OCCUPYING_STATES, SCHEDULER_MOVES, TASK_INITIAL_STATE,
 } from '../../engine/task-states';
 import type { SqlClient } from '../database';
+import { sqlState, sqlStates } from '../sql-states';
 import { recordHistoryOf } from '../task-instance-history';
 import { noteRowsAdded } from './embedded-maintenance';
 import { runKeyArrays } from './sql-arrays';
@@ -40,12 +41,11 @@ export async function applyDecisions(sql: SqlClient, decisions: TiDecision[], no
   const rows = await sql.query(
     `UPDATE task_instance ti
      SET state = d.next, updated_at = $4, version = ti.version + 1,
-         end_date = CASE WHEN d.next = ANY($5::text[]) THEN $4 ELSE ti.end_date END
+         end_date = CASE WHEN d.next IN ${sqlStates(FINISHED_STATES)} THEN $4 ELSE ti.end_date END
      FROM unnest($1::uuid[], $2::text[], $3::text[]) AS d(id, prev, next)
-     WHERE ti.id = d.id AND ti.state = d.prev AND d.prev = ANY($6::text[]) AND d.next = ANY($7::text[])
+     WHERE ti.id = d.id AND ti.state = d.prev AND d.prev IN ${sqlStates(decide.from)} AND d.next IN ${sqlStates(decide.to)}
      RETURNING ti.id`,
-    [decisions.map((d) => d.id), decisions.map((d) => d.from), decisions.map((d) => d.to), now, FINISHED_STATES,
-      decide.from, decide.to],
+    [decisions.map((d) => d.id), decisions.map((d) => d.from), decisions.map((d) => d.to), now],
   );
   return rows.length;
 }
@@ -53,12 +53,12 @@ export async function applyDecisions(sql: SqlClient, decisions: TiDecision[], no
 export async function markStarted(sql: SqlClient, starts: TryStart[]): Promise<void> {
   await sql.query(
     `UPDATE task_instance ti
-     SET state = $7, start_date = s.at, end_date = NULL, heartbeat_at = s.at, hostname = s.hostname,
+     SET state = ${sqlState(start.to[0])}, start_date = s.at, end_date = NULL, heartbeat_at = s.at, hostname = s.hostname,
          pid = s.pid, updated_at = s.at, version = ti.version + 1
      FROM unnest($1::uuid[], $2::int[], $3::int[], $4::text[], $5::timestamptz[]) AS s(id, try_number, pid, hostname, at)
-     WHERE ti.id = s.id AND ti.try_number = s.try_number AND ti.state = ANY($6::text[])`,
+     WHERE ti.id = s.id AND ti.try_number = s.try_number AND ti.state IN ${sqlStates(start.from)}`,
     [starts.map((s) => s.tiId), starts.map((s) => s.tryNumber), starts.map((s) => s.pid),
-      starts.map((s) => s.hostname), starts.map((s) => s.at), start.from, start.to[0]],
+      starts.map((s) => s.hostname), starts.map((s) => s.at)],
   );
 }
 
@@ -66,8 +66,8 @@ export async function heartbeat(sql: SqlClient, tis: Array<{ tiId: string; tryNu
   await sql.query(
     `UPDATE task_instance ti SET heartbeat_at = $3
      FROM unnest($1::uuid[], $2::int[]) AS h(id, try_number)
-     WHERE ti.id = h.id AND ti.try_number = h.try_number AND ti.state = ANY($4::text[])`,
-    [tis.map((t) => t.tiId), tis.map((t) => t.tryNumber), at, start.to],
+     WHERE ti.id = h.id AND ti.try_number = h.try_number AND ti.state IN ${sqlStates(start.to)}`,
+    [tis.map((t) => t.tiId), tis.map((t) => t.tryNumber), at],
   );
 }
 
@@ -91,38 +91,37 @@ export async function finishTries(sql: SqlClient, finishes: TryFinish[]): Promis
        -- prev: the row as this statement found it, for the history's from_state.
        FROM f, task_instance prev
        WHERE ti.id = f.id AND prev.id = f.id AND ti.try_number = f.try_number AND ti.state = prev.state
-         AND prev.state = ANY($11::text[]) AND f.state = ANY($12::text[])
+         AND prev.state IN ${sqlStates(finish.from)} AND f.state IN ${sqlStates(finish.to)}
        RETURNING ti.*, prev.state AS from_state, f.xcom AS f_xcom
      ), hist AS (
        ${recordHistoryOf('scheduler')}
      ), xc AS (
        INSERT INTO xcom (dag_id, run_id, task_id, map_index, key, value, timestamp)
        SELECT dag_id, run_id, task_id, map_index, 'return_value', f_xcom::jsonb, end_date FROM upd
-       WHERE state = $14
+       WHERE state = ${sqlState('success')}
        ON CONFLICT (dag_id, run_id, task_id, map_index, key) DO UPDATE SET value = EXCLUDED.value, timestamp = EXCLUDED.timestamp
      )
      SELECT id AS "tiId", dag_id AS "dagId", run_id AS "runId", task_id AS "taskId", map_index AS "mapIndex",
        try_number AS "tryNumber", state,
        -- Rows this statement ends are left out of the in-flight siblings (the snapshot predates it).
-       upd.state = $14 AND upd.map_index >= 0 AND EXISTS (
+       upd.state = ${sqlState('success')} AND upd.map_index >= 0 AND EXISTS (
          SELECT 1 FROM task_instance s
          WHERE s.dag_id = upd.dag_id AND s.run_id = upd.run_id AND s.task_id = upd.task_id AND s.map_index >= 0
-           AND s.id <> ALL($1::uuid[]) AND s.state = ANY($13::text[])
+           AND s.id <> ALL($1::uuid[]) AND s.state IN ${sqlStates(IN_FLIGHT_STATES)}
        ) AS "siblingInFlight"
      FROM upd`,
     [finishes.map((f) => f.tiId), finishes.map((f) => f.tryNumber), finishes.map((f) => f.state),
       finishes.map((f) => f.at), finishes.map((f) => f.nextRetryAt), finishes.map((f) => f.error), xcoms,
       finishes.map((f) => f.start?.at ?? null), finishes.map((f) => f.start?.pid ?? null),
-      finishes.map((f) => f.start?.hostname ?? null), finish.from, finish.to, IN_FLIGHT_STATES,
-      'success' satisfies TryEndState],
+      finishes.map((f) => f.start?.hostname ?? null)],
   );
 }
 
 export async function skipTasks(sql: SqlClient, run: RunKey, taskIds: string[], now: Date): Promise<void> {
   await sql.query(
-    `UPDATE task_instance SET state = $6, end_date = $4, updated_at = $4, version = version + 1
-     WHERE dag_id = $1 AND run_id = $2 AND task_id = ANY($3::text[]) AND state = ANY($5::text[])`,
-    [run.dagId, run.runId, taskIds, now, steerSkip.from, steerSkip.to[0]],
+    `UPDATE task_instance SET state = ${sqlState(steerSkip.to[0])}, end_date = $4, updated_at = $4, version = version + 1
+     WHERE dag_id = $1 AND run_id = $2 AND task_id = ANY($3::text[]) AND state IN ${sqlStates(steerSkip.from)}`,
+    [run.dagId, run.runId, taskIds, now],
   );
 }
 
@@ -131,26 +130,27 @@ export async function expandMapped(sql: SqlClient, run: RunKey, taskId: string, 
   await sql.transaction(async (tx) => {
     if (count === 0) {
       await tx.query(
-        `UPDATE task_instance SET state = $6, end_date = $4, updated_at = $4, version = version + 1
-         WHERE dag_id = $1 AND run_id = $2 AND task_id = $3 AND map_index = -1 AND state = ANY($5::text[])`,
-        [run.dagId, run.runId, taskId, now, expand.from, expand.to[0]],
+        `UPDATE task_instance SET state = ${sqlState(expand.to[0])}, end_date = $4, updated_at = $4, version = version + 1
+         WHERE dag_id = $1 AND run_id = $2 AND task_id = $3 AND map_index = -1 AND state IN ${sqlStates(expand.from)}`,
+        [run.dagId, run.runId, taskId, now],
       );
       return;
     }
     const moved = await tx.query(
       `UPDATE task_instance SET map_index = 0, updated_at = $4, version = version + 1
-       WHERE dag_id = $1 AND run_id = $2 AND task_id = $3 AND map_index = -1 AND state = ANY($5::text[]) RETURNING id`,
-      [run.dagId, run.runId, taskId, now, expand.from],
+       WHERE dag_id = $1 AND run_id = $2 AND task_id = $3 AND map_index = -1 AND state IN ${sqlStates(expand.from)}
+       RETURNING id`,
+      [run.dagId, run.runId, taskId, now],
     );
     if (moved.length === 0) return;
     await tx.query(
       `INSERT INTO task_instance (dag_id, run_id, task_id, map_index, state, max_tries, operator, pool, pool_slots,
          priority_weight, updated_at)
-       SELECT ti.dag_id, ti.run_id, ti.task_id, i, $6, ti.max_tries, ti.operator, ti.pool, ti.pool_slots,
+       SELECT ti.dag_id, ti.run_id, ti.task_id, i, ${sqlState(TASK_INITIAL_STATE)}, ti.max_tries, ti.operator, ti.pool, ti.pool_slots,
          ti.priority_weight, $4
        FROM task_instance ti, generate_series(1, $5::int - 1) AS i
        WHERE ti.dag_id = $1 AND ti.run_id = $2 AND ti.task_id = $3 AND ti.map_index = 0`,
-      [run.dagId, run.runId, taskId, now, count, TASK_INITIAL_STATE],
+      [run.dagId, run.runId, taskId, now, count],
     );
   });
   noteRowsAdded(sql, count);
@@ -158,17 +158,17 @@ export async function expandMapped(sql: SqlClient, run: RunKey, taskId: string, 
 
 export async function promoteDueRetries(sql: SqlClient, now: Date): Promise<RunKey[]> {
   return sql.query<RunKey>(
-    `UPDATE task_instance SET state = $3, next_retry_at = NULL, updated_at = $1, version = version + 1
-     WHERE state = ANY($2::text[]) AND next_retry_at <= $1
+    `UPDATE task_instance SET state = ${sqlState(promoteRetry.to[0])}, next_retry_at = NULL, updated_at = $1,
+       version = version + 1
+     WHERE state IN ${sqlStates(promoteRetry.from)} AND next_retry_at <= $1
      RETURNING dag_id AS "dagId", run_id AS "runId"`,
-    [now, promoteRetry.from, promoteRetry.to[0]],
+    [now],
   );
 }
 
 export async function nextRetryAt(sql: SqlClient): Promise<Date | null> {
   const [row] = await sql.query<{ at: Date | null }>(
-    `SELECT min(next_retry_at) AS at FROM task_instance WHERE state = ANY($1::text[])`,
-    [promoteRetry.from],
+    `SELECT min(next_retry_at) AS at FROM task_instance WHERE state IN ${sqlStates(promoteRetry.from)}`,
   );
   return row?.at ?? null;
 }
@@ -177,18 +177,18 @@ export async function findOrphans(sql: SqlClient, heartbeatBefore: Date | null):
   return heartbeatBefore
     ? sql.query<TiRecord>(
         `SELECT ${TI_COLUMNS} FROM task_instance ti
-         WHERE ti.state = ANY($2::text[]) AND coalesce(ti.heartbeat_at, ti.start_date) < $1`,
-        [heartbeatBefore, start.to],
+         WHERE ti.state IN ${sqlStates(start.to)} AND coalesce(ti.heartbeat_at, ti.start_date) < $1`,
+        [heartbeatBefore],
       )
-    : sql.query<TiRecord>(`SELECT ${TI_COLUMNS} FROM task_instance ti WHERE ti.state = ANY($1::text[])`, [OCCUPYING_STATES]);
+    : sql.query<TiRecord>(`SELECT ${TI_COLUMNS} FROM task_instance ti WHERE ti.state IN ${sqlStates(OCCUPYING_STATES)}`);
 }
 
 export async function requeue(sql: SqlClient, tis: Array<{ tiId: string; tryNumber: number }>, now: Date): Promise<void> {
   await sql.query(
-    `UPDATE task_instance ti SET state = $5, try_number = ti.try_number - 1, queued_at = NULL,
+    `UPDATE task_instance ti SET state = ${sqlState(requeueMove.to[0])}, try_number = ti.try_number - 1, queued_at = NULL,
        updated_at = $3, version = ti.version + 1
      FROM unnest($1::uuid[], $2::int[]) AS r(id, try_number)
-     WHERE ti.id = r.id AND ti.try_number = r.try_number AND ti.state = ANY($4::text[])`,
-    [tis.map((t) => t.tiId), tis.map((t) => t.tryNumber), now, requeueMove.from, requeueMove.to[0]],
+     WHERE ti.id = r.id AND ti.try_number = r.try_number AND ti.state IN ${sqlStates(requeueMove.from)}`,
+    [tis.map((t) => t.tiId), tis.map((t) => t.tryNumber), now],
   );
 }
