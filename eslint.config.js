@@ -79,9 +79,18 @@ export default tseslint.config(
               '**/dag-processing/**', '**/flashcards/**', '**/llm/**', '**/operators/**', '**/hooks/**', '**/secrets/**',
               '**/connections/**', '**/postgres/**', '**/sdk/**',
             ],
-            message: 'lib/engine is the bottom layer; it imports nothing above it.',
+            message: 'lib/engine imports only lib/kernel and itself: it is the layer every domain builds on.',
           },
         ],
+      }],
+    },
+  },
+  {
+    // The shared kernel (errors, clock, retry policy, zod messages) sits below the engine: it imports only zod.
+    files: ['lib/kernel/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['../*', '!./*'], message: 'lib/kernel imports nothing of the app: it is the floor every layer stands on.' }],
       }],
     },
   },

@@ -6,7 +6,7 @@ import { actionUser } from '../../lib/api/current-user';
 import { createApiToken, revokeApiToken } from '../../lib/ops/auth/api-tokens';
 import { checkCredentials } from '../../lib/ops/auth/check-credentials';
 import { resetPassword } from '../../lib/ops/auth/user-accounts';
-import { InvalidInputError, NotFoundError } from '../../lib/engine/errors';
+import { InvalidInputError, NotFoundError } from '../../lib/kernel/errors';
 import { getRuntime } from '../../lib/runtime/app-context';
 
 export interface TokenFormState {

@@ -3,7 +3,7 @@
 // deck and the french_flashcards run in ONE transaction, so the deck page exists at once and can follow the run from
 // its first second (the run's conf names the deck by id). Errors come back per field.
 import { redirect } from 'next/navigation';
-import { InvalidInputError, NotFoundError } from '../../lib/engine/errors';
+import { InvalidInputError, NotFoundError } from '../../lib/kernel/errors';
 import { FLASHCARDS_DAG_ID } from '../../lib/flashcards/deck-progress';
 import { getOrCreateDeck } from '../../lib/flashcards/decks';
 import { parseVocabulary, VocabularyError } from '../../lib/flashcards/parse-vocabulary';

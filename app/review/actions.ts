@@ -1,6 +1,6 @@
 'use server';
 // The review session's one round trip: grade the card shown (FSRS, lib/flashcards/review.ts) and get the next step.
-import { ConflictError } from '../../lib/engine/errors';
+import { ConflictError } from '../../lib/kernel/errors';
 import { gradeCard } from '../../lib/flashcards/review';
 import { actionUser } from '../../lib/api/current-user';
 import { getRuntime } from '../../lib/runtime/app-context';

@@ -2,7 +2,7 @@
 // against the endpoint's contract (path parameters, query, JSON body), turns the result into JSON, and turns typed
 // errors into problem+json (never a stack trace to the client).
 import { z, ZodError } from 'zod';
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../engine/errors';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../kernel/errors';
 import { getRuntime, RuntimeUnavailableError } from '../runtime/app-context';
 import type { AppRuntime } from '../runtime/app-runtime';
 import { principalFromHeaders } from '../ops/auth/principal';

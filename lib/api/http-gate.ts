@@ -3,7 +3,7 @@
 // browser sessions, and the login/logout endpoints. Next then reads who the user is from headers only this gate
 // can set. Doing it here, in plain node:http, covers pages, route handlers, server actions and /metrics alike.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Clock } from '../engine/clock';
+import type { Clock } from '../kernel/clock';
 import { RequestAuthenticator, parseCookies, type Authentication } from '../ops/auth/authenticate-request';
 import { PRINCIPAL_HEADERS, principalHeaders, type Principal } from '../ops/auth/principal';
 import { FailureRateLimiter } from '../ops/auth/rate-limiter';

@@ -2,7 +2,7 @@
 // may post JSON and get JSON. Failures count towards the per-address limit and the per-account lockout.
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
-import type { Clock } from '../engine/clock';
+import type { Clock } from '../kernel/clock';
 import { CSRF_COOKIE, SESSION_COOKIE, parseCookies } from '../ops/auth/authenticate-request';
 import { checkCredentials } from '../ops/auth/check-credentials';
 import type { FailureRateLimiter } from '../ops/auth/rate-limiter';

@@ -1,7 +1,7 @@
 // Turns the raw parts of a request into plain values for the contract's zod schemas: the JSON body (with a size
 // cap, read as a stream so a missing or lying Content-Length cannot get past it) and the query string.
 import { z } from 'zod';
-import { InvalidInputError } from '../engine/errors';
+import { InvalidInputError } from '../kernel/errors';
 
 /** Bodies are small JSON documents; conf for the flashcard DAG is ≤ 100 kB of vocabulary. */
 export const MAX_BODY_BYTES = 1024 * 1024;

@@ -3,11 +3,11 @@
 // task instance's current one and still queued or running, with the same services a local runner gets over IPC.
 import type { IncomingMessage } from 'node:http';
 import { z, ZodError } from 'zod';
-import { isPermanentError } from '../engine/errors';
+import { isPermanentError } from '../kernel/errors';
 import { NonRetriableError } from '../engine/task-context';
 import type { ServiceHandler, TryIdentity } from '../engine/executor-port';
 import { OCCUPYING_STATES } from '../engine/task-states';
-import { formatZodIssues } from '../engine/zod-issues';
+import { formatZodIssues } from '../kernel/zod-issues';
 import { TryTokenError, type TryTokens } from '../ops/auth/try-token';
 import type { SqlClient } from '../store/database';
 import { currentTry } from '../store/try-state';

@@ -1,7 +1,7 @@
 // CLI commands that need the database. Each runs either in the CLI's own process (no server holds the
 // database) or inside the running server, over its control socket — the same function in both places.
 import { z } from 'zod';
-import { NotFoundError, InvalidInputError } from '../engine/errors';
+import { NotFoundError, InvalidInputError } from '../kernel/errors';
 import { isDagPaused, listDagSummaries, listImportErrors, setPaused } from '../store/dag-admin';
 import { triggerDagRun } from '../store/trigger-dag-run';
 import { watchRun } from './watch-run';

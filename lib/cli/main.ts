@@ -2,8 +2,8 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import path from 'node:path';
 import { ZodError } from 'zod';
-import { InvalidInputError } from '../engine/errors';
-import { formatZodIssues } from '../engine/zod-issues';
+import { InvalidInputError } from '../kernel/errors';
+import { formatZodIssues } from '../kernel/zod-issues';
 import { loadConfig, type FlashflowConfig } from '../runtime/config';
 import { createLogger } from '../runtime/logger';
 import { openMigratedDatabase } from '../runtime/start-runtime';

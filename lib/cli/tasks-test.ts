@@ -1,7 +1,7 @@
 // `flashflow tasks test <dag_id> <task_id>`: runs one task once, in a runner process like production,
 // with no upstream results and without recording any state (like `airflow tasks test`).
 import { randomUUID } from 'node:crypto';
-import { NotFoundError } from '../engine/errors';
+import { NotFoundError } from '../kernel/errors';
 import type { ExecutorEvent, TaskJob } from '../engine/executor-port';
 import { parseInChild } from '../dag-processing/parse-in-child';
 import { LocalExecutor } from '../executors/local/local-executor';

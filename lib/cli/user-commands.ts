@@ -2,7 +2,7 @@
 // and tokens cross the control socket, which only the server's owner can open (mode 600).
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { parseInput } from '../engine/zod-issues';
+import { parseInput } from '../kernel/zod-issues';
 import { createApiToken, listApiTokens, revokeApiToken } from '../ops/auth/api-tokens';
 import { createUser, deleteUser, listUsers, resetPassword } from '../ops/auth/user-accounts';
 import type { CommandContext } from './command-context';

@@ -4,7 +4,7 @@
 import type { TaskWorker } from '../executors/bullmq/task-worker';
 import type { FlashflowConfig } from '../runtime/config';
 import type { Logger } from '../runtime/logger';
-import { InvalidInputError } from '../engine/errors';
+import { InvalidInputError } from '../kernel/errors';
 import { exitOnSignals } from './shutdown-signals';
 
 export async function workerCommand(config: FlashflowConfig, log: Logger): Promise<void> {

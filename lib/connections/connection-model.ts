@@ -1,8 +1,8 @@
 // What a connection is (Airflow's fields, snake_case as in its REST API), the rules for its input, and the
 // Airflow connection URI / JSON forms used by FLASHFLOW_CONN_* variables. Pure: no database, no secrets.
 import { z } from 'zod';
-import { InvalidInputError } from '../engine/errors';
-import { parseInput } from '../engine/zod-issues';
+import { InvalidInputError } from '../kernel/errors';
+import { parseInput } from '../kernel/zod-issues';
 
 /** A connection with its secrets in clear: what hooks receive. Never serialize it to a client (maskedConnection). */
 export interface Connection {

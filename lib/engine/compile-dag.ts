@@ -7,7 +7,7 @@ import type { CallbackKind, SerializedDag, SerializedTask, TaskDefinition, TaskO
 import { TRIGGER_RULES } from './dag-model';
 import { parseDuration } from './duration';
 import { parseCron } from './schedule';
-import { formatZodIssues } from './zod-issues';
+import { formatZodIssues } from '../kernel/zod-issues';
 
 export const ID_PATTERN = /^[A-Za-z0-9_.-]{1,250}$/;
 const ID_RULE = 'letters, digits, dashes, dots and underscores, at most 250';

@@ -2,7 +2,7 @@
 // failed — and which callback that calls for.
 import type { CallbackKind, SerializedTask } from './dag-model';
 import type { TaskOutcome } from './executor-port';
-import { nextRetryDelay, taskRetryPolicy } from './retry-policy';
+import { nextRetryDelay, taskRetryPolicy } from '../kernel/retry-policy';
 import type { TryEndState } from './task-states';
 
 export interface TryEnd {

@@ -1,7 +1,7 @@
 // The scheduler loop: the one owner of DAG-run and task-instance state. It applies executor events,
 // promotes due retries, creates scheduled runs, plans every affected run and queues what may run.
 // It is event driven (executor events and API actions call wake()), with a poll as the safety net.
-import type { Clock } from './clock';
+import type { Clock } from '../kernel/clock';
 import type { Executor } from './executor-port';
 import type { RunStore } from './run-store-port';
 import { buildTaskJobs } from './build-task-jobs';

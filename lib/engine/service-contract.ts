@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { ServiceHandler, TryIdentity } from './executor-port';
 import { NonRetriableError } from './task-context';
-import { formatZodIssues } from './zod-issues';
+import { formatZodIssues } from '../kernel/zod-issues';
 
 export interface ServiceContract<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   input: I;

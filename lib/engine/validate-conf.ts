@@ -3,7 +3,7 @@
 // once more with the author's schema (defaults, transforms) before the task runs.
 import { z } from 'zod';
 import type { SerializedDag } from './dag-model';
-import { InvalidInputError } from './errors';
+import { InvalidInputError } from '../kernel/errors';
 
 const cache = new WeakMap<object, z.ZodType>();
 

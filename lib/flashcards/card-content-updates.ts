@@ -1,7 +1,7 @@
 // Content changes of a card: generation, regeneration and manual edits. The card id never changes, so the FSRS state
 // and review_log stay attached; the content being replaced is archived in card_version first, in the same statement.
 import type { z } from 'zod';
-import { NotFoundError } from '../engine/errors';
+import { NotFoundError } from '../kernel/errors';
 import type { SqlClient } from '../store/database';
 import { CardContentSchema, GenerationMetaSchema, type CardContent, type CardContentInput, type GenerationMeta } from './card-content';
 import { cardColumns, toCard, type Card, type CardRow } from './card-row';

@@ -2,7 +2,7 @@
 // reviewers, deleted. Content changes live in card-content-updates.ts. Every function takes the SqlClient (or a `tx`)
 // it runs on, so callers compose them inside their own transactions.
 import { z } from 'zod';
-import { ConflictError, NotFoundError } from '../engine/errors';
+import { ConflictError, NotFoundError } from '../kernel/errors';
 import type { SqlClient } from '../store/database';
 import { CARD_STATUSES, FailureReasonSchema, type CardStatus, type FailureReason } from './card-content';
 import { cardColumns, toCard, type Card, type CardRow } from './card-row';

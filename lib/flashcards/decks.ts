@@ -1,7 +1,7 @@
 // Decks: one per movie (or any title) per install. Names are unique case-insensitively (deck.name_key), so pasting
 // more words for "Amélie" extends the deck that already exists, and "skip words the deck already has" works.
 import { z } from 'zod';
-import { ConflictError, NotFoundError } from '../engine/errors';
+import { ConflictError, NotFoundError } from '../kernel/errors';
 import type { SqlClient } from '../store/database';
 import { normalizeText, wordKey } from './word-key';
 

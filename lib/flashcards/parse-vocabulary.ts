@@ -3,7 +3,7 @@
 // lines skipped, duplicates dropped and reported. Over a limit it refuses with a message naming the limit and the
 // count — it never truncates. Pure (no Node APIs), so the paste form can run it live in the browser.
 import { z } from 'zod';
-import { InvalidInputError } from '../engine/errors';
+import { InvalidInputError } from '../kernel/errors';
 import { accentlessKey, charLength, normalizeText, wordKey } from './word-key';
 
 export const VOCABULARY_LIMITS = {

@@ -3,7 +3,7 @@
 // by the state it was computed from. Time is always passed in (`now`), never read here.
 import { fsrs, type Card as FsrsCard, type FSRS, type Grade, type ReviewLog as FsrsReviewLog } from 'ts-fsrs';
 import { z } from 'zod';
-import { ConflictError } from '../engine/errors';
+import { ConflictError } from '../kernel/errors';
 import type { SqlClient } from '../store/database';
 import { CARD_STATUSES } from './card-content';
 import { cardColumns, toCard, type Card, type CardRow, type FsrsMemory } from './card-row';

@@ -1,9 +1,9 @@
 // Airflow's HttpHook on fetch: base URL, Basic auth and default headers from a connection; a timeout on every
 // request; retries only when the caller passes a policy (task-level retries are the default way to retry).
-import { nextRetryDelay, type RetryPolicy } from '../engine/retry-policy';
+import { nextRetryDelay, type RetryPolicy } from '../kernel/retry-policy';
 import { NonRetriableError } from '../engine/task-context';
 import type { Connection } from '../connections/connection-model';
-import { abortableSleep } from '../engine/abortable-sleep';
+import { abortableSleep } from '../kernel/abortable-sleep';
 import { fetchConnection, hookExtra, type HookContext } from './hook-context';
 
 export const DEFAULT_HTTP_TIMEOUT_MS = 60_000;

@@ -1,7 +1,7 @@
 // The card loop of one task try: reject a word that cannot fit, ask, validate, re-ask with precise feedback up to
 // maxReasks, recording every attempt as its call returns. Transport retries happen inside client.complete; this
 // loop only ever re-asks for compliance. Memoization of valid words is the caller's job.
-import { systemClock, type Clock } from '../engine/clock';
+import { systemClock, type Clock } from '../kernel/clock';
 import { AttemptRecordingError, type AttemptRecorder, type LlmAttempt } from './attempt-recorder';
 import { PROMPT_VERSION, buildCardMessages, buildReaskMessages } from './card-prompt';
 import { DEFAULT_MAX_CHARS, cardJsonSchema, maxCharsSchema, type Card } from './card-schema';

@@ -3,7 +3,7 @@
 // (OPENAI_BASE_URL, OPENAI_API_KEY, FLASHFLOW_LLM_MODEL). There is no fake fallback: nothing configured is an
 // error that says how to configure a provider.
 import { z } from 'zod';
-import { retryPolicySchema, type RetryPolicy } from '../engine/retry-policy';
+import { retryPolicySchema, type RetryPolicy } from '../kernel/retry-policy';
 import { NonRetriableError } from '../engine/task-context';
 
 export const LLM_CONNECTION_ID = 'llm_default';

@@ -4,8 +4,8 @@
 import OpenAI, { APIError, APIUserAbortError } from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import pRetry, { AbortError } from 'p-retry';
-import { systemClock, type Clock } from '../engine/clock';
-import { nextRetryDelay } from '../engine/retry-policy';
+import { systemClock, type Clock } from '../kernel/clock';
+import { nextRetryDelay } from '../kernel/retry-policy';
 import type { LlmProviderConfig } from './llm-config';
 import { LlmTransportError, type Completion, type CompletionRequest, type LlmClient, type OutputStrategy } from './llm-client-port';
 import {

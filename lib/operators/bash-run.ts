@@ -8,7 +8,7 @@ import { NonRetriableError, SkipTaskError } from '../engine/task-context';
 import { bashArgsSchema, type BashArgs } from './bash';
 import type { OperatorContext } from './operator-context';
 import { runInProcessGroup, SpawnError } from './process-group';
-import { formatZodIssues } from '../engine/zod-issues';
+import { formatZodIssues } from '../kernel/zod-issues';
 
 export class BashCommandError extends Error {
   override name = 'BashCommandError';

@@ -2,7 +2,7 @@
 // Arguments are checked when the DAG file is imported, so a mistake shows up as an import error.
 import { z } from 'zod';
 import type { OperatorSpec } from '../engine/dag-model';
-import { formatZodIssues } from '../engine/zod-issues';
+import { formatZodIssues } from '../kernel/zod-issues';
 
 export const bashArgsSchema = z
   .object({

@@ -1,6 +1,6 @@
 // An exclusive lock file for work that several processes may try at once (building one cached environment).
 // It only saves duplicate work: what it guards must stay correct without it (atomic rename of a finished folder).
-import { abortableSleep } from '../engine/abortable-sleep';
+import { abortableSleep } from '../kernel/abortable-sleep';
 import { randomBytes } from 'node:crypto';
 import { open, readFile, stat, unlink, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';

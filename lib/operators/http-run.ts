@@ -5,7 +5,7 @@ import { NonRetriableError } from '../engine/task-context';
 import { HttpHook, HttpStatusError, type HttpResponse } from '../hooks/http-hook';
 import { httpArgsSchema } from './http';
 import type { OperatorContext } from './operator-context';
-import { formatZodIssues } from '../engine/zod-issues';
+import { formatZodIssues } from '../kernel/zod-issues';
 
 const BODY_EXCERPT_CHARS = 500;
 

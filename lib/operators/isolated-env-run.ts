@@ -10,7 +10,7 @@ import { ISOLATED_RUNNER_FILE, ISOLATED_RUNNER_SOURCE } from './isolated-env-run
 import { ensureEnv, resolveEnvsDir } from './npm-env-cache';
 import type { OperatorContext } from './operator-context';
 import { runInProcessGroup } from './process-group';
-import { formatZodIssues } from '../engine/zod-issues';
+import { formatZodIssues } from '../kernel/zod-issues';
 
 /** A failure of the task's process that it did not describe itself (a crash, a signal, process.exit(n)). */
 export class IsolatedTaskProcessError extends Error {

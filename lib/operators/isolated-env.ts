@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { OperatorSpec } from '../engine/dag-model';
 import type { TaskContext } from '../engine/task-context';
-import { formatZodIssues } from '../engine/zod-issues';
+import { formatZodIssues } from '../kernel/zod-issues';
 
 export const ISOLATED_ENV_OPERATOR = 'isolated-env';
 

@@ -1,6 +1,6 @@
 // The loop every sensor shares: check, wait `interval`, check again, until the check says done or fail,
 // the sensor's own timeout passes, or the try is aborted. The try holds its slot while it waits.
-import { abortableSleep } from '../engine/abortable-sleep';
+import { abortableSleep } from '../kernel/abortable-sleep';
 import { NonRetriableError } from '../engine/task-context';
 import type { TaskContext } from '../engine/task-context';
 

@@ -4,7 +4,7 @@ import { NonRetriableError } from '../engine/task-context';
 import { SqlHook } from '../hooks/sql-hook';
 import type { OperatorContext } from './operator-context';
 import { sqlArgsSchema } from './sql';
-import { formatZodIssues } from '../engine/zod-issues';
+import { formatZodIssues } from '../kernel/zod-issues';
 
 export async function runSql(rawArgs: Record<string, unknown>, ctx: OperatorContext): Promise<unknown> {
   const parsed = sqlArgsSchema.safeParse(rawArgs);

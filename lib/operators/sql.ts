@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { OperatorSpec } from '../engine/dag-model';
 import { connIdSchema } from '../connections/connection-model';
-import { formatZodIssues } from '../engine/zod-issues';
+import { formatZodIssues } from '../kernel/zod-issues';
 
 const statement = z.string().refine((s) => s.trim() !== '', 'must not be empty');
 const parameter = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.union([z.string(), z.number(), z.boolean(), z.null()]))]);

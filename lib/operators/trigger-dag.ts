@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { OperatorSpec } from '../engine/dag-model';
 import { durationArg } from './duration-arg';
-import { formatZodIssues } from '../engine/zod-issues';
+import { formatZodIssues } from '../kernel/zod-issues';
 
 export const triggerDagArgsSchema = z.object({
   dagId: z.string().min(1),

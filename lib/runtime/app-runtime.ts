@@ -1,7 +1,7 @@
 // What the web app (pages, /api/v1, server actions, /metrics) uses of the process it runs in. `flashflow standalone`
 // gives it the whole engine runtime; `flashflow webserver` gives it a database and a way to nudge the scheduler
 // that runs in another process (web-runtime.ts).
-import type { Clock } from '../engine/clock';
+import type { Clock } from '../kernel/clock';
 import type { FlashflowMetrics } from '../ops/metrics/flashflow-metrics';
 import type { SecretBox } from '../secrets/secret-box';
 import type { Database } from '../store/database';

@@ -3,7 +3,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { formatZodIssues } from '../engine/zod-issues';
+import { formatZodIssues } from '../kernel/zod-issues';
 import type { SmtpSettings } from '../hooks/smtp-transport';
 
 const intFrom = (min: number) => z.coerce.number().int().min(min);

@@ -2,7 +2,7 @@
 // processor, local executor and scheduler. The web server and the CLI both build on this.
 import os from 'node:os';
 import path from 'node:path';
-import { systemClock, type Clock } from '../engine/clock';
+import { systemClock, type Clock } from '../kernel/clock';
 import { DagProcessor } from '../dag-processing/dag-processor';
 import type { Executor } from '../engine/executor-port';
 import { Scheduler, type TickStats } from '../engine/scheduler';

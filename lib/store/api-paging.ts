@@ -1,6 +1,6 @@
 // Paging for the REST API's list endpoints: one query returns the page and the total (count(*) OVER (), computed
 // before LIMIT), and `order_by` is checked against the fields an endpoint allows, so it never reaches SQL raw.
-import { InvalidInputError } from '../engine/errors';
+import { InvalidInputError } from '../kernel/errors';
 import type { SqlClient } from './database';
 
 export interface Page {

@@ -1,6 +1,6 @@
 // The `connection` table (Airflow's connections): CRUD with password and extra encrypted at rest, and the
 // lookup tasks reach through the `connections.get` service, where FLASHFLOW_CONN_* variables win over the table.
-import { ConflictError, NotFoundError } from '../engine/errors';
+import { ConflictError, NotFoundError } from '../kernel/errors';
 import { SecretDecryptionError, type SecretBox } from '../secrets/secret-box';
 import {
   CONN_ENV_PREFIX,

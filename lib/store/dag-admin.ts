@@ -1,5 +1,5 @@
 // DAG-level reads and actions shared by the CLI and the API: list, pause/unpause, import errors.
-import { NotFoundError } from '../engine/errors';
+import { NotFoundError } from '../kernel/errors';
 import type { SqlClient } from './database';
 
 export interface DagSummary {

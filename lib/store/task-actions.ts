@@ -4,7 +4,7 @@
 // again and derives its state anew.
 import { descendants } from '../engine/plan-steering';
 import type { SerializedDag } from '../engine/dag-model';
-import { InvalidInputError, NotFoundError } from '../engine/errors';
+import { InvalidInputError, NotFoundError } from '../kernel/errors';
 import { DAG_RUN_MOVES, FAILED_STATES, MANUAL_MOVES } from '../engine/task-states';
 import type { SqlClient } from './database';
 import { sqlState, sqlStates } from './sql-states';

@@ -1,7 +1,7 @@
 // A manual (or API / CLI) trigger: checks the DAG and its conf, then creates a queued run that the
 // scheduler picks up. The caller wakes the scheduler (in process, or NOTIFY across processes).
 import type { SerializedDag } from '../engine/dag-model';
-import { ConflictError, InvalidInputError, NotFoundError } from '../engine/errors';
+import { ConflictError, InvalidInputError, NotFoundError } from '../kernel/errors';
 import type { RunKey } from '../engine/run-store-port';
 import { validateConf } from '../engine/validate-conf';
 import type { SqlClient } from './database';

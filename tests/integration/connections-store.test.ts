@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskJob } from '../../lib/engine/executor-port';
-import { ConflictError, InvalidInputError, NotFoundError } from '../../lib/engine/errors';
+import { ConflictError, InvalidInputError, NotFoundError } from '../../lib/kernel/errors';
 import { taskServiceHandler } from '../../lib/runtime/task-services';
 import { SecretBox } from '../../lib/secrets/secret-box';
 import {

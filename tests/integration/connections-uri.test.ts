@@ -1,7 +1,7 @@
 // Airflow's connection URI and JSON forms, and connections defined by FLASHFLOW_CONN_* variables. Pure functions;
 // kept beside the other connection tests.
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../lib/engine/errors';
+import { InvalidInputError } from '../../lib/kernel/errors';
 import { httpBaseUrl } from '../../lib/hooks/http-hook';
 import { connectionEnvVar, connectionExtra, parseConnectionUri, type Connection } from '../../lib/connections/connection-model';
 import { envConnection, listEnvConnections } from '../../lib/store/connections';

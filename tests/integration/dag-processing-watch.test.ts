@@ -3,7 +3,7 @@
 // processes, LocalExecutor) in this process, on a temp folder the test edits.
 import { unlinkSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NotFoundError } from '../../lib/engine/errors';
+import { NotFoundError } from '../../lib/kernel/errors';
 import { loadConfig } from '../../lib/runtime/config';
 import { startRuntime, type Runtime } from '../../lib/runtime/start-runtime';
 import { triggerDagRun } from '../../lib/store/trigger-dag-run';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
-import { ConflictError, NotFoundError } from '../../lib/engine/errors';
+import { ConflictError, NotFoundError } from '../../lib/kernel/errors';
 import { editCard, listCardVersions, saveGeneratedCard } from '../../lib/flashcards/card-content-updates';
 import type { CardContentInput } from '../../lib/flashcards/card-content';
 import {

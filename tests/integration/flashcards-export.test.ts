@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NotFoundError } from '../../lib/engine/errors';
+import { NotFoundError } from '../../lib/kernel/errors';
 import { saveGeneratedCard } from '../../lib/flashcards/card-content-updates';
 import { addPendingCards, flagCard } from '../../lib/flashcards/cards';
 import { getOrCreateDeck } from '../../lib/flashcards/decks';

@@ -1,7 +1,7 @@
 import { createEmptyCard, fsrs, type Card as FsrsCard, type Grade } from 'ts-fsrs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
-import { ConflictError } from '../../lib/engine/errors';
+import { ConflictError } from '../../lib/kernel/errors';
 import { saveGeneratedCard } from '../../lib/flashcards/card-content-updates';
 import type { Card } from '../../lib/flashcards/card-row';
 import { addPendingCards, flagCard, getCard, markCardFailed } from '../../lib/flashcards/cards';

@@ -3,7 +3,7 @@
 // one recorded attempt per ask.
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Clock } from '../../lib/engine/clock';
+import type { Clock } from '../../lib/kernel/clock';
 import { AttemptRecordingError, type LlmAttempt } from '../../lib/llm/attempt-recorder';
 import { PROMPT_VERSION } from '../../lib/llm/card-prompt';
 import { generateCard, type GenerateCardOptions } from '../../lib/llm/generate-card';

@@ -4,7 +4,7 @@ import { getEventListeners } from 'node:events';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { systemClock, type Clock } from '../../lib/engine/clock';
+import { systemClock, type Clock } from '../../lib/kernel/clock';
 import { loadConfig } from '../../lib/runtime/config';
 import { startRuntime } from '../../lib/runtime/start-runtime';
 import { makeHome, removeTempDirs, REPO_ROOT, waitUntil } from '../support/cli-harness';

@@ -1,5 +1,5 @@
 // A clock that only moves when a test advances it, so retry delays and schedules cost no real time.
-import type { Clock } from '../../lib/engine/clock';
+import type { Clock } from '../../lib/kernel/clock';
 
 interface Sleeper {
   at: number;

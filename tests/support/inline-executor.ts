@@ -4,7 +4,7 @@ import type { Dag } from '../../lib/engine/dag-builder';
 import type { Executor, ExecutorEvent, ExecutorJob, TaskJob } from '../../lib/engine/executor-port';
 import { NonRetriableError, SkipTaskError } from '../../lib/engine/task-context';
 import { buildTaskContext, resultToStore } from '../../lib/executors/local/build-task-context';
-import type { Clock } from '../../lib/engine/clock';
+import type { Clock } from '../../lib/kernel/clock';
 
 export class InlineExecutor implements Executor {
   private listeners: Array<(e: ExecutorEvent) => void> = [];

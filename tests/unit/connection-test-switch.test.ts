@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { errorResponse } from '../../lib/api/api-route';
 import { testConnectionFromApi, testStoredConnection } from '../../lib/api/handlers/connections';
-import { ForbiddenError } from '../../lib/engine/errors';
+import { ForbiddenError } from '../../lib/kernel/errors';
 import { loadConfig } from '../../lib/runtime/config';
 
 describe('FLASHFLOW_TEST_CONNECTION', () => {

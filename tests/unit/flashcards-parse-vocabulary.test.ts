@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
-import { InvalidInputError } from '../../lib/engine/errors';
+import { InvalidInputError } from '../../lib/kernel/errors';
 import {
   cleanWord,
   parseVocabulary,

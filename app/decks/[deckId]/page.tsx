@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { deckProgress, deckSummary, listDeckCardsPage } from '../../../lib/api/handlers/flashcards';
-import { NotFoundError } from '../../../lib/engine/errors';
+import { NotFoundError } from '../../../lib/kernel/errors';
 import { getRuntime } from '../../../lib/runtime/app-context';
 import { DeckLive } from './deck-live';
 import { cardView } from './deck-types';

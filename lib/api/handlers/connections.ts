@@ -2,7 +2,7 @@
 // never leaves the server and sensitive values in `extra` are masked.
 import { updateMask } from './shared';
 import type { z } from 'zod';
-import { ForbiddenError, InvalidInputError } from '../../engine/errors';
+import { ForbiddenError, InvalidInputError } from '../../kernel/errors';
 import {
   createConnection,
   deleteConnection,

@@ -1,6 +1,6 @@
 // DAG-run endpoints: list, trigger, get, set state, delete.
 import type { z } from 'zod';
-import { ConflictError, InvalidInputError, NotFoundError } from '../../engine/errors';
+import { ConflictError, InvalidInputError, NotFoundError } from '../../kernel/errors';
 import { FAILED_STATES, FINISHED_STATES, OCCUPYING_STATES } from '../../engine/task-states';
 import { deleteDagRun, listDagRuns, type DagRunRow } from '../../store/api-dag-runs';
 import { findDag } from '../../store/api-dags';

@@ -1,7 +1,7 @@
 // DAG endpoints: list, get, pause/unpause, details, tasks. Rows from lib/store/api-dags.ts in Airflow's shapes.
 import type { z } from 'zod';
 import type { SerializedDag, SerializedTask } from '../../engine/dag-model';
-import { InvalidInputError, NotFoundError } from '../../engine/errors';
+import { InvalidInputError, NotFoundError } from '../../kernel/errors';
 import { findDag, listDags, type DagRow } from '../../store/api-dags';
 import { setPaused } from '../../store/dag-admin';
 import { recordEvent } from '../../store/event-log';

@@ -1,7 +1,7 @@
 // Deck, card, progress, export and review endpoints: each parses nothing itself (the contract did), calls the
 // flashcard domain and serializes to the API's snake_case shapes. The deck and review pages use the same functions.
 import type { z } from 'zod';
-import { ConflictError, InvalidInputError, NotFoundError } from '../../engine/errors';
+import { ConflictError, InvalidInputError, NotFoundError } from '../../kernel/errors';
 import { editCard } from '../../flashcards/card-content-updates';
 import { CARD_STATUSES } from '../../flashcards/card-content';
 import type { Card as DomainCard } from '../../flashcards/card-row';

@@ -1,6 +1,6 @@
 // LLM attempt and quality endpoints; the dashboard page calls statsFilter + llmStats the same way.
 import type { z } from 'zod';
-import { NotFoundError } from '../../engine/errors';
+import { NotFoundError } from '../../kernel/errors';
 import type { LlmStats as DomainStats } from '../../llm/stats';
 import { llmStats } from '../../store/llm-stats-aggregate';
 import { getLlmAttempt, listLlmAttempts, type LlmAttemptFilter, type LlmAttemptSummary } from '../../store/llm-stats-queries';

@@ -1,6 +1,6 @@
 // Import-error and event-log endpoints.
 import type { z } from 'zod';
-import { NotFoundError } from '../../engine/errors';
+import { NotFoundError } from '../../kernel/errors';
 import {
   findEventLog,
   findImportError,

@@ -1,6 +1,6 @@
 // Pool endpoints. default_pool can be resized but not renamed or deleted, as in Airflow.
 import type { z } from 'zod';
-import { ConflictError, InvalidInputError, NotFoundError } from '../../engine/errors';
+import { ConflictError, InvalidInputError, NotFoundError } from '../../kernel/errors';
 import { deletePool, findPool, insertPool, listPools, updatePool, type PoolRow } from '../../store/api-pools';
 import { recordEvent } from '../../store/event-log';
 import type { EndpointInput } from '../contract';

@@ -1,6 +1,6 @@
 // What every API handler needs: the slice of the runtime it may use, date formatting, lookups that 404 with a
 // message naming what is missing, and the scheduler nudge after an action.
-import { InvalidInputError, NotFoundError } from '../../engine/errors';
+import { InvalidInputError, NotFoundError } from '../../kernel/errors';
 import type { AppRuntime } from '../../runtime/app-runtime';
 import { dagExists } from '../../store/api-dags';
 import { findDagRun, type DagRunRow } from '../../store/api-dag-runs';

@@ -2,7 +2,7 @@
 // A dry run does the real thing inside a transaction and rolls it back, so it lists exactly what a real run would
 // change.
 import type { z } from 'zod';
-import { InvalidInputError, NotFoundError } from '../../engine/errors';
+import { InvalidInputError, NotFoundError } from '../../kernel/errors';
 import type { SqlClient } from '../../store/database';
 import { runLogicalDates, selectRunIds } from '../../store/api-dag-runs';
 import { findDag } from '../../store/api-dags';

@@ -1,7 +1,7 @@
 // Task-instance endpoints: list (`~` for every DAG / run), get, mapped instances, and a try's log.
 import { userInfo } from 'node:os';
 import type { z } from 'zod';
-import { InvalidInputError, NotFoundError } from '../../engine/errors';
+import { InvalidInputError, NotFoundError } from '../../kernel/errors';
 import { findDag } from '../../store/api-dags';
 import { findTaskInstance, listTaskInstances, readLogLines, type TaskInstanceRow } from '../../store/api-task-instances';
 import type { EndpointInput } from '../contract';

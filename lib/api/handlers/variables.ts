@@ -1,6 +1,6 @@
 // Variable endpoints over lib/store/variables.ts.
 import type { z } from 'zod';
-import { ConflictError, InvalidInputError, NotFoundError } from '../../engine/errors';
+import { ConflictError, InvalidInputError, NotFoundError } from '../../kernel/errors';
 import { recordEvent } from '../../store/event-log';
 import { deleteVariable, findVariable, insertVariable, listVariables, updateVariable } from '../../store/variables';
 import type { EndpointInput } from '../contract';

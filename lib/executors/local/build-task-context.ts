@@ -8,7 +8,7 @@ import type { TaskJob } from '../../engine/executor-port';
 import { createServiceClients, type ServiceTransport } from '../../engine/service-contract';
 import { NonRetriableError, type TaskContext, type TaskLogger, type TaskServices } from '../../engine/task-context';
 import type { AnyTaskRef } from '../../engine/task-ref';
-import { formatZodIssues } from '../../engine/zod-issues';
+import { formatZodIssues } from '../../kernel/zod-issues';
 import { serviceRegistry } from '../../sdk/service-registry';
 
 /** A stored XCom does not have the shape its task declares: usually a result of an older version of the DAG. */

@@ -4,8 +4,8 @@
 import type { CallbackJob, Executor, ExecutorEvent, ExecutorJob, TaskFailure } from '../../engine/executor-port';
 import { resolveOptions, type LocalExecutorOptions, type ResolvedOptions } from './local-executor-options';
 import { ZodError } from 'zod';
-import { isPermanentError } from '../../engine/errors';
-import { formatZodIssues } from '../../engine/zod-issues';
+import { isPermanentError } from '../../kernel/errors';
+import { formatZodIssues } from '../../kernel/zod-issues';
 import { eventKey, jobKey, taskKey, type ChildMessage, type RunnerConfig } from './protocol';
 import { RunnerProcess, type PoolJob } from './runner-process';
 import { formatDuration } from './task-errors';

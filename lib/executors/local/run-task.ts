@@ -8,7 +8,7 @@ import type { TaskCallback } from '../../engine/dag-model';
 import type { TaskJob, TaskOutcome } from '../../engine/executor-port';
 import type { OperatorContext } from '../../operators/operator-context';
 import { knownOperators, loadOperator } from '../../operators/registry';
-import { formatZodIssues } from '../../engine/zod-issues';
+import { formatZodIssues } from '../../kernel/zod-issues';
 import { withOutputSink } from './console-capture';
 import { jobKey } from './protocol';
 import type { RunnerRuntime } from './runner-runtime';

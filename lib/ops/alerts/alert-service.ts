@@ -2,8 +2,8 @@
 // few background workers record each alert (before sending), deliver it on every channel with the RetryPolicy's
 // backoff, and record the outcome. A dead mail server costs a few rows marked 'failed', never a task state or a
 // scheduler tick.
-import type { Clock } from '../../engine/clock';
-import { nextRetryDelay, type RetryPolicy } from '../../engine/retry-policy';
+import type { Clock } from '../../kernel/clock';
+import { nextRetryDelay, type RetryPolicy } from '../../kernel/retry-policy';
 import type { TryEndedEvent } from '../../engine/scheduler';
 import { abandonNotification, recordDeliveryAttempt, recordNotifications, type NewNotification, type NotificationDb } from '../../store/notifications';
 import { planAlert, type Alert } from './alert-model';

@@ -1,7 +1,7 @@
 // API tokens for scripts (`Authorization: Bearer ff_…`): shown once when created, stored as a digest, revocable.
 import { z } from 'zod';
-import { NotFoundError } from '../../engine/errors';
-import { parseInput } from '../../engine/zod-issues';
+import { NotFoundError } from '../../kernel/errors';
+import { parseInput } from '../../kernel/zod-issues';
 import type { Principal } from './principal';
 import type { Role } from './roles';
 import { digest, randomSecret } from './secret-token';

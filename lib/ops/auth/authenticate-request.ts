@@ -1,7 +1,7 @@
 // Works out who sent a request: a session cookie (the UI), `Authorization: Bearer ff_…` (API tokens) or
 // `Authorization: Basic` (Airflow's API auth). A verified Basic password is remembered briefly by its digest, so
 // scripts do not pay a 128 MiB scrypt per request; the memory is dropped when the user's password changes.
-import type { Clock } from '../../engine/clock';
+import type { Clock } from '../../kernel/clock';
 import { authenticateApiToken } from './api-tokens';
 import { checkCredentials } from './check-credentials';
 import type { Principal } from './principal';

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync, chmodSync } from 'node:fs';
 import path from 'node:path';
-import { ConflictError } from '../../engine/errors';
+import { ConflictError } from '../../kernel/errors';
 import { countUsers, createUser, type AuthDb } from './user-accounts';
 
 export const ADMIN_PASSWORD_FILE = 'standalone_admin_password.txt';

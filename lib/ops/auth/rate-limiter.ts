@@ -1,6 +1,6 @@
 // Failed logins per client address in a fixed window, in memory: a second line of defence beside the per-account
 // lockout, against one address trying many usernames. Lost on restart, which is acceptable for a throttle.
-import type { Clock } from '../../engine/clock';
+import type { Clock } from '../../kernel/clock';
 
 export class FailureRateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();

@@ -2,7 +2,7 @@
 // the scheduler issues one when it queues a try, the webserver verifies it, and a worker never holds the secret key.
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { formatZodIssues } from '../../engine/zod-issues';
+import { formatZodIssues } from '../../kernel/zod-issues';
 import { keyId } from '../../secrets/secret-box';
 
 /** Tells a try token apart from a user's API token (`ff_…`) in headers, logs and secret scanners. */

@@ -1,8 +1,8 @@
 // Accounts: create, list, delete, reset a password (the `flashflow users …` commands and the users page).
 // Inputs are checked with zod here, so the CLI, the control socket and the UI refuse bad input the same way.
 import { z } from 'zod';
-import { ConflictError, NotFoundError } from '../../engine/errors';
-import { parseInput } from '../../engine/zod-issues';
+import { ConflictError, NotFoundError } from '../../kernel/errors';
+import { parseInput } from '../../kernel/zod-issues';
 import type { PrismaClient } from '../../store/generated/prisma/client';
 import { hashPassword, type ScryptParams } from './password-hash';
 import { roleSchema, type Role } from './roles';

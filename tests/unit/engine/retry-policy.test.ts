@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextRetryDelay, taskRetryPolicy } from '../../../lib/engine/retry-policy';
+import { nextRetryDelay, taskRetryPolicy } from '../../../lib/kernel/retry-policy';
 import { parseDuration } from '../../../lib/engine/duration';
 
 const task = { retries: 3, retry_delay_ms: 60_000, retry_exponential_backoff: false, max_retry_delay_ms: null };
