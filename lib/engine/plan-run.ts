@@ -1,7 +1,7 @@
 // The pure heart of scheduling one DAG run: which waiting tasks may run, which are settled without
 // running (skipped / upstream_failed), and whether the run is over. No I/O; the scheduler applies it.
 import type { SerializedDag, SerializedTask } from './dag-model';
-import { isFinished, type TaskState } from './task-states';
+import { IN_FLIGHT_STATES, isFinished, type TaskState } from './task-states';
 import { countUpstream, evaluateTriggerRule } from './trigger-rules';
 
 export interface TiView {
@@ -26,17 +26,6 @@ export interface RunPlan {
   decisions: TiDecision[];
   verdict: RunVerdict;
 }
-
-/** States in which a task will still move without the scheduler deciding anything about its upstream. */
-const IN_FLIGHT: readonly TaskState[] = [
-  'scheduled',
-  'queued',
-  'running',
-  'up_for_retry',
-  'up_for_reschedule',
-  'deferred',
-  'restarting',
-];
 
 export function planRun(dag: SerializedDag, tis: readonly TiView[]): RunPlan {
   const tasks = new Map(dag.tasks.map((t) => [t.task_id, t]));
@@ -94,7 +83,7 @@ function verdictFor(
 ): RunVerdict {
   const unfinished = tis.filter((ti) => !isFinished(current.get(ti.id)!));
   if (unfinished.length > 0) {
-    if (unfinished.some((ti) => IN_FLIGHT.includes(current.get(ti.id)!))) return { state: 'running' };
+    if (unfinished.some((ti) => (IN_FLIGHT_STATES as readonly TaskState[]).includes(current.get(ti.id)!))) return { state: 'running' };
     const stuck = [...new Set(unfinished.map((ti) => ti.taskId))].sort();
     return {
       state: 'failed',
