@@ -5,6 +5,7 @@ import type { SqlClient } from '../store/database';
 import { recordEvent } from '../store/event-log';
 import { clearTaskInstances } from '../store/task-actions';
 import { FLASHCARDS_DAG_ID, GENERATE_TASK_ID } from './deck-progress';
+import { FAILED_STATES } from '../engine/task-states';
 
 export interface WordRef {
   runId: string;
@@ -15,7 +16,7 @@ export type RetryWordResult =
   | { ok: true; message: string; cleared: Array<{ task_id: string; map_index: number }> }
   | { ok: false; reason: 'invalid' | 'not_found' | 'not_failed'; message: string };
 
-const RETRYABLE = new Set(['failed', 'upstream_failed']);
+const RETRYABLE: ReadonlySet<string> = new Set(FAILED_STATES);
 const NOT_FAILED_YET = 'This word is still queued or running; it can be retried once it has failed.';
 
 export async function retryFailedWord(sql: SqlClient, word: WordRef, opts: { now: Date; actor: string }): Promise<RetryWordResult> {

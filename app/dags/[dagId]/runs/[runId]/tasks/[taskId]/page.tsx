@@ -12,10 +12,11 @@ import { LogViewer } from '../../../../../_components/log-viewer';
 import { StateBadge } from '../../../../../_components/state-badge';
 import { TaskActions } from '../../../../../_components/task-actions';
 import { taskHref } from '../../../../../_components/task-order';
+import { IN_FLIGHT_STATES } from '../../../../../../../lib/engine/task-states';
 
 export const dynamic = 'force-dynamic';
 
-const ACTIVE = new Set(['scheduled', 'queued', 'running', 'up_for_retry', 'up_for_reschedule', 'restarting', 'deferred']);
+const ACTIVE: ReadonlySet<string> = new Set(IN_FLIGHT_STATES);
 
 interface Props {
   params: Promise<{ dagId: string; runId: string; taskId: string }>;
