@@ -3,7 +3,13 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   // DAG files import the SDK as `flashflow`, as in a user's DAG folder (package `exports`).
-  resolve: { alias: [{ find: /^flashflow$/, replacement: fileURLToPath(new URL('./lib/sdk/index.ts', import.meta.url)) }] },
+  resolve: {
+    alias: [
+      { find: /^flashflow$/, replacement: fileURLToPath(new URL('./lib/sdk/index.ts', import.meta.url)) },
+      // Pages and handlers import lib through tsconfig's `@/lib/*` (tests import some of them).
+      { find: /^@\/lib\//, replacement: fileURLToPath(new URL('./lib/', import.meta.url)) },
+    ],
+  },
   test: {
     include: ['tests/**/*.test.ts'],
     globalSetup: ['tests/support/global-setup.ts'],

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
-import { currentUser } from '../lib/api/current-user';
-import { roleAtLeast } from '../lib/ops/auth/roles';
+import { currentUser } from '@/lib/api/current-user';
+import { roleAtLeast } from '@/lib/ops/auth/roles';
 import { UserMenu } from './user-menu';
 import './globals.css';
 

@@ -1,6 +1,6 @@
-import { getRuntime } from '../lib/runtime/app-context';
-import { getHealth } from '../lib/ops/health';
-import { getOverview, llmConfigured } from '../lib/store/overview';
+import { getRuntime } from '@/lib/runtime/app-context';
+import { getHealth } from '@/lib/ops/health';
+import { getOverview, llmConfigured } from '@/lib/store/overview';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,5 +1,5 @@
 // The signed-in user in the top bar, with the account page and sign-out (a form post, checked by the gate).
-import type { CurrentUser } from '../lib/api/current-user';
+import type { CurrentUser } from '@/lib/api/current-user';
 
 export function UserMenu({ user }: { user: CurrentUser }) {
   return (

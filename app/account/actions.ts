@@ -2,12 +2,12 @@
 // The account page's actions: the signed-in user's own API tokens and password. Each acts only on the user the
 // gate authenticated, never on a username sent by the browser.
 import { redirect } from 'next/navigation';
-import { actionUser } from '../../lib/api/current-user';
-import { createApiToken, revokeApiToken } from '../../lib/ops/auth/api-tokens';
-import { checkCredentials } from '../../lib/ops/auth/check-credentials';
-import { resetPassword } from '../../lib/ops/auth/user-accounts';
-import { InvalidInputError, NotFoundError } from '../../lib/kernel/errors';
-import { getRuntime } from '../../lib/runtime/app-context';
+import { actionUser } from '@/lib/api/current-user';
+import { createApiToken, revokeApiToken } from '@/lib/ops/auth/api-tokens';
+import { checkCredentials } from '@/lib/ops/auth/check-credentials';
+import { resetPassword } from '@/lib/ops/auth/user-accounts';
+import { InvalidInputError, NotFoundError } from '@/lib/kernel/errors';
+import { getRuntime } from '@/lib/runtime/app-context';
 
 export interface TokenFormState {
   token: string | null;

@@ -1,9 +1,9 @@
 // The signed-in user's account: who they are, their API tokens, their password; Admins also see every account.
 import { redirect } from 'next/navigation';
-import { currentUser } from '../../lib/api/current-user';
-import { listApiTokens } from '../../lib/ops/auth/api-tokens';
-import { listUsers } from '../../lib/ops/auth/user-accounts';
-import { getRuntime } from '../../lib/runtime/app-context';
+import { currentUser } from '@/lib/api/current-user';
+import { listApiTokens } from '@/lib/ops/auth/api-tokens';
+import { listUsers } from '@/lib/ops/auth/user-accounts';
+import { getRuntime } from '@/lib/runtime/app-context';
 import { PasswordForm } from './password-form';
 import { TokenManager, type TokenRow } from './token-manager';
 

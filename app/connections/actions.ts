@@ -1,9 +1,9 @@
 'use server';
 // The Test button of the connections page: the server tries the stored connection, password included, which the
 // browser never has (so it cannot use POST /api/v1/connections/test, whose body carries the secrets).
-import { actionUser } from '../../lib/api/current-user';
-import { testStoredConnection } from '../../lib/api/handlers/connections';
-import { getRuntime } from '../../lib/runtime/app-context';
+import { actionUser } from '@/lib/api/current-user';
+import { testStoredConnection } from '@/lib/api/handlers/connections';
+import { getRuntime } from '@/lib/runtime/app-context';
 
 export async function testConnectionAction(connectionId: string): Promise<{ status: boolean; message: string }> {
   if (typeof connectionId !== 'string' || connectionId === '') return { status: false, message: 'Invalid connection id.' };

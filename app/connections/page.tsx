@@ -1,7 +1,7 @@
 // Connections: the masked list (no passwords, secret-looking values of extra masked), create and delete.
-import { getConnections } from '../../lib/api/contracts/connections';
-import { getConnectionOne, listConnectionsPage } from '../../lib/api/handlers/connections';
-import { getRuntime } from '../../lib/runtime/app-context';
+import { getConnections } from '@/lib/api/contracts/connections';
+import { getConnectionOne, listConnectionsPage } from '@/lib/api/handlers/connections';
+import { getRuntime } from '@/lib/runtime/app-context';
 import { ConnectionsManager } from '../dags/_components/connections-manager';
 import { testConnectionAction } from './actions';
 

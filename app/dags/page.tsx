@@ -1,11 +1,11 @@
 // The DAG list, as in Airflow: id, owner, schedule, next run, latest run states, pause switch and trigger.
 import Link from 'next/link';
-import { getDags } from '../../lib/api/contracts/dags';
-import { getImportErrors } from '../../lib/api/contracts/monitoring';
-import { listDagsPage } from '../../lib/api/handlers/dags';
-import { listImportErrors } from '../../lib/api/handlers/monitoring';
-import { getRuntime } from '../../lib/runtime/app-context';
-import { loadDagListExtras } from '../../lib/store/ui-dag-list';
+import { getDags } from '@/lib/api/contracts/dags';
+import { getImportErrors } from '@/lib/api/contracts/monitoring';
+import { listDagsPage } from '@/lib/api/handlers/dags';
+import { listImportErrors } from '@/lib/api/handlers/monitoring';
+import { getRuntime } from '@/lib/runtime/app-context';
+import { loadDagListExtras } from '@/lib/store/ui-dag-list';
 import { formatDate } from './_components/format';
 import { PauseToggle } from './_components/pause-toggle';
 import { TriggerButton } from './_components/trigger-button';

@@ -2,7 +2,7 @@
 // The dashboard's charts (recharts). The numbers arrive aggregated by SQL (lib/store/llm-stats-aggregate.ts); here they
 // are only reshaped for the chart components: one row per day with a column per reason, and contiguous length buckets.
 import { Bar, BarChart, CartesianGrid, Legend, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { LlmStats } from '../../lib/llm/stats';
+import type { LlmStats } from '@/lib/llm/stats';
 
 const COLORS = ['#c0392b', '#e67e22', '#8e44ad', '#2d5bd7', '#16a085', '#7f8c8d', '#d35400', '#27ae60', '#2c3e50', '#f1c40f'];
 const HEIGHT = 240;

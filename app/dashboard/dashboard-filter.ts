@@ -1,8 +1,8 @@
 // The dashboard's query string → the API's LlmFilter (the same zod schema GET /api/v1/llm/stats parses), with the
 // form's day inputs (from/to, inclusive, UTC) turned into the API's created_at range.
-import { LlmFilter } from '../../lib/api/contracts/llm';
-import { statsFilter } from '../../lib/api/handlers/llm';
-import type { LlmAttemptFilter } from '../../lib/store/llm-stats-queries';
+import { LlmFilter } from '@/lib/api/contracts/llm';
+import { statsFilter } from '@/lib/api/handlers/llm';
+import type { LlmAttemptFilter } from '@/lib/store/llm-stats-queries';
 
 export const FILTER_FIELDS = ['model', 'prompt_version', 'strategy', 'deck_id', 'dag_run_id', 'from', 'to'] as const;
 export type FilterValues = Partial<Record<(typeof FILTER_FIELDS)[number], string>>;

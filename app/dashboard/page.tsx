@@ -1,7 +1,7 @@
 import Link from 'next/link';
-import { llmStats } from '../../lib/store/llm-stats-aggregate';
-import { getRuntime } from '../../lib/runtime/app-context';
-import { llmFilterOptions, recentLlmAttempts } from '../../lib/store/llm-stats-queries';
+import { llmStats } from '@/lib/store/llm-stats-aggregate';
+import { getRuntime } from '@/lib/runtime/app-context';
+import { llmFilterOptions, recentLlmAttempts } from '@/lib/store/llm-stats-queries';
 import { DashboardCharts } from './dashboard-charts';
 import { parseDashboardFilter } from './dashboard-filter';
 

@@ -1,6 +1,6 @@
 import Link from 'next/link';
-import { listDecks } from '../../lib/flashcards/decks';
-import { getRuntime } from '../../lib/runtime/app-context';
+import { listDecks } from '@/lib/flashcards/decks';
+import { getRuntime } from '@/lib/runtime/app-context';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Decks · Flashflow' };

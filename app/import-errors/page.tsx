@@ -1,7 +1,7 @@
 // DAG files that failed to load, with the error each produced; every other DAG keeps running meanwhile.
-import { getImportErrors } from '../../lib/api/contracts/monitoring';
-import { listImportErrors } from '../../lib/api/handlers/monitoring';
-import { getRuntime } from '../../lib/runtime/app-context';
+import { getImportErrors } from '@/lib/api/contracts/monitoring';
+import { listImportErrors } from '@/lib/api/handlers/monitoring';
+import { getRuntime } from '@/lib/runtime/app-context';
 import { formatDate } from '../dags/_components/format';
 
 export const dynamic = 'force-dynamic';

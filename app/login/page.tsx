@@ -1,8 +1,8 @@
 // The sign-in form. It posts to /auth/login, which the HTTP gate answers (lib/api/login-endpoints.ts) with a
 // session cookie and a redirect back to where the user was going.
 import { redirect } from 'next/navigation';
-import { currentUser } from '../../lib/api/current-user';
-import { safeNext } from '../../lib/api/login-endpoints';
+import { currentUser } from '@/lib/api/current-user';
+import { safeNext } from '@/lib/api/login-endpoints';
 
 export const dynamic = 'force-dynamic';
 

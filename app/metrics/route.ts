@@ -1,7 +1,7 @@
 // GET /metrics: Prometheus exposition text of this process's runtime (lib/ops/metrics). Outside /api/v1, where
 // Prometheus looks by default and as Airflow's exporters serve it.
-import { errorResponse } from '../../lib/api/api-route';
-import { getRuntime } from '../../lib/runtime/app-context';
+import { errorResponse } from '@/lib/api/api-route';
+import { getRuntime } from '@/lib/runtime/app-context';
 
 export const dynamic = 'force-dynamic';
 

@@ -3,13 +3,13 @@
 // deck and the french_flashcards run in ONE transaction, so the deck page exists at once and can follow the run from
 // its first second (the run's conf names the deck by id). Errors come back per field.
 import { redirect } from 'next/navigation';
-import { InvalidInputError, NotFoundError } from '../../lib/kernel/errors';
-import { FLASHCARDS_DAG_ID } from '../../lib/flashcards/deck-progress';
-import { getOrCreateDeck } from '../../lib/flashcards/decks';
-import { parseVocabulary, VocabularyError } from '../../lib/flashcards/parse-vocabulary';
-import { actionUser } from '../../lib/api/current-user';
-import { getRuntime } from '../../lib/runtime/app-context';
-import { triggerDagRun } from '../../lib/store/trigger-dag-run';
+import { InvalidInputError, NotFoundError } from '@/lib/kernel/errors';
+import { FLASHCARDS_DAG_ID } from '@/lib/flashcards/deck-progress';
+import { getOrCreateDeck } from '@/lib/flashcards/decks';
+import { parseVocabulary, VocabularyError } from '@/lib/flashcards/parse-vocabulary';
+import { actionUser } from '@/lib/api/current-user';
+import { getRuntime } from '@/lib/runtime/app-context';
+import { triggerDagRun } from '@/lib/store/trigger-dag-run';
 import { NewDeckSchema, type NewDeckState } from './new-deck-schema';
 
 export async function createDeckRun(_prev: NewDeckState, form: FormData): Promise<NewDeckState> {

@@ -2,9 +2,9 @@
 // The candidate words of a subtitle file as checkboxes, most frequent first: filter them, pick, and add the picked
 // ones to the vocabulary box — one per line, never a word it already holds, and never past the vocabulary limits.
 import { useMemo, useState } from 'react';
-import type { SubtitleCandidate } from '../../lib/flashcards/subtitle-candidates';
-import { addWordsToVocabulary, listedWordKeys } from '../../lib/flashcards/subtitle-selection';
-import { accentlessKey } from '../../lib/flashcards/word-key';
+import type { SubtitleCandidate } from '@/lib/flashcards/subtitle-candidates';
+import { addWordsToVocabulary, listedWordKeys } from '@/lib/flashcards/subtitle-selection';
+import { accentlessKey } from '@/lib/flashcards/word-key';
 
 /** Rows rendered at first (a film has a few thousand candidates); "Show more" adds as many again. */
 const PAGE = 120;

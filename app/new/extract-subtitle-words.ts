@@ -1,8 +1,8 @@
 // The browser side of reading a picked subtitle file: bytes with read progress, the pure checks and decoding of
 // lib/flashcards/subtitle-file, then candidate extraction in batches that yield to the page so it can show progress.
-import { subtitleDialogue } from '../../lib/flashcards/parse-subtitles';
-import { candidateCollector, type SubtitleCandidates } from '../../lib/flashcards/subtitle-candidates';
-import { readSubtitleFile, subtitleFileProblem, type SubtitleEncoding } from '../../lib/flashcards/subtitle-file';
+import { subtitleDialogue } from '@/lib/flashcards/parse-subtitles';
+import { candidateCollector, type SubtitleCandidates } from '@/lib/flashcards/subtitle-candidates';
+import { readSubtitleFile, subtitleFileProblem, type SubtitleEncoding } from '@/lib/flashcards/subtitle-file';
 
 export type ExtractionProgress = { step: 'reading' | 'extracting'; fraction: number };
 

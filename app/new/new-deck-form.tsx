@@ -2,7 +2,7 @@
 // The paste form: counts entries and duplicates as you type (the same pure parser the DAG runs), fills the box from
 // a subtitle file if the user picks one, and shows the server's answer per field.
 import { useActionState, useEffect, useMemo, useState } from 'react';
-import { parseVocabulary, VocabularyError } from '../../lib/flashcards/parse-vocabulary';
+import { parseVocabulary, VocabularyError } from '@/lib/flashcards/parse-vocabulary';
 import { createDeckRun } from './actions';
 import type { NewDeckState } from './new-deck-schema';
 import { SubtitlePicker } from './subtitle-picker';

@@ -1,8 +1,8 @@
 // The paste form's fields as the form sends them (strings), checked with the same limits as the DAG's params.
 import { z } from 'zod';
-import { DECK_NAME_MAX_CHARS } from '../../lib/flashcards/decks';
-import { VOCABULARY_LIMITS } from '../../lib/flashcards/parse-vocabulary';
-import { DEFAULT_MAX_CHARS, maxCharsSchema } from '../../lib/llm/card-schema';
+import { DECK_NAME_MAX_CHARS } from '@/lib/flashcards/decks';
+import { VOCABULARY_LIMITS } from '@/lib/flashcards/parse-vocabulary';
+import { DEFAULT_MAX_CHARS, maxCharsSchema } from '@/lib/llm/card-schema';
 
 const MAX_CHARS_MIN = maxCharsSchema.minValue ?? 5;
 const MAX_CHARS_MAX = maxCharsSchema.maxValue ?? 500;

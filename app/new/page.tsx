@@ -1,5 +1,5 @@
-import { DEFAULT_MAX_CHARS } from '../../lib/llm/card-schema';
-import { VOCABULARY_LIMITS } from '../../lib/flashcards/parse-vocabulary';
+import { DEFAULT_MAX_CHARS } from '@/lib/llm/card-schema';
+import { VOCABULARY_LIMITS } from '@/lib/flashcards/parse-vocabulary';
 import { NewDeckForm } from './new-deck-form';
 
 export const dynamic = 'force-dynamic';

@@ -3,7 +3,7 @@
 // Parsed in the browser, not by a server action: the file never leaves the user's computer, a 2 MB file does not
 // meet the action's 1 MB body limit, and the words appear without a round trip.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { formatFileSize, SUBTITLE_FILE_LIMITS } from '../../lib/flashcards/subtitle-file';
+import { formatFileSize, SUBTITLE_FILE_LIMITS } from '@/lib/flashcards/subtitle-file';
 import { CandidateList } from './candidate-list';
 import { extractSubtitleWords, type ExtractionProgress, type SubtitleWords } from './extract-subtitle-words';
 

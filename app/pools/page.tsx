@@ -1,7 +1,7 @@
 // Pools: how many slots each has, how many are taken, and create / edit / delete.
-import { getPools } from '../../lib/api/contracts/pools';
-import { listPoolsPage } from '../../lib/api/handlers/pools';
-import { getRuntime } from '../../lib/runtime/app-context';
+import { getPools } from '@/lib/api/contracts/pools';
+import { listPoolsPage } from '@/lib/api/handlers/pools';
+import { getRuntime } from '@/lib/runtime/app-context';
 import { PoolsManager } from '../dags/_components/pools-manager';
 
 export const dynamic = 'force-dynamic';

@@ -1,9 +1,9 @@
 'use server';
 // The review session's one round trip: grade the card shown (FSRS, lib/flashcards/review.ts) and get the next step.
-import { ConflictError } from '../../lib/kernel/errors';
-import { gradeCard } from '../../lib/flashcards/review';
-import { actionUser } from '../../lib/api/current-user';
-import { getRuntime } from '../../lib/runtime/app-context';
+import { ConflictError } from '@/lib/kernel/errors';
+import { gradeCard } from '@/lib/flashcards/review';
+import { actionUser } from '@/lib/api/current-user';
+import { getRuntime } from '@/lib/runtime/app-context';
 import { loadReviewState, type ReviewState } from './review-state';
 
 export async function gradeAndNext(

@@ -1,6 +1,6 @@
 import Link from 'next/link';
-import { getDeck } from '../../lib/flashcards/decks';
-import { getRuntime } from '../../lib/runtime/app-context';
+import { getDeck } from '@/lib/flashcards/decks';
+import { getRuntime } from '@/lib/runtime/app-context';
 import { loadReviewState } from './review-state';
 import { ReviewSession } from './review-session';
 

@@ -1,7 +1,7 @@
 // What the review screen needs for one step: the card to show (most overdue first), each grade's next interval
 // (ts-fsrs preview, the labels of the 1–4 buttons), the due counts and, when nothing is due, when the next card is.
-import { dueCounts, previewDue, whatIsDueNext, type Rating } from '../../lib/flashcards/review';
-import type { SqlClient } from '../../lib/store/database';
+import { dueCounts, previewDue, whatIsDueNext, type Rating } from '@/lib/flashcards/review';
+import type { SqlClient } from '@/lib/store/database';
 
 export interface ReviewCard {
   cardId: number;

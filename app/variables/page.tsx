@@ -1,8 +1,8 @@
 // Variables: key, value (masked when the key looks like a secret) and description; create / edit / delete.
-import { getVariables } from '../../lib/api/contracts/variables';
-import { getRuntime } from '../../lib/runtime/app-context';
-import { isSensitiveKey } from '../../lib/connections/connection-model';
-import { listVariables } from '../../lib/store/variables';
+import { getVariables } from '@/lib/api/contracts/variables';
+import { getRuntime } from '@/lib/runtime/app-context';
+import { isSensitiveKey } from '@/lib/connections/connection-model';
+import { listVariables } from '@/lib/store/variables';
 import { VariablesManager } from '../dags/_components/variables-manager';
 
 export const dynamic = 'force-dynamic';

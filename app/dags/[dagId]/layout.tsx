@@ -2,8 +2,8 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { Suspense, type ReactNode } from 'react';
-import { getRuntime } from '../../../lib/runtime/app-context';
-import { findDag } from '../../../lib/store/api-dags';
+import { getRuntime } from '@/lib/runtime/app-context';
+import { findDag } from '@/lib/store/api-dags';
 import { DagTabs } from '../_components/dag-tabs';
 import { segmentParam } from '../_components/format';
 import { PauseToggle } from '../_components/pause-toggle';

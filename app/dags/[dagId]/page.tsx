@@ -1,8 +1,8 @@
 // The grid (default tab): the latest runs × the DAG's tasks, each cell coloured by its task instance's state.
 import Link from 'next/link';
-import { getRuntime } from '../../../lib/runtime/app-context';
-import { findDag } from '../../../lib/store/api-dags';
-import { loadGrid, type GridCell } from '../../../lib/store/ui-grid';
+import { getRuntime } from '@/lib/runtime/app-context';
+import { findDag } from '@/lib/store/api-dags';
+import { loadGrid, type GridCell } from '@/lib/store/ui-grid';
 import { AutoRefresh } from '../_components/auto-refresh';
 import { formatDate } from '../_components/format';
 import { StateBadge, StateLegend } from '../_components/state-badge';

@@ -1,7 +1,7 @@
 // Left-to-right positions for the graph tab, computed with dagre where the page is rendered (so the browser
 // downloads React Flow but not the layout engine).
 import { Graph, layout } from '@dagrejs/dagre';
-import type { SerializedTask } from '../../../lib/engine/dag-model';
+import type { SerializedTask } from '@/lib/engine/dag-model';
 
 export const NODE_WIDTH = 180;
 export const NODE_HEIGHT = 44;

@@ -1,5 +1,5 @@
 // Tasks in the order the grid and Gantt list them: upstream before downstream, ties in definition order.
-import type { SerializedTask } from '../../../lib/engine/dag-model';
+import type { SerializedTask } from '@/lib/engine/dag-model';
 
 export function topologicalOrder(tasks: SerializedTask[]): SerializedTask[] {
   const byId = new Map(tasks.map((t) => [t.task_id, t]));

@@ -1,7 +1,7 @@
 // The run a DAG tab shows: ?run_id= when it names one of the DAG's runs, else the latest; plus the recent runs for
 // the picker. Reads through the REST API's store functions.
-import type { SqlClient } from '../../../lib/store/database';
-import { findDagRun, listDagRuns, type DagRunRow } from '../../../lib/store/api-dag-runs';
+import type { SqlClient } from '@/lib/store/database';
+import { findDagRun, listDagRuns, type DagRunRow } from '@/lib/store/api-dag-runs';
 
 export async function selectedRun(
   sql: SqlClient,

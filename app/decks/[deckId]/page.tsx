@@ -1,8 +1,8 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { deckProgress, deckSummary, listDeckCardsPage } from '../../../lib/api/handlers/flashcards';
-import { NotFoundError } from '../../../lib/kernel/errors';
-import { getRuntime } from '../../../lib/runtime/app-context';
+import { deckProgress, deckSummary, listDeckCardsPage } from '@/lib/api/handlers/flashcards';
+import { NotFoundError } from '@/lib/kernel/errors';
+import { getRuntime } from '@/lib/runtime/app-context';
 import { DeckLive } from './deck-live';
 import { cardView } from './deck-types';
 

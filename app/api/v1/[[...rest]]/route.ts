@@ -1,5 +1,5 @@
 // Any /api/v1 path no route matches: a problem+json 404 (Airflow's NotFound) instead of Next's HTML page.
-import { problem } from '../../../../lib/api/problem';
+import { problem } from '@/lib/api/problem';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,6 +1,6 @@
-import { apiRoute } from '../../../../lib/api/api-route';
-import { getConnections, postConnection } from '../../../../lib/api/contracts/connections';
-import { createConnectionFromApi, listConnectionsPage } from '../../../../lib/api/handlers/connections';
+import { apiRoute } from '@/lib/api/api-route';
+import { getConnections, postConnection } from '@/lib/api/contracts/connections';
+import { createConnectionFromApi, listConnectionsPage } from '@/lib/api/handlers/connections';
 
 export const dynamic = 'force-dynamic';
 

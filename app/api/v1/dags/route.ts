@@ -1,6 +1,6 @@
-import { apiRoute } from '../../../../lib/api/api-route';
-import { getDags } from '../../../../lib/api/contracts/dags';
-import { listDagsPage } from '../../../../lib/api/handlers/dags';
+import { apiRoute } from '@/lib/api/api-route';
+import { getDags } from '@/lib/api/contracts/dags';
+import { listDagsPage } from '@/lib/api/handlers/dags';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,6 +1,6 @@
-import { apiRoute } from '../../../../lib/api/api-route';
-import { getDecks, postDeck } from '../../../../lib/api/contracts/flashcards';
-import { createDeck, listDecksPage } from '../../../../lib/api/handlers/flashcards';
+import { apiRoute } from '@/lib/api/api-route';
+import { getDecks, postDeck } from '@/lib/api/contracts/flashcards';
+import { createDeck, listDecksPage } from '@/lib/api/handlers/flashcards';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,5 +1,5 @@
-import { apiRoute } from '../../../../lib/api/api-route';
-import { getHealth } from '../../../../lib/ops/health';
+import { apiRoute } from '@/lib/api/api-route';
+import { getHealth } from '@/lib/ops/health';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,6 +1,6 @@
-import { apiRoute } from '../../../../lib/api/api-route';
-import { getImportErrors } from '../../../../lib/api/contracts/monitoring';
-import { listImportErrors } from '../../../../lib/api/handlers/monitoring';
+import { apiRoute } from '@/lib/api/api-route';
+import { getImportErrors } from '@/lib/api/contracts/monitoring';
+import { listImportErrors } from '@/lib/api/handlers/monitoring';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,6 +1,6 @@
-import { apiRoute } from '../../../../lib/api/api-route';
-import { getPools, postPool } from '../../../../lib/api/contracts/pools';
-import { createPool, listPoolsPage } from '../../../../lib/api/handlers/pools';
+import { apiRoute } from '@/lib/api/api-route';
+import { getPools, postPool } from '@/lib/api/contracts/pools';
+import { createPool, listPoolsPage } from '@/lib/api/handlers/pools';
 
 export const dynamic = 'force-dynamic';
 

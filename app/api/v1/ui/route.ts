@@ -1,5 +1,5 @@
-import { openApiDocument } from '../../../../lib/api/openapi';
-import { openApiHtml } from '../../../../lib/api/openapi-html';
+import { openApiDocument } from '@/lib/api/openapi';
+import { openApiHtml } from '@/lib/api/openapi-html';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,6 +1,6 @@
-import { apiRoute } from '../../../../lib/api/api-route';
-import { getVariables, postVariable } from '../../../../lib/api/contracts/variables';
-import { createVariable, listVariablesPage } from '../../../../lib/api/handlers/variables';
+import { apiRoute } from '@/lib/api/api-route';
+import { getVariables, postVariable } from '@/lib/api/contracts/variables';
+import { createVariable, listVariablesPage } from '@/lib/api/handlers/variables';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,5 +1,5 @@
-import { apiRoute } from '../../../../lib/api/api-route';
-import { versionInfo } from '../../../../lib/ops/version';
+import { apiRoute } from '@/lib/api/api-route';
+import { versionInfo } from '@/lib/ops/version';
 
 export const dynamic = 'force-dynamic';
 

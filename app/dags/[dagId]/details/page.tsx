@@ -1,6 +1,6 @@
 // Details tab: what the DAG file declares — schedule, params schema, file, tags, owners, doc.
-import { getRuntime } from '../../../../lib/runtime/app-context';
-import { findDag } from '../../../../lib/store/api-dags';
+import { getRuntime } from '@/lib/runtime/app-context';
+import { findDag } from '@/lib/store/api-dags';
 import { formatDate, segmentParam } from '../../_components/format';
 import { paramFields } from '../../_components/params-fields';
 

@@ -1,8 +1,8 @@
 // Gantt tab: one bar per try of each task instance of the selected run — queued (pale) then running (state colour).
 import Link from 'next/link';
-import { getRuntime } from '../../../../lib/runtime/app-context';
-import { findDag } from '../../../../lib/store/api-dags';
-import { listRunTries, type TryRow } from '../../../../lib/store/ui-task-tries';
+import { getRuntime } from '@/lib/runtime/app-context';
+import { findDag } from '@/lib/store/api-dags';
+import { listRunTries, type TryRow } from '@/lib/store/ui-task-tries';
 import { AutoRefresh } from '../../_components/auto-refresh';
 import { formatDate, formatDuration, segmentParam } from '../../_components/format';
 import { RunPicker } from '../../_components/run-picker';

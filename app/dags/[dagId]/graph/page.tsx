@@ -1,8 +1,8 @@
 // Graph tab: the DAG's tasks laid out left to right, coloured by the selected run's task-instance states.
-import { getRuntime } from '../../../../lib/runtime/app-context';
-import { findDag } from '../../../../lib/store/api-dags';
-import { listTaskInstances } from '../../../../lib/store/api-task-instances';
-import { foldCells } from '../../../../lib/store/ui-grid';
+import { getRuntime } from '@/lib/runtime/app-context';
+import { findDag } from '@/lib/store/api-dags';
+import { listTaskInstances } from '@/lib/store/api-task-instances';
+import { foldCells } from '@/lib/store/ui-grid';
 import { AutoRefresh } from '../../_components/auto-refresh';
 import { segmentParam } from '../../_components/format';
 import { layoutDag, type GraphNodeData } from '../../_components/graph-layout';

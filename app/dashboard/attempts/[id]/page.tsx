@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { getRuntime } from '../../../../lib/runtime/app-context';
-import { getLlmAttempt } from '../../../../lib/store/llm-stats-queries';
+import { getRuntime } from '@/lib/runtime/app-context';
+import { getLlmAttempt } from '@/lib/store/llm-stats-queries';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,6 +1,6 @@
-import { apiRoute } from '../../../../../lib/api/api-route';
-import { deleteCardOne, getCardOne, patchCard } from '../../../../../lib/api/contracts/flashcards';
-import { changeCard, getCardOut, removeCard } from '../../../../../lib/api/handlers/flashcards';
+import { apiRoute } from '@/lib/api/api-route';
+import { deleteCardOne, getCardOne, patchCard } from '@/lib/api/contracts/flashcards';
+import { changeCard, getCardOut, removeCard } from '@/lib/api/handlers/flashcards';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,6 +1,6 @@
-import { apiRoute } from '../../../../../lib/api/api-route';
-import { deleteConnection, getConnection, patchConnection } from '../../../../../lib/api/contracts/connections';
-import { changeConnection, getConnectionOne, removeConnection } from '../../../../../lib/api/handlers/connections';
+import { apiRoute } from '@/lib/api/api-route';
+import { deleteConnection, getConnection, patchConnection } from '@/lib/api/contracts/connections';
+import { changeConnection, getConnectionOne, removeConnection } from '@/lib/api/handlers/connections';
 
 export const dynamic = 'force-dynamic';
 

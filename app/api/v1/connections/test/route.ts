@@ -1,6 +1,6 @@
-import { apiRoute } from '../../../../../lib/api/api-route';
-import { testConnection } from '../../../../../lib/api/contracts/connections';
-import { testConnectionFromApi } from '../../../../../lib/api/handlers/connections';
+import { apiRoute } from '@/lib/api/api-route';
+import { testConnection } from '@/lib/api/contracts/connections';
+import { testConnectionFromApi } from '@/lib/api/handlers/connections';
 import * as connectionRoute from '../[connection_id]/route';
 
 export const dynamic = 'force-dynamic';

@@ -1,6 +1,6 @@
-import { apiRoute } from '../../../../../lib/api/api-route';
-import { getDag, patchDag } from '../../../../../lib/api/contracts/dags';
-import { getDagSummary, patchDagPaused } from '../../../../../lib/api/handlers/dags';
+import { apiRoute } from '@/lib/api/api-route';
+import { getDag, patchDag } from '@/lib/api/contracts/dags';
+import { getDagSummary, patchDagPaused } from '@/lib/api/handlers/dags';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,6 +1,6 @@
-import { apiRoute } from '../../../../../lib/api/api-route';
-import { getDeckOne } from '../../../../../lib/api/contracts/flashcards';
-import { getDeckOut } from '../../../../../lib/api/handlers/flashcards';
+import { apiRoute } from '@/lib/api/api-route';
+import { getDeckOne } from '@/lib/api/contracts/flashcards';
+import { getDeckOut } from '@/lib/api/handlers/flashcards';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,6 +1,6 @@
-import { apiRoute } from '../../../../../lib/api/api-route';
-import { getLlmStats } from '../../../../../lib/api/contracts/llm';
-import { getStats } from '../../../../../lib/api/handlers/llm';
+import { apiRoute } from '@/lib/api/api-route';
+import { getLlmStats } from '@/lib/api/contracts/llm';
+import { getStats } from '@/lib/api/handlers/llm';
 
 export const dynamic = 'force-dynamic';
 

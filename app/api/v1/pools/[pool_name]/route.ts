@@ -1,6 +1,6 @@
-import { apiRoute } from '../../../../../lib/api/api-route';
-import { deletePool, getPool, patchPool } from '../../../../../lib/api/contracts/pools';
-import { changePool, getPoolOne, removePool } from '../../../../../lib/api/handlers/pools';
+import { apiRoute } from '@/lib/api/api-route';
+import { deletePool, getPool, patchPool } from '@/lib/api/contracts/pools';
+import { changePool, getPoolOne, removePool } from '@/lib/api/handlers/pools';
 
 export const dynamic = 'force-dynamic';
 

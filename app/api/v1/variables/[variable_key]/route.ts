@@ -1,6 +1,6 @@
-import { apiRoute } from '../../../../../lib/api/api-route';
-import { deleteVariable, getVariable, patchVariable } from '../../../../../lib/api/contracts/variables';
-import { changeVariable, getVariableOne, removeVariable } from '../../../../../lib/api/handlers/variables';
+import { apiRoute } from '@/lib/api/api-route';
+import { deleteVariable, getVariable, patchVariable } from '@/lib/api/contracts/variables';
+import { changeVariable, getVariableOne, removeVariable } from '@/lib/api/handlers/variables';
 
 export const dynamic = 'force-dynamic';
 

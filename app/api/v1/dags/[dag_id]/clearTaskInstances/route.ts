@@ -1,6 +1,6 @@
-import { apiRoute } from '../../../../../../lib/api/api-route';
-import { postClearTaskInstances } from '../../../../../../lib/api/contracts/task-instances';
-import { clearFromApi } from '../../../../../../lib/api/handlers/task-actions';
+import { apiRoute } from '@/lib/api/api-route';
+import { postClearTaskInstances } from '@/lib/api/contracts/task-instances';
+import { clearFromApi } from '@/lib/api/handlers/task-actions';
 
 export const dynamic = 'force-dynamic';
 

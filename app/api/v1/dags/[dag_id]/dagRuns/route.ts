@@ -1,6 +1,6 @@
-import { apiRoute } from '../../../../../../lib/api/api-route';
-import { getDagRuns, postDagRun } from '../../../../../../lib/api/contracts/dag-runs';
-import { listDagRunsPage, triggerRun } from '../../../../../../lib/api/handlers/dag-runs';
+import { apiRoute } from '@/lib/api/api-route';
+import { getDagRuns, postDagRun } from '@/lib/api/contracts/dag-runs';
+import { listDagRunsPage, triggerRun } from '@/lib/api/handlers/dag-runs';
 
 export const dynamic = 'force-dynamic';
 

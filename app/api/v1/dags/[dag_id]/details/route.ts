@@ -1,6 +1,6 @@
-import { apiRoute } from '../../../../../../lib/api/api-route';
-import { getDagDetails } from '../../../../../../lib/api/contracts/dags';
-import { getDagDetail } from '../../../../../../lib/api/handlers/dags';
+import { apiRoute } from '@/lib/api/api-route';
+import { getDagDetails } from '@/lib/api/contracts/dags';
+import { getDagDetail } from '@/lib/api/handlers/dags';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,6 +1,6 @@
-import { apiRoute } from '../../../../../../lib/api/api-route';
-import { getTasks } from '../../../../../../lib/api/contracts/dags';
-import { getDagTasks } from '../../../../../../lib/api/handlers/dags';
+import { apiRoute } from '@/lib/api/api-route';
+import { getTasks } from '@/lib/api/contracts/dags';
+import { getDagTasks } from '@/lib/api/handlers/dags';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,6 +1,6 @@
-import { apiRoute } from '../../../../../../lib/api/api-route';
-import { postSetTaskInstancesState } from '../../../../../../lib/api/contracts/task-instances';
-import { markFromApi } from '../../../../../../lib/api/handlers/task-actions';
+import { apiRoute } from '@/lib/api/api-route';
+import { postSetTaskInstancesState } from '@/lib/api/contracts/task-instances';
+import { markFromApi } from '@/lib/api/handlers/task-actions';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,6 +1,6 @@
-import { apiRoute } from '../../../../../../../lib/api/api-route';
-import { deleteDagRun, getDagRun, updateDagRunState } from '../../../../../../../lib/api/contracts/dag-runs';
-import { deleteRun, getDagRunOne, setDagRunState } from '../../../../../../../lib/api/handlers/dag-runs';
+import { apiRoute } from '@/lib/api/api-route';
+import { deleteDagRun, getDagRun, updateDagRunState } from '@/lib/api/contracts/dag-runs';
+import { deleteRun, getDagRunOne, setDagRunState } from '@/lib/api/handlers/dag-runs';
 
 export const dynamic = 'force-dynamic';
 

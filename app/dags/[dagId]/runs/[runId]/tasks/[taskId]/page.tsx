@@ -1,18 +1,18 @@
 // One task instance: its state and tries, its log per try (live while running), and the clear / mark actions.
 // A mapped task without ?map_index= lists its instances.
 import Link from 'next/link';
-import { getRuntime } from '../../../../../../../lib/runtime/app-context';
-import { findDagRun } from '../../../../../../../lib/store/api-dag-runs';
-import { findDag } from '../../../../../../../lib/store/api-dags';
-import { findTaskInstance, listTaskInstances } from '../../../../../../../lib/store/api-task-instances';
-import { listRunTries } from '../../../../../../../lib/store/ui-task-tries';
+import { getRuntime } from '@/lib/runtime/app-context';
+import { findDagRun } from '@/lib/store/api-dag-runs';
+import { findDag } from '@/lib/store/api-dags';
+import { findTaskInstance, listTaskInstances } from '@/lib/store/api-task-instances';
+import { listRunTries } from '@/lib/store/ui-task-tries';
 import { AutoRefresh } from '../../../../../_components/auto-refresh';
 import { formatDate, formatDuration, segmentParam } from '../../../../../_components/format';
 import { LogViewer } from '../../../../../_components/log-viewer';
 import { StateBadge } from '../../../../../_components/state-badge';
 import { TaskActions } from '../../../../../_components/task-actions';
 import { taskHref } from '../../../../../_components/task-order';
-import { IN_FLIGHT_STATES } from '../../../../../../../lib/engine/task-states';
+import { IN_FLIGHT_STATES } from '@/lib/engine/task-states';
 
 export const dynamic = 'force-dynamic';
 

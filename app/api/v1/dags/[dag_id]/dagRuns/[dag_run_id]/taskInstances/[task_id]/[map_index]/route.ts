@@ -1,6 +1,6 @@
-import { apiRoute } from '../../../../../../../../../../lib/api/api-route';
-import { getMappedTaskInstance } from '../../../../../../../../../../lib/api/contracts/task-instances';
-import { getTaskInstanceOne } from '../../../../../../../../../../lib/api/handlers/task-instances';
+import { apiRoute } from '@/lib/api/api-route';
+import { getMappedTaskInstance } from '@/lib/api/contracts/task-instances';
+import { getTaskInstanceOne } from '@/lib/api/handlers/task-instances';
 
 export const dynamic = 'force-dynamic';
 

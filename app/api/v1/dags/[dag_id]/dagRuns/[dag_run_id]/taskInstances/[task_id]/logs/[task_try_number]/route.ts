@@ -1,7 +1,7 @@
-import { apiRoute } from '../../../../../../../../../../../lib/api/api-route';
-import { getLog } from '../../../../../../../../../../../lib/api/contracts/task-instances';
-import { readTryLog } from '../../../../../../../../../../../lib/api/handlers/task-instances';
-import { wantsTextPlain } from '../../../../../../../../../../../lib/api/read-request';
+import { apiRoute } from '@/lib/api/api-route';
+import { getLog } from '@/lib/api/contracts/task-instances';
+import { readTryLog } from '@/lib/api/handlers/task-instances';
+import { wantsTextPlain } from '@/lib/api/read-request';
 
 export const dynamic = 'force-dynamic';
 
