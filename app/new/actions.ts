@@ -6,7 +6,6 @@ import { redirect } from 'next/navigation';
 import { InvalidInputError, NotFoundError } from '@/lib/kernel/errors';
 import { FLASHCARDS_DAG_ID } from '@/lib/flashcards/deck-progress';
 import { getOrCreateDeck } from '@/lib/flashcards/decks';
-import { parseVocabulary, VocabularyError } from '@/lib/flashcards/parse-vocabulary';
 import { actionUser } from '@/lib/api/current-user';
 import { getRuntime } from '@/lib/runtime/app-context';
 import { triggerDagRun } from '@/lib/store/trigger-dag-run';
@@ -27,17 +26,12 @@ export async function createDeckRun(_prev: NewDeckState, form: FormData): Promis
   if (!parsed.success) {
     for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0] ?? 'form')] ??= issue.message;
   }
-  try {
-    parseVocabulary(raw.vocabulary);
-  } catch (err) {
-    if (!(err instanceof VocabularyError)) throw err;
-    fieldErrors.vocabulary = err.message;
-  }
-  if (!parsed.success || Object.keys(fieldErrors).length > 0) return { values: raw, fieldErrors, formError: null };
+  if (!parsed.success) return { values: raw, fieldErrors, formError: null };
 
   const conf = {
     deck_name: parsed.data.deck_name,
-    vocabulary: parsed.data.vocabulary,
+    // As typed: the run's parse_vocabulary parses it again, authoritatively, for API and CLI triggers alike.
+    vocabulary: raw.vocabulary,
     max_example_chars: parsed.data.max_example_chars,
     max_reasks: parsed.data.max_reasks,
     ...(parsed.data.model ? { model: parsed.data.model } : {}),

@@ -1,7 +1,7 @@
 // The paste form's fields as the form sends them (strings), checked with the same limits as the DAG's params.
 import { z } from 'zod';
 import { DECK_NAME_MAX_CHARS } from '@/lib/flashcards/decks';
-import { VOCABULARY_LIMITS } from '@/lib/flashcards/parse-vocabulary';
+import { vocabularySchema } from '@/lib/flashcards/parse-vocabulary';
 import { DEFAULT_MAX_CHARS, maxCharsSchema } from '@/lib/llm/card-schema';
 
 const MAX_CHARS_MIN = maxCharsSchema.minValue ?? 5;
@@ -11,7 +11,8 @@ const blankAs = <T>(fallback: T) => (v: unknown) => (typeof v === 'string' && v.
 
 export const NewDeckSchema = z.object({
   deck_name: z.string().trim().min(1, 'Name the deck (e.g. the movie).').max(DECK_NAME_MAX_CHARS),
-  vocabulary: z.string().max(VOCABULARY_LIMITS.maxBytes),
+  // The DAG's own parser: its messages, and its limits, in one pass with the other fields.
+  vocabulary: vocabularySchema(),
   // The bounds of lib/llm's maxCharsSchema, with messages for a person.
   max_example_chars: z.preprocess(
     blankAs(DEFAULT_MAX_CHARS),
