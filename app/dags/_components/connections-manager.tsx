@@ -2,18 +2,11 @@
 // Connections: the masked list, and create / delete through /api/v1/connections. The password is write-only.
 import { useState, type FormEvent } from 'react';
 import { apiCall, seg } from './api-call';
+import type { MaskedConnection } from '@/lib/connections/connection-model';
 import { useEditDialog } from './use-edit-dialog';
 
-export interface ConnectionView {
-  connection_id: string;
-  conn_type: string;
-  description: string | null;
-  host: string | null;
-  login: string | null;
-  schema: string | null;
-  port: number | null;
-  extra: string | null;
-}
+/** A connection as the REST API shows it: no password, secret-looking extra values masked. */
+export type ConnectionView = MaskedConnection;
 
 const EMPTY = { connection_id: '', conn_type: '', description: '', host: '', login: '', schema: '', port: '', password: '', extra: '' };
 type Form = typeof EMPTY;
