@@ -19,7 +19,7 @@ export interface TaskServiceDeps {
   /** Tells the scheduler about new work (a triggered run). */
   wake: () => void;
   /** Awaited before a service that changes something: the try must be recorded as started (ADR 0018). */
-  beforeChange?: (job: TryIdentity) => Promise<void>;
+  beforeChange: (job: TryIdentity) => Promise<void>;
 }
 
 export function taskServiceHandler(deps: TaskServiceDeps): ServiceHandler {

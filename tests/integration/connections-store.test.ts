@@ -181,7 +181,7 @@ describe('connection store', () => {
 });
 
 function servicesOf(connections: ConnectionSource) {
-  return taskServiceHandler({ sql: db.sql, now: () => new Date(), connections, llmEnv: {}, wake: () => {} });
+  return taskServiceHandler({ sql: db.sql, now: () => new Date(), connections, llmEnv: {}, wake: () => {}, beforeChange: async () => {} });
 }
 
 describe('connections.get service', () => {

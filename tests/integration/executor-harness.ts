@@ -141,7 +141,7 @@ export async function startConnectionExecutor(
     processes: 1,
     concurrency: 4,
     heartbeatMs: 1_000,
-    serviceHandler: taskServiceHandler({ sql: db.sql, now: () => new Date(), connections: connectionSource({ db: db.prisma, secrets, env }), llmEnv: {}, wake: () => {} }),
+    serviceHandler: taskServiceHandler({ sql: db.sql, now: () => new Date(), connections: connectionSource({ db: db.prisma, secrets, env }), llmEnv: {}, wake: () => {}, beforeChange: async () => {} }),
   });
   const recorder = new EventRecorder(executor);
   await executor.start();
