@@ -38,6 +38,11 @@ export interface TaskContext<Params = Record<string, unknown>, Inputs = Record<s
   /** The item of a mapped task instance. */
   item: Item;
   log: TaskLogger;
+  /**
+   * This task instance's own folder for files it produces (models, reports, charts), listed and served on its page:
+   * `$FLASHFLOW_HOME/artifacts/<dag>/<run>/<task>[/<map index>]`. Not created until the task creates it.
+   */
+  artifactsDir: string;
   /** Aborted when the try times out or is cancelled; long work should honour it. */
   signal: AbortSignal;
   /** The services of the process that owns the database, each checked against its contract on both sides. */

@@ -65,6 +65,7 @@ export function commandEnv(args: BashArgs, ctx: OperatorContext): Record<string,
     FLASHFLOW_CTX_TRY_NUMBER: String(ctx.tryNumber),
     FLASHFLOW_CTX_MAP_INDEX: String(ctx.mapIndex),
     FLASHFLOW_CTX_LOGICAL_DATE: ctx.logicalDate.toISOString(),
+    FLASHFLOW_ARTIFACTS_DIR: ctx.artifactsDir,
   };
 }
 

@@ -154,7 +154,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     llmEnv: { OPENAI_BASE_URL: e.OPENAI_BASE_URL, OPENAI_API_KEY: e.OPENAI_API_KEY, FLASHFLOW_LLM_MODEL: e.FLASHFLOW_LLM_MODEL },
     secretKey: e.FLASHFLOW_SECRET_KEY ?? null,
     connectionEnv: Object.fromEntries(Object.entries(present).filter(([k]) => k.startsWith('FLASHFLOW_CONN_'))) as Record<string, string>,
-    taskEnv: Object.fromEntries(Object.entries(env).filter(([k]) => !SERVER_ONLY_ENV.has(k))),
+    // FLASHFLOW_HOME made absolute: task code finds its artifacts folder from it, whatever its working directory.
+    taskEnv: { ...Object.fromEntries(Object.entries(env).filter(([k]) => !SERVER_ONLY_ENV.has(k))), FLASHFLOW_HOME: path.resolve(cwd, e.FLASHFLOW_HOME) },
     baseUrl,
     secureCookies: baseUrl.startsWith('https://'),
     testConnection: e.FLASHFLOW_TEST_CONNECTION === 'Enabled',

@@ -25,6 +25,7 @@ function fakeContext(overrides: Partial<OperatorContext> = {}): OperatorContext 
     inputs: {},
     item: undefined,
     log: { info: log, warn: log, error: log },
+    artifactsDir: '/srv/flashflow/artifacts/d/r/t',
     signal: new AbortController().signal,
     services: {} as OperatorContext['services'],
     xcomPull: () => Promise.resolve(null),
@@ -78,6 +79,7 @@ describe('commandEnv', () => {
       FLASHFLOW_CTX_TRY_NUMBER: '2',
       FLASHFLOW_CTX_MAP_INDEX: '-1',
       FLASHFLOW_CTX_LOGICAL_DATE: '2024-05-01T00:00:00.000Z',
+      FLASHFLOW_ARTIFACTS_DIR: '/srv/flashflow/artifacts/d/r/t',
     });
     expect(commandEnv({ command: 'x', env: { FLASHFLOW_CTX_DAG_ID: 'mine' } }, fakeContext()).FLASHFLOW_CTX_DAG_ID).toBe('d');
   });

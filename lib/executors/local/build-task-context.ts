@@ -1,6 +1,7 @@
 // The ctx a task's code receives for one try: its named inputs and mapped item (each checked against the output
 // its producing task declares), typed service clients, and xcomPull by ref. Shared by the runner process and the
 // in-process test executor, so both hand tasks exactly the same thing.
+import { homeFromEnv, taskArtifactDir } from '../../artifacts/artifact-paths';
 import { branchTaskIds } from '../../engine/branch-target';
 import type { Dag } from '../../engine/dag-builder';
 import type { OutputSchema, TaskDefinition } from '../../engine/dag-model';
@@ -22,6 +23,8 @@ export interface TaskContextDeps {
   signal: AbortSignal;
   /** Sends a service call to the process that owns the database. */
   send: ServiceTransport;
+  /** FLASHFLOW_HOME, where artifacts go; default: the one this process was started with. */
+  home?: string;
 }
 
 export type RuntimeTaskContext = TaskContext<Record<string, unknown>, Record<string, unknown>, unknown>;
@@ -47,6 +50,7 @@ export function buildTaskContext(dag: Dag, def: TaskDefinition, job: TaskJob, de
     inputs,
     item,
     log: deps.log,
+    artifactsDir: taskArtifactDir(deps.home ?? homeFromEnv(), job),
     signal: deps.signal,
     services: services as TaskServices,
     xcomPull: async (ref: AnyTaskRef, mapIndex?: number) => {
