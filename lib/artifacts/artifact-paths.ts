@@ -20,7 +20,7 @@ export interface ArtifactFile {
 }
 
 /** The home a task process was started with: the server hands runners an absolute FLASHFLOW_HOME. */
-export function homeFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+export function homeFromEnv(env: Record<string, string | undefined>): string {
   return path.resolve(env.FLASHFLOW_HOME || '.flashflow');
 }
 

@@ -148,7 +148,8 @@ export class ExecutorEventApplier {
     const xcomById = new Map(finishes.map((f) => [f.tiId, f.xcom]));
     const applied = await store.finishTries(finishes);
     for (const f of finishes) {
-      if (f.state === 'up_for_retry' && f.nextRetryAt && (!hints.retryDueAt || f.nextRetryAt < hints.retryDueAt)) hints.retryDueAt = f.nextRetryAt;
+      // A retry's delay or a rescheduled sensor's next poke: the earliest one is when a tick must promote.
+      if (f.nextRetryAt && (!hints.retryDueAt || f.nextRetryAt < hints.retryDueAt)) hints.retryDueAt = f.nextRetryAt;
     }
     const callbackRequests: CallbackRequest[] = [];
     const assetEvents: AssetEvent[] = [];
@@ -160,8 +161,10 @@ export class ExecutorEventApplier {
       }
       let steered = false;
       if (ti.state === 'success') {
+        const result = xcomById.get(ti.tiId);
+        const extra = result !== null && typeof result === 'object' && !Array.isArray(result) ? (result as Record<string, unknown>) : {};
         for (const uri of catalog.task(ti.dagId, ti.taskId)?.outlets ?? []) {
-          assetEvents.push({ uri, dagId: ti.dagId, runId: ti.runId, taskId: ti.taskId, mapIndex: ti.mapIndex });
+          assetEvents.push({ uri, dagId: ti.dagId, runId: ti.runId, taskId: ti.taskId, mapIndex: ti.mapIndex, extra });
         }
         const steering = planSteering(dag, ti.taskId, xcomById.get(ti.tiId));
         if (steering.skipTaskIds.length) await store.skipTasks(ti, steering.skipTaskIds, now);

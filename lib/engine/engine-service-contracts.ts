@@ -36,7 +36,25 @@ export const taskServiceContracts = {
   }),
 };
 
+/** An asset event as the run it triggered reads it (Airflow's triggering_dataset_events). */
+export const triggeringAssetEventSchema = z.object({
+  uri: z.string(),
+  extra: z.record(z.string(), z.unknown()),
+  source_dag_id: z.string().nullable(),
+  source_run_id: z.string().nullable(),
+  source_task_id: z.string().nullable(),
+  source_map_index: z.number().int(),
+  timestamp: z.string(),
+});
+export type TriggeringAssetEvent = z.infer<typeof triggeringAssetEventSchema>;
+
 export const assetServiceContracts = {
+  /** The asset events that triggered this run, oldest first; none for a run not triggered by assets. */
+  triggeringEvents: service({
+    input: z.object({}).strict(),
+    output: z.array(triggeringAssetEventSchema),
+    readOnly: true,
+  }),
   /** When the asset was last updated after `after` (ISO 8601), or null. */
   latestEvent: service({
     input: z.object({ uri: z.string().min(1), after: z.coerce.date() }),

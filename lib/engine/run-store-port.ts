@@ -4,7 +4,7 @@
 import type { SerializedDag } from './dag-model';
 import type { TiDecision, TiView } from './plan-run';
 import type { NextRunInfo } from './schedule';
-import type { DagRunState, TaskState, TryEndState } from './task-states';
+import type { DagRunState, TaskState, TryFinishState } from './task-states';
 
 export interface RunKey {
   dagId: string;
@@ -57,8 +57,9 @@ export interface TryStart {
 export interface TryFinish {
   tiId: string;
   tryNumber: number;
-  state: TryEndState;
+  state: TryFinishState;
   at: Date;
+  /** When an up_for_retry or up_for_reschedule instance may be scheduled again. */
   nextRetryAt: Date | null;
   error: string | null;
   /** The return value, stored as the try's XCom when state is success. */
@@ -88,6 +89,8 @@ export interface QueuedTi extends RunKey {
   logicalDate: Date;
   dataIntervalStart: Date;
   dataIntervalEnd: Date;
+  /** When the first poke of a rescheduled sensor's try started; null for any other try. */
+  firstPokeAt: Date | null;
 }
 
 export interface LogLine {
@@ -123,6 +126,8 @@ export interface AssetEvent extends RunKey {
   uri: string;
   taskId: string;
   mapIndex: number;
+  /** What the event carries for the runs it triggers: the producing task's result when that is an object. */
+  extra: Record<string, unknown>;
 }
 
 export interface RunStore {
@@ -137,11 +142,13 @@ export interface RunStore {
   applyDecisions(decisions: TiDecision[], now: Date): Promise<number>;
   markStarted(starts: TryStart[]): Promise<void>;
   heartbeat(tis: Array<{ tiId: string; tryNumber: number }>, at: Date): Promise<void>;
-  /** Applies the end of each try still queued/running with that try number; returns those applied. */
+  /** Applies the end (or reschedule) of each try still queued/running with that try number; returns those applied. */
   finishTries(finishes: TryFinish[]): Promise<FinishedTi[]>;
   skipTasks(run: RunKey, taskIds: string[], now: Date): Promise<void>;
   expandMapped(run: RunKey, taskId: string, count: number, now: Date): Promise<void>;
+  /** Schedules the retries whose delay elapsed and the rescheduled sensors whose next poke is due. */
   promoteDueRetries(now: Date): Promise<RunKey[]>;
+  /** The earliest moment promoteDueRetries will find something. */
   nextRetryAt(): Promise<Date | null>;
   /** Picks up to `limit` scheduled tasks by priority within pool and max_active_tasks limits. */
   queueScheduled(limit: number, now: Date): Promise<QueuedTi[]>;

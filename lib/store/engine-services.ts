@@ -8,6 +8,7 @@ import type {
   taskServiceContracts,
   xcomServiceContracts,
 } from '../engine/engine-service-contracts';
+import type { TriggeringAssetEvent } from '../engine/engine-service-contracts';
 import type { DagRunState } from '../engine/task-states';
 import type { SqlClient } from './database';
 import { triggerDagRun } from './trigger-dag-run';
@@ -56,6 +57,15 @@ export function engineServices(sql: SqlClient, now: () => Date, wake: () => void
       },
     },
     assets: {
+      triggeringEvents: async (job) => {
+        const rows = await sql.query<TriggeringAssetEvent & { timestamp: Date }>(
+          `SELECT e.uri, e.extra, e.source_dag_id, e.source_run_id, e.source_task_id, e.source_map_index, e.timestamp
+           FROM dag_run r JOIN dag_run_asset_event l ON l.dag_run_id = r.id JOIN asset_event e ON e.id = l.event_id
+           WHERE r.dag_id = $1 AND r.run_id = $2 ORDER BY e.timestamp, e.id`,
+          [job.dagId, job.runId],
+        );
+        return rows.map((r) => ({ ...r, timestamp: r.timestamp.toISOString() }));
+      },
       latestEvent: async (_job, input) => {
         const [row] = await sql.query<{ at: Date | null }>(
           `SELECT max(timestamp) AS at FROM asset_event WHERE uri = $1 AND timestamp > $2`,

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { dag } from 'flashflow';
+import { engineServices } from '../../lib/store/engine-services';
 import { startEngine, type Engine } from '../support/engine-harness';
 
 let engine: Engine | null = null;
@@ -45,5 +46,37 @@ describe('scheduler: asset-triggered DAGs', () => {
     engine.clock.advance(1000);
     await engine.trigger('make_a');
     expect(await runs(engine, 'join_ab')).toHaveLength(1);
+  });
+
+  it('gives each event the producer\'s result as its extra and links every run to the events it consumed, once', async () => {
+    const producer = dag({ dagId: 'detect_drift' });
+    let week = 0;
+    producer.task('publish', { outlets: ['iris/drift'] }, () => ({ batch: `/data/week-${++week}.csv`, ks: 0.5 }));
+    producer.task('publish_list', { outlets: ['iris/list'] }, () => [1, 2]);
+    const consumer = dag({ dagId: 'retrain', schedule: { assets: ['iris/drift'] } });
+    consumer.task('train', () => 'model');
+    engine = await startEngine([producer, consumer]);
+    const first = await engine.trigger('detect_drift');
+    engine.clock.advance(1000);
+    const second = await engine.trigger('detect_drift');
+
+    const events = await engine.db.sql.query(`SELECT uri, extra, source_run_id FROM asset_event ORDER BY id`);
+    expect(events).toEqual([
+      { uri: 'iris/drift', extra: { batch: '/data/week-1.csv', ks: 0.5 }, source_run_id: first.runId },
+      { uri: 'iris/list', extra: {}, source_run_id: first.runId },
+      { uri: 'iris/drift', extra: { batch: '/data/week-2.csv', ks: 0.5 }, source_run_id: second.runId },
+      { uri: 'iris/list', extra: {}, source_run_id: second.runId },
+    ]);
+
+    const consumerRuns = await engine.db.sql.query<{ run_id: string }>(`SELECT run_id FROM dag_run WHERE dag_id = 'retrain' ORDER BY id`);
+    expect(consumerRuns).toHaveLength(2);
+    const assets = engineServices(engine.db.sql, () => engine!.clock.now(), () => {}).assets;
+    const job = (runId: string) => ({ dagId: 'retrain', runId, taskId: 'train', mapIndex: -1, tryNumber: 1 });
+    const seen = await Promise.all(consumerRuns.map((r) => assets.triggeringEvents(job(r.run_id) as never, {})));
+    expect(seen.map((list) => list.map((e) => [e.extra.batch, e.source_dag_id, e.source_run_id]))).toEqual([
+      [['/data/week-1.csv', 'detect_drift', first.runId]],
+      [['/data/week-2.csv', 'detect_drift', second.runId]],
+    ]);
+    expect(await assets.triggeringEvents(job('no-such-run') as never, {})).toEqual([]);
   });
 });

@@ -50,7 +50,7 @@ export function buildTaskContext(dag: Dag, def: TaskDefinition, job: TaskJob, de
     inputs,
     item,
     log: deps.log,
-    artifactsDir: taskArtifactDir(deps.home ?? homeFromEnv(), job),
+    artifactsDir: taskArtifactDir(deps.home ?? homeFromEnv(process.env), job),
     signal: deps.signal,
     services: services as TaskServices,
     xcomPull: async (ref: AnyTaskRef, mapIndex?: number) => {

@@ -13,15 +13,17 @@ export const RUN_COLUMNS = `id, dag_id AS "dagId", run_id AS "runId", run_type A
 
 /**
  * One transaction: the run and every task instance exist together or not at all; `before` runs first in
- * the same transaction and can veto the run by returning false (asset-triggered runs consume their queue).
+ * the same transaction and can veto the run by returning false (asset-triggered runs consume their queue), and
+ * `after` runs last with the new run's row id (they link the events they consumed).
  */
 export async function createRun(
   sql: SqlClient,
   run: NewRun,
   dag: SerializedDag,
   now: Date,
-  before?: (tx: SqlClient) => Promise<boolean>,
+  hooks: { before?: (tx: SqlClient) => Promise<boolean>; after?: (tx: SqlClient, dagRunId: number) => Promise<void> } = {},
 ): Promise<boolean> {
+  const { before, after } = hooks;
   const created = await sql.transaction(async (tx) => {
     if (before && !(await before(tx))) throw NOT_CREATED;
     const inserted = await tx.query<{ id: number }>(
@@ -44,6 +46,7 @@ export async function createRun(
       [run.dagId, run.runId, now, t.map((x) => x.task_id), t.map((x) => x.retries), t.map((x) => x.operator),
         t.map((x) => x.pool), t.map((x) => x.pool_slots), t.map((x) => x.priority_weight)],
     );
+    if (after) await after(tx, inserted[0]!.id);
     return true;
   }).catch((err: unknown) => {
     if (err === NOT_CREATED) return false;

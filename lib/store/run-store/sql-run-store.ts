@@ -4,7 +4,7 @@ import type { RunStore } from '../../engine/run-store-port';
 import type { SqlClient } from '../database';
 import { listActiveDags, setNextDagrun } from './dag-queries';
 import { appendLogs, createCallbackRequests, finishCallback, heartbeatJob } from './logs-and-callbacks';
-import { assetReadyDags, consumeAssetQueue, recordAssetEvents } from './asset-queries';
+import { assetReadyDags, consumeAssetQueue, linkConsumedEvents, recordAssetEvents, type ConsumedUpdate } from './asset-queries';
 import { queueScheduled } from './claim-scheduled';
 import { createRun, finishRun, listRunningRuns, loadMappedItems, loadXcoms, startQueuedRuns } from './run-queries';
 import * as tries from './try-transitions';
@@ -47,7 +47,13 @@ export function sqlRunStore(sql: SqlClient, options: SqlRunStoreOptions = {}): R
     appendLogs: (lines) => appendLogs(sql, lines),
     recordAssetEvents: (events, now) => recordAssetEvents(sql, events, now),
     assetReadyDags: () => assetReadyDags(sql),
-    createAssetRun: (run, dag, uris, now) => createRun(sql, run, dag, now, (tx) => consumeAssetQueue(tx, run, uris)),
+    createAssetRun: (run, dag, uris, now) => {
+      let consumed: ConsumedUpdate[] | null = null;
+      return createRun(sql, run, dag, now, {
+        before: async (tx) => (consumed = await consumeAssetQueue(tx, run, uris)) !== null,
+        after: (tx, dagRunId) => linkConsumedEvents(tx, dagRunId, run.dagId, consumed!),
+      });
+    },
     createCallbackRequests: (requests, now) => createCallbackRequests(sql, requests, now),
     finishCallback: (id, ok, error, now) => finishCallback(sql, id, ok, error, now),
     heartbeatJob: (jobId, at) => heartbeatJob(sql, jobId, at),
