@@ -102,8 +102,9 @@ function compileTask(def: TaskDefinition, opts: TaskOptions, dag: Dag, errors: s
   const priority = Number.isInteger(opts.priorityWeight ?? 1) ? (opts.priorityWeight ?? 1) : NaN;
   if (Number.isNaN(priority)) errors.push(`${where}: priorityWeight must be an integer`);
   if (def.operator === 'function' && typeof def.fn !== 'function') errors.push(`${where}: has no function to run`);
+  const { email, emailVariable } = emailOption(opts.email, where, errors);
   if (errors.length > before) return null;
-  const email = opts.email === undefined ? [] : Array.isArray(opts.email) ? opts.email : [opts.email];
+  const alerting = email.length > 0 || emailVariable !== null;
   return {
     task_id: def.taskId,
     kind: def.kind,
@@ -124,8 +125,9 @@ function compileTask(def: TaskDefinition, opts: TaskOptions, dag: Dag, errors: s
     pool_slots: poolSlots,
     priority_weight: priority,
     email,
-    email_on_failure: opts.emailOnFailure ?? email.length > 0,
-    email_on_retry: opts.emailOnRetry ?? email.length > 0,
+    email_variable: emailVariable,
+    email_on_failure: opts.emailOnFailure ?? alerting,
+    email_on_retry: opts.emailOnRetry ?? alerting,
     callbacks: CALLBACK_KINDS.filter((k) => typeof opts[k] === 'function'),
     outlets: opts.outlets ?? [],
     doc: opts.doc ?? null,
@@ -209,4 +211,14 @@ function positiveInt(value: number, what: string, errors: string[]): number {
 function nonNegativeInt(value: number, what: string, errors: string[]): number {
   if (!Number.isInteger(value) || value < 0) errors.push(`${what} must be a non-negative integer, got ${value}`);
   return value;
+}
+
+function emailOption(value: TaskOptions['email'], where: string, errors: string[]): { email: string[]; emailVariable: string | null } {
+  if (value === undefined) return { email: [], emailVariable: null };
+  if (typeof value === 'string' || Array.isArray(value)) return { email: typeof value === 'string' ? [value] : value, emailVariable: null };
+  if (typeof value.variable !== 'string' || value.variable.trim() === '') {
+    errors.push(`${where}: email { variable } must name a variable`);
+    return { email: [], emailVariable: null };
+  }
+  return { email: [], emailVariable: value.variable };
 }

@@ -50,7 +50,11 @@ export interface TaskOptions {
   pool?: string;
   poolSlots?: number;
   priorityWeight?: number;
-  email?: string | string[];
+  /**
+   * Who is mailed on failure and retry: addresses, or `{ variable: 'key' }` to read them when an alert is sent from
+   * that variable (comma-separated or a JSON list), so recipients change without editing the DAG.
+   */
+  email?: string | string[] | { variable: string };
   emailOnFailure?: boolean;
   emailOnRetry?: boolean;
   onExecute?: TaskCallback;
@@ -146,6 +150,8 @@ export interface SerializedTask {
   pool_slots: number;
   priority_weight: number;
   email: string[];
+  /** Variable holding more recipients, read at each alert; absent in DAGs serialized before it existed. */
+  email_variable?: string | null;
   email_on_failure: boolean;
   email_on_retry: boolean;
   callbacks: CallbackKind[];

@@ -24,6 +24,7 @@ import { emailNotifier } from '../ops/alerts/email-notifier';
 import { slackNotifier } from '../ops/alerts/slack-notifier';
 import { webhookNotifier } from '../ops/alerts/webhook-notifier';
 import { FlashflowMetrics } from '../ops/metrics/flashflow-metrics';
+import { findVariable } from '../store/variables';
 
 /** What autovacuum would do for the embedded database's hot tables (see embedded-maintenance.ts). */
 const VACUUM_INTERVAL_MS = 5 * 60_000;
@@ -101,7 +102,12 @@ export async function startRuntime(config: FlashflowConfig, options: StartOption
       clock,
       baseUrl: config.baseUrl,
       notifiers: [
-        emailNotifier({ smtp: config.alerts.smtp, connections, hostname: os.hostname() }),
+        emailNotifier({
+          smtp: config.alerts.smtp,
+          connections,
+          hostname: os.hostname(),
+          variable: async (key) => (await findVariable(db.sql, key))?.value ?? null,
+        }),
         slackNotifier({ url: config.alerts.slackWebhookUrl, connections }),
         webhookNotifier({ url: config.alerts.genericWebhookUrl }),
       ],

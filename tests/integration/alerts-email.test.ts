@@ -173,4 +173,41 @@ describe('email alerts', () => {
     expect(row).toMatchObject({ channel: 'email', recipient: 'ops@example.com', kind: 'failure', status: 'skipped', attempts: 0 });
     expect(row!.lastError).toMatch(/no SMTP server configured: set FLASHFLOW_SMTP_HOST/);
   });
+
+  it('reads recipients from the task\'s email variable at each alert, and says so when it is unset or malformed', async () => {
+    sink = await startSmtpSink();
+    const variables = new Map<string, string>([['ml_alert_emails', 'ml@example.com; oncall@example.com']]);
+    const d = dag({ dagId: 'var_alerts', defaultArgs: { email: { variable: 'ml_alert_emails' } } });
+    d.task('train', () => {
+      throw new Error('model did not converge');
+    });
+    [engine, alerts] = await startWithAlerts([d], [emailNotifier({
+      smtp: smtpAt(sink.port), connections: null, hostname: 'test', variable: async (key) => variables.get(key) ?? null,
+    })], BASE);
+
+    await engine.trigger('var_alerts');
+    await alerts.idle();
+    expect(sink.mails.map((m) => m.to)).toEqual([['ml@example.com', 'oncall@example.com']]);
+
+    variables.set('ml_alert_emails', '["ops@example.com"]');
+    engine.clock.advance(1000);
+    await engine.trigger('var_alerts');
+    await alerts.idle();
+    expect(sink.mails.map((m) => m.to)[1]).toEqual(['ops@example.com']);
+
+    variables.set('ml_alert_emails', 'not-an-address');
+    engine.clock.advance(1000);
+    await engine.trigger('var_alerts');
+    variables.delete('ml_alert_emails');
+    engine.clock.advance(1000);
+    await engine.trigger('var_alerts');
+    await alerts.idle();
+    expect(sink.mails).toHaveLength(2);
+    const rows = await listNotifications(engine.db.prisma, { dagId: 'var_alerts' });
+    expect(rows.slice(2).map((r) => [r.status, r.lastError])).toEqual([
+      ['skipped', expect.stringContaining("variable 'ml_alert_emails' does not hold email addresses")],
+      ['skipped', "no recipients: variable 'ml_alert_emails' is not set (set it to a comma-separated list of addresses)"],
+    ]);
+  });
 });
+

@@ -25,6 +25,8 @@ export interface Alert {
   error: string | null;
   /** Mail recipients from the task's `email` (after DAG defaultArgs). */
   emails: string[];
+  /** Variable naming more recipients, read when the alert is sent. */
+  emailVariable: string | null;
   logUrl: string;
   at: Date;
   subject: string;
@@ -56,6 +58,7 @@ export function planAlert(event: TryEndedEvent, baseUrl: string): Alert | null {
     state: event.state,
     error,
     emails: [...task.email],
+    emailVariable: task.email_variable ?? null,
     logUrl: taskLogUrl(baseUrl, event),
     at: event.at,
   } satisfies Omit<Alert, 'subject' | 'body'>;
