@@ -16,6 +16,8 @@ import { webserverCommand } from './webserver-command';
 import { workerCommand } from './worker-command';
 import { tasksTest } from './tasks-test';
 import { addAccountCommands } from './account-program';
+import { DEMO_FTP } from '../connections/default-connections';
+import { demoFtpCommand } from './demo-ftp-command';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -129,6 +131,13 @@ export function buildProgram(config: () => FlashflowConfig): Command {
     });
 
   addAccountCommands(program, viaDbWithoutDags, out);
+
+  const demo = program.command('demo').description('servers the example DAGs read from');
+  demo.command('ftp').description(`serve the Iris demo files over FTP on 127.0.0.1 (what connection ftp_default points to)`)
+    .option('-p, --port <n>', 'port', parseIntArg, DEMO_FTP.port)
+    .action(async (o: { port: number }) => {
+      await demoFtpCommand(config(), { port: o.port }, out);
+    });
 
   program.command('info').description('show the configuration in effect').action(() => {
     const c = config();

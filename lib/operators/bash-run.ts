@@ -5,6 +5,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NonRetriableError, SkipTaskError } from '../engine/task-context';
+import { fetchConnection } from '../hooks/hook-context';
 import { bashArgsSchema, type BashArgs } from './bash';
 import type { OperatorContext } from './operator-context';
 import { runInProcessGroup, SpawnError } from './process-group';
@@ -33,7 +34,8 @@ export async function runBash(rawArgs: Record<string, unknown>, ctx: OperatorCon
     cwd = tempDir;
   }
   try {
-    const { code, signal, lastStdoutLine } = await runCommand(args.command, cwd, commandEnv(args, ctx), ctx);
+    const env = { ...commandEnv(args, ctx), ...(await connectionVariables(args, ctx)) };
+    const { code, signal, lastStdoutLine } = await runCommand(args.command, cwd, env, ctx);
     if (code === 0) return lastStdoutLine;
     if (code !== null && skipCodes(args).includes(code)) {
       throw new SkipTaskError(`Bash command returned exit code ${code}; skipping the task`);
@@ -49,6 +51,17 @@ export async function runBash(rawArgs: Record<string, unknown>, ctx: OperatorCon
 function skipCodes(args: BashArgs): number[] {
   const value = args.skipOnExitCode === undefined ? DEFAULT_SKIP_EXIT_CODE : args.skipOnExitCode;
   return value === null ? [] : Array.isArray(value) ? value : [value];
+}
+
+/** PREFIX_HOST, PREFIX_PORT, … for each connection the task names; a missing connection fails without retry. */
+async function connectionVariables(args: BashArgs, ctx: OperatorContext): Promise<Record<string, string>> {
+  const vars: Record<string, string> = {};
+  for (const [prefix, connId] of Object.entries(args.connections ?? {})) {
+    const conn = await fetchConnection(ctx, connId);
+    const parts = { HOST: conn.host, PORT: conn.port, LOGIN: conn.login, PASSWORD: conn.password, SCHEMA: conn.schema, EXTRA: conn.extra };
+    for (const [name, value] of Object.entries(parts)) vars[`${prefix}_${name}`] = value === null ? '' : String(value);
+  }
+  return vars;
 }
 
 /** The runner's env (or `args.env` alone, Airflow's rule), plus the FLASHFLOW_CTX_* variables of the try. */

@@ -14,6 +14,12 @@ export const bashArgsSchema = z
     appendEnv: z.boolean().optional(),
     /** Exit codes that end the try as skipped rather than failed (Airflow's `skip_on_exit_code`, default 99). */
     skipOnExitCode: z.union([z.number().int(), z.array(z.number().int())]).nullable().optional(),
+    /**
+     * Connections handed to the command as variables: `{ FTP: 'ftp_default' }` sets FTP_HOST, FTP_PORT, FTP_LOGIN,
+     * FTP_PASSWORD, FTP_SCHEMA and FTP_EXTRA (empty when unset) from connection `ftp_default`, read when the try
+     * starts; its secrets are masked in the log.
+     */
+    connections: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'use an upper-case variable prefix such as FTP'), z.string().min(1)).optional(),
   })
   .strict();
 

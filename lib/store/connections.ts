@@ -2,6 +2,7 @@
 // lookup tasks reach through the `connections.get` service, where FLASHFLOW_CONN_* variables win over the table.
 import { ConflictError, NotFoundError } from '../kernel/errors';
 import { SecretDecryptionError, type SecretBox } from '../secrets/secret-box';
+import { defaultConnection } from '../connections/default-connections';
 import {
   CONN_ENV_PREFIX,
   connectionEnvVar,
@@ -193,14 +194,14 @@ export interface ConnectionSource {
 
 /**
  * Environment first, then the table: Airflow's secrets-backend order, so a deployment can pin a connection
- * without touching the database. `env` is the process environment, passed in from the edge.
+ * without touching the database; the built-in defaults (default-connections.ts) last. `env` is the process environment, passed in from the edge.
  */
 export function connectionSource(deps: { db: ConnectionDb; secrets: SecretBox; env?: Record<string, string | undefined> }): ConnectionSource {
   const env = deps.env ?? {};
   return {
     async get(connId) {
       parseInput(connIdSchema, connId, 'invalid conn_id');
-      return envConnection(env, connId) ?? (await findConnection(deps.db, deps.secrets, connId));
+      return envConnection(env, connId) ?? (await findConnection(deps.db, deps.secrets, connId)) ?? defaultConnection(connId);
     },
   };
 }
