@@ -11,6 +11,7 @@ import { handleTaskServiceCall, waitForRecordedStart } from '../api/task-executi
 import { TryTokens } from '../ops/auth/try-token';
 import { taskServiceHandler } from '../runtime/task-services';
 import { connectionSource } from '../store/connections';
+import { variableSource } from '../store/variables';
 
 /** The endpoint remote workers' tasks call (FLASHFLOW_EXECUTOR=bullmq); harmless when there are none. */
 function taskExecution(runtime: AppRuntime): (req: IncomingMessage) => Promise<Response> {
@@ -23,6 +24,7 @@ function taskExecution(runtime: AppRuntime): (req: IncomingMessage) => Promise<R
       sql: db.sql,
       now: () => clock.now(),
       connections: connectionSource({ db: db.prisma, secrets, env: config.connectionEnv }),
+      variables: variableSource(db.sql, config.variableEnv),
       llmEnv: config.llmEnv,
       wake: () => runtime.scheduler.wake(),
       beforeChange: waitForRecordedStart(db.sql),

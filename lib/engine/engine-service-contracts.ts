@@ -63,6 +63,11 @@ export const assetServiceContracts = {
   }),
 };
 
+export const variableServiceContracts = {
+  /** A variable's value (FLASHFLOW_VAR_<KEY> first, then the table), or null when it is set nowhere. */
+  get: service({ input: z.object({ key: z.string().min(1).max(250) }), output: z.string().nullable(), readOnly: true }),
+};
+
 export const xcomServiceContracts = {
   /** One value for a map index; for `null`, the task's value, or the list of a mapped task's values. */
   pull: service({

@@ -95,6 +95,8 @@ export interface FlashflowConfig {
   secretKey: string | null;
   /** `FLASHFLOW_CONN_<ID>` variables: connections defined in the environment (they win over the table). */
   connectionEnv: Record<string, string>;
+  /** FLASHFLOW_VAR_<KEY> variables (Airflow's AIRFLOW_VAR_<KEY>): they win over the variable table. */
+  variableEnv: Record<string, string>;
   /** The environment task processes inherit: this process's, minus the secrets only the server needs. */
   taskEnv: Record<string, string | undefined>;
   /** Origin of the web UI, without a trailing slash, for links in alerts. */
@@ -154,6 +156,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     llmEnv: { OPENAI_BASE_URL: e.OPENAI_BASE_URL, OPENAI_API_KEY: e.OPENAI_API_KEY, FLASHFLOW_LLM_MODEL: e.FLASHFLOW_LLM_MODEL },
     secretKey: e.FLASHFLOW_SECRET_KEY ?? null,
     connectionEnv: Object.fromEntries(Object.entries(present).filter(([k]) => k.startsWith('FLASHFLOW_CONN_'))) as Record<string, string>,
+    variableEnv: Object.fromEntries(Object.entries(present).filter(([k]) => k.startsWith('FLASHFLOW_VAR_'))) as Record<string, string>,
     // FLASHFLOW_HOME made absolute: task code finds its artifacts folder from it, whatever its working directory.
     taskEnv: { ...Object.fromEntries(Object.entries(env).filter(([k]) => !SERVER_ONLY_ENV.has(k))), FLASHFLOW_HOME: path.resolve(cwd, e.FLASHFLOW_HOME) },
     baseUrl,

@@ -24,7 +24,7 @@ import { emailNotifier } from '../ops/alerts/email-notifier';
 import { slackNotifier } from '../ops/alerts/slack-notifier';
 import { webhookNotifier } from '../ops/alerts/webhook-notifier';
 import { FlashflowMetrics } from '../ops/metrics/flashflow-metrics';
-import { findVariable } from '../store/variables';
+import { variableSource } from '../store/variables';
 
 /** What autovacuum would do for the embedded database's hot tables (see embedded-maintenance.ts). */
 const VACUUM_INTERVAL_MS = 5 * 60_000;
@@ -85,6 +85,7 @@ export async function startRuntime(config: FlashflowConfig, options: StartOption
     const secrets = loadSecretBox({ envKey: config.secretKey, home: config.home, generate: !config.databaseUrl });
     for (const w of secrets.warnings) log('warn', w);
     const connections = connectionSource({ db: db.prisma, secrets: secrets.box, env: config.connectionEnv });
+    const variables = variableSource(db.sql, config.variableEnv);
     const executor = await createExecutor(config, {
       secrets: secrets.box,
       log,
@@ -92,6 +93,7 @@ export async function startRuntime(config: FlashflowConfig, options: StartOption
         sql: db.sql,
         now: () => clock.now(),
         connections,
+        variables,
         llmEnv: config.llmEnv,
         wake: () => scheduler.wake(),
         beforeChange: (job): Promise<void> => scheduler.startRecorded(job.tiId, job.tryNumber),
@@ -106,7 +108,7 @@ export async function startRuntime(config: FlashflowConfig, options: StartOption
           smtp: config.alerts.smtp,
           connections,
           hostname: os.hostname(),
-          variable: async (key) => (await findVariable(db.sql, key))?.value ?? null,
+          variable: (key) => variables.get(key),
         }),
         slackNotifier({ url: config.alerts.slackWebhookUrl, connections }),
         webhookNotifier({ url: config.alerts.genericWebhookUrl }),

@@ -6,7 +6,9 @@ import { serviceEndpoints, serviceHandler, type ServiceImplementations } from '.
 import { flashcardServices, type FlashcardServiceDeps } from '../flashcards/services';
 import type { connectionServiceContracts } from '../hooks/connection-service-contract';
 import { serviceRegistry } from '../sdk/service-registry';
+import type { variableServiceContracts } from '../engine/engine-service-contracts';
 import type { ConnectionSource } from '../store/connections';
+import { variableSource, type VariableSource } from '../store/variables';
 import type { SqlClient } from '../store/database';
 import { engineServices } from '../store/engine-services';
 
@@ -15,6 +17,8 @@ export interface TaskServiceDeps {
   now: () => Date;
   /** Answers `connections.get` (hooks): env connections, then the table, decrypted (store/connections.ts). */
   connections: ConnectionSource;
+  /** Answers `variables.get`; default: the table alone. */
+  variables?: VariableSource;
   llmEnv: FlashcardServiceDeps['llmEnv'];
   /** Tells the scheduler about new work (a triggered run). */
   wake: () => void;
@@ -27,8 +31,13 @@ export function taskServiceHandler(deps: TaskServiceDeps): ServiceHandler {
     ...engineServices(deps.sql, deps.now, deps.wake),
     ...flashcardServices(deps),
     connections: connectionServices(deps.connections),
+    variables: variableServices(deps.variables ?? variableSource(deps.sql)),
   });
   return serviceHandler(endpoints, { beforeChange: deps.beforeChange });
+}
+
+function variableServices(source: VariableSource): ServiceImplementations<typeof variableServiceContracts> {
+  return { get: (_job, input) => source.get(input.key) };
 }
 
 function connectionServices(source: ConnectionSource): ServiceImplementations<typeof connectionServiceContracts> {

@@ -6,6 +6,7 @@ import {
   dagServiceContracts,
   runServiceContracts,
   taskServiceContracts,
+  variableServiceContracts,
   xcomServiceContracts,
 } from '../engine/engine-service-contracts';
 import type { ServiceClients } from '../engine/service-contract';
@@ -20,6 +21,7 @@ export const serviceRegistry = {
   llm: llmServiceContracts,
   runs: runServiceContracts,
   tasks: taskServiceContracts,
+  variables: variableServiceContracts,
   xcom: xcomServiceContracts,
 };
 

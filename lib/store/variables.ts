@@ -59,3 +59,23 @@ export async function deleteVariable(sql: SqlClient, key: string): Promise<boole
   const rows = await sql.query(`DELETE FROM variable WHERE key = $1 RETURNING key`, [key]);
   return rows.length > 0;
 }
+
+/** How task code reads a variable (`ctx.services.variables.get`). */
+export interface VariableSource {
+  get(key: string): Promise<string | null>;
+}
+
+/**
+ * FLASHFLOW_VAR_<KEY> first (the key upper-cased, as Airflow reads AIRFLOW_VAR_<KEY>), then the table: a deployment
+ * can pin a value without touching the database. `env` is the process environment, passed in from the edge.
+ */
+export function variableSource(sql: SqlClient, env: Record<string, string | undefined> = {}): VariableSource {
+  return {
+    async get(key) {
+      const pinned = env[`FLASHFLOW_VAR_${key.toUpperCase()}`];
+      if (pinned !== undefined) return pinned;
+      return (await findVariable(sql, key))?.value ?? null;
+    },
+  };
+}
+

@@ -20,6 +20,7 @@ import {
 import { maskedConnection, type Connection } from '../../lib/connections/connection-model';
 import type { Database } from '../../lib/store/database';
 import { createTestDb } from '../support/test-db';
+import { insertVariable, variableSource } from '../../lib/store/variables';
 
 let db: Database;
 const key = randomBytes(32);
@@ -210,6 +211,36 @@ describe('connections.get service', () => {
     const handler = servicesOf(connectionSource({ db: db.prisma, secrets }));
     expect(await handler(job, 'xcom.pull', { taskId: 'x', mapIndex: null })).toBeNull();
     await expect(handler(job, 'connections.list', {})).rejects.toThrow(/^unknown service 'connections\.list'; known: .*connections\.get/);
+  });
+});
+
+describe('built-in default connections', () => {
+  const job = { tiId: 'ti-1', dagId: 'd', runId: 'r', taskId: 't' } as TaskJob;
+
+  it('answers ftp_default with the demo FTP server until the table or FLASHFLOW_CONN_FTP_DEFAULT defines it', async () => {
+    const builtIn = await servicesOf(connectionSource({ db: db.prisma, secrets }))(job, 'connections.get', { connId: 'ftp_default' });
+    expect(builtIn).toMatchObject({ conn_type: 'ftp', host: '127.0.0.1', port: 2121, login: 'flashflow' });
+    await createConnection(db.prisma, secrets, { conn_id: 'ftp_default', conn_type: 'ftp', host: 'files.internal', port: 21 });
+    expect(await servicesOf(connectionSource({ db: db.prisma, secrets }))(job, 'connections.get', { connId: 'ftp_default' })).toMatchObject({ host: 'files.internal' });
+    const env = { FLASHFLOW_CONN_FTP_DEFAULT: 'ftp://u:p@10.1.2.3:2100' };
+    expect(await servicesOf(connectionSource({ db: db.prisma, secrets, env }))(job, 'connections.get', { connId: 'ftp_default' })).toMatchObject({ host: '10.1.2.3', port: 2100, login: 'u', password: 'p' });
+  });
+});
+
+describe('variables.get service', () => {
+  const job = { tiId: 'ti-1', dagId: 'd', runId: 'r', taskId: 't' } as TaskJob;
+
+  it('answers FLASHFLOW_VAR_<KEY> first, then the table, and null when the variable is set nowhere', async () => {
+    await insertVariable(db.sql, { key: 'min_accuracy', value: '0.9', description: null });
+    await insertVariable(db.sql, { key: 'alert_emails', value: 'a@example.com', description: null });
+    const handler = taskServiceHandler({
+      sql: db.sql, now: () => new Date(), connections: connectionSource({ db: db.prisma, secrets }), llmEnv: {}, wake: () => {},
+      beforeChange: async () => {}, variables: variableSource(db.sql, { FLASHFLOW_VAR_MIN_ACCURACY: '0.5' }),
+    });
+    expect(await handler(job, 'variables.get', { key: 'min_accuracy' })).toBe('0.5');
+    expect(await handler(job, 'variables.get', { key: 'alert_emails' })).toBe('a@example.com');
+    expect(await handler(job, 'variables.get', { key: 'nothing_here' })).toBeNull();
+    await expect(handler(job, 'variables.get', { key: '' })).rejects.toThrow(/does not match its contract/);
   });
 });
 
