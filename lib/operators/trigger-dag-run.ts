@@ -1,6 +1,7 @@
 // Execution of triggerDag: asks the server to create the run (idempotent per run id, so a retried try
 // finds the run it already made), then optionally pokes its state.
-import type { OperatorRun } from './operator-context';
+import { NonRetriableError } from '../engine/task-context';
+import type { OperatorContext, OperatorRun } from './operator-context';
 import { poke } from './poke';
 import { triggerDagArgsSchema } from './trigger-dag';
 
@@ -9,7 +10,8 @@ export const runTriggerDag: OperatorRun = async (rawArgs, ctx) => {
   const runId = args.runId ?? `triggered__${ctx.dagId}__${ctx.runId}`;
   const existing = await ctx.services.runs.state({ dagId: args.dagId, runId });
   if (existing === null) {
-    await ctx.services.dags.trigger({ dagId: args.dagId, conf: args.conf ?? {}, runId });
+    const conf = { ...args.conf, ...confFromInput(ctx) };
+    await ctx.services.dags.trigger({ dagId: args.dagId, conf, runId, ...(args.sameLogicalDate ? { logicalDate: ctx.logicalDate } : {}) });
     ctx.log.info(`triggered ${args.dagId} run ${runId}`);
   } else {
     ctx.log.info(`${args.dagId} run ${runId} already exists (state ${existing}); not triggering again`);
@@ -22,3 +24,13 @@ export const runTriggerDag: OperatorRun = async (rawArgs, ctx) => {
   });
   return { dag_id: args.dagId, dag_run_id: runId, state };
 };
+
+/** The conf an upstream task computed, given to this task as its input `conf`; none without that input. */
+function confFromInput(ctx: OperatorContext): Record<string, unknown> {
+  const value = ctx.inputs.conf;
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new NonRetriableError(`triggerDag: input 'conf' must be an object of conf keys, got ${Array.isArray(value) ? 'a list' : JSON.stringify(value)}`);
+  }
+  return value as Record<string, unknown>;
+}
