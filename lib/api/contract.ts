@@ -7,8 +7,11 @@ import type { ProblemStatus } from './problem';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
-/** Media types of downloads; .apkg (a zip Anki opens) has no registered type of its own. */
-export type FileMediaType = 'text/csv' | 'application/octet-stream';
+/**
+ * Media types of downloads; .apkg (a zip Anki opens) has no registered type of its own; the any-type range for
+ * files served with the type their own name gives (task artifacts).
+ */
+export type FileMediaType = 'text/csv' | 'application/octet-stream' | '*/*';
 
 export interface Endpoint {
   method: HttpMethod;
@@ -29,7 +32,7 @@ export interface Endpoint {
   textPlain?: boolean;
   /**
    * The 200 is a file download, not JSON: the media types it can carry (the handler answers a Response with one
-   * of them, picked by a query parameter), each described by `response`, e.g. a binary string.
+   * of them, picked by a query parameter or the file's name), each described by `response`, e.g. a binary string.
    */
   responseContentTypes?: readonly FileMediaType[];
   /** Problem statuses the endpoint can answer besides the ones every endpoint can (500, 503). */

@@ -14,6 +14,7 @@ import { handleLogin, handleLogout } from './login-endpoints';
 import { problem, type ProblemStatus } from './problem';
 import { TASK_SERVICES_PATH } from '../executors/bullmq/remote-services';
 import { clientAddress } from './client-address';
+import { isSandboxedPath, SANDBOX_CSP } from './sandboxed-files';
 
 /** Nothing Flashflow accepts is larger (vocabulary ≤ 100 kB, API bodies ≤ 1 MiB); refuse before reading. */
 const MAX_REQUEST_BYTES = 2 * 1024 * 1024;
@@ -93,9 +94,10 @@ export function createHttpGate(deps: GateDeps): Gate {
 
   return async (req, res) => {
     for (const name of Object.values(PRINCIPAL_HEADERS)) delete req.headers[name];
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
     const method = req.method ?? 'GET';
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    if (isSandboxedPath(pathname)) res.setHeader('content-security-policy', SANDBOX_CSP);
     const send = async (response: Response) => {
       await sendResponse(res, response);
       return false;

@@ -3,6 +3,7 @@
 // input side: defaults make fields optional), response schemas as the server writes them.
 import { z } from 'zod';
 import type { Endpoint } from './contract';
+import { artifactEndpoints } from './contracts/artifacts';
 import { Problem } from './contracts/common';
 import { connectionEndpoints } from './contracts/connections';
 import { dagEndpoints } from './contracts/dags';
@@ -10,9 +11,11 @@ import { dagRunEndpoints } from './contracts/dag-runs';
 import { flashcardEndpoints } from './contracts/flashcards';
 import { llmEndpoints } from './contracts/llm';
 import { monitoringEndpoints } from './contracts/monitoring';
+import { notificationEndpoints } from './contracts/notifications';
 import { poolEndpoints } from './contracts/pools';
 import { taskInstanceEndpoints } from './contracts/task-instances';
 import { variableEndpoints } from './contracts/variables';
+import { xcomEndpoints } from './contracts/xcoms';
 import { PROBLEM_TYPES, type ProblemStatus } from './problem';
 import { requirementFor } from '../ops/auth/required-role';
 import type { Role } from '../ops/auth/roles';
@@ -21,6 +24,9 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...dagEndpoints,
   ...dagRunEndpoints,
   ...taskInstanceEndpoints,
+  ...xcomEndpoints,
+  ...artifactEndpoints,
+  ...notificationEndpoints,
   ...poolEndpoints,
   ...connectionEndpoints,
   ...variableEndpoints,

@@ -6,6 +6,9 @@ import type { PrismaClient } from './generated/prisma/client';
 /** The Prisma client or an interactive transaction's client. */
 export type NotificationDb = Pick<PrismaClient, 'notification'>;
 
+/** Where an alert stands: waiting for (another) delivery attempt, delivered, given up, or not sendable at all. */
+export const NOTIFICATION_STATUSES = ['pending', 'sent', 'failed', 'skipped'] as const;
+
 export interface NewNotification {
   channel: string;
   recipient: string | null;
@@ -61,13 +64,24 @@ export async function abandonNotification(db: NotificationDb, id: number, reason
   await db.notification.updateMany({ where: { id, status: 'pending' }, data: { status: 'failed', lastError: reason } });
 }
 
+/** Which alerts: those of a DAG, a run, a task, one instance of a mapped task; all when empty. */
+export interface NotificationFilter {
+  dagId?: string;
+  runId?: string;
+  taskId?: string;
+  mapIndex?: number;
+}
+
+const whereOf = (f: NotificationFilter) => ({ dagId: f.dagId, runId: f.runId, taskId: f.taskId, mapIndex: f.mapIndex });
+
+/** Oldest first, so a page reads as the alerts were raised. */
 export async function listNotifications(
   db: NotificationDb,
-  filter: { dagId?: string; runId?: string; taskId?: string; limit?: number } = {},
+  filter: NotificationFilter & { limit?: number; offset?: number } = {},
 ): Promise<NotificationRow[]> {
-  return db.notification.findMany({
-    where: { dagId: filter.dagId, runId: filter.runId, taskId: filter.taskId },
-    orderBy: { id: 'asc' },
-    take: filter.limit ?? 100,
-  });
+  return db.notification.findMany({ where: whereOf(filter), orderBy: { id: 'asc' }, take: filter.limit ?? 100, skip: filter.offset ?? 0 });
+}
+
+export async function countNotifications(db: NotificationDb, filter: NotificationFilter): Promise<number> {
+  return db.notification.count({ where: whereOf(filter) });
 }

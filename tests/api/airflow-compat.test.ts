@@ -138,8 +138,11 @@ function compare(o: Shape, a: Shape, at: string, fields: 'same' | 'subset', out:
   }
 }
 
-/** Flashflow's own resources beside Airflow's (DESIGN.md §5): not in Airflow's API, so not compared with it. */
-const FLASHFLOW_OWN = /^\/(decks|cards|llm)(\/|$)/;
+/**
+ * Flashflow's own resources beside Airflow's (DESIGN.md §5), and its own sub-resources of Airflow's (a task
+ * instance's artifacts and alerts): not in Airflow's API, so not compared with it.
+ */
+const FLASHFLOW_OWN = /^\/(decks|cards|llm)(\/|$)|\/taskInstances\/\{task_id\}\/(artifacts|notifications)(\/|$)/;
 const operations = Object.entries(doc.paths)
   .filter(([path]) => !FLASHFLOW_OWN.test(path))
   .flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method, op })));

@@ -5,6 +5,7 @@ import { findDag } from '@/lib/store/api-dags';
 import { loadGrid, type GridCell } from '@/lib/store/ui-grid';
 import { AutoRefresh } from '../_components/auto-refresh';
 import { formatDate } from '../_components/format';
+import { DagDocs } from '../_components/markdown-doc';
 import { StateBadge, StateLegend } from '../_components/state-badge';
 import { taskHref, topologicalOrder } from '../_components/task-order';
 import { segmentParam } from '../_components/format';
@@ -32,18 +33,22 @@ export default async function GridPage({ params, searchParams }: Props) {
 
   if (grid.runs.length === 0) {
     return (
-      <div className="empty">
-        <h2>No runs yet</h2>
-        <p>
-          {dag.serialized.schedule ? `Runs are created on the schedule (${dag.serialized.schedule}) while the DAG is unpaused, or` : 'This DAG runs'}{' '}
-          when you press <strong>Trigger</strong> above.
-        </p>
-      </div>
+      <>
+        <DagDocs doc={dag.serialized.doc} />
+        <div className="empty">
+          <h2>No runs yet</h2>
+          <p>
+            {dag.serialized.schedule ? `Runs are created on the schedule (${dag.serialized.schedule}) while the DAG is unpaused, or` : 'This DAG runs'}{' '}
+            when you press <strong>Trigger</strong> above.
+          </p>
+        </div>
+      </>
     );
   }
 
   return (
     <>
+      <DagDocs doc={dag.serialized.doc} />
       <div className="toolbar">
         <span className="muted small">Latest {grid.runs.length} runs, oldest on the left.</span>
         <AutoRefresh active={live} />

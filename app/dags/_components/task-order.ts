@@ -1,5 +1,6 @@
 // Tasks in the order the grid and Gantt list them: upstream before downstream, ties in definition order.
 import type { SerializedTask } from '@/lib/engine/dag-model';
+import type { TaskInstanceKey } from './ti-key';
 
 export function topologicalOrder(tasks: SerializedTask[]): SerializedTask[] {
   const byId = new Map(tasks.map((t) => [t.task_id, t]));
@@ -22,4 +23,10 @@ export function topologicalOrder(tasks: SerializedTask[]): SerializedTask[] {
 export function taskHref(dagId: string, runId: string, taskId: string, mapIndex = -1): string {
   const base = `/dags/${encodeURIComponent(dagId)}/runs/${encodeURIComponent(runId)}/tasks/${encodeURIComponent(taskId)}`;
   return mapIndex >= 0 ? `${base}?map_index=${mapIndex}` : base;
+}
+
+/** Where the REST API serves something of a task instance (`artifacts/report.html`, `xcomEntries/return_value`). */
+export function taskApiHref(ti: TaskInstanceKey, rest: string): string {
+  const base = `/api/v1/dags/${encodeURIComponent(ti.dagId)}/dagRuns/${encodeURIComponent(ti.runId)}/taskInstances/${encodeURIComponent(ti.taskId)}`;
+  return `${base}/${rest}${ti.mapIndex >= 0 ? `?map_index=${ti.mapIndex}` : ''}`;
 }

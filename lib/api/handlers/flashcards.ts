@@ -15,6 +15,7 @@ import { CARD_FIELDS, cardSchemaFor, DEFAULT_MAX_CHARS } from '../../llm/card-sc
 import { graphemeLength } from '../../llm/grapheme-length';
 import type { SqlClient } from '../../store/database';
 import { recordEvent } from '../../store/event-log';
+import { contentDisposition } from '../content-disposition';
 import type { EndpointInput } from '../contract';
 import type {
   Card,
@@ -167,12 +168,10 @@ export async function exportDeck(rt: ApiRuntime, deckId: number, q: EndpointInpu
           body: e.csv,
           type: 'text/csv; charset=utf-8',
         }));
-  // RFC 6266: an ASCII fallback and the UTF-8 name (deck names are movie titles with accents).
-  const ascii = file.filename.normalize('NFD').replace(/[^\x20-\x7e]/g, '').replace(/["\\]/g, '_') || 'deck';
   return new Response(file.body, {
     headers: {
       'content-type': file.type,
-      'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+      'content-disposition': contentDisposition('attachment', file.filename, 'deck'),
       'cache-control': 'no-store',
     },
   });

@@ -107,7 +107,8 @@ export async function listMappedPage(
   return { task_instances: page.rows.map(serializeTaskInstance), total_entries: page.total };
 }
 
-async function loadTaskInstance(rt: ApiRuntime, key: { dagId: string; runId: string; taskId: string; mapIndex: number }) {
+/** The task instance, or a 404 that says whether the run, the task or only this instance is missing. */
+export async function loadTaskInstance(rt: ApiRuntime, key: { dagId: string; runId: string; taskId: string; mapIndex: number }) {
   const ti = await findTaskInstance(rt.db.sql, key);
   if (ti) return ti;
   await requireRun(rt, key.dagId, key.runId);

@@ -1,6 +1,6 @@
 // One real `flashflow standalone` per test file for the REST API tests: a temp home seeded from the migrated
-// template, the tests/fixtures/dags-api folder, a free port. The Next build is refreshed first when stale, under a
-// lock so that two test files starting together do not build into the same .next at once.
+// template, the tests/fixtures/dags-api folder (or another), a free port. The Next build is refreshed first when
+// stale, under a lock so that two test files starting together do not build into the same .next at once.
 import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { buildIsStale, runNextBuild } from '../../../lib/runtime/ensure-build';
@@ -51,13 +51,13 @@ export function ensureTestBuild(): Promise<void> {
   });
 }
 
-export async function startApiServer(env: Record<string, string> = {}): Promise<ApiServer> {
+export async function startApiServer(env: Record<string, string> = {}, dagsFolder = fixturePath('dags-api')): Promise<ApiServer> {
   await ensureTestBuild();
   const home = await makeHome();
   const port = await freePort();
   const proc = new FlashflowProcess([FLASHFLOW_BIN, 'standalone'], {
     home,
-    dagsFolder: fixturePath('dags-api'),
+    dagsFolder,
     env: { PORT: String(port), FLASHFLOW_EXECUTOR_PROCESSES: '2', FLASHFLOW_POLL_INTERVAL_MS: '200', ...env },
   });
   let url: string;

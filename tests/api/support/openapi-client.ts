@@ -72,7 +72,8 @@ export class OpenApiClient {
     const op = this.doc.paths[template]?.[method];
     const response = op?.responses[String(status)];
     if (!response) throw new Error(`${method.toUpperCase()} ${template} does not declare status ${status}`);
-    return response.content?.[contentType]?.schema;
+    // A file served with the type its name gives (artifacts) is declared as the range */*.
+    return (response.content?.[contentType] ?? response.content?.['*/*'])?.schema;
   }
 
   validate(schema: Json, body: unknown): z.ZodSafeParseResult<unknown> {

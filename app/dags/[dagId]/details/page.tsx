@@ -2,6 +2,7 @@
 import { getRuntime } from '@/lib/runtime/app-context';
 import { findDag } from '@/lib/store/api-dags';
 import { formatDate, segmentParam } from '../../_components/format';
+import { MarkdownDoc } from '../../_components/markdown-doc';
 import { paramFields } from '../../_components/params-fields';
 
 export const dynamic = 'force-dynamic';
@@ -60,8 +61,7 @@ export default async function DetailsPage({ params }: { params: Promise<{ dagId:
       {s.doc && (
         <section className="panel">
           <h2>Documentation</h2>
-          {/* Shown as written: Markdown is not rendered, so nothing in a DAG file becomes HTML. */}
-          <pre className="doc">{s.doc}</pre>
+          <MarkdownDoc source={s.doc} />
         </section>
       )}
     </div>

@@ -1,5 +1,5 @@
-// One task instance: its state and tries, its log per try (live while running), and the clear / mark actions.
-// A mapped task without ?map_index= lists its instances.
+// One task instance: its state and tries, the task's doc, its result, artifacts and alerts, its log per try (live
+// while running), and the clear / mark actions. A mapped task without ?map_index= lists its instances.
 import Link from 'next/link';
 import { getRuntime } from '@/lib/runtime/app-context';
 import { findDagRun } from '@/lib/store/api-dag-runs';
@@ -9,9 +9,13 @@ import { listRunTries } from '@/lib/store/ui-task-tries';
 import { AutoRefresh } from '../../../../../_components/auto-refresh';
 import { formatDate, formatDuration, segmentParam } from '../../../../../_components/format';
 import { LogViewer } from '../../../../../_components/log-viewer';
+import { MarkdownDoc } from '../../../../../_components/markdown-doc';
 import { StateBadge } from '../../../../../_components/state-badge';
 import { TaskActions } from '../../../../../_components/task-actions';
 import { taskHref } from '../../../../../_components/task-order';
+import { TaskAlerts } from '../../../../../_components/ti-alerts';
+import { TaskArtifacts } from '../../../../../_components/ti-artifacts';
+import { TaskResult } from '../../../../../_components/ti-result';
 import { IN_FLIGHT_STATES } from '@/lib/engine/task-states';
 
 export const dynamic = 'force-dynamic';
@@ -90,6 +94,7 @@ export default async function TaskInstancePage({ params, searchParams }: Props) 
       </>
     );
   }
+  const key = { dagId, runId, taskId, mapIndex: ti.map_index };
   const tries = await listRunTries(sql, dagId, runId, { taskId, mapIndex });
   const lastError = [...tries].reverse().find((t) => t.error)?.error ?? null;
   const requestedTry = intParam(sp.try);
@@ -119,6 +124,14 @@ export default async function TaskInstancePage({ params, searchParams }: Props) 
         )}
       </section>
       <TaskActions dagId={dagId} runId={runId} taskId={taskId} mapped={task.map_over !== null} downstream={task.downstream} />
+      {task.doc && (
+        <section className="panel">
+          <h2>Task docs</h2>
+          <MarkdownDoc source={task.doc} />
+        </section>
+      )}
+      <TaskResult ti={key} />
+      <TaskArtifacts ti={key} />
       {tries.length > 0 && (
         <section className="panel">
           <h2>Tries</h2>
@@ -141,6 +154,7 @@ export default async function TaskInstancePage({ params, searchParams }: Props) 
           </div>
         </section>
       )}
+      <TaskAlerts ti={key} />
       {ti.try_number > 0 ? (
         <LogViewer key={`${ti.try_number}`} dagId={dagId} runId={runId} taskId={taskId} mapIndex={ti.map_index} tries={ti.try_number} initialTry={initialTry} />
       ) : (
