@@ -10,6 +10,7 @@ import { measureGridData } from './grid-data';
 import { measureDashboardData, reportDashboardData } from './dashboard-data';
 import { measureDeckPage, reportDeckPage } from './deck-page';
 import { measureRemoteExecution } from './remote-execution';
+import { measureIsolatedEnv, reportIsolatedEnv } from './isolated-env';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -82,3 +83,5 @@ if (want('standalone')) {
   report({ name: 'start_to_healthy_fresh_s', value: s.freshS, unit: 's', note: 'first start on a new home: creates the database' });
   report({ name: 'rss_idle_mb', value: s.rssIdleMb, unit: 'MiB', note: 'standalone process, idle 3 s after healthy' });
 }
+
+if (want('isolated')) reportIsolatedEnv(await measureIsolatedEnv());
