@@ -11,7 +11,7 @@ function noopJob(i: number): TaskJob {
     type: 'task', tiId: `bench-${i}`, dagId: 'bench_noop', runId: 'bench', taskId: 'noop', mapIndex: -1,
     tryNumber: 1, maxTries: 1, fileloc: FILE, logicalDate: '2024-01-01T00:00:00.000Z',
     dataIntervalStart: '2024-01-01T00:00:00.000Z', dataIntervalEnd: '2024-01-02T00:00:00.000Z',
-    conf: {}, item: null, upstream: {}, executionTimeoutMs: null,
+    conf: {}, item: null, upstream: {}, executionTimeoutMs: null, firstPokeAt: null,
   };
 }
 

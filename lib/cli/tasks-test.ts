@@ -26,7 +26,7 @@ export async function tasksTest(
     type: 'task', tiId: randomUUID(), dagId: args.dagId, runId: `tasks_test__${now}`, taskId: args.taskId,
     mapIndex: args.mapIndex, tryNumber: 1, maxTries: 0, fileloc: dag.fileloc, logicalDate: now,
     dataIntervalStart: now, dataIntervalEnd: now, conf: args.conf, item: null, upstream: {},
-    executionTimeoutMs: task.execution_timeout_ms,
+    executionTimeoutMs: task.execution_timeout_ms, firstPokeAt: null,
   };
   const finished = new Promise<Extract<ExecutorEvent, { type: 'finished' }>>((resolve) => {
     executor.onEvent((e) => {
@@ -40,6 +40,8 @@ export async function tasksTest(
     const { outcome } = await finished;
     if (outcome.status === 'success') return { state: 'success', xcom: outcome.xcom, error: null };
     if (outcome.status === 'skipped') return { state: 'skipped', xcom: null, error: outcome.reason };
+    // A sensor in reschedule mode pokes once here: nothing is recorded for a next poke to follow.
+    if (outcome.status === 'reschedule') return { state: 'up_for_reschedule', xcom: null, error: `next poke due at ${outcome.rescheduleAt.toISOString()}` };
     return { state: 'failed', xcom: null, error: `${outcome.error.name}: ${outcome.error.message}` };
   } finally {
     await executor.stop();

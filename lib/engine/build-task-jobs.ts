@@ -63,6 +63,7 @@ export async function buildTaskJobs(
       item,
       upstream,
       executionTimeoutMs: task?.execution_timeout_ms ?? null,
+      firstPokeAt: q.firstPokeAt?.toISOString() ?? null,
     } satisfies TaskJob;
   });
 }

@@ -20,6 +20,11 @@ export interface TaskJob {
   item: unknown;
   upstream: Record<string, unknown>;
   executionTimeoutMs: number | null;
+  /**
+   * Set when an earlier poke of this try was rescheduled (a sensor in reschedule mode, ADR 0022): when the first
+   * poke started. The sensor's timeout counts from there.
+   */
+  firstPokeAt: string | null;
 }
 
 export interface CallbackJob {
@@ -51,7 +56,9 @@ export interface TaskFailure {
 export type TaskOutcome =
   | { status: 'success'; xcom: unknown }
   | { status: 'skipped'; reason: string }
-  | { status: 'failed'; error: TaskFailure };
+  | { status: 'failed'; error: TaskFailure }
+  /** The try is not over: it frees its slot and asks to run again at `rescheduleAt`, under the same try number. */
+  | { status: 'reschedule'; rescheduleAt: Date };
 
 export type ExecutorEvent =
   | { type: 'started'; tiId: string; tryNumber: number; pid: number; hostname: string; at: Date }

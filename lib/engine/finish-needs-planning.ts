@@ -27,13 +27,14 @@ export interface EndedTry {
 
 /**
  * False only when planning after this try would decide nothing new, given the run was planned after every
- * earlier change: a try that goes up for retry changes no upstream count and keeps the run in flight, and a
- * mapped instance's success while a sibling is in flight cannot complete any downstream rule listed above nor
- * end the run. `steered` (a branch, short-circuit or expansion followed) always needs planning.
+ * earlier change: a try that goes up for retry or a sensor's poke that is rescheduled changes no upstream count and
+ * keeps the run in flight, and a mapped instance's success while a sibling is in flight cannot complete any
+ * downstream rule listed above nor end the run. `steered` (a branch, short-circuit or expansion followed) always
+ * needs planning.
  */
 export function finishNeedsPlanning(dag: SerializedDag, ended: EndedTry, steered: boolean): boolean {
   if (steered) return true;
-  if (ended.state === 'up_for_retry') return false;
+  if (ended.state === 'up_for_retry' || ended.state === 'up_for_reschedule') return false;
   if (ended.state !== 'success' || ended.siblingInFlight !== true) return true;
   const tasks = new Map(dag.tasks.map((t) => [t.task_id, t]));
   const task = tasks.get(ended.taskId);

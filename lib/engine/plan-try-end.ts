@@ -1,12 +1,13 @@
 // What a finished try turns into: success, skipped, up_for_retry (with the moment it may run again) or
-// failed — and which callback that calls for.
+// failed — and which callback that calls for. A sensor's rescheduled poke is no end: its try waits up_for_reschedule.
 import type { CallbackKind, SerializedTask } from './dag-model';
 import type { TaskOutcome } from './executor-port';
 import { nextRetryDelay, taskRetryPolicy } from '../kernel/retry-policy';
-import type { TryEndState } from './task-states';
+import type { TryFinishState } from './task-states';
 
 export interface TryEnd {
-  state: TryEndState;
+  state: TryFinishState;
+  /** When an up_for_retry or up_for_reschedule instance may be scheduled again. */
   nextRetryAt: Date | null;
   error: string | null;
   callback: CallbackKind | null;
@@ -21,6 +22,7 @@ export function planTryEnd(
 ): TryEnd {
   if (outcome.status === 'success') return { state: 'success', nextRetryAt: null, error: null, callback: 'onSuccess' };
   if (outcome.status === 'skipped') return { state: 'skipped', nextRetryAt: null, error: outcome.reason, callback: null };
+  if (outcome.status === 'reschedule') return { state: 'up_for_reschedule', nextRetryAt: outcome.rescheduleAt, error: null, callback: null };
   const error = `${outcome.error.name}: ${outcome.error.message}`;
   if (task && outcome.error.retriable) {
     const delay = nextRetryDelay(taskRetryPolicy(task), tryNumber + 1, random);

@@ -64,3 +64,14 @@ export class NonRetriableError extends Error {
 export class SkipTaskError extends Error {
   override name = 'SkipTaskError';
 }
+
+/**
+ * Thrown by a sensor in reschedule mode whose condition does not hold yet (Airflow's AirflowRescheduleException):
+ * the try gives back its slot and runs again at `rescheduleAt`, under the same try number.
+ */
+export class RescheduleTaskError extends Error {
+  override name = 'RescheduleTaskError';
+  constructor(readonly rescheduleAt: Date) {
+    super(`rescheduled to ${rescheduleAt.toISOString()}`);
+  }
+}

@@ -59,7 +59,7 @@ export function isFinished(state: TaskState): state is FinishedState {
 export const TASK_TRANSITIONS = {
   none: ['scheduled', 'skipped', 'upstream_failed', 'removed'],
   scheduled: ['queued', 'skipped', 'upstream_failed', 'removed', 'none'],
-  queued: ['running', 'scheduled', 'failed', 'up_for_retry', 'success', 'skipped'],
+  queued: ['running', 'scheduled', 'failed', 'up_for_retry', 'up_for_reschedule', 'success', 'skipped'],
   running: ['success', 'failed', 'up_for_retry', 'up_for_reschedule', 'skipped', 'deferred', 'restarting'],
   up_for_retry: ['scheduled', 'failed'],
   up_for_reschedule: ['scheduled', 'failed'],
@@ -107,13 +107,20 @@ export const SCHEDULER_MOVES = {
   start: schedulerMove(['queued'], ['running']),
   /** A try ends: reported by its executor, or failed as lost (zombie, dead worker). Its start may not be recorded. */
   finish: schedulerMove(['queued', 'running'], ['success', 'skipped', 'up_for_retry', 'failed']),
-  /** A retry whose delay elapsed waits for a slot again. */
-  promoteRetry: schedulerMove(['up_for_retry'], ['scheduled']),
+  /**
+   * A sensor's poke in reschedule mode ends without ending its try (ADR 0022): the try gives its slot back until its
+   * next poke is due, and keeps its try number. Like a finish, its start may not be recorded.
+   */
+  reschedule: schedulerMove(['queued', 'running'], ['up_for_reschedule']),
+  /** A retry whose delay elapsed, or a rescheduled sensor whose next poke is due, waits for a slot again. */
+  promoteDue: schedulerMove(['up_for_retry', 'up_for_reschedule'], ['scheduled']),
   /** A try queued by a stopped process that never started waits again, under the same try number. */
   requeue: schedulerMove(['queued'], ['scheduled']),
 } as const;
 
 export type TryEndState = (typeof SCHEDULER_MOVES.finish.to)[number];
+/** What an executor's 'finished' event leads to: the try's end, or a reschedule that keeps the try going. */
+export type TryFinishState = TryEndState | (typeof SCHEDULER_MOVES.reschedule.to)[number];
 
 /**
  * The manual rule: a person clears a task instance (→ none) or marks it success / failed, from any state that

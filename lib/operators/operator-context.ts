@@ -1,6 +1,7 @@
 // What an operator implementation receives when it runs inside a task runner: the task's context plus
 // the few process-level doors an operator needs (its own output streams, subprocess bookkeeping).
 import type { TaskContext } from '../engine/task-context';
+import type { Clock } from '../kernel/clock';
 
 /** An operator sees its task's params, named inputs and item untyped: it works for any DAG. */
 export interface OperatorContext extends TaskContext<Record<string, unknown>, Record<string, unknown>, unknown> {
@@ -15,6 +16,10 @@ export interface OperatorContext extends TaskContext<Record<string, unknown>, Re
   trackProcessGroup(pgid: number): () => void;
   /** Time a subprocess gets between SIGTERM and SIGKILL when the try is aborted. */
   termGraceMs: number;
+  /** The time sensors wait by and compare with; a test's fake clock drives them through weeks at no cost. */
+  clock: Clock;
+  /** When the first poke of this try started, if a sensor in reschedule mode rescheduled it (ADR 0022). */
+  firstPokeAt: Date | null;
 }
 
 /** The execution side of an operator; `args` are the JSON arguments of its OperatorSpec. */

@@ -1,12 +1,16 @@
 // Sensors as DAG files use them: wait for another DAG's task (or run), for an asset update, or for a time.
-// Each pokes every `pokeInterval` until done or `timeout` (then fails without retrying).
+// Each pokes every `pokeInterval` until done or `timeout` (then fails without retrying), holding its slot between
+// pokes (`mode: 'poke'`, for short waits) or giving it back until the next one (`mode: 'reschedule'`, ADR 0022).
 import { z } from 'zod';
 import type { OperatorSpec } from '../engine/dag-model';
 import { durationArg } from './duration-arg';
+import { SENSOR_MODES } from './poke';
 import { formatZodIssues } from '../kernel/zod-issues';
 
 const pokeArgs = {
+  mode: z.enum(SENSOR_MODES).default('poke'),
   pokeInterval: durationArg.default(30_000),
+  /** Counted from the first poke of the try, across its reschedules. */
   timeout: durationArg.default(7 * 86_400_000),
 };
 

@@ -49,7 +49,7 @@ export async function clearTaskInstances(sql: SqlClient, sel: TaskSelection, now
       `WITH upd AS (
        UPDATE task_instance ti
        SET state = ${sqlState(clear.to[0])}, max_tries = ti.try_number + t.retries, next_retry_at = NULL, end_date = NULL,
-           start_date = NULL, duration = NULL, updated_at = $5, version = ti.version + 1
+           start_date = NULL, duration = NULL, first_poke_at = NULL, updated_at = $5, version = ti.version + 1
        FROM unnest($3::text[], $4::int[]) AS t(task_id, retries), task_instance prev
        WHERE ti.dag_id = $1 AND ($2::text IS NULL OR ti.run_id = $2) AND ti.task_id = t.task_id
          AND ($6::int[] IS NULL OR ti.map_index = ANY($6::int[]) OR ti.task_id <> ALL($7::text[]))
@@ -75,7 +75,7 @@ export async function markTaskInstances(
     const rows = await tx.query<ChangedTi>(
       `WITH upd AS (
        UPDATE task_instance ti
-       SET state = $4, end_date = $5, next_retry_at = NULL, updated_at = $5, version = ti.version + 1
+       SET state = $4, end_date = $5, next_retry_at = NULL, first_poke_at = NULL, updated_at = $5, version = ti.version + 1
        FROM task_instance prev
        WHERE ti.dag_id = $1 AND ($2::text IS NULL OR ti.run_id = $2) AND ti.task_id = ANY($3::text[])
          AND ($6::int[] IS NULL OR ti.map_index = ANY($6::int[]) OR ti.task_id <> ALL($7::text[]))

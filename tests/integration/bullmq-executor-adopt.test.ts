@@ -16,7 +16,7 @@ afterAll(() => redis?.stop());
 const job = (tiId: string): TaskJob => ({
   type: 'task', tiId, dagId: 'd', runId: 'r', taskId: 't', mapIndex: -1, tryNumber: 1, maxTries: 1, fileloc: 'd.ts',
   logicalDate: '2026-11-25T00:00:00.000Z', dataIntervalStart: '2026-11-25T00:00:00.000Z', dataIntervalEnd: '2026-11-25T00:00:00.000Z',
-  conf: {}, item: null, upstream: {}, executionTimeoutMs: null,
+  conf: {}, item: null, upstream: {}, executionTimeoutMs: null, firstPokeAt: null,
 });
 
 describe('BullMqExecutor.adopt', () => {

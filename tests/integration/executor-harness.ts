@@ -32,6 +32,7 @@ export function taskJob(taskId: string, overrides: Partial<TaskJob> = {}): TaskJ
     item: null,
     upstream: {},
     executionTimeoutMs: null,
+    firstPokeAt: null,
     ...overrides,
   };
 }

@@ -22,7 +22,7 @@ const job = (mapIndex: number): TaskJob => ({
   type: 'task', tiId: '00000000-0000-0000-0000-000000000001', dagId: 'french_flashcards', runId: 'manual__rec',
   taskId: 'generate_card', mapIndex, tryNumber: 2, maxTries: 3, fileloc: '/dags/x.ts', logicalDate: now.toISOString(),
   dataIntervalStart: now.toISOString(), dataIntervalEnd: now.toISOString(), conf: {}, item: null, upstream: {},
-  executionTimeoutMs: null,
+  executionTimeoutMs: null, firstPokeAt: null,
 });
 
 const card = { french_word: 'la fève', french_example: 'Une fève.', english_word: 'the bean', english_translation: 'A bean.' };

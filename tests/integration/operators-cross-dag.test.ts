@@ -38,6 +38,28 @@ describe('cross-DAG operators in real runner processes', () => {
     expect(await waitForRun(rt, 'asset_watcher', assetRun)).toBe('success');
   });
 
+  it('reschedules a sensor between pokes in reschedule mode, all pokes one try with one log', async () => {
+    const logicalDate = new Date('2026-02-03T00:00:00Z');
+    const runId = await trigger(rt, 'patient_watcher', { logicalDate, runId: 'p1' });
+    const sensor = async () => (await rt.db.sql.query<{ id: string; state: string; try_number: number }>(
+      `SELECT id, state, try_number FROM task_instance WHERE run_id = 'p1'`))[0]!;
+    const deadline = Date.now() + 10_000;
+    while ((await sensor()).state !== 'up_for_reschedule') {
+      if (Date.now() > deadline) throw new Error(`the sensor never waited up_for_reschedule (${(await sensor()).state})`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await trigger(rt, 'child', { logicalDate, runId: 'c2' });
+    expect(await waitForRun(rt, 'patient_watcher', runId)).toBe('success');
+    const { id, try_number } = await sensor();
+    expect(try_number).toBe(1);
+    const logs = await rt.db.sql.query<{ try_number: number; line: string }>(
+      `SELECT try_number, line FROM task_log WHERE ti_id = $1 AND line LIKE '%still waiting%' ORDER BY id`, [id]);
+    expect(logs.length).toBeGreaterThanOrEqual(1);
+    expect(logs.every((l) => l.try_number === 1 && /next poke at \S+, holding no slot meanwhile/.test(l.line))).toBe(true);
+    const history = await rt.db.sql.query<{ state: string }>(`SELECT state FROM task_instance_history WHERE ti_id = $1`, [id]);
+    expect(history).toEqual([{ state: 'success' }]);
+  });
+
   it('fails a sensor at its timeout without retrying', async () => {
     const runId = await trigger(rt, 'impatient');
     expect(await waitForRun(rt, 'impatient', runId)).toBe('failed');

@@ -2,7 +2,7 @@
 // a real database while a trigger records each (from → to); a change outside the table, or a try's end or a person's
 // change without its history row, fails the test whatever statement made it.
 import { afterEach, describe, expect, it } from 'vitest';
-import { chain, dag, NonRetriableError, type Dag } from 'flashflow';
+import { chain, dag, NonRetriableError, timeDeltaSensor, type Dag } from 'flashflow';
 import { compileDag } from '../../lib/engine/compile-dag';
 import type { Executor, ExecutorEvent } from '../../lib/engine/executor-port';
 import { Scheduler } from '../../lib/engine/scheduler';
@@ -147,6 +147,34 @@ describe('every state change goes through the transition table', () => {
     expect(await e.states(run)).toEqual({ work: 'success' });
     expect(await e.runState(run)).toBe('success');
     release();
+
+    await expectEveryChangeInTheTable(e);
+  });
+
+  it('reschedules a sensor’s pokes under one try, which a restart neither fails nor spends', async () => {
+    const d = dag({ dagId: 'audit_sensor' });
+    d.task('wait', timeDeltaSensor({ delta: '1d', pokeInterval: '6h', mode: 'reschedule' }));
+    const e = await auditedEngine([d]);
+    const firstPoke = e.clock.now();
+    const run = await e.trigger('audit_sensor');
+    expect(await e.states(run)).toEqual({ wait: 'up_for_reschedule' });
+    await e.scheduler.stop();
+    e.clock.advance(6 * 3_600_000);
+
+    // A waiting sensor is no orphan: the next scheduler leaves it alone, then queues its due poke on an executor that
+    // never starts it; the one after that requeues the poke, still try 1, and runs it.
+    const silent = new SilentExecutor();
+    await settle(startScheduler(e, silent));
+    expect(await e.states(run)).toEqual({ wait: 'queued' });
+    expect(silent.submitted).toBe(1);
+    await extraSchedulers.pop()!.stop();
+    const inline = new InlineExecutor(new Map([[d.dagId, d]]), e.clock);
+    await inline.start();
+    await settle(startScheduler(e, inline));
+    const [wait] = await e.db.sql.query<{ state: string; try_number: number; first_poke_at: Date }>(
+      `SELECT state, try_number, first_poke_at FROM task_instance WHERE run_id = $1`, [run.runId]);
+    expect(wait).toEqual({ state: 'up_for_reschedule', try_number: 1, first_poke_at: firstPoke });
+    expect(inline.submitted).toHaveLength(1);
 
     await expectEveryChangeInTheTable(e);
   });

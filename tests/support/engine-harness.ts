@@ -2,9 +2,11 @@
 // milliseconds, with retry delays and schedules driven by advancing the clock.
 import { compileDag } from '../../lib/engine/compile-dag';
 import type { Dag } from '../../lib/engine/dag-builder';
+import type { ServiceHandler } from '../../lib/engine/executor-port';
 import { Scheduler, type SchedulerOptions } from '../../lib/engine/scheduler';
 import type { RunKey, RunStore } from '../../lib/engine/run-store-port';
 import type { Database } from '../../lib/store/database';
+import { taskServiceHandler } from '../../lib/runtime/task-services';
 import { sqlRunStore } from '../../lib/store/run-store/sql-run-store';
 import { syncDags } from '../../lib/store/sync-dags';
 import { triggerDagRun } from '../../lib/store/trigger-dag-run';
@@ -36,6 +38,8 @@ export interface EngineOptions {
   quietEventDelayMs?: number;
   /** Wraps the SQL run store, e.g. to make a write fail. */
   store?: (store: RunStore) => RunStore;
+  /** Answer the tasks' service calls (a sensor's) from this engine's database, as the runtime does. */
+  services?: boolean;
 }
 
 export async function startEngine(dags: Dag[], opts: EngineOptions = {}): Promise<Engine> {
@@ -47,9 +51,16 @@ export async function startEngine(dags: Dag[], opts: EngineOptions = {}): Promis
     return c.dag;
   });
   await syncDags(db.sql, { dags: compiled, errors: [], files: [] }, clock.now());
-  const executor = new InlineExecutor(new Map(dags.map((d) => [d.dagId, d])), clock, opts.slots);
+  const services: ServiceHandler | undefined = opts.services
+    ? taskServiceHandler({
+        sql: db.sql, now: () => clock.now(), connections: { get: async () => null }, llmEnv: {},
+        wake: (): void => scheduler.wake(), beforeChange: (job): Promise<void> => scheduler.startRecorded(job.tiId, job.tryNumber),
+      })
+    : undefined;
+  const executor = new InlineExecutor(new Map(dags.map((d) => [d.dagId, d])), clock, opts.slots, services);
   const scheduler = new Scheduler({ store: opts.store ? opts.store(sqlRunStore(db.sql)) : sqlRunStore(db.sql), executor, clock, pollIntervalMs: 1000, random: () => 0,
     ...(opts.quietEventDelayMs !== undefined ? { quietEventDelayMs: opts.quietEventDelayMs } : {}), ...opts.listen?.(db, clock) });
+  await executor.start();
   await scheduler.start();
 
   const settle = async () => {

@@ -1,14 +1,18 @@
-// A test double of the Executor port that runs task functions of in-memory DAGs in this process, so
-// scheduler tests can drive time with a FakeClock. Production always uses a real executor.
+// A test double of the Executor port that runs task functions (and operators that need no subprocess, such as the
+// sensors) of in-memory DAGs in this process, so scheduler tests can drive time with a FakeClock. Production always
+// uses a real executor.
 import type { Dag } from '../../lib/engine/dag-builder';
-import type { Executor, ExecutorEvent, ExecutorJob, TaskJob } from '../../lib/engine/executor-port';
-import { NonRetriableError, SkipTaskError } from '../../lib/engine/task-context';
+import type { Executor, ExecutorEvent, ExecutorJob, ServiceHandler, TaskJob } from '../../lib/engine/executor-port';
 import { buildTaskContext, resultToStore } from '../../lib/executors/local/build-task-context';
+import { errorToOutcome } from '../../lib/executors/local/task-errors';
 import type { Clock } from '../../lib/kernel/clock';
+import type { OperatorRun } from '../../lib/operators/operator-context';
+import { loadOperator } from '../../lib/operators/registry';
 
 export class InlineExecutor implements Executor {
   private listeners: Array<(e: ExecutorEvent) => void> = [];
   private running = 0;
+  private readonly operators = new Map<string, OperatorRun>();
   readonly submitted: ExecutorJob[] = [];
   readonly callbacks: Array<{ dagId: string; taskId: string | null; kind: string }> = [];
 
@@ -16,6 +20,8 @@ export class InlineExecutor implements Executor {
     private readonly dags: Map<string, Dag>,
     private readonly clock: Clock,
     private readonly slots = 16,
+    /** Answers the tasks' service calls; without it a call fails the try. */
+    private readonly services?: ServiceHandler,
   ) {}
 
   openSlots(): number {
@@ -37,7 +43,14 @@ export class InlineExecutor implements Executor {
   onEvent(listener: (e: ExecutorEvent) => void): void {
     this.listeners.push(listener);
   }
-  async start(): Promise<void> {}
+  /** Loads the operators the DAGs use: a first import takes real time, which a test's settle() does not wait for. */
+  async start(): Promise<void> {
+    for (const dag of this.dags.values()) {
+      for (const def of dag.tasks.values()) {
+        if (def.operator !== 'function' && !this.operators.has(def.operator)) this.operators.set(def.operator, (await loadOperator(def.operator))!);
+      }
+    }
+  }
   async stop(): Promise<void> {}
 
   private async run(job: TaskJob): Promise<void> {
@@ -52,23 +65,28 @@ export class InlineExecutor implements Executor {
         params,
         log: { info: () => {}, warn: () => {}, error: () => {} },
         signal: new AbortController().signal,
-        // Services are the real runner's business (executor-local.test.ts); scheduler tests answer none.
-        send: async (method) => {
+        send: async (method, input) => {
+          if (this.services) return this.services(job, method, input);
           throw new Error(`the inline executor answers no service (${method})`);
         },
       });
-      const xcom = resultToStore(def, await def.fn!(ctx)) ?? null;
+      const value = def.operator === 'function'
+        ? await def.fn!(ctx)
+        : await (this.operators.get(def.operator) ?? (await loadOperator(def.operator))!)(def.args, {
+          ...ctx,
+          output: () => {},
+          processEnv: process.env,
+          trackProcessGroup: () => () => {},
+          termGraceMs: 0,
+          clock: this.clock,
+          firstPokeAt: job.firstPokeAt === null ? null : new Date(job.firstPokeAt),
+        });
+      const xcom = resultToStore(def, value) ?? null;
       this.running--;
       this.emit({ type: 'finished', tiId: job.tiId, tryNumber: job.tryNumber, outcome: { status: 'success', xcom }, at: at() });
     } catch (err) {
       this.running--;
-      const e = err as Error;
-      this.emit({
-        type: 'finished', tiId: job.tiId, tryNumber: job.tryNumber, at: at(),
-        outcome: e instanceof SkipTaskError
-          ? { status: 'skipped', reason: e.message }
-          : { status: 'failed', error: { name: e.name, message: e.message, retriable: !(e instanceof NonRetriableError) } },
-      });
+      this.emit({ type: 'finished', tiId: job.tiId, tryNumber: job.tryNumber, at: at(), outcome: errorToOutcome(err) });
     }
   }
 

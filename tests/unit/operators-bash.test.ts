@@ -2,6 +2,7 @@
 // and runBash against a hand-made OperatorContext.
 import { describe, expect, it } from 'vitest';
 import { NonRetriableError } from '../../lib/engine/task-context';
+import { systemClock } from '../../lib/kernel/clock';
 import { bash } from '../../lib/operators/bash';
 import { commandEnv, runBash } from '../../lib/operators/bash-run';
 import type { OperatorContext } from '../../lib/operators/operator-context';
@@ -36,6 +37,8 @@ function fakeContext(overrides: Partial<OperatorContext> = {}): OperatorContext 
       return () => {};
     },
     termGraceMs: 100,
+    clock: systemClock,
+    firstPokeAt: null,
     lines,
     groups,
     ...overrides,

@@ -5,8 +5,8 @@ export function StateBadge({ state }: { state: string | null }) {
 }
 
 export const LEGEND_STATES = [
-  'success', 'failed', 'running', 'queued', 'scheduled', 'up_for_retry', 'upstream_failed', 'skipped', 'deferred',
-  'restarting', 'removed', 'none',
+  'success', 'failed', 'running', 'queued', 'scheduled', 'up_for_retry', 'up_for_reschedule', 'upstream_failed', 'skipped',
+  'deferred', 'restarting', 'removed', 'none',
 ] as const;
 
 export function StateLegend() {

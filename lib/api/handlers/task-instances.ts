@@ -161,7 +161,8 @@ export async function readTryLog(
   const lines = await readLogLines(rt.db.sql, ti.id, key.tryNumber, after, limit === null ? null : limit + 1);
   const more = limit !== null && lines.length > limit;
   const page = more ? lines.slice(0, limit!) : lines;
-  const tryOver = key.tryNumber < ti.try_number || !['queued', 'running', 'scheduled', 'up_for_retry'].includes(ti.state);
+  // A sensor waiting up_for_reschedule is still in its try: the next poke writes to the same log.
+  const tryOver = key.tryNumber < ti.try_number || !['queued', 'running', 'scheduled', 'up_for_retry', 'up_for_reschedule'].includes(ti.state);
   const position: LogPosition = { log_pos: page.at(-1)?.id ?? after, end_of_log: tryOver && !more };
   return {
     content: page.map((l) => `[${l.at.toISOString()}] {${l.stream}} ${l.line}\n`).join(''),

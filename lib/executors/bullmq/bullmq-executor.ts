@@ -32,6 +32,8 @@ interface InFlight {
 }
 
 const LOST_CHECK_MS = 5_000;
+/** How long a new job waits for the job kept under its id to stop being active (see removeKept). */
+const KEPT_ACTIVE_WAIT_MS = 10_000;
 
 export class BullMqExecutor implements Executor {
   private readonly inflight = new Map<string, InFlight>();
@@ -119,9 +121,7 @@ export class BullMqExecutor implements Executor {
     const tasks = this.tasks;
     const jobId = queueJobId(job);
     // A failed job kept under the same id (a try requeued after its worker died) would make add() a no-op.
-    tasks
-      .remove(jobId)
-      .catch(() => 0)
+    removeKept(tasks, jobId)
       .then(() => tasks.add(job.type, { job: { ...job, fileloc }, token }, { jobId, removeOnComplete: { age: KEEP_COMPLETED_S }, removeOnFail: { count: 1000 } }))
       .catch((err: Error) => this.finishHere(key, { name: 'QueueError', message: `could not queue the try in Redis: ${err.message}`, retriable: true }));
   }
@@ -213,3 +213,16 @@ export class BullMqExecutor implements Executor {
   }
 }
 
+/**
+ * Removes the job kept under `jobId`. The next poke of a rescheduled sensor reuses its try's id (ADR 0022), and the
+ * job of the poke before may still be active for a moment: its worker completes it just after sending its end.
+ * BullMQ does not remove an active job, and add() would then keep it instead of queueing the new one.
+ */
+async function removeKept(tasks: Queue<QueuedWork>, jobId: string): Promise<void> {
+  for (const deadline = Date.now() + KEPT_ACTIVE_WAIT_MS; ; ) {
+    if ((await tasks.remove(jobId).catch(() => 0)) === 1) return;
+    if ((await tasks.getJobState(jobId)) !== 'active') return;
+    if (Date.now() > deadline) throw new Error(`the job ${jobId} of its previous poke is still active`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

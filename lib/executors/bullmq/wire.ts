@@ -40,6 +40,7 @@ const TaskOutcomeSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('success'), xcom: z.unknown() }),
   z.object({ status: z.literal('skipped'), reason: z.string() }),
   z.object({ status: z.literal('failed'), error: TaskFailureSchema }),
+  z.object({ status: z.literal('reschedule'), rescheduleAt: at }),
 ]);
 
 const ExecutorEventSchema = z.discriminatedUnion('type', [

@@ -9,6 +9,7 @@ import type { TaskJob, TaskOutcome } from '../../engine/executor-port';
 import type { OperatorContext } from '../../operators/operator-context';
 import { knownOperators, loadOperator } from '../../operators/registry';
 import { formatZodIssues } from '../../kernel/zod-issues';
+import { systemClock } from '../../kernel/clock';
 import { withOutputSink } from './console-capture';
 import { jobKey } from './protocol';
 import type { RunnerRuntime } from './runner-runtime';
@@ -112,6 +113,8 @@ async function executeTask(
       processEnv: process.env,
       trackProcessGroup: (pgid) => rt.trackProcessGroup(key, pgid),
       termGraceMs: rt.config.termGraceMs,
+      clock: systemClock,
+      firstPokeAt: job.firstPokeAt === null ? null : new Date(job.firstPokeAt),
     };
     value = await run(def.args, opCtx);
   }

@@ -36,11 +36,15 @@ function hasName(err: unknown, name: string): boolean {
 }
 
 /**
- * NonRetriableError and SkipTaskError are recognised by name as well as by class, so an error from another
- * copy of the engine module (a DAG file's own dependency tree) still steers the outcome.
+ * NonRetriableError, SkipTaskError and RescheduleTaskError are recognised by name as well as by class, so an error
+ * from another copy of the engine module (a DAG file's own dependency tree) still steers the outcome.
  */
 export function errorToOutcome(err: unknown): TaskOutcome {
   if (hasName(err, 'SkipTaskError')) return { status: 'skipped', reason: (err as Error).message };
+  if (hasName(err, 'RescheduleTaskError')) {
+    const at = new Date((err as { rescheduleAt?: unknown }).rescheduleAt as Date);
+    if (!Number.isNaN(at.getTime())) return { status: 'reschedule', rescheduleAt: at };
+  }
   if (!(err instanceof Error) && !(typeof err === 'object' && err !== null && 'message' in err)) {
     return {
       status: 'failed',

@@ -9,6 +9,12 @@ import { sqlState, sqlStates } from '../sql-states';
 
 const { queue } = SCHEDULER_MOVES;
 
+/**
+ * What queueing adds to the try number (and a requeue takes back): 1, except for the next poke of a try a sensor
+ * rescheduled, which is the same try (ADR 0022).
+ */
+export const NEW_TRY = '(ti.first_poke_at IS NULL)::int';
+
 /** Enough candidates to fill the executor (or a pool) even when some are blocked by their pool or DAG. */
 const CANDIDATE_FACTOR = 8;
 
@@ -70,12 +76,13 @@ export async function queueScheduled(
   return sql.query<QueuedTi>(
     `WITH upd AS (
        UPDATE task_instance ti
-       SET state = ${sqlState(queue.to[0])}, try_number = ti.try_number + 1, queued_at = $2, updated_at = $2, version = ti.version + 1
+       SET state = ${sqlState(queue.to[0])}, try_number = ti.try_number + ${NEW_TRY}, queued_at = $2, updated_at = $2,
+         version = ti.version + 1
        WHERE ti.id = ANY($1::uuid[]) AND ti.state IN ${sqlStates(queue.from)}
-       RETURNING ti.id, ti.dag_id, ti.run_id, ti.task_id, ti.map_index, ti.try_number, ti.max_tries
+       RETURNING ti.id, ti.dag_id, ti.run_id, ti.task_id, ti.map_index, ti.try_number, ti.max_tries, ti.first_poke_at
      )
      SELECT upd.id AS "tiId", upd.dag_id AS "dagId", upd.run_id AS "runId", upd.task_id AS "taskId",
-       upd.map_index AS "mapIndex", upd.try_number AS "tryNumber", upd.max_tries AS "maxTries",
+       upd.map_index AS "mapIndex", upd.try_number AS "tryNumber", upd.max_tries AS "maxTries", upd.first_poke_at AS "firstPokeAt",
        d.fileloc, r.conf, r.logical_date AS "logicalDate", r.data_interval_start AS "dataIntervalStart",
        r.data_interval_end AS "dataIntervalEnd"
      FROM upd

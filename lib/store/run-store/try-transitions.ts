@@ -9,10 +9,15 @@ import {
 import type { SqlClient } from '../database';
 import { sqlState, sqlStates } from '../sql-states';
 import { recordHistoryOf } from '../task-instance-history';
+import { NEW_TRY } from './claim-scheduled';
 import { noteRowsAdded } from './embedded-maintenance';
 import { runKeyArrays } from './sql-arrays';
 
-const { decide, steerSkip, expand, start, finish, promoteRetry, requeue: requeueMove } = SCHEDULER_MOVES;
+const { decide, steerSkip, expand, start, finish, reschedule, promoteDue, requeue: requeueMove } = SCHEDULER_MOVES;
+/** A 'finished' event ends its try, or reschedules a sensor's poke (ADR 0022): one statement writes both. */
+const finishing = { from: [...new Set([...finish.from, ...reschedule.from])], to: [...finish.to, ...reschedule.to] };
+/** When the try began: its first poke for a sensor that was rescheduled, else this run's start. */
+const TRY_START = 'coalesce(ti.first_poke_at, f.start_at, ti.start_date, f.at)';
 
 const TI_COLUMNS = `ti.id, ti.dag_id AS "dagId", ti.run_id AS "runId", ti.task_id AS "taskId",
   ti.map_index AS "mapIndex", ti.state, ti.try_number AS "tryNumber", ti.max_tries AS "maxTries"`;
@@ -53,7 +58,7 @@ export async function applyDecisions(sql: SqlClient, decisions: TiDecision[], no
 export async function markStarted(sql: SqlClient, starts: TryStart[]): Promise<void> {
   await sql.query(
     `UPDATE task_instance ti
-     SET state = ${sqlState(start.to[0])}, start_date = s.at, end_date = NULL, heartbeat_at = s.at, hostname = s.hostname,
+     SET state = ${sqlState(start.to[0])}, start_date = coalesce(ti.first_poke_at, s.at), end_date = NULL, heartbeat_at = s.at, hostname = s.hostname,
          pid = s.pid, updated_at = s.at, version = ti.version + 1
      FROM unnest($1::uuid[], $2::int[], $3::int[], $4::text[], $5::timestamptz[]) AS s(id, try_number, pid, hostname, at)
      WHERE ti.id = s.id AND ti.try_number = s.try_number AND ti.state IN ${sqlStates(start.from)}`,
@@ -71,7 +76,10 @@ export async function heartbeat(sql: SqlClient, tis: Array<{ tiId: string; tryNu
   );
 }
 
-/** Ends tries. A try already ended (e.g. marked failed by hand meanwhile) is left alone and not returned. */
+/**
+ * Ends tries, or reschedules sensors' pokes. A try already ended (e.g. marked failed by hand meanwhile) is left alone
+ * and not returned. A reschedule writes no history row: the try goes on, and its one row is written when it ends.
+ */
 export async function finishTries(sql: SqlClient, finishes: TryFinish[]): Promise<FinishedTi[]> {
   if (finishes.length === 0) return [];
   const xcoms = finishes.map((f) => (f.state === 'success' ? JSON.stringify(f.xcom ?? null) : null));
@@ -84,17 +92,16 @@ export async function finishTries(sql: SqlClient, finishes: TryFinish[]): Promis
      ), upd AS (
        UPDATE task_instance ti
        SET state = f.state, end_date = f.at, next_retry_at = f.next_retry_at, last_error = f.error,
-           start_date = coalesce(f.start_at, ti.start_date), pid = coalesce(f.pid, ti.pid),
-           hostname = coalesce(f.hostname, ti.hostname),
-           duration = EXTRACT(EPOCH FROM (f.at - coalesce(f.start_at, ti.start_date, f.at))), updated_at = f.at,
-           version = ti.version + 1
+           start_date = ${TRY_START}, pid = coalesce(f.pid, ti.pid), hostname = coalesce(f.hostname, ti.hostname),
+           first_poke_at = CASE WHEN f.state IN ${sqlStates(reschedule.to)} THEN ${TRY_START} END,
+           duration = EXTRACT(EPOCH FROM (f.at - ${TRY_START})), updated_at = f.at, version = ti.version + 1
        -- prev: the row as this statement found it, for the history's from_state.
        FROM f, task_instance prev
        WHERE ti.id = f.id AND prev.id = f.id AND ti.try_number = f.try_number AND ti.state = prev.state
-         AND prev.state IN ${sqlStates(finish.from)} AND f.state IN ${sqlStates(finish.to)}
+         AND prev.state IN ${sqlStates(finishing.from)} AND f.state IN ${sqlStates(finishing.to)}
        RETURNING ti.*, prev.state AS from_state, f.xcom AS f_xcom
      ), hist AS (
-       ${recordHistoryOf('scheduler')}
+       ${recordHistoryOf('scheduler', finish.to)}
      ), xc AS (
        INSERT INTO xcom (dag_id, run_id, task_id, map_index, key, value, timestamp)
        SELECT dag_id, run_id, task_id, map_index, 'return_value', f_xcom::jsonb, end_date FROM upd
@@ -158,9 +165,9 @@ export async function expandMapped(sql: SqlClient, run: RunKey, taskId: string, 
 
 export async function promoteDueRetries(sql: SqlClient, now: Date): Promise<RunKey[]> {
   return sql.query<RunKey>(
-    `UPDATE task_instance SET state = ${sqlState(promoteRetry.to[0])}, next_retry_at = NULL, updated_at = $1,
+    `UPDATE task_instance SET state = ${sqlState(promoteDue.to[0])}, next_retry_at = NULL, updated_at = $1,
        version = version + 1
-     WHERE state IN ${sqlStates(promoteRetry.from)} AND next_retry_at <= $1
+     WHERE state IN ${sqlStates(promoteDue.from)} AND next_retry_at <= $1
      RETURNING dag_id AS "dagId", run_id AS "runId"`,
     [now],
   );
@@ -168,7 +175,7 @@ export async function promoteDueRetries(sql: SqlClient, now: Date): Promise<RunK
 
 export async function nextRetryAt(sql: SqlClient): Promise<Date | null> {
   const [row] = await sql.query<{ at: Date | null }>(
-    `SELECT min(next_retry_at) AS at FROM task_instance WHERE state IN ${sqlStates(promoteRetry.from)}`,
+    `SELECT min(next_retry_at) AS at FROM task_instance WHERE state IN ${sqlStates(promoteDue.from)}`,
   );
   return row?.at ?? null;
 }
@@ -185,7 +192,7 @@ export async function findOrphans(sql: SqlClient, heartbeatBefore: Date | null):
 
 export async function requeue(sql: SqlClient, tis: Array<{ tiId: string; tryNumber: number }>, now: Date): Promise<void> {
   await sql.query(
-    `UPDATE task_instance ti SET state = ${sqlState(requeueMove.to[0])}, try_number = ti.try_number - 1, queued_at = NULL,
+    `UPDATE task_instance ti SET state = ${sqlState(requeueMove.to[0])}, try_number = ti.try_number - ${NEW_TRY}, queued_at = NULL,
        updated_at = $3, version = ti.version + 1
      FROM unnest($1::uuid[], $2::int[]) AS r(id, try_number)
      WHERE ti.id = r.id AND ti.try_number = r.try_number AND ti.state IN ${sqlStates(requeueMove.from)}`,

@@ -21,8 +21,9 @@ function graph(rule: TriggerRule): SerializedDag {
   return r.dag;
 }
 
-const STATES: TaskState[] = ['success', 'failed', 'skipped', 'upstream_failed', 'running', 'scheduled', 'up_for_retry'];
-const IN_FLIGHT: TaskState[] = ['running', 'scheduled', 'up_for_retry'];
+const STATES: TaskState[] = ['success', 'failed', 'skipped', 'upstream_failed', 'running', 'scheduled', 'up_for_retry', 'up_for_reschedule'];
+const IN_FLIGHT: TaskState[] = ['running', 'scheduled', 'up_for_retry', 'up_for_reschedule'];
+const ENDS = ['success', 'up_for_retry', 'up_for_reschedule'] as const;
 
 function view(m0: TaskState, m1: TaskState, m2: TaskState, other: TaskState, after: TaskState): TiView[] {
   return [
@@ -42,7 +43,7 @@ function settled(d: SerializedDag, m1: TaskState, m2: TaskState, other: TaskStat
 }
 
 /** Every case where the scheduler would not plan after m0 ends, with the plans it skips. */
-function skippedPlans(rule: TriggerRule, end: 'success' | 'up_for_retry'): Array<{ before: RunPlan; after: RunPlan; name: string }> {
+function skippedPlans(rule: TriggerRule, end: (typeof ENDS)[number]): Array<{ before: RunPlan; after: RunPlan; name: string }> {
   const d = graph(rule);
   const out: Array<{ before: RunPlan; after: RunPlan; name: string }> = [];
   for (const m1 of STATES) for (const m2 of STATES) for (const other of STATES) {
@@ -60,7 +61,7 @@ function skippedPlans(rule: TriggerRule, end: 'success' | 'up_for_retry'): Array
 
 describe('skipping the plan after a try ends', () => {
   it.each(TRIGGER_RULES)('decides nothing a plan would have decided (%s downstream)', (rule) => {
-    for (const end of ['success', 'up_for_retry'] as const) {
+    for (const end of ENDS) {
       for (const c of skippedPlans(rule, end)) {
         expect(c.after.decisions, c.name).toEqual([]);
         expect(c.after.verdict, c.name).toEqual(c.before.verdict);

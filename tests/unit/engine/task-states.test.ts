@@ -25,6 +25,13 @@ describe('task state machine', () => {
     }
   });
 
+  it('lets a sensor’s poke end up_for_reschedule, its start recorded or not, and schedules it again when due', () => {
+    expect(pairsOf(SCHEDULER_MOVES.reschedule)).toEqual([['queued', 'up_for_reschedule'], ['running', 'up_for_reschedule']]);
+    expect(pairsOf(SCHEDULER_MOVES.promoteDue)).toEqual([['up_for_retry', 'scheduled'], ['up_for_reschedule', 'scheduled']]);
+    expect(transition('up_for_reschedule', 'none', 'manual').ok).toBe(true);
+    expect(transition('up_for_reschedule', 'success', 'manual').ok).toBe(true);
+  });
+
   it('refuses illegal transitions with a reason instead of applying them', () => {
     const result = transition('success', 'running');
     expect(result).toEqual({ ok: false, reason: 'illegal transition success → running' });
