@@ -25,6 +25,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               <a href="/review">Review</a>
               <a href="/dashboard">Dashboard</a>
               <a href="/dags">DAGs</a>
+              <a href="/assets">Assets</a>
               {op ? <a href="/pools">Pools</a> : null}
               {op ? <a href="/connections">Connections</a> : null}
               {op ? <a href="/variables">Variables</a> : null}

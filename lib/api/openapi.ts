@@ -8,6 +8,7 @@ import { Problem } from './contracts/common';
 import { connectionEndpoints } from './contracts/connections';
 import { dagEndpoints } from './contracts/dags';
 import { dagRunEndpoints } from './contracts/dag-runs';
+import { datasetEndpoints } from './contracts/datasets';
 import { flashcardEndpoints } from './contracts/flashcards';
 import { llmEndpoints } from './contracts/llm';
 import { monitoringEndpoints } from './contracts/monitoring';
@@ -27,6 +28,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...xcomEndpoints,
   ...artifactEndpoints,
   ...notificationEndpoints,
+  ...datasetEndpoints,
   ...poolEndpoints,
   ...connectionEndpoints,
   ...variableEndpoints,

@@ -1,6 +1,7 @@
-// What a task instance leaves behind, over real HTTP against `flashflow standalone`: its result (Airflow's XCom
+// What runs leave behind, over real HTTP against `flashflow standalone`: a task instance's result (Airflow's XCom
 // endpoints), its artifacts (listed, and served sandboxed with the type their name gives), the alerts raised for
-// it, and the task-instance and DAG pages that show them with the docs rendered as safe Markdown.
+// it, the asset events it made and the runs they triggered (Airflow's dataset endpoints), and the pages that show
+// them, with the docs rendered as safe Markdown.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +18,7 @@ let viewer: Record<string, string>;
 let runId: string;
 let ti: (task: string) => string;
 
-const DAGS = fixturePath('dags-ti-views');
+const DAGS = fixturePath('dags-run-outputs');
 
 async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -46,6 +47,10 @@ beforeAll(async () => {
   runId = run.body.dag_run_id as string;
   ti = (task) => `/dags/ti_views/dagRuns/${encodeURIComponent(runId)}/taskInstances/${task}`;
   await until('the run to fail on its alarm task', async () => (await api.get(`/dags/ti_views/dagRuns/${encodeURIComponent(runId)}`)).body.state === 'failed');
+  await until('the asset-triggered run to succeed', async () => {
+    const runs = await api.get<{ dag_runs: Json[] }>('/dags/on_drift/dagRuns');
+    return runs.body.dag_runs.length === 1 && runs.body.dag_runs[0]!.state === 'success';
+  });
 }, 300_000);
 
 afterAll(async () => {
@@ -69,7 +74,7 @@ describe('XCom entries', () => {
 
   it('filters across DAGs, runs and tasks with ~, by key and map index', async () => {
     const all = await api.get<{ xcom_entries: Json[]; total_entries: number }>('/dags/~/dagRuns/~/taskInstances/~/xcomEntries');
-    expect(all.body.total_entries).toBe(4); // stats, parts, part[0], part[1]
+    expect(all.body.total_entries).toBe(5); // stats, parts, part[0], part[1], and on_drift's retrain
     const second = await api.get<{ xcom_entries: Json[] }>('/dags/~/dagRuns/~/taskInstances/~/xcomEntries?map_index=1&xcom_key=return_value');
     expect(second.body.xcom_entries.map((x) => [x.task_id, x.map_index])).toEqual([['part', 1]]);
   });
@@ -160,6 +165,47 @@ describe('alerts', () => {
   });
 });
 
+describe('datasets', () => {
+  it('lists the assets DAGs produce and are scheduled on, with who produces and who consumes each', async () => {
+    const list = await api.as(viewer).get<{ datasets: Json[]; total_entries: number }>('/datasets');
+    expect(list.status, list.text).toBe(200);
+    expect(list.body.total_entries).toBe(1);
+    expect(list.body.datasets[0]).toMatchObject({
+      uri: 'iris/drift',
+      extra: null,
+      producing_tasks: [expect.objectContaining({ dag_id: 'ti_views', task_id: 'stats' })],
+      consuming_dags: [expect.objectContaining({ dag_id: 'on_drift' })],
+    });
+    expect((await api.get<{ total_entries: number }>('/datasets?uri_pattern=DRIFT&dag_ids=on_drift,other')).body.total_entries).toBe(1);
+    expect((await api.get<{ total_entries: number }>('/datasets?uri_pattern=labels')).body.total_entries).toBe(0);
+    expect((await api.get<{ total_entries: number }>('/datasets?order_by=-id')).body.total_entries).toBe(1);
+    expectProblem(await api.get('/datasets?order_by=size'), 400, /Ordering with 'size' is disallowed/);
+  });
+
+  it("lists the asset's event with the producer's result as extra and the run it triggered", async () => {
+    const events = await api.get<{ dataset_events: Json[]; total_entries: number }>('/datasets/events?source_dag_id=ti_views');
+    expect(events.status, events.text).toBe(200);
+    expect(events.body.dataset_events).toEqual([
+      expect.objectContaining({
+        dataset_uri: 'iris/drift', source_dag_id: 'ti_views', source_run_id: runId, source_task_id: 'stats', source_map_index: -1,
+        extra: { ks: { sepal_length: 0.42, petal_width: 0.07 }, drift: true },
+        created_dagruns: [expect.objectContaining({ dag_id: 'on_drift', state: 'success' })],
+      }),
+    ]);
+    expect((await api.get<{ total_entries: number }>('/datasets/events?source_task_id=parts')).body.total_entries).toBe(0);
+  });
+
+  it('answers which events triggered a run, and 404 for a run that does not exist', async () => {
+    const [triggered] = (await api.get<{ dag_runs: Json[] }>('/dags/on_drift/dagRuns')).body.dag_runs;
+    const upstream = await api.as(viewer).get<{ dataset_events: Json[]; total_entries: number }>(
+      `/dags/on_drift/dagRuns/${encodeURIComponent(triggered!.dag_run_id as string)}/upstreamDatasetEvents`,
+    );
+    expect(upstream.body.dataset_events.map((e) => [e.dataset_uri, e.source_run_id])).toEqual([['iris/drift', runId]]);
+    expect((await api.get<{ total_entries: number }>(`/dags/ti_views/dagRuns/${encodeURIComponent(runId)}/upstreamDatasetEvents`)).body.total_entries).toBe(0);
+    expectProblem(await api.get('/dags/on_drift/dagRuns/nope/upstreamDatasetEvents'), 404, /DAG run 'nope' not found/);
+  });
+});
+
 describe('pages', () => {
   const page = async (p: string) => {
     const res = await fetch(`${server.baseUrl}${p}`, { headers: viewer });
@@ -183,6 +229,19 @@ describe('pages', () => {
     expect(html).toMatch(/data-testid="alerts"/);
     expect(html).toMatch(/skipped/);
     expect(html).toMatch(/no alert channel/);
+  });
+
+  it('shows each asset with its producer, consumer, events and the runs they triggered, linked from the nav', async () => {
+    const html = await page('/assets');
+    expect(html).toContain('href="/assets"');
+    expect(html).toContain('<code class="wrap">iris/drift</code>');
+    expect(html).toContain('href="/dags/ti_views"');
+    expect(html).toContain('href="/dags/on_drift"');
+    expect(html).toContain(`href="/dags/ti_views?run_id=${encodeURIComponent(runId)}"`);
+    expect(html).toContain(`href="/dags/ti_views/runs/${encodeURIComponent(runId)}/tasks/stats"`);
+    expect(html).toMatch(/href="\/dags\/on_drift\?run_id=[^"]+"/);
+    expect(html).toMatch(/sepal_length(&quot;|")\s*:\s*0\.42/);
+    expect(await page('/assets?uri=nothing%2Fhere')).toContain('No DAG produces or consumes');
   });
 
   it('renders the DAG doc as Markdown with its script as text and its javascript: link without a target', async () => {

@@ -1,0 +1,2 @@
+'use client';
+export { PageError as default } from '../dags/_components/page-error';
