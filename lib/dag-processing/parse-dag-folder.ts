@@ -1,5 +1,6 @@
 // Finds the DAG files of a folder and imports and compiles one file at a time. Runs inside a throwaway
 // child process (parser-child.ts), so a file that hangs or crashes at import cannot hurt the server.
+import { statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { compileDag } from '../engine/compile-dag';
@@ -30,10 +31,20 @@ const NOT_DAG_FILE = /(\.d\.ts|\.test\.ts|\.spec\.ts)$/;
 export async function listDagFiles(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true, recursive: true });
   return entries
-    .filter((e) => e.isFile() && DAG_FILE.test(e.name) && !NOT_DAG_FILE.test(e.name) && !/^[._]/.test(e.name))
+    // A symlink to a file counts (a DAG folder assembled from links, as Airflow allows); a dangling one does not.
+    .filter((e) => (e.isFile() || (e.isSymbolicLink() && isFileBehindLink(path.join(e.parentPath, e.name)))))
+    .filter((e) => DAG_FILE.test(e.name) && !NOT_DAG_FILE.test(e.name) && !/^[._]/.test(e.name))
     .map((e) => path.join(e.parentPath, e.name))
     .filter((f) => !f.split(path.sep).some((part) => part === 'node_modules' || part.startsWith('.')))
     .sort();
+}
+
+function isFileBehindLink(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
 
 export async function parseDagFile(file: string): Promise<FileParse> {

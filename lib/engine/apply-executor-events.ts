@@ -74,7 +74,7 @@ export class ExecutorEventApplier {
     const released = new Map<string, InflightTry>();
     const finishFor = (tiId: string, tryNumber: number, outcome: TaskOutcome, at: Date) => {
       const owner = this.opts.inflight.get(tiId);
-      const finish = this.finishFor(tiId, tryNumber, outcome, at);
+      const finish = this.finishFor(tiId, tryNumber, outcome, at, now);
       if (finish && owner) released.set(tiId, owner);
       return finish;
     };
@@ -121,17 +121,21 @@ export class ExecutorEventApplier {
   async failLost(tis: LostTry[], now: Date): Promise<void> {
     const { inflight } = this.opts;
     for (const ti of tis) inflight.set(ti.id, { run: runKeyOf(ti), taskId: ti.taskId, mapIndex: ti.mapIndex, tryNumber: ti.tryNumber });
-    const finishes = tis.map((ti) => this.finishFor(ti.id, ti.tryNumber, WORKER_LOST, now)).filter((f): f is TryFinish => f !== null);
+    const finishes = tis.map((ti) => this.finishFor(ti.id, ti.tryNumber, WORKER_LOST, now, now)).filter((f): f is TryFinish => f !== null);
     const affected = new RunKeySet();
     await this.applyFinishes(finishes, now, affected);
   }
 
-  private finishFor(tiId: string, tryNumber: number, outcome: TaskOutcome, at: Date): TryFinish | null {
+  /**
+   * `at` is when the try ended by its executor's clock (recorded as its end); `now`, the scheduler's, is what the
+   * retry delay counts from: a worker whose clock runs behind must not make retries come early.
+   */
+  private finishFor(tiId: string, tryNumber: number, outcome: TaskOutcome, at: Date, now: Date): TryFinish | null {
     const owner = this.opts.inflight.get(tiId);
     if (!owner || owner.tryNumber !== tryNumber) return null;
     this.opts.inflight.delete(tiId);
     const task = this.opts.catalog.task(owner.run.dagId, owner.taskId);
-    const end = planTryEnd(task, tryNumber, outcome, at, this.opts.random);
+    const end = planTryEnd(task, tryNumber, outcome, now, this.opts.random);
     return {
       tiId,
       tryNumber,

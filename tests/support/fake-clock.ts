@@ -41,3 +41,40 @@ export class FakeClock implements Clock {
     this.advance(new Date(date).getTime() - this.current);
   }
 }
+
+/**
+ * Real time plus whatever a test has skipped. For runtimes whose task processes stamp events with the real clock
+ * (the LocalExecutor's runners): their times stay consistent with the scheduler's, while a 5-minute retry delay
+ * still costs one `advance`. Sleepers wake on their real timer or when an advance passes their moment.
+ */
+export class ShiftedClock implements Clock {
+  private offset = 0;
+  private sleepers = new Set<{ at: number; wake: () => void }>();
+
+  now(): Date {
+    return new Date(Date.now() + this.offset);
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const sleeper = {
+        at: this.now().getTime() + ms,
+        wake: () => {
+          clearTimeout(timer);
+          this.sleepers.delete(sleeper);
+          signal?.removeEventListener('abort', sleeper.wake);
+          resolve();
+        },
+      };
+      const timer = setTimeout(sleeper.wake, ms);
+      this.sleepers.add(sleeper);
+      signal?.addEventListener('abort', sleeper.wake, { once: true });
+    });
+  }
+
+  advance(ms: number): void {
+    this.offset += ms;
+    const now = this.now().getTime();
+    for (const s of [...this.sleepers]) if (s.at <= now) s.wake();
+  }
+}
