@@ -34,7 +34,7 @@ function batch(seed: number, size: number, petalGrowth: number): Row[] {
 export function irisDemoFiles(): Record<string, string> {
   return {
     'iris/iris.csv': toCsv(irisRows()),
-    'iris/batches/latest.csv': toCsv(batch(7, 60, 0)),
-    'iris/batches/drifted.csv': toCsv(batch(11, 60, 1.5)),
+    'iris/batches/latest.csv': toCsv(batch(7, 150, 0)),
+    'iris/batches/drifted.csv': toCsv(batch(11, 150, 1.5)),
   };
 }

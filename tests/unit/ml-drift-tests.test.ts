@@ -51,3 +51,21 @@ describe('populationStabilityIndex', () => {
     expect(psi).toBeGreaterThan(1);
   });
 });
+
+describe('detectFeatureDrift on the demo batches', () => {
+  it('finds no drift in the latest batch and drift in the petals of the drifted one', async () => {
+    const { irisDemoFiles } = await import('../../lib/demo/iris-files');
+    const { parseIrisCsv } = await import('../../lib/ml/iris-csv');
+    const { detectFeatureDrift } = await import('../../lib/ml/feature-drift');
+    const files = irisDemoFiles();
+    const read = (name: string) => parseIrisCsv(files[name]!, name).flowers;
+    const thresholds = { ks_p_value: 0.01, psi: 0.25 };
+    const calm = detectFeatureDrift(read('iris/iris.csv'), read('iris/batches/latest.csv'), thresholds);
+    expect(calm.drift).toBe(false);
+    expect(calm.features.map((f) => f.feature)).toEqual(['sepal_length', 'sepal_width', 'petal_length', 'petal_width']);
+    const drifted = detectFeatureDrift(read('iris/iris.csv'), read('iris/batches/drifted.csv'), thresholds);
+    expect(drifted.drift).toBe(true);
+    expect(drifted.drifted_features).toEqual(expect.arrayContaining(['petal_length', 'petal_width']));
+    expect(drifted.drifted_features).not.toContain('sepal_width');
+  });
+});
