@@ -32,7 +32,7 @@ export default async function AssetsPage({ searchParams }: Props) {
     <>
       <div className="page-head">
         <h1>Assets</h1>
-        {only && <Link href="/assets">All assets</Link>}
+        {only ? <Link href="/assets">All assets</Link> : <Link href="/dag-dependencies">DAG dependencies graph</Link>}
       </div>
       {assets.length === 0 ? (
         <div className="empty">

@@ -1,4 +1,5 @@
-// Reads of the `dag` table for the REST API: a filtered page of DAGs, and one DAG with its definition.
+// Reads of the `dag` table for the REST API and the DAG views: a filtered page of DAGs, one DAG with its
+// definition, and every active DAG's definition.
 import type { SerializedDag } from '../engine/dag-model';
 import type { SqlClient } from './database';
 import { orderClause, pagedQuery, type Ordering, type Page, type PageOf } from './api-paging';
@@ -82,4 +83,10 @@ export async function findDag(sql: SqlClient, dagId: string): Promise<DagDetailR
 export async function dagExists(sql: SqlClient, dagId: string): Promise<boolean> {
   const [row] = await sql.query(`SELECT 1 FROM dag WHERE dag_id = $1`, [dagId]);
   return row !== undefined;
+}
+
+/** The definitions of the DAGs the workflows folder defines now, by dag_id (the DAG-dependencies graph). */
+export async function listActiveDagDefinitions(sql: SqlClient): Promise<SerializedDag[]> {
+  const rows = await sql.query<{ serialized: SerializedDag }>(`SELECT serialized FROM dag WHERE is_active ORDER BY dag_id`);
+  return rows.map((r) => r.serialized);
 }

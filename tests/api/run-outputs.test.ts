@@ -4,7 +4,10 @@
 // them, with the docs rendered as safe Markdown.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signIn } from '../support/browser-sign-in';
+import { launchChromium } from '../support/chromium';
 import { fixturePath, runCli } from '../support/cli-harness';
 import { startApiServer, type ApiServer } from './support/api-server';
 import { expectProblem } from './support/expect-problem';
@@ -53,7 +56,10 @@ beforeAll(async () => {
   });
 }, 300_000);
 
+let browser: Browser | undefined;
+
 afterAll(async () => {
+  await browser?.close();
   await server?.stop();
 });
 
@@ -244,6 +250,13 @@ describe('pages', () => {
     expect(await page('/assets?uri=nothing%2Fhere')).toContain('No DAG produces or consumes');
   });
 
+  it('draws the DAG-dependencies graph from the producer through the asset to the DAG scheduled on it', async () => {
+    const html = await page('/dag-dependencies');
+    expect(html).toContain('<h1>DAG dependencies</h1>');
+    // The server renders the nodes (hidden until the browser measures them; edges are drawn there, see below).
+    for (const id of ['dag:ti_views', 'asset:iris/drift', 'dag:on_drift']) expect(html).toContain(`data-id="${id}"`);
+  });
+
   it('renders the DAG doc as Markdown with its script as text and its javascript: link without a target', async () => {
     for (const html of [await page('/dags/ti_views/details'), await page('/dags/ti_views')]) {
       expect(html).toContain('<h1>Drift report</h1>');
@@ -254,4 +267,26 @@ describe('pages', () => {
       expect(html).not.toMatch(/href="javascript:/i);
     }
   });
+});
+
+describe('in a browser', () => {
+  it('opens an HTML report with no script run and no access to this site, and draws the DAG-dependencies graph', async () => {
+    browser = await launchChromium();
+    const page = await browser.newPage();
+    page.setDefaultTimeout(20_000);
+    await signIn(page, server.baseUrl, 'admin', server.adminPassword);
+
+    await page.goto(`${server.baseUrl}/api/v1${ti('stats')}/artifacts/report.html`);
+    expect(await page.locator('h1').textContent()).toBe('Drift');
+    expect(await page.title()).not.toBe('ran');
+    expect(await page.evaluate(() => window.origin)).toBe('null');
+
+    await page.goto(`${server.baseUrl}/dag-dependencies`);
+    const canvas = page.locator('[data-testid="dag-dependencies"]');
+    await canvas.locator('.react-flow__node').nth(2).waitFor();
+    expect(await canvas.locator('.react-flow__node').count()).toBe(3);
+    expect(await canvas.locator('.react-flow__edge').count()).toBe(2);
+    await Promise.all([page.waitForURL(/\/assets\?uri=iris%2Fdrift$/), canvas.locator('[data-node-kind="asset"]').click()]);
+    await page.locator('[data-testid="asset"][data-uri="iris/drift"]').waitFor();
+  }, 120_000);
 });

@@ -1,10 +1,9 @@
 'use client';
-// The graph tab's canvas: React Flow with positions laid out on the server; a node's colour is its task
-// instance's state in the selected run, and clicking it opens that task instance.
-import { Background, Controls, Handle, MarkerType, Position, ReactFlow, type Edge, type Node, type NodeMouseHandler, type NodeProps } from '@xyflow/react';
-import '@xyflow/react/dist/style.css';
-import { useRouter } from 'next/navigation';
+// The graph tab's canvas: a node's colour is its task instance's state in the selected run, and clicking it opens
+// that task instance.
+import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { useMemo } from 'react';
+import { FlowCanvas } from './flow-canvas';
 import { NODE_HEIGHT, NODE_WIDTH, type GraphEdgeData, type GraphNodeData } from './graph-layout';
 
 type TaskNode = Node<GraphNodeData, 'task'>;
@@ -24,25 +23,9 @@ function TaskNodeView({ data }: NodeProps<TaskNode>) {
 const NODE_TYPES = { task: TaskNodeView };
 
 export function GraphView({ nodes, edges }: { nodes: GraphNodeData[]; edges: GraphEdgeData[] }) {
-  const router = useRouter();
   const rfNodes = useMemo<TaskNode[]>(
     () => nodes.map((n) => ({ id: n.id, type: 'task', position: { x: n.x, y: n.y }, data: n, draggable: false, connectable: false })),
     [nodes],
   );
-  const rfEdges = useMemo<Edge[]>(
-    () => edges.map((e) => ({ ...e, markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 }, style: { strokeWidth: 1.5 } })),
-    [edges],
-  );
-  const onNodeClick: NodeMouseHandler<TaskNode> = (_, node) => {
-    if (node.data.href) router.push(node.data.href);
-  };
-  return (
-    <div className="graph-canvas" data-testid="graph">
-      <ReactFlow nodes={rfNodes} edges={rfEdges} nodeTypes={NODE_TYPES} onNodeClick={onNodeClick} fitView
-        fitViewOptions={{ padding: 0.2, maxZoom: 1.2 }} nodesConnectable={false} nodesDraggable={false} minZoom={0.2}>
-        <Background gap={16} />
-        <Controls showInteractive={false} />
-      </ReactFlow>
-    </div>
-  );
+  return <FlowCanvas nodes={rfNodes} edges={edges} nodeTypes={NODE_TYPES} testId="graph" />;
 }
