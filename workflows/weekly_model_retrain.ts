@@ -2,17 +2,14 @@
 // write an HTML report. Each step runs only if the one before it succeeded; each is retried once after 5 minutes,
 // and the people in variable `ml_alert_emails` are mailed on every retry and every failure.
 // Walkthrough: docs/examples/weekly-model-retrain.md.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { bash, dag, NonRetriableError, z } from 'flashflow';
-import { CsvFormatError, flowerSchema, parseIrisCsv } from '../lib/ml/iris-csv';
-import { renderModelReport } from '../lib/ml/model-report';
+import { dag, NonRetriableError, z } from 'flashflow';
+import { flowerSchema } from '../lib/ml/iris-csv';
+import { saveModel, saveReport } from '../lib/ml/model-artifacts';
 import { modelMetricsSchema, trainForest } from '../lib/ml/random-forest-model';
+import { readIrisFile } from '../lib/ml/read-iris-file';
 import { trainTestSplit } from '../lib/ml/train-test-split';
-
-const DOWNLOAD_SCRIPT = fileURLToPath(new URL('./scripts/ftp-download.sh', import.meta.url));
-const shellQuote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+import { ftpDownload } from './scripts/ftp-download';
 
 /** The lowest test accuracy a new model may have; a variable, so the bar moves without a deploy. */
 const MIN_ACCURACY_VARIABLE = 'weekly_model_retrain_min_accuracy';
@@ -53,25 +50,14 @@ Alerts: set variable \`ml_alert_emails\` to the addresses to mail (comma-separat
 });
 
 // The script prints the folder it saved the files to; that line is the task's result.
-const download = retrain.task('download', bash({
-  command: `bash ${shellQuote(DOWNLOAD_SCRIPT)} iris/iris.csv`,
-  connections: { FTP: 'ftp_default' },
-}));
+const download = retrain.task('download', ftpDownload(['iris/iris.csv']));
 
 const preprocess = retrain.task('preprocess', {
   inputs: { folder: download },
   output: z.object({ train: z.array(flowerSchema), test: z.array(flowerSchema), dropped: z.number().int() }),
 }, async ({ inputs, params, log }) => {
   if (!inputs.folder) throw new NonRetriableError('download printed no folder');
-  const file = path.join(inputs.folder, 'iris.csv');
-  let parsed;
-  try {
-    parsed = parseIrisCsv(await readFile(file, 'utf8'), 'iris.csv');
-  } catch (err) {
-    // Bad data stays bad however often it is read: fail now rather than after a retry delay.
-    if (err instanceof CsvFormatError) throw new NonRetriableError(err.message);
-    throw err;
-  }
+  const parsed = await readIrisFile(path.join(inputs.folder, 'iris.csv'));
   const { train, test } = trainTestSplit(parsed.flowers, params.test_fraction, params.seed);
   log.info(`${parsed.flowers.length} flowers (${parsed.dropped} blank or duplicate lines dropped): ${train.length} to train, ${test.length} to test`);
   return { train, test, dropped: parsed.dropped };
@@ -81,29 +67,23 @@ const train = retrain.task('train', {
   inputs: { data: preprocess },
   output: z.object({ metrics: modelMetricsSchema, model_path: z.string(), metrics_path: z.string() }),
 }, async ({ inputs, params, services, artifactsDir, log }) => {
-  const { model, metrics } = trainForest(inputs.data.train, inputs.data.test, { seed: params.seed, trees: params.trees });
-  await mkdir(artifactsDir, { recursive: true });
-  const modelPath = path.join(artifactsDir, 'model.json');
-  const metricsPath = path.join(artifactsDir, 'metrics.json');
-  await writeFile(modelPath, JSON.stringify(model));
-  await writeFile(metricsPath, JSON.stringify(metrics, null, 2));
+  const trained = trainForest(inputs.data.train, inputs.data.test, { seed: params.seed, trees: params.trees });
+  const { metrics } = trained;
+  const paths = await saveModel(artifactsDir, trained);
   const floor = Number((await services.variables.get({ key: MIN_ACCURACY_VARIABLE })) ?? DEFAULT_MIN_ACCURACY);
   log.info(`accuracy ${(metrics.accuracy * 100).toFixed(1)} % on ${metrics.test_size} test flowers (floor ${floor * 100} %)`);
   if (!(metrics.accuracy >= floor)) {
     throw new Error(`the model's accuracy ${(metrics.accuracy * 100).toFixed(1)} % is below the floor of ${floor * 100} % (variable ${MIN_ACCURACY_VARIABLE})`);
   }
-  return { metrics, model_path: modelPath, metrics_path: metricsPath };
+  return { metrics, ...paths };
 });
 
 retrain.task('report', { inputs: { trained: train } }, async ({ inputs, runId, dataIntervalStart, artifactsDir }) => {
-  const html = renderModelReport({
+  const reportPath = await saveReport(artifactsDir, {
     title: 'Weekly Iris model',
     context: [`Run ${runId}, week of ${dataIntervalStart.toISOString().slice(0, 10)}.`, `Model: ${inputs.trained.model_path}`],
     metrics: inputs.trained.metrics,
   });
-  await mkdir(artifactsDir, { recursive: true });
-  const reportPath = path.join(artifactsDir, 'report.html');
-  await writeFile(reportPath, html);
   return { report_path: reportPath, accuracy: inputs.trained.metrics.accuracy };
 });
 

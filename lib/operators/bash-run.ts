@@ -64,7 +64,11 @@ async function connectionVariables(args: BashArgs, ctx: OperatorContext): Promis
   return vars;
 }
 
-/** The runner's env (or `args.env` alone, Airflow's rule), plus the FLASHFLOW_CTX_* variables of the try. */
+/**
+ * The runner's env (or `args.env` alone, Airflow's rule), plus the FLASHFLOW_CTX_* variables of the try and the
+ * run's params: FLASHFLOW_PARAM_<NAME> for each string, number or boolean one (where Airflow templates
+ * `{{ params.name }}` into the command), and all of them as JSON in FLASHFLOW_PARAMS.
+ */
 export function commandEnv(args: BashArgs, ctx: OperatorContext): Record<string, string> {
   const base: Record<string, string | undefined> =
     args.env === undefined ? { ...ctx.processEnv } : args.appendEnv ? { ...ctx.processEnv, ...args.env } : { ...args.env };
@@ -79,7 +83,19 @@ export function commandEnv(args: BashArgs, ctx: OperatorContext): Record<string,
     FLASHFLOW_CTX_MAP_INDEX: String(ctx.mapIndex),
     FLASHFLOW_CTX_LOGICAL_DATE: ctx.logicalDate.toISOString(),
     FLASHFLOW_ARTIFACTS_DIR: ctx.artifactsDir,
+    FLASHFLOW_PARAMS: JSON.stringify(ctx.params),
+    ...paramVariables(ctx.params),
   };
+}
+
+function paramVariables(params: Record<string, unknown>): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const [name, value] of Object.entries(params)) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      vars[`FLASHFLOW_PARAM_${name.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`] = String(value);
+    }
+  }
+  return vars;
 }
 
 async function runCommand(command: string, cwd: string, env: Record<string, string>, ctx: OperatorContext) {

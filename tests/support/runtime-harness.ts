@@ -11,11 +11,11 @@ import { triggerDagRun } from '../../lib/store/trigger-dag-run';
 export async function startTestRuntime(
   dagsFolder: string,
   env: Record<string, string> = {},
-  opts: { clock?: Clock } = {},
+  opts: { clock?: Clock; createScheduledRuns?: boolean } = {},
 ): Promise<Runtime & { home: string }> {
   const home = await mkdtemp(path.join(os.tmpdir(), 'ff-rt-'));
   const config = loadConfig({ FLASHFLOW_HOME: home, FLASHFLOW_DAGS_FOLDER: dagsFolder, FLASHFLOW_POLL_INTERVAL_MS: '100', FLASHFLOW_EXECUTOR_PROCESSES: '1', ...env });
-  const runtime = await startRuntime(config, { log: () => {}, createScheduledRuns: false, clock: opts.clock });
+  const runtime = await startRuntime(config, { log: () => {}, createScheduledRuns: opts.createScheduledRuns ?? false, clock: opts.clock });
   const stopRuntime = runtime.stop;
   return Object.assign(runtime, {
     home,

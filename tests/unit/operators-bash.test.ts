@@ -73,7 +73,7 @@ describe('operator registry', () => {
 
 describe('commandEnv', () => {
   it('inherits the process env by default, and the FLASHFLOW_CTX_* variables always win', () => {
-    const env = commandEnv({ command: 'x' }, fakeContext());
+    const env = commandEnv({ command: 'x' }, fakeContext({ params: { batch: 'week-49', threshold: 0.2, dry_run: false, tags: ['a'] } }));
     expect(env).toMatchObject({
       INHERITED: 'yes',
       FLASHFLOW_CTX_DAG_ID: 'd',
@@ -83,7 +83,12 @@ describe('commandEnv', () => {
       FLASHFLOW_CTX_MAP_INDEX: '-1',
       FLASHFLOW_CTX_LOGICAL_DATE: '2024-05-01T00:00:00.000Z',
       FLASHFLOW_ARTIFACTS_DIR: '/srv/flashflow/artifacts/d/r/t',
+      FLASHFLOW_PARAMS: '{"batch":"week-49","threshold":0.2,"dry_run":false,"tags":["a"]}',
+      FLASHFLOW_PARAM_BATCH: 'week-49',
+      FLASHFLOW_PARAM_THRESHOLD: '0.2',
+      FLASHFLOW_PARAM_DRY_RUN: 'false',
     });
+    expect(env).not.toHaveProperty('FLASHFLOW_PARAM_TAGS');
     expect(commandEnv({ command: 'x', env: { FLASHFLOW_CTX_DAG_ID: 'mine' } }, fakeContext()).FLASHFLOW_CTX_DAG_ID).toBe('d');
   });
 
