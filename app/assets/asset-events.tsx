@@ -6,21 +6,26 @@ import { formatDate } from '../dags/_components/format';
 import { previewJson } from '../dags/_components/json-preview';
 import { StateBadge } from '../dags/_components/state-badge';
 import { taskHref } from '../dags/_components/task-order';
-import { runHref } from './asset-links';
+import { assetHref, runHref } from './asset-links';
 
 /** An event's extra is the producer's result; the page shows this much of it. */
 const EXTRA_CHARS = 4_000;
 
-export function AssetEvents({ events }: { events: AssetEventRow[] }) {
+/** `withAsset` adds a column naming each event's asset, for events of several assets (a run's). */
+export function AssetEvents({ events, withAsset = false }: { events: AssetEventRow[]; withAsset?: boolean }) {
   return (
     <div className="table-wrap">
       <table className="table" data-testid="asset-events">
         <thead>
-          <tr><th scope="col">Time</th><th scope="col">Made by</th><th scope="col">Triggered</th><th scope="col">Extra</th></tr>
+          <tr>
+            {withAsset && <th scope="col">Asset</th>}
+            <th scope="col">Time</th><th scope="col">Made by</th><th scope="col">Triggered</th><th scope="col">Extra</th>
+          </tr>
         </thead>
         <tbody>
           {events.map((e) => (
             <tr key={e.id}>
+              {withAsset && <td className="wrap"><Link href={assetHref(e.uri)}><code>{e.uri}</code></Link></td>}
               <td>{formatDate(e.timestamp)}</td>
               <td><Source event={e} /></td>
               <td>

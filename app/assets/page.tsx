@@ -6,7 +6,7 @@ import { getRuntime } from '@/lib/runtime/app-context';
 import { listAssetEvents, listAssets, type AssetRow } from '@/lib/store/api-assets';
 import { formatDate } from '../dags/_components/format';
 import { AssetEvents } from './asset-events';
-import { dagHref } from './asset-links';
+import { assetHref, dagHref } from './asset-links';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Assets · Flashflow' };
@@ -76,7 +76,7 @@ function Asset({ asset, events, shown }: { asset: AssetRow; events: Awaited<Retu
       {asset.event_count > events.length && (
         <p className="muted small">
           Showing the latest {events.length} of {asset.event_count}.{' '}
-          {shown < ONE_ASSET && <Link href={`/assets?uri=${encodeURIComponent(asset.uri)}`}>More of this asset’s events</Link>}
+          {shown < ONE_ASSET && <Link href={assetHref(asset.uri)}>More of this asset’s events</Link>}
         </p>
       )}
     </section>

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { dagDependencies } from '@/lib/assets/dag-dependencies';
 import { getRuntime } from '@/lib/runtime/app-context';
 import { listActiveDagDefinitions } from '@/lib/store/api-dags';
+import { assetHref, dagHref } from '../assets/asset-links';
 import { layoutGraph } from '../dags/_components/graph-layout';
 import { DependencyGraphView, type DependencyNodeData } from './dependency-graph-view';
 
@@ -21,7 +22,7 @@ export default async function DagDependenciesPage() {
     kind: n.kind,
     label: n.kind === 'dag' ? n.dagId : n.uri,
     missing: n.kind === 'dag' && n.missing,
-    href: n.kind === 'asset' ? `/assets?uri=${encodeURIComponent(n.uri)}` : n.missing ? null : `/dags/${encodeURIComponent(n.dagId)}`,
+    href: n.kind === 'asset' ? assetHref(n.uri) : n.missing ? null : dagHref(n.dagId),
     ...positions.get(n.id)!,
   }));
   const edges = graph.edges.map((e) => ({ id: e.id, source: e.source, target: e.target, kind: e.kind, label: e.taskId }));

@@ -250,6 +250,16 @@ describe('pages', () => {
     expect(await page('/assets?uri=nothing%2Fhere')).toContain('No DAG produces or consumes');
   });
 
+  it("links an asset-triggered run to the run whose event triggered it, and that run to the runs it triggered", async () => {
+    const consumer = await page('/dags/on_drift');
+    expect(consumer).toMatch(/data-testid="run-triggered-by"/);
+    expect(consumer).toContain(`href="/dags/ti_views?run_id=${encodeURIComponent(runId)}"`);
+    const producer = await page(`/dags/ti_views?run_id=${encodeURIComponent(runId)}`);
+    expect(producer).toMatch(/data-testid="run-asset-updates"/);
+    expect(producer).toContain('href="/assets?uri=iris%2Fdrift"');
+    expect(producer).toMatch(/href="\/dags\/on_drift\?run_id=[^"]+"/);
+  });
+
   it('draws the DAG-dependencies graph from the producer through the asset to the DAG scheduled on it', async () => {
     const html = await page('/dag-dependencies');
     expect(html).toContain('<h1>DAG dependencies</h1>');

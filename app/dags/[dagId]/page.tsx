@@ -6,6 +6,7 @@ import { loadGrid, type GridCell } from '@/lib/store/ui-grid';
 import { AutoRefresh } from '../_components/auto-refresh';
 import { formatDate } from '../_components/format';
 import { DagDocs } from '../_components/markdown-doc';
+import { RunAssetEvents } from '../_components/run-asset-events';
 import { StateBadge, StateLegend } from '../_components/state-badge';
 import { taskHref, topologicalOrder } from '../_components/task-order';
 import { segmentParam } from '../_components/format';
@@ -102,6 +103,7 @@ export default async function GridPage({ params, searchParams }: Props) {
             {' · '}
             <Link href={`${base}/gantt?run_id=${encodeURIComponent(selected.run_id)}`}>Gantt</Link>
           </p>
+          <RunAssetEvents dagId={dagId} runId={selected.run_id} />
         </section>
       )}
     </>
