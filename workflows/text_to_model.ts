@@ -3,8 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { dag, externalTaskSensor, NonRetriableError, z } from 'flashflow';
-import { homeFromEnv, taskArtifactDir } from '../lib/artifacts/artifact-paths';
-import { ocrPageSchema, readExtractedText } from '../lib/ocr/extracted-text';
+import { extractedTextSchema, ocrPageSchema } from '../lib/ocr/extracted-text';
 import { buildCorpus, corpusSchema } from '../lib/text-model/corpus';
 import { leaveOneOut, trainNaiveBayes } from '../lib/text-model/naive-bayes';
 import { wordFrequencySvg } from '../lib/text-model/word-frequency-chart';
@@ -33,32 +32,35 @@ const model = dag({
   doc: 'Waits for images_to_text.extract_text at its logical date, or takes the text from the conf images_to_text triggers it with.',
 });
 
-// Poke mode: the try keeps its runner slot between pokes, for up to the 6 h timeout.
+// Reschedule mode: between pokes the try waits up_for_reschedule and holds no slot, for up to the 6 h timeout.
 const waitForText = model.task(
   'wait_for_text',
-  externalTaskSensor({ externalDagId: SOURCE_DAG, externalTaskId: SOURCE_TASK, pokeInterval: '5s', timeout: '6h' }),
+  externalTaskSensor({ externalDagId: SOURCE_DAG, externalTaskId: SOURCE_TASK, mode: 'reschedule', pokeInterval: '1m', timeout: '6h' }),
 );
 
 const transform = model.task(
   'transform',
-  { output: corpusSchema.extend({ source: z.enum(['conf', 'artifacts']), textRunId: z.string() }) },
-  async ({ params: p, runId, artifactsDir, log }) => {
-    // Triggered: the text came with the conf. Scheduled: the images_to_text run of the same logical date has the
-    // same run id (scheduled__<date>, or manual__<date> when both were triggered for one date), as Airflow's
-    // cross-DAG xcom_pull assumes; its extract_text left the text in its artifacts folder.
+  { output: corpusSchema.extend({ source: z.enum(['conf', 'xcom']), textRunId: z.string() }) },
+  async ({ params: p, logicalDate, services, artifactsDir, log }) => {
+    // Triggered: the text came with the conf. Otherwise it is the result of extract_text in the images_to_text run
+    // of this run's logical date, the run the sensor waited for (Airflow's xcom_pull with a dag_id).
     const fromConf = p.pages !== undefined;
-    const textRunId = p.text_run_id ?? runId;
-    const pages =
-      p.pages ??
-      (await readExtractedText(
-        taskArtifactDir(homeFromEnv(process.env), { dagId: SOURCE_DAG, runId: textRunId, taskId: SOURCE_TASK, mapIndex: -1 }),
-        `${SOURCE_DAG} run '${textRunId}' (the run with this run's id; trigger it for the same logical date, or use its handoff "trigger")`,
-      ));
+    let pages = p.pages;
+    let textRunId = p.text_run_id ?? '';
+    if (pages === undefined) {
+      const found = await services.tasks.result({ dagId: SOURCE_DAG, taskId: SOURCE_TASK, logicalDate });
+      const text = extractedTextSchema.safeParse(found?.value);
+      if (!found || !text.success) {
+        throw new NonRetriableError(`${SOURCE_DAG}.${SOURCE_TASK} left no text at ${logicalDate.toISOString()}: trigger ${SOURCE_DAG} for this logical date, or use its handoff "trigger"`);
+      }
+      pages = text.data.pages;
+      textRunId = found.run_id;
+    }
     const corpus = buildCorpus(pages);
     await mkdir(artifactsDir, { recursive: true });
     await writeFile(path.join(artifactsDir, 'corpus.json'), `${JSON.stringify(corpus, null, 2)}\n`);
-    log.info(`${pages.length} page(s) from ${fromConf ? 'the conf' : 'the artifacts'} of ${SOURCE_DAG} run ${textRunId}: ${corpus.samples.length} line(s), ${corpus.frequencies.length} distinct word(s)`);
-    return { ...corpus, source: fromConf ? ('conf' as const) : ('artifacts' as const), textRunId };
+    log.info(`${pages.length} page(s) from ${fromConf ? 'the conf' : 'the result'} of ${SOURCE_DAG} run ${textRunId}: ${corpus.samples.length} line(s), ${corpus.frequencies.length} distinct word(s)`);
+    return { ...corpus, source: fromConf ? ('conf' as const) : ('xcom' as const), textRunId };
   },
 );
 waitForText.then(transform);

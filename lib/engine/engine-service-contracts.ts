@@ -26,6 +26,15 @@ export const runServiceContracts = {
 
 export const taskServiceContracts = {
   /**
+   * The result (XCom) of a task of another DAG's run at a logical date (Airflow's xcom_pull with a dag_id), from the
+   * latest such run where it succeeded; a mapped task's as the list of its instances' results. Null when none did.
+   */
+  result: service({
+    input: z.object({ dagId: z.string().min(1), taskId: z.string().min(1), logicalDate: z.coerce.date() }),
+    output: z.object({ run_id: z.string(), value: z.unknown() }).nullable(),
+    readOnly: true,
+  }),
+  /**
    * The state of a task (or, with taskId null, of the run) of another DAG's run at a logical date; 'mixed' when the
    * instances of a mapped task are in different states; null when there is none.
    */

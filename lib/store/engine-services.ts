@@ -38,6 +38,23 @@ export function engineServices(sql: SqlClient, now: () => Date, wake: () => void
       },
     },
     tasks: {
+      result: async (_job, input) => {
+        const rows = await sql.query<{ run_id: string; map_index: number; value: unknown }>(
+          `WITH run AS (
+             SELECT r.run_id FROM dag_run r
+             WHERE r.dag_id = $1 AND r.logical_date = $3
+               AND EXISTS (SELECT 1 FROM task_instance ti WHERE ti.dag_id = r.dag_id AND ti.run_id = r.run_id
+                             AND ti.task_id = $2 AND ti.state = 'success')
+             ORDER BY r.id DESC LIMIT 1
+           )
+           SELECT x.run_id, x.map_index, x.value FROM xcom x JOIN run ON run.run_id = x.run_id
+           WHERE x.dag_id = $1 AND x.task_id = $2 AND x.key = 'return_value' ORDER BY x.map_index`,
+          [input.dagId, input.taskId, input.logicalDate],
+        );
+        if (rows.length === 0) return null;
+        const value = rows.length === 1 && rows[0]!.map_index === -1 ? rows[0]!.value : rows.map((r) => r.value);
+        return { run_id: rows[0]!.run_id, value };
+      },
       state: async (_job, input) => {
         if (input.taskId === null) {
           const [row] = await sql.query<{ state: string }>(

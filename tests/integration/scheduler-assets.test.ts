@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { dag } from 'flashflow';
 import { engineServices } from '../../lib/store/engine-services';
+import { triggerDagRun } from '../../lib/store/trigger-dag-run';
 import { startEngine, type Engine } from '../support/engine-harness';
 
 let engine: Engine | null = null;
@@ -79,4 +80,24 @@ describe('scheduler: asset-triggered DAGs', () => {
     ]);
     expect(await assets.triggeringEvents(job('no-such-run') as never, {})).toEqual([]);
   });
+
+  it('answers another DAG\'s task result at a logical date from its latest run where that task succeeded', async () => {
+    const producer = dag({ dagId: 'ocr' });
+    let call = 0;
+    producer.task('extract', () => ({ text: `page ${++call}` }));
+    producer.task('pages', { expand: producer.task('list', () => ['a', 'b']) }, ({ item }) => item.toUpperCase());
+    engine = await startEngine([producer]);
+    const day = new Date('2026-03-01T00:00:00Z');
+    for (const runId of ['first', 'second']) {
+      await triggerDagRun(engine.db.sql, { dagId: 'ocr', runId, logicalDate: day }, engine.clock.now());
+      engine.scheduler.wake();
+      await engine.settle();
+    }
+    const tasks = engineServices(engine.db.sql, () => engine!.clock.now(), () => {}).tasks;
+    const job = { dagId: 'model', runId: 'r', taskId: 't', mapIndex: -1, tryNumber: 1 } as never;
+    expect(await tasks.result(job, { dagId: 'ocr', taskId: 'extract', logicalDate: day })).toEqual({ run_id: 'second', value: { text: 'page 2' } });
+    expect(await tasks.result(job, { dagId: 'ocr', taskId: 'pages', logicalDate: day })).toEqual({ run_id: 'second', value: ['A', 'B'] });
+    expect(await tasks.result(job, { dagId: 'ocr', taskId: 'extract', logicalDate: new Date('2026-03-02T00:00:00Z') })).toBeNull();
+  });
 });
+

@@ -12,11 +12,13 @@ import { openOcrReader } from '../../lib/ocr/ocr-reader';
 import type { Runtime } from '../../lib/runtime/start-runtime';
 import { setPaused } from '../../lib/store/dag-admin';
 import { makeDagFolder } from '../support/dag-folder';
-import { startTestRuntime, taskError, trigger, waitForRun } from '../support/runtime-harness';
+import { ShiftedClock } from '../support/fake-clock';
+import { startTestRuntime, taskError, trigger, waitForRun, waitForTask } from '../support/runtime-harness';
 
 const WORKFLOWS = path.resolve(__dirname, '../../workflows');
 const IMAGES = path.join(WORKFLOWS, 'data/ocr');
 const RUN_TIMEOUT = 40_000;
+const clock = new ShiftedClock();
 
 let rt: Runtime & { home: string };
 let server: http.Server;
@@ -40,7 +42,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  rt = await startTestRuntime(folder);
+  rt = await startTestRuntime(folder, {}, { clock });
   // Both are paused when first created, as in Airflow; a paused DAG's queued runs wait.
   for (const dagId of ['images_to_text', 'text_to_model']) await setPaused(rt.db.sql, dagId, false);
 }, 60_000);
@@ -75,11 +77,9 @@ describe('images_to_text → text_to_model', () => {
   it('reads the bundled images with OCR; text_to_model waits at its sensor for the same logical date, then charts and trains', async () => {
     const logicalDate = new Date('2026-03-01T00:00:00Z');
     const modelRun = await trigger(rt, 'text_to_model', { logicalDate });
-    // The sensor is waiting for a run that does not exist yet.
-    for (let lines: string[] = []; !lines.some((l) => l.includes('still waiting for images_to_text.extract_text at 2026-03-01T00:00:00.000Z')); ) {
-      await new Promise((r) => setTimeout(r, 50));
-      lines = await logLines('text_to_model', modelRun, 'wait_for_text');
-    }
+    // The sensor is waiting for a run that does not exist yet, in reschedule mode: holding no slot between pokes.
+    await waitForTask(rt, 'text_to_model', modelRun, 'wait_for_text', 'up_for_reschedule', RUN_TIMEOUT);
+    expect((await logLines('text_to_model', modelRun, 'wait_for_text')).join('\n')).toContain('still waiting for images_to_text.extract_text at 2026-03-01T00:00:00.000Z');
     const textRun = await trigger(rt, 'images_to_text', { logicalDate });
     expect(textRun).toBe(modelRun);
 
@@ -96,9 +96,11 @@ describe('images_to_text → text_to_model', () => {
     // The sensor hand-off triggers nothing from here.
     expect(await states('images_to_text', textRun)).toMatchObject({ handoff_conf: 'success', trigger_text_to_model: 'skipped' });
 
+    // The next poke, a minute later, finds extract_text done.
+    clock.advance(60_000);
     expect(await waitForRun(rt, 'text_to_model', modelRun, RUN_TIMEOUT)).toBe('success');
     const corpus = await xcom<{ source: string; textRunId: string; frequencies: Array<{ word: string; count: number }> }>('text_to_model', modelRun, 'transform');
-    expect(corpus).toMatchObject({ source: 'artifacts', textRunId: textRun });
+    expect(corpus).toMatchObject({ source: 'xcom', textRunId: textRun });
     expect(corpus.frequencies.slice(0, 3).map((f) => f.word)).toContain('rain');
     const chart = await xcom<{ chart: string; bars: number }>('text_to_model', modelRun, 'visualise');
     expect(chart.chart).toBe(path.join(artifacts('text_to_model', modelRun, 'visualise'), 'word-frequency.svg'));
