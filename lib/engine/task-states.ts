@@ -32,7 +32,6 @@ export type FinishedState = (typeof FINISHED_STATES)[number];
 
 /** States that hold an executor slot and a pool slot. */
 export const OCCUPYING_STATES = ['queued', 'running'] as const;
-export type OccupyingState = (typeof OCCUPYING_STATES)[number];
 
 /** States in which a task will still move without the scheduler deciding anything about its upstream. */
 export const IN_FLIGHT_STATES = [

@@ -13,4 +13,3 @@ export const driftEventSchema = z.object({
   detected_in_run: z.string(),
   statistics: driftReportSchema,
 });
-export type DriftEvent = z.infer<typeof driftEventSchema>;

@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { formatZodIssues } from '../kernel/zod-issues';
 
 export const FEATURES = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'] as const;
-export type Feature = (typeof FEATURES)[number];
 
 export const flowerSchema = z.object({
   features: z.tuple([z.number(), z.number(), z.number(), z.number()]),
