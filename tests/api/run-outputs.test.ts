@@ -12,6 +12,7 @@ import { fixturePath, runCli } from '../support/cli-harness';
 import { startApiServer, type ApiServer } from './support/api-server';
 import { expectProblem } from './support/expect-problem';
 import { OpenApiClient } from './support/openapi-client';
+import { isRunOutputPath, unexercisedOperations } from './support/operation-coverage';
 
 type Json = Record<string, unknown>;
 
@@ -276,6 +277,12 @@ describe('pages', () => {
       expect(html).toContain('<a href="">click</a>');
       expect(html).not.toMatch(/href="javascript:/i);
     }
+  });
+});
+
+describe('coverage', () => {
+  it('every documented task-instance output and dataset operation was exercised with its success status', () => {
+    expect(unexercisedOperations(api, isRunOutputPath)).toEqual([]);
   });
 });
 
