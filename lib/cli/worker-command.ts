@@ -21,6 +21,7 @@ export async function workerCommand(config: FlashflowConfig, log: Logger): Promi
   worker = await startTaskWorker({
     redisUrl: config.redisUrl,
     dagsFolder: config.dagsFolder,
+    pluginFolders: config.pluginFolders,
     apiUrl: config.apiUrl,
     processes: config.executor.processes,
     concurrency: config.executor.concurrency,

@@ -7,6 +7,8 @@ import { parseInChild } from './parse-in-child';
 
 export interface DagProcessorOptions {
   folder: string;
+  /** Where plugins are (ADR 0025); their import errors are shown with the DAG files'. */
+  pluginFolders?: readonly string[];
   sql: SqlClient;
   now: () => Date;
   onSynced?: (summary: SyncSummary) => void;
@@ -69,7 +71,7 @@ export class DagProcessor {
   private async pass(): Promise<SyncSummary | null> {
     const log = this.opts.log ?? (() => {});
     try {
-      const parsed = await parseInChild(this.opts.folder, this.opts.fileTimeoutMs);
+      const parsed = await parseInChild(this.opts.folder, this.opts.fileTimeoutMs, this.opts.pluginFolders ?? null);
       const summary = await syncDags(this.opts.sql, parsed, this.opts.now());
       for (const e of parsed.errors) log('warn', `import error in ${e.filename}: ${e.message.split('\n')[0]}`);
       if (summary.added.length || summary.updated.length || summary.deactivated.length) {

@@ -5,7 +5,12 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { compileDag } from '../engine/compile-dag';
 import type { SerializedDag } from '../engine/dag-model';
+import type { Dag } from '../engine/dag-builder';
 import { loadDagFile } from '../engine/load-dag-file';
+import { knownOperators } from '../operators/registry';
+import { checkArgs } from '../plugins/define-operator';
+import type { PluginOperators } from '../plugins/plugin-operators';
+import { describeImportFailure } from './describe-import-failure';
 
 export interface ImportProblem {
   filename: string;
@@ -39,6 +44,12 @@ export async function listDagFiles(folder: string): Promise<string[]> {
     .sort();
 }
 
+/** Plugin files are found like DAG files; a folder that does not exist has none. */
+export async function listPluginFiles(folders: readonly string[]): Promise<string[]> {
+  const lists = await Promise.all(folders.map((f) => listDagFiles(f).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? [] : Promise.reject(err)))));
+  return [...new Set(lists.flat())];
+}
+
 function isFileBehindLink(file: string): boolean {
   try {
     return statSync(file).isFile();
@@ -47,13 +58,15 @@ function isFileBehindLink(file: string): boolean {
   }
 }
 
-export async function parseDagFile(file: string): Promise<FileParse> {
+/** `plugins`: the plugin operators loaded in this process, against which tasks using them are checked; null: not checked. */
+export async function parseDagFile(file: string, plugins: { operators: PluginOperators; folders: readonly string[] } | null = null): Promise<FileParse> {
   const result: FileParse = { file, dags: [], problems: [] };
   try {
     for (const dag of await loadDagFile(file)) {
       const c = compileDag(dag, file);
       if (c.ok) result.dags.push(c.dag);
       else result.problems.push(...c.errors.map((e) => `${dag.dagId}: ${e}`));
+      if (plugins) result.problems.push(...pluginTaskProblems(dag, plugins.operators, plugins.folders));
     }
   } catch (err) {
     result.problems = [describeImportFailure(err)];
@@ -79,7 +92,22 @@ export function mergeFileParses(files: string[], parses: FileParse[]): ParseResu
   return result;
 }
 
-function describeImportFailure(err: unknown): string {
-  if (err instanceof Error) return `${err.name}: ${err.message}${err.stack ? `\n${err.stack.split('\n').slice(1, 6).join('\n')}` : ''}`;
-  return `the file threw ${JSON.stringify(err)}`;
+/** A task of a plugin's operator is checked here, at import, as bash() checks its own arguments when called. */
+function pluginTaskProblems(dag: Dag, operators: PluginOperators, folders: readonly string[]): string[] {
+  const builtins = knownOperators();
+  const problems: string[] = [];
+  for (const def of dag.tasks.values()) {
+    if (def.operator === 'function' || builtins.includes(def.operator)) continue;
+    const found = operators.get(def.operator);
+    if (!found) {
+      problems.push(`${dag.dagId}.${def.taskId}: ${operators.explainMissing(def.operator, folders)}`);
+      continue;
+    }
+    try {
+      checkArgs(found.definition, def.args);
+    } catch (err) {
+      problems.push(`${dag.dagId}.${def.taskId}: ${(err as Error).message}`);
+    }
+  }
+  return problems;
 }

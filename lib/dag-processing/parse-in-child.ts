@@ -4,28 +4,41 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { forkTypeScript } from '../executors/local/fork-runner';
-import { listDagFiles, mergeFileParses, type FileParse, type ParseResult } from './parse-dag-folder';
+import { listDagFiles, listPluginFiles, mergeFileParses, type FileParse, type ParseResult } from './parse-dag-folder';
+import type { ParseRequest } from './parser-child';
 
 const CHILD = fileURLToPath(new URL('./parser-child.ts', import.meta.url));
 
 type ChildMessage = { type: 'start'; file: string } | { type: 'done'; parse: FileParse } | { type: 'end' };
 
-export async function parseInChild(folder: string, fileTimeoutMs = 30_000): Promise<ParseResult> {
+/**
+ * `pluginFolders`: the plugin files there are loaded first (each a file of the result, an import error when it throws)
+ * and tasks of plugin operators are checked against them; null leaves plugin operators unchecked.
+ */
+export async function parseInChild(folder: string, fileTimeoutMs = 30_000, pluginFolders: readonly string[] | null = null): Promise<ParseResult> {
   const files = await listDagFiles(folder);
+  const pluginFiles = pluginFolders ? await listPluginFiles(pluginFolders) : [];
   const parses: FileParse[] = [];
   let remaining = files;
-  while (remaining.length > 0) {
-    const { done, stuck } = await parseBatch(remaining, fileTimeoutMs);
+  let unreported = pluginFiles;
+  // A plugin file that hung or crashed a child is not loaded again by the next child of the same pass.
+  const stuckFiles = new Set<string>();
+  while (remaining.length > 0 || unreported.length > 0) {
+    const plugins = pluginFolders ? { folders: [...pluginFolders], files: pluginFiles.filter((f) => !stuckFiles.has(f)), report: unreported } : null;
+    const { done, stuck } = await parseBatch({ files: remaining, plugins }, fileTimeoutMs);
     parses.push(...done);
     if (!stuck) break;
+    stuckFiles.add(stuck.file);
     parses.push({ file: stuck.file, dags: [], problems: [stuck.reason] });
     const finished = new Set(parses.map((p) => p.file));
     remaining = remaining.filter((f) => !finished.has(f));
+    unreported = unreported.filter((f) => !finished.has(f));
   }
-  return mergeFileParses(files, parses);
+  // Plugin files first: a plugin's import error reads before the errors of the DAG files that use it.
+  return mergeFileParses([...pluginFiles, ...files], parses);
 }
 
-async function parseBatch(files: string[], fileTimeoutMs: number): Promise<{ done: FileParse[]; stuck: { file: string; reason: string } | null }> {
+async function parseBatch(request: ParseRequest, fileTimeoutMs: number): Promise<{ done: FileParse[]; stuck: { file: string; reason: string } | null }> {
   const child: ChildProcess = forkTypeScript(CHILD);
   child.stdout?.resume();
   let stderr = '';
@@ -51,10 +64,10 @@ async function parseBatch(files: string[], fileTimeoutMs: number): Promise<{ don
       } else finish(null);
     });
     child.on('exit', (code, signal) => {
-      const file = current ?? files.find((f) => !done.some((d) => d.file === f));
+      const file = current ?? request.files.find((f) => !done.some((d) => d.file === f));
       if (!file) return finish(null);
       finish({ file, reason: `the DAG parser process exited (${signal ?? `code ${code}`}) while importing this file${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}` });
     });
-    child.send({ files });
+    child.send(request);
   });
 }

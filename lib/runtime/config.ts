@@ -12,6 +12,8 @@ const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v
 const EnvSchema = z.object({
   FLASHFLOW_HOME: z.string().min(1).default('.flashflow'),
   FLASHFLOW_DAGS_FOLDER: z.string().min(1).default('workflows'),
+  /** Airflow's plugins_folder; default $FLASHFLOW_HOME/plugins. The project's plugins/ is searched as well. */
+  FLASHFLOW_PLUGINS_FOLDER: z.string().min(1).optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
   PORT: intFrom(1).max(65535).default(3000),
   FLASHFLOW_HOST: z.string().min(1).default('127.0.0.1'),
@@ -68,6 +70,8 @@ export interface AlertsConfig {
 export interface FlashflowConfig {
   home: string;
   dagsFolder: string;
+  /** Folders of plugin files (ADR 0025), loaded by the DAG parser and the task runners, never by the server. */
+  pluginFolders: string[];
   databaseUrl: string | null;
   port: number;
   host: string;
@@ -136,6 +140,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     home: path.resolve(cwd, e.FLASHFLOW_HOME),
     dagsFolder: path.resolve(cwd, e.FLASHFLOW_DAGS_FOLDER),
+    pluginFolders: [...new Set([path.resolve(cwd, e.FLASHFLOW_PLUGINS_FOLDER ?? path.join(e.FLASHFLOW_HOME, 'plugins')), path.resolve(cwd, 'plugins')])],
     databaseUrl: e.DATABASE_URL ?? null,
     port: e.PORT,
     host: e.FLASHFLOW_HOST,

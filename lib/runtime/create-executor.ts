@@ -20,6 +20,7 @@ export async function createExecutor(config: FlashflowConfig, deps: { services: 
       processes: config.executor.processes,
       concurrency: config.executor.concurrency,
       env: config.taskEnv,
+      pluginFolders: config.pluginFolders,
       serviceHandler: deps.services,
       logger: (msg) => deps.log('warn', msg),
     });

@@ -147,6 +147,7 @@ export async function startRuntime(config: FlashflowConfig, options: StartOption
     });
     const processor = new DagProcessor({
       folder: config.dagsFolder,
+      pluginFolders: config.pluginFolders,
       sql: db.sql,
       now: () => clock.now(),
       log: (level, message) => log(level, message),

@@ -16,3 +16,8 @@ export { triggerDag } from '../operators/trigger-dag';
 export { assetSensor, externalTaskSensor, timeDeltaSensor } from '../operators/sensors';
 export { HttpHook } from '../hooks/http-hook';
 export { SqlHook } from '../hooks/sql-hook';
+
+// Plugins (ADR 0025): an operator a plugin file defines, and a DAG file's task of it by name.
+export { defineOperator, operator, type OperatorDefinition, type PluginOperator } from '../plugins/define-operator';
+export type { OperatorContext } from '../operators/operator-context';
+export type { Connection } from '../connections/connection-model';

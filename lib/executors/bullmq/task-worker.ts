@@ -15,6 +15,8 @@ export interface TaskWorkerOptions {
   redisUrl: string;
   /** This worker's copy of the DAGs folder; queued jobs name their file relative to it. */
   dagsFolder: string;
+  /** This worker's plugin folders: a try of a plugin's operator runs the plugin this machine has. */
+  pluginFolders?: string[];
   /** The webserver answering the tasks' service calls. */
   apiUrl: string;
   processes: number;
@@ -43,6 +45,7 @@ export async function startTaskWorker(options: TaskWorkerOptions): Promise<TaskW
     processes: options.processes,
     concurrency: options.concurrency,
     env: options.env,
+    pluginFolders: options.pluginFolders,
     serviceHandler: remoteServiceHandler(options.apiUrl, (job) => tokens.get(taskKey(job.tiId, job.tryNumber))),
     logger: (message) => options.log('warn', message),
   });

@@ -29,6 +29,8 @@ export interface LocalExecutorOptions {
    * blocked; default 5 min, Airflow's zombie threshold. Such a try also meets the scheduler's zombie check.
    */
   unresponsiveMs?: number;
+  /** Folders of plugin files whose operators tasks may use; default none. */
+  pluginFolders?: string[];
   /** Extra Node flags for runner processes, e.g. `--max-old-space-size=512`. */
   nodeArgs?: string[];
   /** Path of runner.ts; needed when this module is bundled away from its folder. */
@@ -55,6 +57,7 @@ export function resolveOptions(options: LocalExecutorOptions): ResolvedOptions {
     env: options.env ?? process.env,
     logger: options.logger ?? ((msg) => process.stderr.write(`[local-executor] ${msg}\n`)),
     nodeArgs: options.nodeArgs ?? [],
+    pluginFolders: options.pluginFolders ?? [],
     runnerPath: options.runnerPath ?? join(dirname(fileURLToPath(import.meta.url)), 'runner.ts'),
   };
 }

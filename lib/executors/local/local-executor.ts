@@ -49,6 +49,7 @@ export class LocalExecutor implements Executor {
       heartbeatMs: this.heartbeatMs,
       maxXcomBytes: this.options.maxXcomBytes,
       termGraceMs: Math.floor(this.killGraceMs / 2),
+      pluginFolders: this.options.pluginFolders,
     };
   }
 

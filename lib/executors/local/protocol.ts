@@ -8,6 +8,8 @@ export interface RunnerConfig {
   maxXcomBytes: number;
   /** How long a bash process group gets between SIGTERM and SIGKILL. */
   termGraceMs: number;
+  /** Where the operators a task names but Flashflow does not build in are looked for (ADR 0025). */
+  pluginFolders: string[];
 }
 
 export type ParentMessage =

@@ -7,7 +7,8 @@ import type { Dag } from '../../engine/dag-builder';
 import type { TaskCallback } from '../../engine/dag-model';
 import type { TaskJob, TaskOutcome } from '../../engine/executor-port';
 import type { OperatorContext } from '../../operators/operator-context';
-import { knownOperators, loadOperator } from '../../operators/registry';
+import { loadOperator } from '../../operators/registry';
+import { loadPluginOperator } from './plugin-operator';
 import { formatZodIssues } from '../../kernel/zod-issues';
 import { systemClock } from '../../kernel/clock';
 import { withOutputSink } from './console-capture';
@@ -99,14 +100,7 @@ async function executeTask(
     if (!def.fn) throw new RunnerError('TaskDefinitionError', `task '${def.taskId}' has no function`, false);
     value = await def.fn(ctx);
   } else {
-    const run = await loadOperator(def.operator);
-    if (!run) {
-      throw new RunnerError(
-        'UnknownOperatorError',
-        `task '${def.taskId}' uses unknown operator '${def.operator}' (known: ${knownOperators().join(', ')})`,
-        false,
-      );
-    }
+    const run = (await loadOperator(def.operator)) ?? (await loadPluginOperator(def.operator, rt.config.pluginFolders));
     const opCtx: OperatorContext = {
       ...ctx,
       output: emitLine,
