@@ -1,6 +1,7 @@
 // What a database command gets, whether it runs in the CLI's own process or inside the server (control socket).
 import type { Database, SqlClient } from '../store/database';
 import type { Runtime } from '../runtime/start-runtime';
+import type { SecretBox } from '../secrets/secret-box';
 
 export interface CommandContext {
   sql: SqlClient;
@@ -10,4 +11,9 @@ export interface CommandContext {
   wake(): void | Promise<void>;
   /** The engine (scheduler + executor); started on first use when the CLI runs without a server. */
   runtime(): Promise<Runtime>;
+  /** The key that opens connection secrets; loaded on first use when the CLI runs without a server. */
+  secrets(): SecretBox;
+  /** FLASHFLOW_CONN_* and FLASHFLOW_VAR_* of the process that owns the database: they win over the tables. */
+  connectionEnv: Record<string, string>;
+  variableEnv: Record<string, string>;
 }

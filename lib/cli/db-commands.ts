@@ -7,6 +7,8 @@ import { triggerDagRun } from '../store/trigger-dag-run';
 import { watchRun } from './watch-run';
 import type { CommandContext } from './command-context';
 import { USER_COMMANDS } from './user-commands';
+import { CONNECTION_COMMANDS } from './connection-commands';
+import { VARIABLE_COMMANDS } from './variable-commands';
 
 export type { CommandContext } from './command-context';
 
@@ -22,6 +24,8 @@ const TriggerArgs = DagIdArgs.extend({
 
 export const DB_COMMANDS = {
   ...USER_COMMANDS,
+  ...CONNECTION_COMMANDS,
+  ...VARIABLE_COMMANDS,
 
   'dags.list': async (ctx: CommandContext) => ({
     dags: await listDagSummaries(ctx.sql),

@@ -9,6 +9,8 @@ import { openMigratedDatabase, startRuntime, type Runtime } from '../runtime/sta
 import { callControlSocket, ControlSocketUnavailableError } from '../ops/control-socket';
 import { runDbCommand, type CommandContext } from './db-commands';
 import { notify, SCHEDULER_CHANNEL } from '../store/pg-notifications';
+import { loadSecretBox } from '../secrets/secret-key';
+import type { SecretBox } from '../secrets/secret-box';
 
 /** How long a command waits for a home held by another command that serves no control socket. */
 const LOCK_WAIT_MS = 30_000;
@@ -42,6 +44,7 @@ export async function runWhereTheDatabaseIs(
     }
   }
   let runtime: Runtime | null = null;
+  let secrets: SecretBox | null = null;
   try {
     // Account commands need no DAGs; parsing the folder would only slow them down and print its import errors.
     if (options.syncDags !== false) await syncDags(db.sql, await parseInChild(config.dagsFolder), new Date());
@@ -52,6 +55,14 @@ export async function runWhereTheDatabaseIs(
       // No server on this home: a scheduler may still run elsewhere on the same PostgreSQL database.
       wake: () => (runtime ? runtime.scheduler.wake() : config.databaseUrl ? notify(db.sql, SCHEDULER_CHANNEL, 'reload') : undefined),
       runtime: async () => (runtime ??= await startRuntime(config, { db, log, createScheduledRuns: false })),
+      // As the server loads it: a new embedded home gets its key here if a connection is added before the first start.
+      secrets: () => (secrets ??= (() => {
+        const loaded = loadSecretBox({ envKey: config.secretKey, home: config.home, generate: !config.databaseUrl });
+        for (const w of loaded.warnings) log('warn', w);
+        return loaded.box;
+      })()),
+      connectionEnv: config.connectionEnv,
+      variableEnv: config.variableEnv,
     };
     return await runDbCommand(command, ctx, args, progress);
   } finally {

@@ -16,10 +16,13 @@ import { webserverCommand } from './webserver-command';
 import { workerCommand } from './worker-command';
 import { tasksTest } from './tasks-test';
 import { addAccountCommands } from './account-program';
+import { addConnectionCommands } from './connections-program';
+import { addVariableCommands } from './variables-program';
 import { DEMO_FTP } from '../connections/default-connections';
 import { demoFtpCommand } from './demo-ftp-command';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
+const warn = (line: string) => process.stderr.write(`${line}\n`);
 
 /** A bad --conf is bad input, not bad usage: it fails as one `flashflow:` line, without the usage hint. */
 function parseJsonObject(value: string): Record<string, unknown> {
@@ -131,6 +134,8 @@ export function buildProgram(config: () => FlashflowConfig): Command {
     });
 
   addAccountCommands(program, viaDbWithoutDags, out);
+  addConnectionCommands(program, viaDbWithoutDags, { out, warn, testingEnabled: () => config().testConnection });
+  addVariableCommands(program, viaDbWithoutDags, { out, warn });
 
   const demo = program.command('demo').description('servers the example DAGs read from');
   demo.command('ftp').description(`serve the Iris demo files over FTP on 127.0.0.1 (what connection ftp_default points to)`)

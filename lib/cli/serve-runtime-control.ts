@@ -12,6 +12,9 @@ export function serveRuntimeControl(home: string, runtime: Runtime): Promise<{ c
       now: () => runtime.clock.now(),
       wake: () => runtime.scheduler.wake(),
       runtime: async () => runtime,
+      secrets: () => runtime.secrets,
+      connectionEnv: runtime.config.connectionEnv,
+      variableEnv: runtime.config.variableEnv,
     }, args, progress),
   );
 }

@@ -1,0 +1,35 @@
+// The connection-type registry the form, the CLI and docs/integrations.md follow: every example URI parses into
+// its own type, and every extra key the form treats as a secret is one the masker hides.
+import { describe, expect, it } from 'vitest';
+import { connectionType, connectionTypes, unknownTypeWarning } from '../../lib/connections/connection-types';
+import { isSensitiveKey, parseConnectionUri } from '../../lib/connections/connection-model';
+
+describe('connection types', () => {
+  it.each(connectionTypes().map((t) => [t.conn_type, t] as const))('%s: its URI example parses into the type and only its fields', (_name, t) => {
+    const conn = parseConnectionUri('example', t.uri_example);
+    expect(connectionType(conn.conn_type)?.conn_type).toBe(t.conn_type);
+    for (const field of ['host', 'port', 'login', 'password', 'schema'] as const) {
+      if (conn[field] !== null) expect(t.fields[field], `${t.conn_type} example sets ${field}`).toBeDefined();
+    }
+    const extraKeys = Object.keys(JSON.parse(conn.extra ?? '{}') as object);
+    expect(extraKeys.filter((k) => !t.extra.some((e) => e.key === k))).toEqual([]);
+  });
+
+  it('marks as secret only extra keys the API masks by name', () => {
+    const secrets = connectionTypes().flatMap((t) => t.extra.filter((e) => e.secret).map((e) => e.key));
+    expect(secrets.length).toBeGreaterThan(0);
+    expect(secrets.filter((k) => !isSensitiveKey(k))).toEqual([]);
+  });
+
+  it('finds a type by an alias, and warns about a type it does not know without refusing it', () => {
+    expect(connectionType('postgresql')?.conn_type).toBe('postgres');
+    expect(connectionType('HTTPS')?.conn_type).toBe('http');
+    expect(unknownTypeWarning('aws')).toBeNull();
+    expect(unknownTypeWarning('snowflake')).toMatch(/^connection type 'snowflake' is not one Flashflow knows \(http, postgres, .*\); it is stored as given/);
+  });
+
+  it('covers the types the shipped code and the integrations being added read', () => {
+    expect(connectionTypes().map((t) => t.conn_type)).toEqual(expect.arrayContaining(['http', 'postgres', 'smtp', 'ftp', 'slackwebhook', 'openai', 'aws', 'mysql', 'amqp']));
+    expect(connectionType('aws')?.extra.map((e) => e.key)).toEqual(expect.arrayContaining(['region_name', 'endpoint_url', 's3_force_path_style']));
+  });
+});
