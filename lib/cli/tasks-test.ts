@@ -12,7 +12,7 @@ export async function tasksTest(
   args: { dagId: string; taskId: string; conf: Record<string, unknown>; mapIndex: number },
   out: (line: string) => void,
 ): Promise<{ state: string; xcom: unknown; error: string | null }> {
-  const parsed = await parseInChild(config.dagsFolder);
+  const parsed = await parseInChild(config.dagsFolder, undefined, config.pluginFolders);
   const dag = parsed.dags.find((d) => d.dag_id === args.dagId);
   if (!dag) {
     const broken = parsed.errors.map((e) => e.filename).join(', ');
@@ -20,7 +20,7 @@ export async function tasksTest(
   }
   const task = dag.tasks.find((t) => t.task_id === args.taskId);
   if (!task) throw new NotFoundError(`task '${args.taskId}' not found in DAG '${args.dagId}'; tasks: ${dag.tasks.map((t) => t.task_id).join(', ')}`);
-  const executor = new LocalExecutor({ processes: 1, concurrency: 1, serviceHandler: async () => null });
+  const executor = new LocalExecutor({ processes: 1, concurrency: 1, pluginFolders: config.pluginFolders, serviceHandler: async () => null });
   const now = new Date().toISOString();
   const job: TaskJob = {
     type: 'task', tiId: randomUUID(), dagId: args.dagId, runId: `tasks_test__${now}`, taskId: args.taskId,
