@@ -54,13 +54,15 @@ describe('plugins', () => {
     expect(errors['bad_plugin_args.ts']).toContain('bad_plugin_args.hello: greet(): invalid arguments: name:');
   });
 
-  it('runs a DAG that uses a plugin operator, whose hook reads its connection', async () => {
+  it('runs a DAG that uses a plugin operator by name and through its imported factory, whose hook reads its connection', async () => {
     const runId = await trigger(rt, 'plugin_greeting');
     expect(await waitForRun(rt, 'plugin_greeting', runId)).toBe('success');
     const xcoms = await rt.db.sql.query<{ task_id: string; value: unknown }>(`SELECT task_id, value FROM xcom WHERE dag_id = 'plugin_greeting' AND run_id = $1 ORDER BY task_id`, [runId]);
     expect(xcoms).toEqual([
       { task_id: 'hello', value: 'Bonjour, Ada!' },
+      { task_id: 'hello_typed', value: 'Bonjour, Grace!' },
       { task_id: 'shout_back', value: 'BONJOUR, ADA!' },
+      { task_id: 'whisper_back', value: 'bonjour, grace!' },
     ]);
   });
 
