@@ -4,10 +4,8 @@ import { z } from 'zod';
 import { NonRetriableError, type TaskContext } from '../engine/task-context';
 import { PROMPT_VERSION } from '../llm/card-prompt';
 import { generateCard } from '../llm/generate-card';
-import type { LlmProviderConfig } from '../llm/llm-config';
-import type { LlmClient } from '../llm/llm-client-port';
-import { createOpenAiChatClient } from '../llm/openai-chat-client';
-import { providerConfig } from './provider-config';
+import { providerConfig } from '../llm/provider-config';
+import { sharedClient } from '../llm/shared-clients';
 import type { flashcardServiceContracts, WordToGenerate } from './service-contracts';
 
 export interface GenerationSettings {
@@ -32,22 +30,6 @@ export type GeneratedCard = z.output<typeof generatedCardSchema>;
 
 /** The part of a task's ctx card generation uses, so any flashcard DAG's task can pass its own. */
 type GenerationContext = Pick<TaskContext, 'services' | 'log' | 'signal' | 'tryNumber'>;
-
-// One client per configuration and runner process: it keeps its HTTP connections alive across tasks
-// and remembers what structured output the endpoint supports.
-const clients = new Map<string, LlmClient>();
-
-function clientFor(config: LlmProviderConfig): LlmClient {
-  const key = JSON.stringify(config);
-  let client = clients.get(key);
-  if (!client) {
-    // console output in a runner is attributed to the try that is running (AsyncLocalStorage), so a retry
-    // warning lands in the log of the word it concerns even with a shared client.
-    client = createOpenAiChatClient(config, { log: { warn: (message) => console.warn(message) } });
-    clients.set(key, client);
-  }
-  return client;
-}
 
 /**
  * Whether a word must be looked up before it is sent, because an earlier try of it may have saved its card.
@@ -81,7 +63,7 @@ export async function generateCardTask(
     return { cardId: item.cardId, word: item.word, status: status.value.status, reused: true };
   }
   if (config.status === 'rejected') throw config.reason;
-  const client = clientFor(settings.model ? { ...config.value, model: settings.model } : config.value);
+  const client = sharedClient(settings.model ? { ...config.value, model: settings.model } : config.value);
   const result = await generateCard(item.word, item.hint, {
     client,
     // A valid attempt is recorded and saved as the card in one call (one transaction on the server).

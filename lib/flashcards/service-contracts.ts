@@ -71,8 +71,15 @@ export const flashcardServiceContracts = {
 };
 
 export const llmServiceContracts = {
-  /** The provider configuration: connection `llm_default` if it exists, else the OPENAI_* variables. */
-  config: service({ input: z.object({}).optional(), output: llmProviderConfigSchema, readOnly: true }),
+  /**
+   * The provider configuration: connection `llm_default` if it exists, else the OPENAI_* variables; another
+   * `connId` must exist (an LLM task that names its connection never falls back to the environment).
+   */
+  config: service({
+    input: z.object({ connId: z.string().min(1).optional() }).optional(),
+    output: llmProviderConfigSchema,
+    readOnly: true,
+  }),
   /**
    * Answers only once the row is written, so no attempt is lost to a crash right after the call. A valid attempt's
    * card is saved with it (`saveAs`): a word is never recorded valid without its card.

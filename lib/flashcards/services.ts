@@ -3,7 +3,7 @@
 import type { ServiceImplementations } from '../engine/service-contract';
 import { PROMPT_VERSION } from '../llm/card-prompt';
 import { cardSchema } from '../llm/card-schema';
-import { LLM_CONNECTION_ID, requireLlmConfig, resolveLlmConfig } from '../llm/llm-config';
+import { LLM_CONNECTION_ID, LlmConfigError, requireLlmConfig, resolveLlmConfig } from '../llm/llm-config';
 import type { ConnectionSource } from '../store/connections';
 import type { SqlClient } from '../store/database';
 import { insertLlmAttempt, llmAttemptInsert } from '../store/llm-attempts';
@@ -72,7 +72,14 @@ export function flashcardServices(deps: FlashcardServiceDeps): FlashcardServiceI
     },
     llm: {
       // Runners keep the answer a few seconds (provider-config.ts), so this is read rarely.
-      config: async () => requireLlmConfig({ connection: await deps.connections.get(LLM_CONNECTION_ID), env: deps.llmEnv }),
+      config: async (_job, p) => {
+        const connId = p?.connId ?? LLM_CONNECTION_ID;
+        const connection = await deps.connections.get(connId);
+        if (!connection && connId !== LLM_CONNECTION_ID) {
+          throw new LlmConfigError(`Connection '${connId}' does not exist: create it (host = the base URL, password = the API key, extra = {"model": "<model name>"}).`);
+        }
+        return requireLlmConfig({ connection, env: deps.llmEnv, connId });
+      },
       recordAttempt: async (job, p) => {
         const origin = { dagId: job.dagId, runId: job.runId, taskId: job.taskId, mapIndex: job.mapIndex, tryNumber: job.tryNumber, deckId: p.deckId };
         const saveAs = p.saveAs && p.attempt.valid ? p.saveAs : null;

@@ -46,6 +46,15 @@ export function buildCardMessages(word: string, hint: string | null, maxChars: n
   ];
 }
 
+/** The user message of a re-ask: one line per broken rule, then the rules that matter most again. */
+export function buildReaskFeedback(problems: readonly CardProblem[], rules: { word: string; maxChars: number }): string {
+  return fill(CARD_PROMPT_TEMPLATE.reask, {
+    problems: problems.map((p) => `- ${p.message}`).join('\n'),
+    max_chars: rules.maxChars,
+    word: rules.word,
+  });
+}
+
 /**
  * The conversation for a re-ask: the first request, the previous answer and precise feedback. Only the latest
  * answer is kept, so a re-ask costs the same tokens whatever its number.
@@ -56,14 +65,9 @@ export function buildReaskMessages(
   problems: readonly CardProblem[],
   rules: { word: string; maxChars: number },
 ): ChatMessage[] {
-  const feedback = fill(CARD_PROMPT_TEMPLATE.reask, {
-    problems: problems.map((p) => `- ${p.message}`).join('\n'),
-    max_chars: rules.maxChars,
-    word: rules.word,
-  });
   return [
     ...firstMessages,
     { role: 'assistant', content: previousAnswer },
-    { role: 'user', content: feedback },
+    { role: 'user', content: buildReaskFeedback(problems, rules) },
   ];
 }

@@ -1,14 +1,13 @@
-// The card loop of one task try: reject a word that cannot fit, ask, validate, re-ask with precise feedback up to
-// maxReasks, recording every attempt as its call returns. Transport retries happen inside client.complete; this
-// loop only ever re-asks for compliance. Memoization of valid words is the caller's job.
-import { systemClock, type Clock } from '../kernel/clock';
-import { AttemptRecordingError, type AttemptRecorder, type LlmAttempt } from './attempt-recorder';
-import { PROMPT_VERSION, buildCardMessages, buildReaskMessages } from './card-prompt';
+// The card loop of one task try: reject a word that cannot fit, then the shared re-ask loop (ask-validated.ts) with
+// the card's prompt, rules and feedback. Memoization of valid words is the caller's job.
+import type { Clock } from '../kernel/clock';
+import { askValidated } from './ask-validated';
+import type { AttemptRecorder, LlmAttempt } from './attempt-recorder';
+import { PROMPT_VERSION, buildCardMessages, buildReaskFeedback } from './card-prompt';
 import { DEFAULT_MAX_CHARS, cardJsonSchema, maxCharsSchema, type Card } from './card-schema';
-import { LlmTransportError, type ChatMessage, type Completion, type LlmClient, type StructuredOutput } from './llm-client-port';
-import { parseModelAnswer } from './parse-model-answer';
+import type { LlmClient } from './llm-client-port';
 import type { CardProblem, ReasonCode } from './reason-codes';
-import { checkWordFits, reasonCodes, validateCard, type CardLengths } from './validate-card';
+import { checkWordFits, validateCard } from './validate-card';
 
 export const DEFAULT_MAX_REASKS = 3;
 
@@ -42,14 +41,9 @@ export type GenerateCardResult =
       attempts: LlmAttempt[];
     };
 
-const NO_LENGTHS: CardLengths = { french_word: null, french_example: null, english_word: null, english_translation: null };
-
 export async function generateCard(word: string, hint: string | null, opts: GenerateCardOptions): Promise<GenerateCardResult> {
-  const { client, recorder, signal } = opts;
   const maxChars = maxCharsSchema.parse(opts.maxChars ?? DEFAULT_MAX_CHARS);
   const maxReasks = opts.maxReasks ?? DEFAULT_MAX_REASKS;
-  if (!Number.isInteger(maxReasks) || maxReasks < 0) throw new RangeError(`maxReasks must be a whole number ≥ 0, got ${maxReasks}`);
-  const clock = opts.clock ?? systemClock;
   const entry = word.normalize('NFC').trim();
   const note = hint?.normalize('NFC').trim() || null;
   const rules = { word: entry, maxChars };
@@ -59,111 +53,29 @@ export async function generateCard(word: string, hint: string | null, opts: Gene
     return { ok: false, reasons: ['word_too_long'], problems: [tooLong], message: tooLong.message, retriable: false, attempts: [] };
   }
 
-  const output: StructuredOutput = {
-    name: 'flashcard',
-    schema: cardJsonSchema({ maxChars, constrainLength: false }),
-    ...(opts.decodeConstraint ? { patternSchema: cardJsonSchema({ maxChars, constrainLength: true }) } : {}),
-  };
-  const firstMessages = buildCardMessages(entry, note, maxChars);
-  const attempts: LlmAttempt[] = [];
-
-  const record = async (attempt: LlmAttempt) => {
-    attempts.push(attempt);
-    try {
-      await recorder.record(attempt);
-    } catch (cause) {
-      throw new AttemptRecordingError(
-        `Could not record LLM attempt ${attempt.attempt} for '${entry}': ${cause instanceof Error ? cause.message : String(cause)}`,
-        attempts,
-        { cause },
-      );
-    }
-  };
-
-  const base = (n: number, messages: ChatMessage[]) => ({
-    word: entry,
-    hint: note,
-    attempt: n,
-    model: client.model,
-    provider: client.provider,
-    promptVersion: PROMPT_VERSION,
-    requestMessages: messages,
-    maxChars,
+  const result = await askValidated<Card>({
+    client: opts.client,
+    recorder: opts.recorder,
+    messages: buildCardMessages(entry, note, maxChars),
+    output: {
+      name: 'flashcard',
+      schema: cardJsonSchema({ maxChars, constrainLength: false }),
+      ...(opts.decodeConstraint ? { patternSchema: cardJsonSchema({ maxChars, constrainLength: true }) } : {}),
+    },
+    maxReasks,
+    check: (value) => {
+      const check = validateCard(value, rules);
+      const lengths = { example: check.lengths.french_example, translation: check.lengths.english_translation };
+      return check.ok ? { ok: true, value: check.card, lengths } : { ok: false, problems: check.problems, lengths };
+    },
+    reask: (problems) => buildReaskFeedback(problems, rules),
+    tag: { word: entry, hint: note, promptVersion: PROMPT_VERSION, maxChars },
+    noun: 'card',
+    subject: `'${entry}'`,
+    clock: opts.clock,
+    signal: opts.signal,
   });
-
-  let messages = firstMessages;
-  for (let n = 1; ; n++) {
-    let completion: Completion;
-    try {
-      completion = await client.complete({ messages, output, signal });
-    } catch (err) {
-      if (!(err instanceof LlmTransportError)) throw err;
-      await record({
-        ...base(n, messages),
-        strategy: err.strategy ?? 'plain',
-        rawResponse: null,
-        parsed: null,
-        valid: false,
-        reasonCodes: [err.reason],
-        problems: [{ code: err.reason, message: err.message }],
-        exampleLength: null,
-        translationLength: null,
-        latencyMs: err.latencyMs,
-        promptTokens: null,
-        completionTokens: null,
-        requests: err.requests,
-        finishReason: null,
-        error: err.message,
-        createdAt: clock.now().toISOString(),
-      });
-      return {
-        ok: false,
-        reasons: [err.reason],
-        problems: [{ code: err.reason, message: err.message }],
-        message: err.message,
-        retriable: err.retryable,
-        attempts,
-      };
-    }
-
-    const answer = parseModelAnswer(completion.content, completion.refusal);
-    const check = answer.ok
-      ? validateCard(answer.value, rules)
-      : { ok: false as const, problems: [answer.problem], lengths: NO_LENGTHS };
-    const lengths = check.lengths;
-    const rawResponse = completion.content ?? completion.refusal;
-    const problems = check.ok ? [] : check.problems;
-    await record({
-      ...base(n, messages),
-      strategy: completion.strategy,
-      rawResponse,
-      parsed: answer.ok ? answer.value : null,
-      valid: check.ok,
-      reasonCodes: reasonCodes(problems),
-      problems,
-      exampleLength: lengths.french_example,
-      translationLength: lengths.english_translation,
-      latencyMs: completion.latencyMs,
-      promptTokens: completion.promptTokens,
-      completionTokens: completion.completionTokens,
-      requests: completion.requests,
-      finishReason: completion.finishReason,
-      error: null,
-      createdAt: clock.now().toISOString(),
-    });
-    if (check.ok) return { ok: true, card: check.card, attempts };
-
-    if (n > maxReasks) {
-      const reasons = reasonCodes(problems);
-      return {
-        ok: false,
-        reasons,
-        problems,
-        message: `No valid card for '${entry}' after ${n} ${n === 1 ? 'attempt' : 'attempts'}: ${problems.map((p) => p.message).join('; ')}`,
-        retriable: true,
-        attempts,
-      };
-    }
-    messages = buildReaskMessages(firstMessages, rawResponse?.trim() || '(empty reply)', problems, rules);
-  }
+  if (result.ok) return { ok: true, card: result.value, attempts: result.attempts };
+  const { exhausted: _exhausted, ...failure } = result;
+  return failure;
 }

@@ -70,6 +70,14 @@ export class LlmConfigError extends NonRetriableError {
   readonly code = 'llm_not_configured';
 }
 
+/** Where a configuration comes from: the connection (`connId`, by default llm_default) if it exists, else the env. */
+export interface LlmConfigSources {
+  connection?: LlmConnectionInput | null;
+  env?: LlmEnvInput;
+  /** The id of `connection`, for the messages; default llm_default. */
+  connId?: string;
+}
+
 export type LlmConfigResult = { ok: true; config: LlmProviderConfig } | { ok: false; message: string };
 
 function blank(v: string | null | undefined): v is null | undefined | '' {
@@ -89,7 +97,7 @@ function checkBaseUrl(url: string, setting: string): string | null {
   return null;
 }
 
-function parseExtra(extra: LlmConnectionInput['extra']): { ok: true; value: z.infer<typeof extraSchema> } | { ok: false; message: string } {
+function parseExtra(extra: LlmConnectionInput['extra'], connId: string): { ok: true; value: z.infer<typeof extraSchema> } | { ok: false; message: string } {
   let raw: unknown = extra ?? {};
   if (typeof raw === 'string') {
     if (raw.trim() === '') raw = {};
@@ -97,35 +105,35 @@ function parseExtra(extra: LlmConnectionInput['extra']): { ok: true; value: z.in
       try {
         raw = JSON.parse(raw);
       } catch {
-        return { ok: false, message: `The extra of connection '${LLM_CONNECTION_ID}' is not valid JSON; write e.g. {"model": "gpt-4o-mini"}.` };
+        return { ok: false, message: `The extra of connection '${connId}' is not valid JSON; write e.g. {"model": "gpt-4o-mini"}.` };
       }
     }
   }
   const parsed = extraSchema.safeParse(raw);
   if (parsed.success) return { ok: true, value: parsed.data };
   const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'extra'}: ${i.message}`).join('; ');
-  return { ok: false, message: `The extra of connection '${LLM_CONNECTION_ID}' is invalid (${issues}).` };
+  return { ok: false, message: `The extra of connection '${connId}' is invalid (${issues}).` };
 }
 
 /**
  * Resolves the provider from the connection when it exists (a deliberate choice in the UI wins), else from the
  * environment. Returns a message saying what to set when nothing, or not enough, is configured.
  */
-export function resolveLlmConfig(sources: { connection?: LlmConnectionInput | null; env?: LlmEnvInput }): LlmConfigResult {
-  const { connection, env = {} } = sources;
+export function resolveLlmConfig(sources: LlmConfigSources): LlmConfigResult {
+  const { connection, env = {}, connId = LLM_CONNECTION_ID } = sources;
   if (connection) {
-    const extra = parseExtra(connection.extra);
+    const extra = parseExtra(connection.extra, connId);
     if (!extra.ok) return extra;
     const apiKey = blank(connection.password) ? null : connection.password.trim();
     const host = blank(connection.host) ? null : connection.host.trim();
     if (host === null && apiKey === null) {
-      return { ok: false, message: `Connection '${LLM_CONNECTION_ID}' has neither a host (base URL) nor a password (API key). ${CONFIGURE_PROVIDER_HELP}` };
+      return { ok: false, message: `Connection '${connId}' has neither a host (base URL) nor a password (API key). ${CONFIGURE_PROVIDER_HELP}` };
     }
     const baseUrl = host ?? OPENAI_DEFAULT_BASE_URL;
-    const urlProblem = checkBaseUrl(baseUrl, `The host of connection '${LLM_CONNECTION_ID}'`);
+    const urlProblem = checkBaseUrl(baseUrl, `The host of connection '${connId}'`);
     if (urlProblem) return { ok: false, message: urlProblem };
     if (!extra.value.model) {
-      return { ok: false, message: `Connection '${LLM_CONNECTION_ID}' names no model: set its extra to {"model": "<model name>"}.` };
+      return { ok: false, message: `Connection '${connId}' names no model: set its extra to {"model": "<model name>"}.` };
     }
     const e = extra.value;
     return {
@@ -178,7 +186,7 @@ export function resolveLlmConfig(sources: { connection?: LlmConnectionInput | nu
 }
 
 /** As resolveLlmConfig, for a task: throws LlmConfigError (non-retriable) with the message. */
-export function requireLlmConfig(sources: { connection?: LlmConnectionInput | null; env?: LlmEnvInput }): LlmProviderConfig {
+export function requireLlmConfig(sources: LlmConfigSources): LlmProviderConfig {
   const result = resolveLlmConfig(sources);
   if (!result.ok) throw new LlmConfigError(result.message);
   return result.config;

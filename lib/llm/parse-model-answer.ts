@@ -42,11 +42,12 @@ function quote(text: string, max = 120): string {
   return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;
 }
 
-function refusalMessage(said: string): string {
-  return `you declined ('${quote(said)}'); this is a vocabulary card for an adult learner, and a neutral everyday example is fine`;
-}
+/** What the re-ask after a refusal adds, unless the caller knows better words for its task. */
+const CARD_NUDGE = 'this is a vocabulary card for an adult learner, and a neutral everyday example is fine';
 
-export function parseModelAnswer(content: string | null, refusal: string | null): ParsedAnswer {
+/** `nudge` follows the quoted refusal in the re-ask: why answering is fine for this task. */
+export function parseModelAnswer(content: string | null, refusal: string | null, nudge: string = CARD_NUDGE): ParsedAnswer {
+  const refusalMessage = (said: string) => `you declined ('${quote(said)}'); ${nudge}`;
   if (refusal && refusal.trim() !== '') {
     return {
       ok: false,

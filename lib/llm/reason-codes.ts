@@ -12,6 +12,8 @@ export const COMPLIANCE_REASONS = [
   'translation_too_long',
   'word_missing_from_example',
   'refusal',
+  // A general LLM task's own rule (a validator of llm-task.ts) was broken; its message says which.
+  'validation_failed',
 ] as const;
 
 /** No usable answer arrived (after the transport retries); re-asking cannot help. */

@@ -14,6 +14,7 @@ export { sql, type SqlArgs } from '../operators/sql';
 export { isolatedEnv, type IsolatedEnvArgs } from '../operators/isolated-env';
 export { triggerDag } from '../operators/trigger-dag';
 export { assetSensor, externalTaskSensor, timeDeltaSensor } from '../operators/sensors';
+export { askLlm, LlmValidationError, type LlmTaskSpec } from '../llm/ask-llm';
 export { HttpHook } from '../hooks/http-hook';
 export { SqlHook } from '../hooks/sql-hook';
 

@@ -10,6 +10,7 @@ import { startDemoFtpServer, type DemoFtpServer } from '../../lib/demo/demo-ftp-
 import type { Runtime } from '../../lib/runtime/start-runtime';
 import { setPaused } from '../../lib/store/dag-admin';
 import { answerSampleCards } from '../support/fake-card-answers';
+import { answerSampleCv, isCvRequest, SAMPLE_CV, SAMPLE_CV_ANSWER } from '../support/fake-cv-answers';
 import { ShiftedClock } from '../support/fake-clock';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server';
 import { npmEnv } from '../support/npm-env';
@@ -59,6 +60,12 @@ const CASES: Record<string, Case> = {
     },
   },
   flashcard_regeneration: {},
+  cv_extraction: {
+    conf: { cv_text: SAMPLE_CV },
+    check: async (runId) => {
+      expect(await xcom('cv_extraction', runId, 'extract_cv')).toEqual(SAMPLE_CV_ANSWER);
+    },
+  },
   weekly_model_retrain: {
     check: async (runId) => {
       expect((await xcom<{ accuracy: number }>('weekly_model_retrain', runId, 'report')).accuracy).toBeGreaterThan(0.85);
@@ -100,7 +107,9 @@ const CASES: Record<string, Case> = {
 beforeAll(async () => {
   scratch = await mkdtemp(path.join(os.tmpdir(), 'ff-shipped-'));
   [ftp, llm] = await Promise.all([startDemoFtpServer({ root: path.join(scratch, 'ftp'), port: 0 }), startFakeOpenAiServer()]);
-  llm.otherwise(answerSampleCards(new Set()));
+  const cards = answerSampleCards(new Set());
+  const cv = answerSampleCv();
+  llm.otherwise((request) => (isCvRequest(request) ? cv(request) : cards(request)));
   rt = await startTestRuntime(WORKFLOWS, {
     ...npmEnv(),
     FLASHFLOW_CONN_FTP_DEFAULT: ftp.url,
