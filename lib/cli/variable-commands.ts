@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { NotFoundError } from '../kernel/errors';
 import { formatZodIssues, parseInput } from '../kernel/zod-issues';
+import { jsonOrText } from '../kernel/json-or-text';
 import { deleteVariable, insertVariable, listVariables, updateVariable, variableSource, VARIABLE_KEY_MAX_LENGTH, type VariableRow } from '../store/variables';
 import type { SqlClient } from '../store/database';
 import type { CommandContext } from './command-context';
@@ -89,11 +90,3 @@ export const VARIABLE_COMMANDS = {
   'variables.export': async (ctx: CommandContext) =>
     Object.fromEntries((await allVariables(ctx.sql)).map((v) => [v.key, jsonOrText(v.value)])),
 } as const;
-
-function jsonOrText(value: string): unknown {
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    return value;
-  }
-}

@@ -1,5 +1,6 @@
 // The connection-type registry the form, the CLI and docs/integrations.md follow: every example URI parses into
 // its own type, and every extra key the form treats as a secret is one the masker hides.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { connectionType, connectionTypes, unknownTypeWarning } from '../../lib/connections/connection-types';
 import { isSensitiveKey, parseConnectionUri } from '../../lib/connections/connection-model';
@@ -31,5 +32,16 @@ describe('connection types', () => {
   it('covers the types the shipped code and the integrations being added read', () => {
     expect(connectionTypes().map((t) => t.conn_type)).toEqual(expect.arrayContaining(['http', 'postgres', 'smtp', 'ftp', 'slackwebhook', 'openai', 'aws', 'mysql', 'amqp']));
     expect(connectionType('aws')?.extra.map((e) => e.key)).toEqual(expect.arrayContaining(['region_name', 'endpoint_url', 's3_force_path_style']));
+  });
+
+  it('has a section in docs/integrations.md per type, naming its URI example and every extra key', () => {
+    const doc = readFileSync(new URL('../../docs/integrations.md', import.meta.url), 'utf8');
+    const sections = new Map([...doc.matchAll(/^## [^\n]*\(`([\w.+-]+)`\)[^\n]*\n([\s\S]*?)(?=^## |(?![\s\S]))/gm)].map((m) => [m[1]!, m[2]!]));
+    expect([...sections.keys()].sort()).toEqual(connectionTypes().map((t) => t.conn_type).sort());
+    for (const t of connectionTypes()) {
+      const section = sections.get(t.conn_type)!;
+      expect(section, t.conn_type).toContain(t.uri_example);
+      for (const e of t.extra) expect(section, `${t.conn_type} extra ${e.key}`).toContain(`\`${e.key}\``);
+    }
   });
 });
