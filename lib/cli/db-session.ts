@@ -47,7 +47,7 @@ export async function runWhereTheDatabaseIs(
   let secrets: SecretBox | null = null;
   try {
     // Account commands need no DAGs; parsing the folder would only slow them down and print its import errors.
-    if (options.syncDags !== false) await syncDags(db.sql, await parseInChild(config.dagsFolder), new Date());
+    if (options.syncDags !== false) await syncDags(db.sql, await parseInChild(config.dagsFolder, undefined, config.pluginFolders), new Date());
     const ctx: CommandContext = {
       sql: db.sql,
       prisma: db.prisma,
