@@ -3,7 +3,7 @@ import { llmStats } from '@/lib/store/llm-stats-aggregate';
 import { getRuntime } from '@/lib/runtime/app-context';
 import { llmFilterOptions, recentLlmAttempts } from '@/lib/store/llm-stats-queries';
 import { DashboardCharts } from './dashboard-charts';
-import { parseDashboardFilter } from './dashboard-filter';
+import { EVERY_DAG, parseDashboardFilter } from './dashboard-filter';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'LLM quality · Flashflow' };
@@ -20,16 +20,19 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
     llmFilterOptions(rt.db.sql),
     recentLlmAttempts(rt.db.sql, { ...filter, limit: 25, offset: 0 }),
   ]);
-  const select = (name: keyof typeof values, label: string, items: Array<{ value: string; label: string }>) => (
+  const select = (name: keyof typeof values, label: string, items: Array<{ value: string; label: string }>, emptyLabel = 'all') => (
     <label>
       {label}
       <select name={name} defaultValue={values[name] ?? ''}>
-        <option value="">all</option>
+        <option value="">{emptyLabel}</option>
         {items.map((i) => <option key={i.value} value={i.value}>{i.label}</option>)}
       </select>
       {errors[name] && <span className="field-error">{label}: {errors[name]}</span>}
     </label>
   );
+  const dagIds = [...new Set(options.tasks.map((t) => t.dagId))];
+  const taskDags = new Map<string, string[]>();
+  for (const t of options.tasks) taskDags.set(t.taskId, [...(taskDags.get(t.taskId) ?? []), t.dagId]);
   const w = stats.words;
   const a = stats.attempts;
   return (
@@ -40,6 +43,8 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
         {select('prompt_version', 'Prompt version', options.promptVersions.map((p) => ({ value: p, label: p.slice(0, 12) })))}
         {select('strategy', 'Strategy', options.strategies.map((s) => ({ value: s, label: s })))}
         {select('deck_id', 'Deck', options.decks.map((d) => ({ value: String(d.id), label: d.name })))}
+        {select('dag_id', 'DAG', [{ value: EVERY_DAG, label: 'every LLM task' }, ...dagIds.map((d) => ({ value: d, label: d }))], 'flashcard tasks')}
+        {select('task_id', 'Task', [...taskDags].map(([t, dags]) => ({ value: t, label: `${t} (${dags.join(', ')})` })))}
         {select('dag_run_id', 'Run', options.runs.map((r) => ({ value: r.runId, label: r.runId })))}
         <label>From<input type="date" name="from" defaultValue={values.from ?? ''} />{errors.from && <span className="field-error">From: {errors.from}</span>}</label>
         <label>To<input type="date" name="to" defaultValue={values.to ?? ''} />{errors.to && <span className="field-error">To: {errors.to}</span>}</label>
@@ -58,15 +63,16 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
         {recent.length === 0 ? <p className="muted">No attempts match.</p> : (
           <div className="table-wrap">
             <table className="table" data-testid="attempt-table">
-              <thead><tr><th>When</th><th>Word</th><th className="num">Try/ask</th><th>Result</th><th className="num">Example</th><th className="num">Latency</th><th>Model</th></tr></thead>
+              <thead><tr><th>When</th><th>Task</th><th>Word</th><th className="num">Try/ask</th><th>Result</th><th className="num">Example</th><th className="num">Latency</th><th>Model</th></tr></thead>
               <tbody>
                 {recent.map((x) => (
                   <tr key={x.id}>
                     <td className="small"><Link href={`/dashboard/attempts/${x.id}`}>{x.createdAt.toISOString().replace('T', ' ').slice(0, 19)}</Link></td>
+                    <td className="small">{x.dagId} › {x.taskId}</td>
                     <td>{x.word}</td>
                     <td className="num">{x.tryNumber}/{x.attempt}</td>
                     <td>{x.valid ? <span className="badge status-valid">valid</span> : x.reasonCodes.map((r) => <code key={r}>{r}</code>)}</td>
-                    <td className="num">{x.exampleLength ?? '–'}/{x.maxChars}</td>
+                    <td className="num">{x.maxChars > 0 ? `${x.exampleLength ?? '–'}/${x.maxChars}` : '–'}</td>
                     <td className="num">{x.latencyMs} ms</td>
                     <td className="small">{x.model}</td>
                   </tr>

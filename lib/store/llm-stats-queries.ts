@@ -9,7 +9,13 @@ export interface LlmAttemptFilter {
   strategy?: string;
   deckId?: number;
   dagId?: string;
+  taskId?: string;
   runId?: string;
+  /**
+   * Only flashcard attempts: those with a length rule (max_chars > 0). A general LLM task (askLlm) records 0, so the
+   * card panels (words, example lengths, the limit) are not diluted by answers that are not cards.
+   */
+  cardsOnly?: boolean;
   /** created_at ≥ since */
   since?: Date;
   /** created_at < until */
@@ -22,10 +28,11 @@ export function attemptWhere(f: LlmAttemptFilter): { where: string; params: unkn
     where: `($1::text IS NULL OR a.model = $1) AND ($2::text IS NULL OR a.prompt_version = $2)
         AND ($3::text IS NULL OR a.strategy = $3) AND ($4::int IS NULL OR a.deck_id = $4)
         AND ($5::text IS NULL OR a.dag_id = $5) AND ($6::text IS NULL OR a.run_id = $6)
-        AND ($7::timestamptz IS NULL OR a.created_at >= $7) AND ($8::timestamptz IS NULL OR a.created_at < $8)`,
+        AND ($7::timestamptz IS NULL OR a.created_at >= $7) AND ($8::timestamptz IS NULL OR a.created_at < $8)
+        AND ($9::text IS NULL OR a.task_id = $9) AND ($10::boolean IS NOT TRUE OR a.max_chars > 0)`,
     params: [
       f.model ?? null, f.promptVersion ?? null, f.strategy ?? null, f.deckId ?? null, f.dagId ?? null, f.runId ?? null,
-      f.since ?? null, f.until ?? null,
+      f.since ?? null, f.until ?? null, f.taskId ?? null, f.cardsOnly ?? null,
     ],
   };
 }
@@ -131,7 +138,7 @@ export interface AttemptListFilter extends LlmAttemptFilter {
 function listWhere(f: AttemptListFilter): { where: string; params: unknown[] } {
   const { where, params } = attemptWhere(f);
   return {
-    where: `${where} AND ($9::text IS NULL OR lower(a.word) = lower($9)) AND ($10::boolean IS NULL OR a.valid = $10)`,
+    where: `${where} AND ($11::text IS NULL OR lower(a.word) = lower($11)) AND ($12::boolean IS NULL OR a.valid = $12)`,
     params: [...params, f.word ?? null, f.valid ?? null],
   };
 }
@@ -143,7 +150,7 @@ function listWhere(f: AttemptListFilter): { where: string; params: unknown[] } {
 export async function recentLlmAttempts(sql: SqlClient, f: AttemptListFilter): Promise<LlmAttemptSummary[]> {
   const { where, params } = listWhere(f);
   const rows = await sql.query<AttemptRow>(
-    `SELECT ${SUMMARY_COLUMNS} FROM llm_attempt a WHERE ${where} ORDER BY a.created_at DESC, a.id DESC LIMIT $11 OFFSET $12`,
+    `SELECT ${SUMMARY_COLUMNS} FROM llm_attempt a WHERE ${where} ORDER BY a.created_at DESC, a.id DESC LIMIT $13 OFFSET $14`,
     [...params, f.limit, f.offset],
   );
   return rows.map(toSummary);
@@ -176,25 +183,28 @@ export interface LlmFilterOptions {
   decks: Array<{ id: number; name: string }>;
   /** The most recent runs that made attempts. */
   runs: Array<{ dagId: string; runId: string; lastAt: Date }>;
+  /** Every task that made attempts, by DAG. */
+  tasks: Array<{ dagId: string; taskId: string }>;
 }
 
 /** The values the dashboard's filters can take: what the attempts recorded. */
 export async function llmFilterOptions(sql: SqlClient, recentRuns = 50): Promise<LlmFilterOptions> {
   const [[dims], decks] = await Promise.all([
     // One scan for the four lists: each grouping set is a small hash table of distinct values.
-    sql.query<{ models: string[] | null; prompt_versions: string[] | null; strategies: string[] | null; runs: Array<{ dag_id: string; run_id: string; last_at: string }> | null }>(
+    sql.query<{ models: string[] | null; prompt_versions: string[] | null; strategies: string[] | null; runs: Array<{ dag_id: string; run_id: string; last_at: string }> | null; tasks: Array<{ dag_id: string; task_id: string }> | null }>(
       `WITH g AS MATERIALIZED (
          SELECT CASE WHEN GROUPING(model) = 0 THEN 'm' WHEN GROUPING(prompt_version) = 0 THEN 'p'
-                     WHEN GROUPING(strategy) = 0 THEN 's' ELSE 'r' END AS kind,
-                model, prompt_version, strategy, dag_id, run_id, max(created_at) AS last_at
+                     WHEN GROUPING(strategy) = 0 THEN 's' WHEN GROUPING(task_id) = 0 THEN 't' ELSE 'r' END AS kind,
+                model, prompt_version, strategy, dag_id, run_id, task_id, max(created_at) AS last_at
            FROM llm_attempt
-          GROUP BY GROUPING SETS ((model), (prompt_version), (strategy), (dag_id, run_id))
+          GROUP BY GROUPING SETS ((model), (prompt_version), (strategy), (dag_id, run_id), (dag_id, task_id))
        )
        SELECT (SELECT json_agg(model ORDER BY model) FROM g WHERE kind = 'm') AS models,
               (SELECT json_agg(prompt_version ORDER BY prompt_version) FROM g WHERE kind = 'p') AS prompt_versions,
               (SELECT json_agg(strategy ORDER BY strategy) FROM g WHERE kind = 's') AS strategies,
               (SELECT json_agg(json_build_object('dag_id', dag_id, 'run_id', run_id, 'last_at', last_at) ORDER BY last_at DESC)
-                 FROM (SELECT dag_id, run_id, last_at FROM g WHERE kind = 'r' ORDER BY last_at DESC LIMIT $1) r) AS runs`,
+                 FROM (SELECT dag_id, run_id, last_at FROM g WHERE kind = 'r' ORDER BY last_at DESC LIMIT $1) r) AS runs,
+              (SELECT json_agg(json_build_object('dag_id', dag_id, 'task_id', task_id) ORDER BY dag_id, task_id) FROM g WHERE kind = 't') AS tasks`,
       [recentRuns],
     ),
     sql.query<{ id: number; name: string }>(
@@ -207,5 +217,6 @@ export async function llmFilterOptions(sql: SqlClient, recentRuns = 50): Promise
     strategies: dims?.strategies ?? [],
     decks,
     runs: (dims?.runs ?? []).map((r) => ({ dagId: r.dag_id, runId: r.run_id, lastAt: new Date(r.last_at) })),
+    tasks: (dims?.tasks ?? []).map((t) => ({ dagId: t.dag_id, taskId: t.task_id })),
   };
 }

@@ -10,6 +10,7 @@ export const LlmFilterQuery = {
   strategy: z.string().min(1).optional().meta({ description: 'json_schema, json_mode or plain.' }),
   deck_id: z.coerce.number().int().positive().optional(),
   dag_id: z.string().min(1).optional(),
+  task_id: z.string().min(1).optional().meta({ description: 'The task that asked: generate_card, or any LLM task such as extract_cv.' }),
   dag_run_id: z.string().min(1).optional(),
   created_at_gte: DateTimeParam.optional().meta({ format: 'date-time', description: 'Attempts made at or after this.' }),
   created_at_lt: DateTimeParam.optional().meta({ format: 'date-time', description: 'Attempts made before this.' }),

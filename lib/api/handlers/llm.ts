@@ -16,6 +16,7 @@ export function statsFilter(q: z.output<typeof LlmFilter>): LlmAttemptFilter {
     strategy: q.strategy,
     deckId: q.deck_id,
     dagId: q.dag_id,
+    taskId: q.task_id,
     runId: q.dag_run_id,
     since: q.created_at_gte,
     until: q.created_at_lt,
