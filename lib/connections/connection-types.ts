@@ -2,6 +2,7 @@
 // standard fields each uses and how they are labelled, its extra keys, a URI example. The connections form, the
 // CLI (`connections types`, the warning on an unknown type) and docs/integrations.md follow it. Unknown types stay
 // allowed, as in Airflow: a plugin's hook may read a type this table has never heard of.
+import { jsonOrText } from '../kernel/json-or-text';
 export const STANDARD_FIELDS = ['host', 'port', 'login', 'password', 'schema'] as const;
 export type StandardField = (typeof STANDARD_FIELDS)[number];
 
@@ -189,4 +190,32 @@ export function connectionType(connType: string): ConnectionTypeSpec | null {
 export function unknownTypeWarning(connType: string): string | null {
   if (connectionType(connType)) return null;
   return `connection type '${connType}' is not one Flashflow knows (${TYPES.map((t) => t.conn_type).join(', ')}); it is stored as given, for a hook that reads it`;
+}
+
+/**
+ * The extra a form sends: the free JSON text with the type's keyed inputs laid over it. A keyed value that reads as
+ * JSON (a number, true/false, an object) is stored as that, so `timeout` is 30 and `headers` an object, not text;
+ * secrets stay text (a numeric token is still a token).
+ */
+export function extraFromForm(
+  text: string,
+  keyed: Record<string, string>,
+  secretKeys: ReadonlySet<string> = new Set(),
+): { ok: true; extra: string | null } | { ok: false; message: string } {
+  let base: Record<string, unknown> = {};
+  if (text.trim() !== '') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = null;
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { ok: false, message: 'Extra must be a JSON object, e.g. {"timeout": 30}.' };
+    base = parsed as Record<string, unknown>;
+  }
+  for (const [key, value] of Object.entries(keyed)) {
+    if (value.trim() === '') continue;
+    base[key] = secretKeys.has(key) ? value : jsonOrText(value.trim());
+  }
+  return { ok: true, extra: Object.keys(base).length === 0 ? null : JSON.stringify(base) };
 }

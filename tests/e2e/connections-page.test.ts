@@ -54,4 +54,23 @@ describe('the connections page', () => {
     await row('web_down').getByRole('button', { name: 'Test' }).click();
     await expect.poll(() => page.getByRole('status').innerText()).toMatch(/^web_down: failed\. .*ECONNREFUSED/);
   });
+
+  it("creates a connection through a form that follows its type's fields and extra keys", async () => {
+    await page.goto(`${app.baseUrl}/connections`);
+    await page.getByRole('button', { name: '+ New connection' }).click();
+    await page.getByLabel('Connection id').fill('s3_store');
+    await page.locator('#conn-conn_type').fill('aws');
+    // An AWS connection has no host, port or schema; login and password are the access key pair.
+    await expect.poll(() => page.locator('#conn-host').count()).toBe(0);
+    expect(await page.locator('#conn-schema').count()).toBe(0);
+    await page.getByLabel('AWS access key id').fill('AKIAEXAMPLE');
+    await page.getByLabel('AWS secret access key').fill(SECRET);
+    await page.getByLabel('Region').fill('eu-west-1');
+    await page.getByLabel('Path-style S3 addressing').fill('true');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.getByRole('status').innerText()).toBe('Connection s3_store created.');
+    const res = await fetch(`${app.baseUrl}/api/v1/connections/s3_store`, { headers: app.auth });
+    expect(await res.json()).toMatchObject({ conn_type: 'aws', login: 'AKIAEXAMPLE', host: null, extra: '{"region_name":"eu-west-1","s3_force_path_style":true}' });
+    expect(await page.content()).not.toContain(SECRET);
+  });
 });

@@ -2,7 +2,7 @@
 // its own type, and every extra key the form treats as a secret is one the masker hides.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { connectionType, connectionTypes, unknownTypeWarning } from '../../lib/connections/connection-types';
+import { connectionType, connectionTypes, extraFromForm, unknownTypeWarning } from '../../lib/connections/connection-types';
 import { isSensitiveKey, parseConnectionUri } from '../../lib/connections/connection-model';
 
 describe('connection types', () => {
@@ -43,5 +43,14 @@ describe('connection types', () => {
       expect(section, t.conn_type).toContain(t.uri_example);
       for (const e of t.extra) expect(section, `${t.conn_type} extra ${e.key}`).toContain(`\`${e.key}\``);
     }
+  });
+
+  it("builds the form's extra from its JSON text and the type's keyed inputs, typed where the text is JSON", () => {
+    expect(extraFromForm('', {})).toEqual({ ok: true, extra: null });
+    expect(extraFromForm('{"headers": {"A": "1"}}', { timeout: '30', region_name: 'eu-west-1', s3_force_path_style: 'true', empty: ' ' })).toEqual({
+      ok: true, extra: '{"headers":{"A":"1"},"timeout":30,"region_name":"eu-west-1","s3_force_path_style":true}',
+    });
+    expect(extraFromForm('', { aws_session_token: '12345' }, new Set(['aws_session_token']))).toEqual({ ok: true, extra: '{"aws_session_token":"12345"}' });
+    expect(extraFromForm('[1]', {})).toEqual({ ok: false, message: 'Extra must be a JSON object, e.g. {"timeout": 30}.' });
   });
 });

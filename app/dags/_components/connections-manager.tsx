@@ -1,8 +1,11 @@
 'use client';
 // Connections: the masked list, and create / delete through /api/v1/connections. The password is write-only.
+// The form follows the chosen type (connection-types.ts): only the fields its hook reads, with its labels, and an
+// input per known extra key; any other type gets every field and the extra as JSON.
 import { useState, type FormEvent } from 'react';
 import { apiCall, seg } from './api-call';
 import type { MaskedConnection } from '@/lib/connections/connection-model';
+import { connectionType, connectionTypes, extraFromForm, type StandardField } from '@/lib/connections/connection-types';
 import { useEditDialog } from './use-edit-dialog';
 
 /** A connection as the REST API shows it: no password, secret-looking extra values masked. */
@@ -21,9 +24,13 @@ export function ConnectionsManager({ connections, testConnection }: ConnectionsM
   const ui = useEditDialog();
   const { dialog, problem, notice, setNotice, busy, fieldError } = ui;
   const [form, setForm] = useState<Form>(EMPTY);
+  const [keyed, setKeyed] = useState<Record<string, string>>({});
+  const spec = connectionType(form.conn_type);
+  const uses = (field: StandardField) => !spec || spec.fields[field] !== undefined;
 
   function open() {
     setForm(EMPTY);
+    setKeyed({});
     ui.show();
   }
 
@@ -34,19 +41,29 @@ export function ConnectionsManager({ connections, testConnection }: ConnectionsM
       ui.setProblem({ status: 400, detail: 'Port must be a whole number.', fields: [{ path: 'port', message: 'enter a whole number' }] });
       return;
     }
-    const text = (v: string) => (v.trim() === '' ? null : v.trim());
+    const extraKeys = spec?.extra ?? [];
+    const extra = extraFromForm(form.extra, Object.fromEntries(extraKeys.map((e) => [e.key, keyed[e.key] ?? ''])), new Set(extraKeys.filter((e) => e.secret).map((e) => e.key)));
+    if (!extra.ok) {
+      ui.setProblem({ status: 400, detail: extra.message, fields: [{ path: 'extra', message: 'enter a JSON object' }] });
+      return;
+    }
+    // A field the type does not use is hidden, so whatever it held before the type changed is not sent.
+    const text = (field: StandardField | 'description', v: string) => (v.trim() === '' || (field !== 'description' && !uses(field)) ? null : v.trim());
     const body = {
       connection_id: form.connection_id.trim(),
       conn_type: form.conn_type.trim(),
-      description: text(form.description),
-      host: text(form.host),
-      login: text(form.login),
-      schema: text(form.schema),
-      port,
-      password: form.password === '' ? null : form.password,
-      extra: text(form.extra),
+      description: text('description', form.description),
+      host: text('host', form.host),
+      login: text('login', form.login),
+      schema: text('schema', form.schema),
+      port: uses('port') ? port : null,
+      password: form.password === '' || !uses('password') ? null : form.password,
+      extra: extra.extra,
     };
-    if (await ui.submit(() => apiCall('POST', '/connections', body), `Connection ${body.connection_id} created.`)) setForm(EMPTY);
+    if (await ui.submit(() => apiCall('POST', '/connections', body), `Connection ${body.connection_id} created.`)) {
+      setForm(EMPTY);
+      setKeyed({});
+    }
   }
 
   async function test(c: ConnectionView) {
@@ -59,7 +76,7 @@ export function ConnectionsManager({ connections, testConnection }: ConnectionsM
   const remove = (c: ConnectionView) =>
     ui.remove(`Delete connection ${c.connection_id}?`, `Connection ${c.connection_id}`, `/connections/${seg(c.connection_id)}`);
 
-  const input = (key: keyof Form, label: string, props: { type?: string; required?: boolean; hint?: string } = {}) => (
+  const input = (key: keyof Form, label: string, props: { type?: string; required?: boolean; hint?: string; placeholder?: string; list?: string } = {}) => (
     <div className="field">
       <label htmlFor={`conn-${key}`}>{label}{props.required && <span className="req"> *</span>}</label>
       {key === 'extra' ? (
@@ -70,6 +87,8 @@ export function ConnectionsManager({ connections, testConnection }: ConnectionsM
           type={props.type ?? 'text'}
           autoComplete={key === 'password' ? 'new-password' : 'off'}
           value={form[key]}
+          placeholder={props.placeholder}
+          list={props.list}
           required={props.required}
           aria-invalid={fieldError(key) ? true : undefined}
           onChange={(e) => setForm({ ...form, [key]: e.target.value })}
@@ -79,6 +98,17 @@ export function ConnectionsManager({ connections, testConnection }: ConnectionsM
       {fieldError(key) && <small className="field-error">{fieldError(key)}</small>}
     </div>
   );
+
+  /** A standard field as the type labels it, or nothing when the type's hook does not read it. */
+  const standard = (key: StandardField, label: string, props: { type?: string; hint?: string } = {}) => {
+    if (!uses(key)) return null;
+    const f = spec?.fields[key];
+    return input(key, f?.label ?? label, {
+      ...props,
+      placeholder: f?.placeholder ?? (f?.default !== undefined ? String(f.default) : undefined),
+      hint: [props.hint, f?.default !== undefined ? `Default ${f.default}.` : null].filter(Boolean).join(' ') || undefined,
+    });
+  };
 
   return (
     <>
@@ -123,14 +153,31 @@ export function ConnectionsManager({ connections, testConnection }: ConnectionsM
         <form onSubmit={save} noValidate>
           <h2>New connection</h2>
           {input('connection_id', 'Connection id', { required: true, hint: "ASCII letters, digits, '_', '.' and '-'." })}
-          {input('conn_type', 'Type', { required: true, hint: 'e.g. http, postgres, openai.' })}
+          {input('conn_type', 'Type', { required: true, list: 'conn-types', hint: spec ? spec.label : 'Pick one of the list, or any type a plugin reads.' })}
+          <datalist id="conn-types">
+            {connectionTypes().map((t) => <option key={t.conn_type} value={t.conn_type}>{t.label}</option>)}
+          </datalist>
           {input('description', 'Description')}
-          {input('host', 'Host')}
-          {input('port', 'Port', { type: 'number' })}
-          {input('login', 'Login')}
-          {input('password', 'Password', { type: 'password', hint: 'Stored encrypted; never shown again.' })}
-          {input('schema', 'Schema')}
-          {input('extra', 'Extra', { hint: 'A JSON object.' })}
+          {standard('host', 'Host')}
+          {standard('port', 'Port', { type: 'number' })}
+          {standard('login', 'Login')}
+          {standard('password', 'Password', { type: 'password', hint: 'Stored encrypted; never shown again.' })}
+          {standard('schema', 'Schema')}
+          {spec?.extra.map((e) => (
+            <div className="field" key={e.key}>
+              <label htmlFor={`conn-extra-${e.key}`}>{e.label}</label>
+              <input
+                id={`conn-extra-${e.key}`}
+                type={e.secret ? 'password' : 'text'}
+                autoComplete={e.secret ? 'new-password' : 'off'}
+                placeholder={e.placeholder}
+                value={keyed[e.key] ?? ''}
+                onChange={(ev) => setKeyed({ ...keyed, [e.key]: ev.target.value })}
+              />
+              <small className="muted">extra <code>{e.key}</code></small>
+            </div>
+          ))}
+          {input('extra', spec?.extra.length ? 'Other extra' : 'Extra', { hint: 'A JSON object.' })}
           {problem && <div className="form-error" role="alert">{problem.detail}</div>}
           <div className="dialog-actions">
             <button type="button" className="btn secondary" onClick={() => dialog.current?.close()}>Cancel</button>
