@@ -4,7 +4,7 @@
 import { askLlm, dag, z } from 'flashflow';
 
 const params = z.object({
-  cv_text: z.string().trim().min(1, 'paste the text of a CV').max(50_000, 'a CV of at most 50,000 characters'),
+  cv_text: z.string().trim().min(1).max(50_000),
   max_reasks: z.number().int().min(0).max(10).default(3),
   model: z.string().trim().min(1).optional(),
 });

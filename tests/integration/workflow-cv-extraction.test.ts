@@ -66,6 +66,11 @@ describe('the cv_extraction DAG', () => {
     expect((await attempts(runId)).map((a) => a.reason_codes)).toEqual([['schema_mismatch'], []]);
   });
 
+  it('refuses a CV over the size limit at trigger, before any call', async () => {
+    await expect(trigger(rt, 'cv_extraction', { conf: { cv_text: 'x'.repeat(50_001) } })).rejects.toThrow(/conf.cv_text: Too big: expected string to have <=50000 characters/);
+    expect(fake.calls).toBe(0);
+  });
+
   it('fails the task at once with the last reasons when the re-ask budget is spent', async () => {
     fake.otherwise(() => reply.json({ ...SAMPLE_CV_ANSWER, years_of_experience: 130 }));
     const runId = await trigger(rt, 'cv_extraction', { conf: { cv_text: SAMPLE_CV, max_reasks: 1 } });
