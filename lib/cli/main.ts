@@ -150,7 +150,7 @@ export function buildProgram(config: () => FlashflowConfig): Command {
     printJson({
       version: v.version, git_version: v.git_version, node: process.version, home: c.home,
       database: c.databaseUrl ? 'postgresql (DATABASE_URL)' : `pglite at ${path.join(c.home, 'db')}`,
-      dags_folder: c.dagsFolder, executor: c.executor, redis: c.redisUrl ? 'REDIS_URL' : null, api_url: c.apiUrl, url: `http://${c.host}:${c.port}`,
+      dags_folder: c.dagsFolder, plugins_folders: c.pluginFolders, executor: c.executor, redis: c.redisUrl ? 'REDIS_URL' : null, api_url: c.apiUrl, url: `http://${c.host}:${c.port}`,
       llm: { base_url: c.llm.baseUrl ?? '(OpenAI default)', api_key: c.llm.apiKey ? '***' : null, model: c.llm.model },
     }, out);
   });

@@ -38,7 +38,7 @@ describe('flashflow usage errors', () => {
 });
 
 describe('flashflow info', () => {
-  it('prints JSON with the home, the DAG folder and the database, without touching the home', async () => {
+  it('prints JSON with the home, the DAG and plugin folders and the database, without touching the home', async () => {
     const home = await makeHome({ seeded: false });
     const r = await runCli(['info'], { home, dagsFolder });
     expect(r.code, r.stderr).toBe(0);
@@ -46,6 +46,7 @@ describe('flashflow info', () => {
     expect(info).toMatchObject({
       home,
       dags_folder: dagsFolder,
+      plugins_folders: [path.join(home, 'plugins'), expect.stringMatching(/[/\\]plugins$/)],
       database: `pglite at ${path.join(home, 'db')}`,
       executor: { kind: 'local', processes: 1 },
       llm: { api_key: null, model: null },
