@@ -20,7 +20,7 @@ export default async function AttemptPage({ params }: { params: Promise<{ id: st
         <dt>Run</dt><dd><code>{a.dagId}</code> / <code>{a.runId}</code> · {a.taskId}[{a.mapIndex}] · try {a.tryNumber}, ask {a.attempt}</dd>
         <dt>Model</dt><dd>{a.model} <span className="muted">({a.provider}, {a.strategy})</span></dd>
         <dt>Prompt version</dt><dd><code>{a.promptVersion}</code></dd>
-        <dt>Lengths</dt><dd>example {a.exampleLength ?? '–'} · translation {a.translationLength ?? '–'} · limit: fewer than {a.maxChars}</dd>
+        {a.maxChars > 0 && <><dt>Lengths</dt><dd>example {a.exampleLength ?? '–'} · translation {a.translationLength ?? '–'} · limit: fewer than {a.maxChars}</dd></>}
         <dt>Latency</dt><dd>{a.latencyMs} ms</dd>
         <dt>Tokens</dt><dd>{a.promptTokens ?? '–'} prompt · {a.completionTokens ?? '–'} completion</dd>
         <dt>When</dt><dd>{a.createdAt.toISOString()}</dd>
