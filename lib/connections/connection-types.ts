@@ -219,3 +219,16 @@ export function extraFromForm(
   }
   return { ok: true, extra: Object.keys(base).length === 0 ? null : JSON.stringify(base) };
 }
+
+/** The other way, to edit a stored connection: the type's keys go to their inputs, the rest stays JSON text. */
+export function extraToForm(extraKeys: readonly string[], extra: string | null): { text: string; keyed: Record<string, string> } {
+  const parsed = extra ? jsonOrText(extra) : {};
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { text: extra ?? '', keyed: {} };
+  const rest: Record<string, unknown> = {};
+  const keyed: Record<string, string> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (extraKeys.includes(key)) keyed[key] = typeof value === 'string' ? value : JSON.stringify(value);
+    else rest[key] = value;
+  }
+  return { text: Object.keys(rest).length === 0 ? '' : JSON.stringify(rest), keyed };
+}

@@ -72,5 +72,14 @@ describe('the connections page', () => {
     const res = await fetch(`${app.baseUrl}/api/v1/connections/s3_store`, { headers: app.auth });
     expect(await res.json()).toMatchObject({ conn_type: 'aws', login: 'AKIAEXAMPLE', host: null, extra: '{"region_name":"eu-west-1","s3_force_path_style":true}' });
     expect(await page.content()).not.toContain(SECRET);
+
+    // Editing sends only what changed: the region, not the (blank) secret key.
+    await row('s3_store').getByRole('button', { name: 'Edit' }).click();
+    expect(await page.getByLabel('Region').inputValue()).toBe('eu-west-1');
+    await page.getByLabel('Region').fill('us-east-1');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.getByRole('status').innerText()).toBe('Connection s3_store saved.');
+    const edited = await fetch(`${app.baseUrl}/api/v1/connections/s3_store`, { headers: app.auth });
+    expect(await edited.json()).toMatchObject({ conn_type: 'aws', login: 'AKIAEXAMPLE', extra: '{"region_name":"us-east-1","s3_force_path_style":true}' });
   });
 });

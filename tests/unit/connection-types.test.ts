@@ -2,7 +2,7 @@
 // its own type, and every extra key the form treats as a secret is one the masker hides.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { connectionType, connectionTypes, extraFromForm, unknownTypeWarning } from '../../lib/connections/connection-types';
+import { connectionType, connectionTypes, extraFromForm, extraToForm, unknownTypeWarning } from '../../lib/connections/connection-types';
 import { isSensitiveKey, parseConnectionUri } from '../../lib/connections/connection-model';
 
 describe('connection types', () => {
@@ -52,5 +52,13 @@ describe('connection types', () => {
     });
     expect(extraFromForm('', { aws_session_token: '12345' }, new Set(['aws_session_token']))).toEqual({ ok: true, extra: '{"aws_session_token":"12345"}' });
     expect(extraFromForm('[1]', {})).toEqual({ ok: false, message: 'Extra must be a JSON object, e.g. {"timeout": 30}.' });
+  });
+
+  it('splits a stored extra back into the keyed inputs and the rest, for editing', () => {
+    expect(extraToForm(['region_name', 's3_force_path_style'], '{"region_name":"eu-west-1","s3_force_path_style":true,"retries":{"max":3}}')).toEqual({
+      keyed: { region_name: 'eu-west-1', s3_force_path_style: 'true' }, text: '{"retries":{"max":3}}',
+    });
+    expect(extraToForm(['timeout'], null)).toEqual({ keyed: {}, text: '' });
+    expect(extraToForm(['timeout'], '***')).toEqual({ keyed: {}, text: '***' });
   });
 });

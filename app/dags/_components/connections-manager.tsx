@@ -1,11 +1,12 @@
 'use client';
-// Connections: the masked list, and create / delete through /api/v1/connections. The password is write-only.
+// Connections: the masked list, and create / edit / delete through /api/v1/connections. The password is write-only.
 // The form follows the chosen type (connection-types.ts): only the fields its hook reads, with its labels, and an
 // input per known extra key; any other type gets every field and the extra as JSON.
 import { useState, type FormEvent } from 'react';
 import { apiCall, seg } from './api-call';
 import type { MaskedConnection } from '@/lib/connections/connection-model';
-import { connectionType, connectionTypes, extraFromForm, type StandardField } from '@/lib/connections/connection-types';
+import { connectionType, connectionTypes, extraFromForm, extraToForm, type StandardField } from '@/lib/connections/connection-types';
+import { MASK } from '@/lib/connections/connection-model';
 import { useEditDialog } from './use-edit-dialog';
 
 /** A connection as the REST API shows it: no password, secret-looking extra values masked. */
@@ -25,12 +26,18 @@ export function ConnectionsManager({ connections, testConnection }: ConnectionsM
   const { dialog, problem, notice, setNotice, busy, fieldError } = ui;
   const [form, setForm] = useState<Form>(EMPTY);
   const [keyed, setKeyed] = useState<Record<string, string>>({});
+  const [editing, setEditing] = useState<ConnectionView | null>(null);
   const spec = connectionType(form.conn_type);
   const uses = (field: StandardField) => !spec || spec.fields[field] !== undefined;
 
-  function open() {
-    setForm(EMPTY);
-    setKeyed({});
+  function open(c: ConnectionView | null) {
+    setEditing(c);
+    const extra = extraToForm(connectionType(c?.conn_type ?? '')?.extra.map((e) => e.key) ?? [], c?.extra ?? null);
+    setForm(c ? {
+      connection_id: c.connection_id, conn_type: c.conn_type, description: c.description ?? '', host: c.host ?? '', login: c.login ?? '',
+      schema: c.schema ?? '', port: c.port === null ? '' : String(c.port), password: '', extra: extra.text,
+    } : EMPTY);
+    setKeyed(extra.keyed);
     ui.show();
   }
 
@@ -60,7 +67,18 @@ export function ConnectionsManager({ connections, testConnection }: ConnectionsM
       password: form.password === '' || !uses('password') ? null : form.password,
       extra: extra.extra,
     };
-    if (await ui.submit(() => apiCall('POST', '/connections', body), `Connection ${body.connection_id} created.`)) {
+    if (editing) {
+      // Only what changed: an untouched extra may hold masked values, and a blank password keeps the stored one.
+      const before: Record<string, unknown> = { ...editing, extra: canonical(editing.extra) };
+      const patch = Object.fromEntries(Object.entries({ ...body, extra: canonical(body.extra) }).filter(([k, v]) =>
+        k === 'password' ? v !== null : k !== 'connection_id' && v !== before[k]));
+      if (patch.extra !== undefined) patch.extra = body.extra;
+      if (typeof patch.extra === 'string' && patch.extra.includes(`"${MASK}"`)) {
+        ui.setProblem({ status: 400, detail: `Extra still holds masked values (${MASK}): type them again, or leave the extra as it was.`, fields: [{ path: 'extra', message: 'retype the masked values' }] });
+        return;
+      }
+      await ui.submit(() => apiCall('PATCH', `/connections/${seg(editing.connection_id)}`, patch), `Connection ${editing.connection_id} saved.`);
+    } else if (await ui.submit(() => apiCall('POST', '/connections', body), `Connection ${body.connection_id} created.`)) {
       setForm(EMPTY);
       setKeyed({});
     }
@@ -113,7 +131,7 @@ export function ConnectionsManager({ connections, testConnection }: ConnectionsM
   return (
     <>
       <div className="toolbar">
-        <button type="button" className="btn" onClick={open}>+ New connection</button>
+        <button type="button" className="btn" onClick={() => open(null)}>+ New connection</button>
         {notice && <span className="form-ok" role="status">{notice}</span>}
       </div>
       {connections.length === 0 ? (
@@ -141,6 +159,7 @@ export function ConnectionsManager({ connections, testConnection }: ConnectionsM
                   <td className="muted">***</td>
                   <td className="actions">
                     {testConnection && <button type="button" className="link-btn" onClick={() => test(c)}>Test</button>}
+                    <button type="button" className="link-btn" onClick={() => open(c)}>Edit</button>
                     <button type="button" className="link-btn danger" onClick={() => remove(c)}>Delete</button>
                   </td>
                 </tr>
@@ -151,8 +170,8 @@ export function ConnectionsManager({ connections, testConnection }: ConnectionsM
       )}
       <dialog ref={dialog} className="dialog">
         <form onSubmit={save} noValidate>
-          <h2>New connection</h2>
-          {input('connection_id', 'Connection id', { required: true, hint: "ASCII letters, digits, '_', '.' and '-'." })}
+          <h2>{editing ? `Edit connection ${editing.connection_id}` : 'New connection'}</h2>
+          {!editing && input('connection_id', 'Connection id', { required: true, hint: "ASCII letters, digits, '_', '.' and '-'." })}
           {input('conn_type', 'Type', { required: true, list: 'conn-types', hint: spec ? spec.label : 'Pick one of the list, or any type a plugin reads.' })}
           <datalist id="conn-types">
             {connectionTypes().map((t) => <option key={t.conn_type} value={t.conn_type}>{t.label}</option>)}
@@ -161,7 +180,7 @@ export function ConnectionsManager({ connections, testConnection }: ConnectionsM
           {standard('host', 'Host')}
           {standard('port', 'Port', { type: 'number' })}
           {standard('login', 'Login')}
-          {standard('password', 'Password', { type: 'password', hint: 'Stored encrypted; never shown again.' })}
+          {standard('password', 'Password', { type: 'password', hint: editing ? 'Leave empty to keep the stored one.' : 'Stored encrypted; never shown again.' })}
           {standard('schema', 'Schema')}
           {spec?.extra.map((e) => (
             <div className="field" key={e.key}>
@@ -187,4 +206,16 @@ export function ConnectionsManager({ connections, testConnection }: ConnectionsM
       </dialog>
     </>
   );
+}
+
+/** The same JSON object written the same way whatever its key order, to tell whether an extra changed. */
+function canonical(extra: string | null): string | null {
+  if (extra === null) return null;
+  const sort = (v: unknown): unknown => (v === null || typeof v !== 'object' ? v : Array.isArray(v) ? v.map(sort)
+    : Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, sort(x)])));
+  try {
+    return JSON.stringify(sort(JSON.parse(extra)));
+  } catch {
+    return extra;
+  }
 }
