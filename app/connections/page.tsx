@@ -1,4 +1,4 @@
-// Connections: the masked list (no passwords, secret-looking values of extra masked), create and delete.
+// Connections: the masked list (no passwords, secret-looking values of extra masked), create, edit and delete.
 import { getConnections } from '@/lib/api/contracts/connections';
 import { getConnectionOne, listConnectionsPage } from '@/lib/api/handlers/connections';
 import { getRuntime } from '@/lib/runtime/app-context';
@@ -18,7 +18,8 @@ export default async function ConnectionsPage() {
       <h1>Connections</h1>
       <p className="muted">
         Hosts and credentials tasks reach through <code>connections.get</code>. Passwords are stored encrypted and
-        never shown; <code>FLASHFLOW_CONN_*</code> environment variables take precedence over these.
+        never shown; <code>FLASHFLOW_CONN_*</code> environment variables take precedence over these. The same from a
+        shell: <code>flashflow connections add|get|list|test|delete</code>.
       </p>
       <ConnectionsManager connections={connections.map((c) => ({
         connection_id: c.connection_id, conn_type: c.conn_type, description: c.description ?? null, host: c.host ?? null,
