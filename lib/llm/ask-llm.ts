@@ -10,7 +10,6 @@ import { LLM_CONNECTION_ID } from './llm-config';
 import type { ChatMessage } from './llm-client-port';
 import { providerConfig } from './provider-config';
 import type { CardProblem, ReasonCode } from './reason-codes';
-import { sharedClient } from './shared-clients';
 
 export const DEFAULT_LLM_TASK_REASKS = 3;
 
@@ -90,6 +89,9 @@ export async function askLlm<In, S extends z.ZodType>(ctx: LlmTaskContext, spec:
     .slice(0, 12);
   const config = await providerConfig(ctx, spec.connId ?? LLM_CONNECTION_ID);
   const label = spec.label ?? ctx.taskId;
+  // Loaded on first use: the openai client costs about a second to import, and every DAG file and runner imports
+  // the SDK this module is part of, most of them never asking a model anything.
+  const { sharedClient } = await import('./shared-clients');
   const result = await askValidated<z.output<S>>({
     client: sharedClient(spec.model ? { ...config, model: spec.model } : config),
     // No deck and no card: the attempt is only recorded. maxChars 0 says no length rule applied (not a card).
