@@ -11,6 +11,12 @@ const OPERATORS: Record<string, () => Promise<OperatorRun>> = {
   'external-task-sensor': async () => (await import('./sensors-run')).runExternalTaskSensor,
   'asset-sensor': async () => (await import('./sensors-run')).runAssetSensor,
   'time-delta-sensor': async () => (await import('./sensors-run')).runTimeDeltaSensor,
+  's3-upload': async () => (await import('./s3-run')).runS3Upload,
+  's3-download': async () => (await import('./s3-run')).runS3Download,
+  's3-list': async () => (await import('./s3-run')).runS3List,
+  's3-copy': async () => (await import('./s3-run')).runS3Copy,
+  's3-delete': async () => (await import('./s3-run')).runS3Delete,
+  's3-key-sensor': async () => (await import('./s3-run')).runS3KeySensor,
 };
 
 export function knownOperators(): string[] {

@@ -5,9 +5,10 @@ import { z } from 'zod';
 import type { OperatorSpec } from '../engine/dag-model';
 import { durationArg } from './duration-arg';
 import { SENSOR_MODES } from './poke';
-import { formatZodIssues } from '../kernel/zod-issues';
+import { checkedSpec } from './checked-spec';
 
-const pokeArgs = {
+/** The arguments every sensor takes (S3's and Athena's too). */
+export const pokeArgs = {
   mode: z.enum(SENSOR_MODES).default('poke'),
   pokeInterval: durationArg.default(30_000),
   /** Counted from the first poke of the try, across its reschedules. */
@@ -33,22 +34,16 @@ export const timeDeltaSensorSchema = z.object({
   ...pokeArgs,
 }).strict();
 
-function spec(name: string, schema: z.ZodType, args: unknown): OperatorSpec {
-  const parsed = schema.safeParse(args);
-  if (!parsed.success) throw new Error(`${name}(): invalid arguments: ${formatZodIssues(parsed.error)}`);
-  return { operator: name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), args: parsed.data as Record<string, unknown> };
-}
-
 /** Waits until a task (or the run) of another DAG, at the same logical date, reaches an allowed state. */
 export function externalTaskSensor(args: z.input<typeof externalTaskSensorSchema>): OperatorSpec {
-  return spec('externalTaskSensor', externalTaskSensorSchema, args);
+  return checkedSpec('externalTaskSensor', externalTaskSensorSchema, args);
 }
 
 /** Waits until the asset is updated after this run's data interval started. */
 export function assetSensor(args: z.input<typeof assetSensorSchema>): OperatorSpec {
-  return spec('assetSensor', assetSensorSchema, args);
+  return checkedSpec('assetSensor', assetSensorSchema, args);
 }
 
 export function timeDeltaSensor(args: z.input<typeof timeDeltaSensorSchema>): OperatorSpec {
-  return spec('timeDeltaSensor', timeDeltaSensorSchema, args);
+  return checkedSpec('timeDeltaSensor', timeDeltaSensorSchema, args);
 }

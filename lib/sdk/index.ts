@@ -14,9 +14,11 @@ export { sql, type SqlArgs } from '../operators/sql';
 export { isolatedEnv, type IsolatedEnvArgs } from '../operators/isolated-env';
 export { triggerDag } from '../operators/trigger-dag';
 export { assetSensor, externalTaskSensor, timeDeltaSensor } from '../operators/sensors';
+export { s3Copy, s3Delete, s3Download, s3KeySensor, s3List, s3Upload, type S3DownloadResult, type S3ListResult } from '../operators/s3';
 export { askLlm, LlmValidationError, type LlmTaskSpec } from '../llm/ask-llm';
 export { HttpHook } from '../hooks/http-hook';
 export { SqlHook } from '../hooks/sql-hook';
+export { S3Hook } from '../hooks/s3-hook';
 
 // Plugins (ADR 0025): an operator a plugin file defines, and a DAG file's task of it by name.
 export { defineOperator, operator, type OperatorDefinition, type PluginOperator } from '../plugins/define-operator';
