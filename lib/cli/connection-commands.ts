@@ -9,18 +9,8 @@ import { connectionSource, createConnection, deleteConnection, listConnections }
 import { testConnection } from '../hooks/connection-test';
 import type { CommandContext } from './command-context';
 
-/** A connection as the CLI prints it (Airflow's `connections get` columns, secrets masked). */
-export interface ConnectionRow {
-  conn_id: string;
-  conn_type: string;
-  description: string | null;
-  host: string | null;
-  schema: string | null;
-  login: string | null;
-  password: string | null;
-  port: number | null;
-  extra: string | null;
-}
+/** A connection as the CLI prints it (Airflow's `connections get` columns): the model's fields, secrets masked. */
+export type ConnectionRow = Connection;
 
 export function connectionRow(conn: Connection): ConnectionRow {
   const m = maskedConnection(conn);
