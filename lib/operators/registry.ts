@@ -17,6 +17,7 @@ const OPERATORS: Record<string, () => Promise<OperatorRun>> = {
   's3-copy': async () => (await import('./s3-run')).runS3Copy,
   's3-delete': async () => (await import('./s3-run')).runS3Delete,
   's3-key-sensor': async () => (await import('./s3-run')).runS3KeySensor,
+  'athena-query': async () => (await import('./athena-run')).runAthenaQuery,
 };
 
 export function knownOperators(): string[] {

@@ -19,6 +19,8 @@ export { askLlm, LlmValidationError, type LlmTaskSpec } from '../llm/ask-llm';
 export { HttpHook } from '../hooks/http-hook';
 export { SqlHook } from '../hooks/sql-hook';
 export { S3Hook } from '../hooks/s3-hook';
+export { athenaQuery, type AthenaQueryResult } from '../operators/athena';
+export { AthenaHook } from '../hooks/athena-hook';
 
 // Plugins (ADR 0025): an operator a plugin file defines, and a DAG file's task of it by name.
 export { defineOperator, operator, type OperatorDefinition, type PluginOperator } from '../plugins/define-operator';
