@@ -12,6 +12,7 @@ import { setPaused } from '../../lib/store/dag-admin';
 import { answerSampleCards } from '../support/fake-card-answers';
 import { answerSampleCv, isCvRequest, SAMPLE_CV, SAMPLE_CV_ANSWER } from '../support/fake-cv-answers';
 import { ShiftedClock } from '../support/fake-clock';
+import { fakeAthenaConnUri, startFakeAthenaServer, type FakeAthenaServer } from '../support/fake-athena-server';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server';
 import { npmEnv } from '../support/npm-env';
 import { startTestRuntime, taskStates, trigger, waitForRun } from '../support/runtime-harness';
@@ -31,6 +32,7 @@ interface Case {
 let rt: Runtime & { home: string };
 let ftp: DemoFtpServer;
 let llm: FakeOpenAiServer;
+let athena: FakeAthenaServer;
 let scratch: string;
 
 const xcom = async <T>(dagId: string, runId: string, taskId: string): Promise<T> => {
@@ -102,17 +104,26 @@ const CASES: Record<string, Case> = {
       expect(versions).toEqual(['6', '8', '10', '11']);
     },
   },
+  aws_athena_example: {
+    // Its aws_default points at the fake Athena server, whose queries succeed at once with 3 rows.
+    check: async (runId) => {
+      const report = await xcom<{ row_count: number; output_location: string }>('aws_athena_example', runId, 'report');
+      expect(report.row_count).toBe(3);
+      expect(report.output_location).toMatch(/^s3:\/\/flashflow-example-athena-results\/aws_athena_example\/.+\.csv$/);
+    },
+  },
 };
 
 beforeAll(async () => {
   scratch = await mkdtemp(path.join(os.tmpdir(), 'ff-shipped-'));
-  [ftp, llm] = await Promise.all([startDemoFtpServer({ root: path.join(scratch, 'ftp'), port: 0 }), startFakeOpenAiServer()]);
+  [ftp, llm, athena] = await Promise.all([startDemoFtpServer({ root: path.join(scratch, 'ftp'), port: 0 }), startFakeOpenAiServer(), startFakeAthenaServer()]);
   const cards = answerSampleCards(new Set());
   const cv = answerSampleCv();
   llm.otherwise((request) => (isCvRequest(request) ? cv(request) : cards(request)));
   rt = await startTestRuntime(WORKFLOWS, {
     ...npmEnv(),
     FLASHFLOW_CONN_FTP_DEFAULT: ftp.url,
+    FLASHFLOW_CONN_AWS_DEFAULT: fakeAthenaConnUri(athena),
     FLASHFLOW_ENVS_DIR: path.join(scratch, 'envs'),
     OPENAI_BASE_URL: llm.baseUrl,
     OPENAI_API_KEY: 'sk-test',
@@ -124,7 +135,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await rt?.stop();
-  await Promise.all([ftp?.close(), llm?.close()]);
+  await Promise.all([ftp?.close(), llm?.close(), athena?.close()]);
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
