@@ -1,16 +1,21 @@
 // The S3 operators and S3Hook against s3rver, an S3-compatible server on 127.0.0.1 that the test starts; the
 // connection reaches it through `endpoint_url` in its extra, as a MinIO or other S3-compatible server would.
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RescheduleTaskError } from '../../lib/engine/task-context';
 import { loadOperator } from '../../lib/operators/registry';
 import { s3Copy, s3Delete, s3Download, s3KeySensor, s3List, s3Upload } from '../../lib/operators/s3';
 import { S3Hook } from '../../lib/hooks/s3-hook';
+import { SecretBox } from '../../lib/secrets/secret-box';
 import { awsTaskContext, type AwsTaskContext } from '../support/aws-task-context';
+import { createTestDb } from '../support/test-db';
+import { startConnectionExecutor, taskJob } from './executor-harness';
 
 const BUCKET = 'flashflow-test';
 let server: S3rver;
@@ -111,5 +116,22 @@ describe('S3 bad input', () => {
     const error = (await run(s3List({ connId: 'aws_wrong_key', bucket: BUCKET })).catch((e: unknown) => e)) as Error;
     expect(error).toMatchObject({ name: 'NonRetriableError', message: expect.stringContaining("(connection 'aws_wrong_key') failed: InvalidAccessKeyId") });
     expect(JSON.stringify({ message: error.message, stack: error.stack, cause: error.cause })).not.toContain('not-the-secret-xyz');
+  });
+});
+
+describe('S3 tasks in a task runner', () => {
+  it('upload and list succeed with aws_default from FLASHFLOW_CONN_AWS_DEFAULT; the sensor ends its poke asking for a reschedule', async () => {
+    const db = await createTestDb();
+    const { executor, recorder } = await startConnectionExecutor(db, new SecretBox([randomBytes(32)]), { FLASHFLOW_CONN_AWS_DEFAULT: connections.aws_default! });
+    try {
+      const fileloc = fileURLToPath(new URL('../fixtures/workflows/s3-operators.ts', import.meta.url));
+      const job = (taskId: string) => taskJob(taskId, { dagId: 's3_operators', fileloc });
+      expect((await recorder.run(job('upload'))).finished.outcome).toEqual({ status: 'success', xcom: `s3://${BUCKET}/runner/hello.txt` });
+      expect((await recorder.run(job('list'))).finished.outcome).toEqual({ status: 'success', xcom: ['runner/hello.txt'] });
+      expect((await recorder.run(job('wait_for_flag'))).finished.outcome).toMatchObject({ status: 'reschedule' });
+    } finally {
+      await executor.stop();
+      await db.close();
+    }
   });
 });
