@@ -5,7 +5,8 @@ import { parseInChild } from '../dag-processing/parse-in-child';
 import { syncDags } from '../store/sync-dags';
 import type { FlashflowConfig } from '../runtime/config';
 import type { Logger } from '../runtime/logger';
-import { openMigratedDatabase, startRuntime, type Runtime } from '../runtime/start-runtime';
+import { openMigratedDatabase } from '../runtime/open-migrated-database';
+import type { Runtime } from '../runtime/start-runtime';
 import { callControlSocket, ControlSocketUnavailableError } from '../ops/control-socket';
 import { runDbCommand, type CommandContext } from './db-commands';
 import { notify, SCHEDULER_CHANNEL } from '../store/pg-notifications';
@@ -54,7 +55,8 @@ export async function runWhereTheDatabaseIs(
       now: () => new Date(),
       // No server on this home: a scheduler may still run elsewhere on the same PostgreSQL database.
       wake: () => (runtime ? runtime.scheduler.wake() : config.databaseUrl ? notify(db.sql, SCHEDULER_CHANNEL, 'reload') : undefined),
-      runtime: async () => (runtime ??= await startRuntime(config, { db, log, createScheduledRuns: false })),
+      // Loaded only by the commands that run DAGs: the runtime's modules cost most of a command's start.
+      runtime: async () => (runtime ??= await (await import('../runtime/start-runtime')).startRuntime(config, { db, log, createScheduledRuns: false })),
       // As the server loads it: a new embedded home gets its key here if a connection is added before the first start.
       secrets: () => (secrets ??= (() => {
         const loaded = loadSecretBox({ envKey: config.secretKey, home: config.home, generate: !config.databaseUrl });

@@ -6,20 +6,15 @@ import { InvalidInputError } from '../kernel/errors';
 import { formatZodIssues } from '../kernel/zod-issues';
 import { loadConfig, type FlashflowConfig } from '../runtime/config';
 import { createLogger } from '../runtime/logger';
-import { openMigratedDatabase } from '../runtime/start-runtime';
+import { openMigratedDatabase } from '../runtime/open-migrated-database';
 import { versionInfo } from '../ops/version';
+import { APP_ROOT } from './app-root';
 import { runWhereTheDatabaseIs } from './db-session';
 import { printDagList, printJson } from './output';
-import { standalone, APP_ROOT } from './standalone';
-import { schedulerCommand } from './scheduler-command';
-import { webserverCommand } from './webserver-command';
-import { workerCommand } from './worker-command';
-import { tasksTest } from './tasks-test';
 import { addAccountCommands } from './account-program';
 import { addConnectionCommands } from './connections-program';
 import { addVariableCommands } from './variables-program';
 import { DEMO_FTP } from '../connections/default-connections';
-import { demoFtpCommand } from './demo-ftp-command';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const warn = (line: string) => process.stderr.write(`${line}\n`);
@@ -42,6 +37,8 @@ function parseIntArg(value: string): number {
   return n;
 }
 
+// The long-running commands, tasks test and the demo server are imported when run: each pulls in much of the app
+// (the web server, the executors, the scheduler), and the one-shot commands would pay for it at every start.
 export function buildProgram(config: () => FlashflowConfig): Command {
   const log = (c: FlashflowConfig) => createLogger(c.logLevel);
   const viaDb = (command: string, args: Record<string, unknown>) => {
@@ -64,26 +61,26 @@ export function buildProgram(config: () => FlashflowConfig): Command {
     .option('--dev', 'run the web app in development mode (hot reload)', false)
     .action(async (o: { dev: boolean }) => {
       const c = config();
-      await standalone(c, { dev: o.dev }, log(c));
+      await (await import('./standalone')).standalone(c, { dev: o.dev }, log(c));
     });
 
   program.command('webserver').description('run the web app and the REST API only, beside `flashflow scheduler` (needs DATABASE_URL)')
     .option('--dev', 'run the web app in development mode (hot reload)', false)
     .action(async (o: { dev: boolean }) => {
       const c = config();
-      await webserverCommand(c, { dev: o.dev }, log(c));
+      await (await import('./webserver-command')).webserverCommand(c, { dev: o.dev }, log(c));
     });
 
   program.command('scheduler').description('run the engine only (scheduler, executor, DAG processor), beside `flashflow webserver` (needs DATABASE_URL)')
     .action(async () => {
       const c = config();
-      await schedulerCommand(c, log(c));
+      await (await import('./scheduler-command')).schedulerCommand(c, log(c));
     });
 
   program.command('worker').description('run the tries a FLASHFLOW_EXECUTOR=bullmq scheduler queues (needs REDIS_URL)')
     .action(async () => {
       const c = config();
-      await workerCommand(c, log(c));
+      await (await import('./worker-command')).workerCommand(c, log(c));
     });
 
   const db = program.command('db').description('database commands');
@@ -128,6 +125,7 @@ export function buildProgram(config: () => FlashflowConfig): Command {
     .option('-c, --conf <json>', 'run configuration (JSON object)', parseJsonObject)
     .option('-m, --map-index <n>', 'map index', parseIntArg, -1)
     .action(async (dagId: string, taskId: string, o: { conf?: Record<string, unknown>; mapIndex: number }) => {
+      const { tasksTest } = await import('./tasks-test');
       const r = await tasksTest(config(), { dagId, taskId, conf: o.conf ?? {}, mapIndex: o.mapIndex }, out);
       out(`task ${taskId}: ${r.state}${r.error ? ` (${r.error})` : ''}${r.state === 'success' ? ` → ${JSON.stringify(r.xcom)}` : ''}`);
       if (r.state === 'failed') process.exitCode = 1;
@@ -141,7 +139,7 @@ export function buildProgram(config: () => FlashflowConfig): Command {
   demo.command('ftp').description(`serve the Iris demo files over FTP on 127.0.0.1 (what connection ftp_default points to)`)
     .option('-p, --port <n>', 'port', parseIntArg, DEMO_FTP.port)
     .action(async (o: { port: number }) => {
-      await demoFtpCommand(config(), { port: o.port }, out);
+      await (await import('./demo-ftp-command')).demoFtpCommand(config(), { port: o.port }, out);
     });
 
   program.command('info').description('show the configuration in effect').action(() => {

@@ -2,7 +2,7 @@
 // webserver` processes. A second one on the same database waits as a standby and takes over when the first stops.
 import type { FlashflowConfig } from '../runtime/config';
 import type { Logger } from '../runtime/logger';
-import { openMigratedDatabase } from '../runtime/start-runtime';
+import { openMigratedDatabase } from '../runtime/open-migrated-database';
 import { requirePostgres } from '../runtime/web-runtime';
 import { startActiveEngine, type ActiveEngine } from './active-engine';
 import { exitOnSignals } from './shutdown-signals';

@@ -1,8 +1,7 @@
 // The web app of `flashflow standalone` and `flashflow webserver`: the first admin account, the HTTP gate (auth,
 // CSRF, limits) and Next.js, on a runtime the app reads through app-context.ts.
 import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { APP_ROOT } from './app-root';
 import { createHttpGate, type GateDeps } from '../api/http-gate';
 import type { AppRuntime } from '../runtime/app-runtime';
 import { setRuntime } from '../runtime/app-context';
@@ -11,7 +10,6 @@ import type { Logger } from '../runtime/logger';
 import { startWebServer } from '../runtime/web-server';
 import { ensureFirstAdmin } from '../ops/auth/first-admin';
 
-export const APP_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Builds the production bundle when it is missing or older than the sources (first start, after a pull). */
 export async function ensureWebBuild(dev: boolean, log: Logger): Promise<void> {

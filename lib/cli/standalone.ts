@@ -3,13 +3,12 @@
 import path from 'node:path';
 import type { FlashflowConfig } from '../runtime/config';
 import type { Logger } from '../runtime/logger';
-import { openMigratedDatabase } from '../runtime/start-runtime';
+import { openMigratedDatabase } from '../runtime/open-migrated-database';
 import { serveRuntimeControl } from './serve-runtime-control';
 import { startActiveEngine, type ActiveEngine } from './active-engine';
 import { ensureWebBuild, serveWebApp, type WebApp } from './serve-web-app';
 import { exitOnSignals } from './shutdown-signals';
 
-export { APP_ROOT } from './serve-web-app';
 
 export async function standalone(config: FlashflowConfig, opts: { dev: boolean }, log: Logger): Promise<void> {
   // The home lock first: a second standalone on a running home must refuse before it rebuilds the .next folder

@@ -1,20 +1,18 @@
 // Assembles the engine in one process, like `airflow standalone`: home lock, database, migrations, DAG
 // processor, local executor and scheduler. The web server and the CLI both build on this.
 import os from 'node:os';
-import path from 'node:path';
 import { systemClock, type Clock } from '../kernel/clock';
 import { DagProcessor } from '../dag-processing/dag-processor';
 import type { Executor } from '../engine/executor-port';
 import { Scheduler, type TickStats } from '../engine/scheduler';
-import { openDatabase, type Database } from '../store/database';
-import { acquireHomeLock } from '../store/home-lock';
-import { migrate } from '../store/migrate';
+import type { Database } from '../store/database';
 import { sqlRunStore } from '../store/run-store/sql-run-store';
 import { enableEmbeddedMaintenance } from '../store/run-store/embedded-maintenance';
 import { endJob, registerJob } from '../store/jobs';
 import type { FlashflowConfig } from './config';
 import type { Logger } from './logger';
 import type { AppRuntime } from './app-runtime';
+import { openMigratedDatabase } from './open-migrated-database';
 import { loadSecretBox } from '../secrets/secret-key';
 import { connectionSource } from '../store/connections';
 import { taskServiceHandler } from './task-services';
@@ -53,23 +51,6 @@ export interface StartOptions {
 }
 
 /** Opens the database of `config` (taking the home lock for the embedded one) and applies migrations. */
-export async function openMigratedDatabase(config: FlashflowConfig): Promise<Database> {
-  const lock = config.databaseUrl ? undefined : acquireHomeLock(config.home);
-  try {
-    const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: path.join(config.home, 'db'), lock });
-    try {
-      await migrate(db.sql);
-    } catch (err) {
-      await db.close();
-      throw err;
-    }
-    return db;
-  } catch (err) {
-    lock?.release();
-    throw err;
-  }
-}
-
 export async function startRuntime(config: FlashflowConfig, options: StartOptions): Promise<Runtime> {
   const clock = options.clock ?? systemClock;
   const log = options.log;

@@ -9,7 +9,7 @@ import { listen, notify, SCHEDULER_CHANNEL, TICKED_CHANNEL, type SchedulerSignal
 import type { AppRuntime, SchedulerControl } from './app-runtime';
 import type { FlashflowConfig } from './config';
 import type { Logger } from './logger';
-import { openMigratedDatabase } from './start-runtime';
+import { openMigratedDatabase } from './open-migrated-database';
 
 /** The longest a waiting action waits for the other process's tick; wakeScheduler caps it lower anyway. */
 const TICK_WAIT_MS = 5_000;
