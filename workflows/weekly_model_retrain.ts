@@ -21,6 +21,8 @@ const retrain = dag({
   schedule: '@weekly',
   startDate: '2026-01-04',
   catchup: false,
+  // Airflow's default: a new install does not start fetching from an FTP server nobody has started yet.
+  isPausedUponCreation: true,
   tags: ['example', 'ml'],
   doc: `Retrains the Iris classifier every week.
 

@@ -10,6 +10,7 @@ import { taskArtifactDir } from '../../lib/artifacts/artifact-paths';
 import { startDemoFtpServer, type DemoFtpServer } from '../../lib/demo/demo-ftp-server';
 import type { Runtime } from '../../lib/runtime/start-runtime';
 import { createConnection, deleteConnection } from '../../lib/store/connections';
+import { setPaused } from '../../lib/store/dag-admin';
 import { deleteVariable, insertVariable } from '../../lib/store/variables';
 import { ShiftedClock } from '../support/fake-clock';
 import { startTestRuntime, taskLog, taskStates, trigger, waitForRun, waitForTask } from '../support/runtime-harness';
@@ -47,6 +48,8 @@ beforeAll(async () => {
     FLASHFLOW_BASE_URL: 'https://flashflow.example.com',
   }, { clock });
   await insertVariable(rt.db.sql, { key: 'ml_alert_emails', value: 'ml-team@example.com', description: 'who hears about the weekly model' });
+  // Paused when first created, as the walkthrough says; a paused DAG's runs wait.
+  await setPaused(rt.db.sql, DAG, false);
 }, 60_000);
 
 afterAll(async () => {
