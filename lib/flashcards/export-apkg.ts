@@ -3,6 +3,7 @@
 // addCard runs an unindexed "max id" query and leaks a prepared statement per call — O(n²), and its bundled sql.js
 // (fixed 16 MB heap) aborts near 1,000 cards. Fields are HTML in Anki, so card text is escaped.
 // Loaded on first use: sql.js is a 2.7 MB asm.js file the rest of the app never needs.
+import { escapeHtml } from '../kernel/escape-html';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { AnkiExporter, AnkiTemplate } from 'anki-apkg-export';
@@ -48,10 +49,6 @@ function loadExporter(): CreateExporter {
   if (typeof mod.default !== 'function') throw new Error('anki-apkg-export did not load: no exporter function found');
   createExporter = mod.default as CreateExporter;
   return createExporter;
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 }
 
 /** Anki tags cannot hold spaces. */

@@ -1,6 +1,7 @@
 import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { cardsToApkg, escapeHtml, noteGuid } from '../../lib/flashcards/export-apkg';
+import { cardsToApkg, noteGuid } from '../../lib/flashcards/export-apkg';
+import { escapeHtml } from '../../lib/kernel/escape-html';
 import { cardFaces, cardsToCsv, csvField, exportFileStem } from '../../lib/flashcards/export-csv';
 import type { Card } from '../../lib/flashcards/card-row';
 
