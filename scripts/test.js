@@ -25,11 +25,12 @@ if (!existsSync(path.join(root, 'node_modules'))) {
 if (!existsSync(path.join(root, 'lib/store/generated/prisma/client.ts')) && !step('prisma generate', bin('prisma'), ['generate'])) process.exit(1);
 
 // Debian packages some tests need: the browser tests drive the system Chromium (no browser download: it fails
-// offline and in CI), and the PostgreSQL and Redis tests start their own servers from Debian's binaries
-// (tests/support/postgres-server.ts, tests/support/redis-server.ts; the cluster and the service the packages may
-// set up are never used).
+// offline and in CI), and the PostgreSQL, Redis, MariaDB and RabbitMQ tests start their own servers from Debian's
+// binaries (tests/support/*-server.ts; the clusters and services the packages may set up are never used).
 const CHROMIUM = process.env.FLASHFLOW_CHROMIUM ?? '/usr/bin/chromium';
 const REDIS_SERVER = '/usr/bin/redis-server';
+const MARIADB_SERVER = '/usr/sbin/mariadbd';
+const RABBITMQ_SERVER = '/usr/lib/rabbitmq/bin/rabbitmq-server';
 const hasPostgres = () => {
   try {
     return readdirSync('/usr/lib/postgresql').some((version) => existsSync(`/usr/lib/postgresql/${version}/bin/postgres`));
@@ -38,12 +39,18 @@ const hasPostgres = () => {
   }
 };
 const missing = () =>
-  [!existsSync(CHROMIUM) && 'chromium', !hasPostgres() && 'postgresql', !existsSync(REDIS_SERVER) && 'redis-server'].filter(Boolean);
+  [
+    !existsSync(CHROMIUM) && 'chromium',
+    !hasPostgres() && 'postgresql',
+    !existsSync(REDIS_SERVER) && 'redis-server',
+    !existsSync(MARIADB_SERVER) && 'mariadb-server',
+    !existsSync(RABBITMQ_SERVER) && 'rabbitmq-server',
+  ].filter(Boolean);
 if (missing().length > 0) {
   const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!asRoot || !existsSync('/usr/bin/apt-get')) {
     process.stderr.write(
-      `Some tests need Debian packages that are missing: ${missing().join(', ')} (all needed: chromium, postgresql, redis-server).\n` +
+      `Some tests need Debian packages that are missing: ${missing().join(', ')} (all needed: chromium, postgresql, redis-server, mariadb-server, rabbitmq-server).\n` +
         `Install them (Debian: sudo apt-get install --no-install-recommends ${missing().join(' ')}), ` +
         `or run npm test as root to have it done; FLASHFLOW_CHROMIUM may point at another Chromium than ${CHROMIUM}.\n`,
     );
@@ -51,11 +58,17 @@ if (missing().length > 0) {
   }
   const apt = (args) => step(`apt-get ${args.join(' ')}`, 'apt-get', args, { DEBIAN_FRONTEND: 'noninteractive' });
   if (!apt(['update'])) process.exit(1);
-  // Judged by the files, not apt's status: the postinst scripts of postgresql and redis-server may fail where they
+  // Judged by the files, not apt's status: the postinst scripts of the server packages may fail where they
   // cannot start their default cluster or service (a container without an init system), which are of no use to us.
   apt(['install', '-y', '--no-install-recommends', ...missing()]);
   if (missing().length > 0) {
-    const wanted = { chromium: CHROMIUM, postgresql: '/usr/lib/postgresql/<version>/bin/postgres', 'redis-server': REDIS_SERVER };
+    const wanted = {
+      chromium: CHROMIUM,
+      postgresql: '/usr/lib/postgresql/<version>/bin/postgres',
+      'redis-server': REDIS_SERVER,
+      'mariadb-server': MARIADB_SERVER,
+      'rabbitmq-server': RABBITMQ_SERVER,
+    };
     process.stderr.write(`Still missing after apt-get install: ${missing().map((name) => `${name} (${wanted[name]})`).join(', ')}.\n`);
     process.exit(1);
   }
