@@ -1,10 +1,12 @@
 // Airflow's "Test connection": try a connection for real with the hook its type uses (an HTTP request to the
-// base URL, `SELECT 1` on PostgreSQL, an SMTP handshake) and say in one sentence whether it worked. The caller
+// base URL, `SELECT 1` on PostgreSQL and MySQL, an SMTP handshake) and say in one sentence whether it worked. The caller
 // decides which connection: one typed into a form (the API) or one stored with its secrets (the UI).
 import type { TaskLogger } from '../engine/task-context';
 import { connectionExtra, type Connection } from '../connections/connection-model';
 import { createSmtpTransport, smtpFromConnection } from './smtp-transport';
+import { AmqpHook } from './amqp-hook';
 import { HttpHook } from './http-hook';
+import { MySqlHook } from './mysql-hook';
 import { SqlHook } from './sql-hook';
 
 export interface ConnectionTestResult {
@@ -26,15 +28,22 @@ const testHttp: Tester = async (conn, signal) => {
   return `GET ${hook.url()} answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
 };
 
-const testPostgres: Tester = async (conn, signal) => {
-  const hook = new SqlHook(
+type SqlHookClass = new (conn: Connection, ctx: { signal: AbortSignal; log: TaskLogger }) => {
+  run(sql: string, options: { handler: 'first' }): Promise<unknown>;
+};
+
+const sqlTester = (Hook: SqlHookClass, defaultPort: number): Tester => async (conn, signal) => {
+  const hook = new Hook(
     // connect_timeout in extra is the task's setting; a test never waits longer than its own limit.
     { ...conn, extra: JSON.stringify({ ...connectionExtra(conn), connect_timeout: CONNECTION_TEST_TIMEOUT_MS / 1000 }) },
     { signal, log: quiet },
   );
   await hook.run('SELECT 1', { handler: 'first' });
-  return `connected to ${conn.host ?? 'localhost'}:${conn.port ?? 5432}${conn.schema ? `/${conn.schema}` : ''} and ran SELECT 1`;
+  return `connected to ${conn.host ?? 'localhost'}:${conn.port ?? defaultPort}${conn.schema ? `/${conn.schema}` : ''} and ran SELECT 1`;
 };
+
+const testPostgres = sqlTester(SqlHook, 5432);
+const testMySql = sqlTester(MySqlHook, 3306);
 
 const testSmtp: Tester = async (conn, signal) => {
   const smtp = smtpFromConnection(conn, 'localhost');
@@ -51,13 +60,24 @@ const testSmtp: Tester = async (conn, signal) => {
   return `SMTP server ${smtp.host}:${smtp.port} accepted the handshake${smtp.user ? ' and the login' : ''}`;
 };
 
+const testAmqp: Tester = async (conn, signal) => {
+  const hook = new AmqpHook(conn, { signal, log: quiet });
+  try {
+    return await hook.checkConnection();
+  } finally {
+    await hook.close();
+  }
+};
+
 const TESTERS: Record<string, Tester> = {
   http: testHttp,
   https: testHttp,
   postgres: testPostgres,
   postgresql: testPostgres,
+  mysql: testMySql,
   smtp: testSmtp,
   email: testSmtp,
+  amqp: testAmqp,
 };
 
 export const TESTABLE_CONN_TYPES = Object.keys(TESTERS);

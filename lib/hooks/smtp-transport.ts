@@ -3,6 +3,9 @@
 import nodemailer from 'nodemailer';
 import { connectionExtra, type Connection } from '../connections/connection-model';
 
+/** The connection e-mail alerts fall back to and the email operator uses unless told otherwise. */
+export const SMTP_CONN_ID = 'smtp_default';
+
 export interface SmtpSettings {
   host: string;
   port: number;
@@ -33,6 +36,22 @@ export function smtpFromConnection(conn: Connection, hostname: string): SmtpSett
     ssl,
     starttls,
   };
+}
+
+/**
+ * The settings in Airflow's JSON connection form, so FLASHFLOW_SMTP_* can stand as connection `smtp_default` for
+ * the email operator: a deployment configures its mail server once, for alerts and tasks alike.
+ */
+export function smtpConnectionJson(smtp: SmtpSettings): string {
+  return JSON.stringify({
+    conn_type: 'smtp',
+    description: 'From FLASHFLOW_SMTP_* (the server e-mail alerts use)',
+    host: smtp.host,
+    port: smtp.port,
+    login: smtp.user,
+    password: smtp.password,
+    extra: { from_email: smtp.mailFrom, disable_ssl: !smtp.ssl, disable_tls: !smtp.starttls },
+  });
 }
 
 /** Implicit TLS, STARTTLS required, or plain, as the settings say. */

@@ -5,15 +5,7 @@ import { NonRetriableError } from '../engine/task-context';
 import type { Connection } from '../connections/connection-model';
 import { pgTypes } from '../postgres/type-parsers';
 import { fetchConnection, hookExtra, type HookContext } from './hook-context';
-
-export type SqlHandler = 'rows' | 'first' | 'none';
-
-export interface SqlRunOptions {
-  /** `$1…$n` values; only with a single statement. */
-  parameters?: unknown[];
-  /** What to return: every row (default), the first row or null, or nothing. */
-  handler?: SqlHandler;
-}
+import { checkRowLimit, handleRows, sqlExcerpt, type SqlRunOptions } from './sql-results';
 
 /** A failure a retry may cure: no connection, connection lost, serialization failure/deadlock, server overloaded. */
 export class SqlError extends Error {
@@ -96,6 +88,7 @@ export class SqlHook {
   /**
    * One statement (with parameters), or a list of statements run in one transaction; the handler applies to the
    * last statement's rows. Rows are JSON-safe: Dates → ISO text, int8 beyond 2^53 → text, bytea → `\x…` hex.
+   * More rows than maxRows fail the run (a list is rolled back).
    */
   async run(sql: string | readonly string[], options: SqlRunOptions = {}): Promise<unknown> {
     const statements = typeof sql === 'string' ? [sql] : [...sql];
@@ -110,7 +103,7 @@ export class SqlHook {
       let last: pg.QueryResult | undefined;
       try {
         for (const statement of statements) {
-          this.ctx.log.info('Running SQL on %s (connection %s): %s', where, this.conn.conn_id, excerpt(statement));
+          this.ctx.log.info('Running SQL on %s (connection %s): %s', where, this.conn.conn_id, sqlExcerpt(statement));
           const result = await client.query(
             options.parameters?.length ? { text: statement, values: options.parameters } : statement,
           );
@@ -118,6 +111,7 @@ export class SqlHook {
           last = Array.isArray(result) ? (result as pg.QueryResult[]).at(-1) : result;
           this.ctx.log.info('%s: %s row(s)', last?.command ?? 'SQL', last?.rowCount ?? 0);
         }
+        checkRowLimit(last?.rows?.length ?? 0, options, this.conn.conn_id);
         if (many) await client.query('COMMIT');
       } catch (error) {
         // Closing would roll back too; saying so keeps a server-side session that outlives the socket clean.
@@ -126,10 +120,7 @@ export class SqlHook {
       }
       return last?.rows ?? [];
     });
-    const handler = options.handler ?? 'rows';
-    if (handler === 'none') return null;
-    const safe = rows.map((row) => jsonSafe(row));
-    return handler === 'first' ? (safe[0] ?? null) : safe;
+    return handleRows(rows, options.handler);
   }
 
   private describe(error: unknown): Error {
@@ -141,21 +132,4 @@ export class SqlHook {
     if (sqlstate === null || RETRIABLE_SQLSTATE.test(sqlstate)) return new SqlError(message, { cause: error });
     return new NonRetriableError(message, { cause: error });
   }
-}
-
-function excerpt(sql: string): string {
-  const flat = sql.replace(/\s+/g, ' ').trim();
-  return flat.length > 1000 ? `${flat.slice(0, 1000)}…` : flat;
-}
-
-/** The value as it will travel and be stored as an XCom, without the surprises JSON.stringify would make. */
-export function jsonSafe(value: unknown): unknown {
-  if (value === null || value === undefined) return null;
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
-  if (typeof value === 'bigint') return value.toString();
-  if (Buffer.isBuffer(value)) return `\\x${value.toString('hex')}`;
-  if (Array.isArray(value)) return value.map(jsonSafe);
-  if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonSafe(v)]));
-  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
-  return value;
 }

@@ -6,6 +6,7 @@ const OPERATORS: Record<string, () => Promise<OperatorRun>> = {
   bash: async () => (await import('./bash-run')).runBash,
   http: async () => (await import('./http-run')).runHttp,
   sql: async () => (await import('./sql-run')).runSql,
+  mysql: async () => (await import('./mysql-run')).runMySql,
   'isolated-env': async () => (await import('./isolated-env-run')).runIsolatedEnv,
   'trigger-dag': async () => (await import('./trigger-dag-run')).runTriggerDag,
   'external-task-sensor': async () => (await import('./sensors-run')).runExternalTaskSensor,
@@ -18,6 +19,10 @@ const OPERATORS: Record<string, () => Promise<OperatorRun>> = {
   's3-delete': async () => (await import('./s3-run')).runS3Delete,
   's3-key-sensor': async () => (await import('./s3-run')).runS3KeySensor,
   'athena-query': async () => (await import('./athena-run')).runAthenaQuery,
+  'slack-webhook': async () => (await import('./slack-run')).runSlackWebhook,
+  email: async () => (await import('./email-run')).runEmail,
+  'amqp-publish': async () => (await import('./amqp-run')).runAmqpPublish,
+  'amqp-queue-sensor': async () => (await import('./amqp-run')).runAmqpQueueSensor,
 };
 
 export function knownOperators(): string[] {

@@ -11,5 +11,5 @@ export async function runSql(rawArgs: Record<string, unknown>, ctx: OperatorCont
   if (!parsed.success) throw new NonRetriableError(`sql: invalid arguments: ${formatZodIssues(parsed.error)}`);
   const args = parsed.data;
   const hook = await SqlHook.fromConnection(ctx, args.connId);
-  return hook.run(args.sql, { parameters: args.parameters, handler: args.handler });
+  return hook.run(args.sql, { parameters: args.parameters, handler: args.handler, maxRows: args.maxRows });
 }

@@ -14,10 +14,12 @@ export const sqlArgsSchema = z
     connId: connIdSchema,
     /** One statement, or a list run in one transaction (the handler applies to the last one). */
     sql: z.union([statement, z.array(statement).min(1)]),
-    /** `$1…$n` values of a single statement. */
+    /** Placeholder values of a single statement: `$1…$n` on PostgreSQL, `?` on MySQL. */
     parameters: z.array(parameter).optional(),
     /** XCom: every row (default), the first row or null, or null. */
     handler: z.enum(['rows', 'first', 'none']).optional(),
+    /** Most rows handler 'rows' may return (default 10,000); more fail the task, a list of statements rolled back. */
+    maxRows: z.number().int().positive().optional(),
   })
   .strict()
   .refine((a) => !(Array.isArray(a.sql) && a.sql.length > 1 && a.parameters?.length), {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { formatZodIssues } from '../kernel/zod-issues';
-import type { SmtpSettings } from '../hooks/smtp-transport';
+import { smtpConnectionJson, type SmtpSettings } from '../hooks/smtp-transport';
 
 const intFrom = (min: number) => z.coerce.number().int().min(min);
 const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -137,6 +137,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${formatZodIssues(parsed.error)}`);
   const e = parsed.data;
   const baseUrl = (e.FLASHFLOW_BASE_URL ?? `http://${linkHost(e.FLASHFLOW_HOST)}:${e.PORT}`).replace(/\/+$/, '');
+  const smtp: SmtpSettings | null = e.FLASHFLOW_SMTP_HOST
+    ? {
+        host: e.FLASHFLOW_SMTP_HOST,
+        port: e.FLASHFLOW_SMTP_PORT ?? (e.FLASHFLOW_SMTP_SSL ? 465 : 25),
+        user: e.FLASHFLOW_SMTP_USER ?? null,
+        password: e.FLASHFLOW_SMTP_PASSWORD ?? null,
+        mailFrom: e.FLASHFLOW_SMTP_MAIL_FROM ?? `flashflow@${os.hostname()}`,
+        ssl: e.FLASHFLOW_SMTP_SSL ?? false,
+        starttls: e.FLASHFLOW_SMTP_STARTTLS ?? !(e.FLASHFLOW_SMTP_SSL ?? false),
+      }
+    : null;
   return {
     home: path.resolve(cwd, e.FLASHFLOW_HOME),
     dagsFolder: path.resolve(cwd, e.FLASHFLOW_DAGS_FOLDER),
@@ -160,7 +171,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     llm: { baseUrl: e.OPENAI_BASE_URL ?? null, apiKey: e.OPENAI_API_KEY ?? null, model: e.FLASHFLOW_LLM_MODEL ?? null },
     llmEnv: { OPENAI_BASE_URL: e.OPENAI_BASE_URL, OPENAI_API_KEY: e.OPENAI_API_KEY, FLASHFLOW_LLM_MODEL: e.FLASHFLOW_LLM_MODEL },
     secretKey: e.FLASHFLOW_SECRET_KEY ?? null,
-    connectionEnv: Object.fromEntries(Object.entries(present).filter(([k]) => k.startsWith('FLASHFLOW_CONN_'))) as Record<string, string>,
+    connectionEnv: {
+      // The mail server and Slack webhook alerts use are also the default connections of the email and
+      // slackWebhook operators; FLASHFLOW_CONN_SMTP_DEFAULT / _SLACK_DEFAULT, when set, win.
+      ...(smtp ? { FLASHFLOW_CONN_SMTP_DEFAULT: smtpConnectionJson(smtp) } : {}),
+      ...(e.FLASHFLOW_SLACK_WEBHOOK_URL
+        ? { FLASHFLOW_CONN_SLACK_DEFAULT: JSON.stringify({ conn_type: 'slackwebhook', description: 'From FLASHFLOW_SLACK_WEBHOOK_URL', password: e.FLASHFLOW_SLACK_WEBHOOK_URL }) }
+        : {}),
+      ...(Object.fromEntries(Object.entries(present).filter(([k]) => k.startsWith('FLASHFLOW_CONN_'))) as Record<string, string>),
+    },
     variableEnv: Object.fromEntries(Object.entries(present).filter(([k]) => k.startsWith('FLASHFLOW_VAR_'))) as Record<string, string>,
     // FLASHFLOW_HOME made absolute: task code finds its artifacts folder from it, whatever its working directory.
     taskEnv: { ...Object.fromEntries(Object.entries(env).filter(([k]) => !SERVER_ONLY_ENV.has(k))), FLASHFLOW_HOME: path.resolve(cwd, e.FLASHFLOW_HOME) },
@@ -168,17 +187,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secureCookies: baseUrl.startsWith('https://'),
     testConnection: e.FLASHFLOW_TEST_CONNECTION === 'Enabled',
     alerts: {
-      smtp: e.FLASHFLOW_SMTP_HOST
-        ? {
-            host: e.FLASHFLOW_SMTP_HOST,
-            port: e.FLASHFLOW_SMTP_PORT ?? (e.FLASHFLOW_SMTP_SSL ? 465 : 25),
-            user: e.FLASHFLOW_SMTP_USER ?? null,
-            password: e.FLASHFLOW_SMTP_PASSWORD ?? null,
-            mailFrom: e.FLASHFLOW_SMTP_MAIL_FROM ?? `flashflow@${os.hostname()}`,
-            ssl: e.FLASHFLOW_SMTP_SSL ?? false,
-            starttls: e.FLASHFLOW_SMTP_STARTTLS ?? !(e.FLASHFLOW_SMTP_SSL ?? false),
-          }
-        : null,
+      smtp,
       slackWebhookUrl: e.FLASHFLOW_SLACK_WEBHOOK_URL ?? null,
       genericWebhookUrl: e.FLASHFLOW_ALERT_WEBHOOK_URL ?? null,
     },

@@ -11,6 +11,7 @@ export type { TaskServiceRegistry } from './service-registry';
 export { bash, type BashArgs } from '../operators/bash';
 export { http, type HttpArgs } from '../operators/http';
 export { sql, type SqlArgs } from '../operators/sql';
+export { mysql, type MySqlArgs } from '../operators/mysql';
 export { isolatedEnv, type IsolatedEnvArgs } from '../operators/isolated-env';
 export { triggerDag } from '../operators/trigger-dag';
 export { assetSensor, externalTaskSensor, timeDeltaSensor } from '../operators/sensors';
@@ -18,9 +19,14 @@ export { s3Copy, s3Delete, s3Download, s3KeySensor, s3List, s3Upload, type S3Dow
 export { askLlm, LlmValidationError, type LlmTaskSpec } from '../llm/ask-llm';
 export { HttpHook } from '../hooks/http-hook';
 export { SqlHook } from '../hooks/sql-hook';
+export { MySqlHook } from '../hooks/mysql-hook';
 export { S3Hook } from '../hooks/s3-hook';
 export { athenaQuery, type AthenaQueryResult } from '../operators/athena';
 export { AthenaHook } from '../hooks/athena-hook';
+export { slackWebhook, type SlackWebhookArgs } from '../operators/slack';
+export { email, type EmailArgs, type EmailResult } from '../operators/email';
+export { amqpPublish, amqpQueueSensor, type AmqpPublishResult } from '../operators/amqp';
+export { AmqpHook, type AmqpMessage, type AmqpPublishOptions } from '../hooks/amqp-hook';
 
 // Plugins (ADR 0025): an operator a plugin file defines, and a DAG file's task of it by name.
 export { defineOperator, operator, type OperatorDefinition, type PluginOperator } from '../plugins/define-operator';

@@ -4,9 +4,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dag } from 'flashflow';
 import { AlertService } from '../../lib/ops/alerts/alert-service';
 import { emailNotifier } from '../../lib/ops/alerts/email-notifier';
-import { slackNotifier, slackUrlFromConnection } from '../../lib/ops/alerts/slack-notifier';
+import { slackNotifier } from '../../lib/ops/alerts/slack-notifier';
+import { slackUrlFromConnection } from '../../lib/hooks/slack-webhook';
 import { webhookNotifier } from '../../lib/ops/alerts/webhook-notifier';
 import { loadConfig } from '../../lib/runtime/config';
+import { connectionSource } from '../../lib/store/connections';
+import { smtpFromConnection } from '../../lib/hooks/smtp-transport';
 import { listNotifications } from '../../lib/store/notifications';
 import { startWithAlerts } from '../support/alerts-harness';
 import type { Engine } from '../support/engine-harness';
@@ -148,6 +151,17 @@ describe('alert configuration', () => {
     });
     expect(config.taskEnv).toEqual({ SMTP_HOST: 'mail.internal', SMTP_PORT: '2525', FLASHFLOW_SMTP_PORT: '587', FLASHFLOW_SMTP_USER: 'flashflow', FLASHFLOW_SMTP_STARTTLS: 'false', PATH: '/usr/bin', FLASHFLOW_HOME: '/srv/.flashflow' });
     expect(config.baseUrl).toBe('http://127.0.0.1:3000');
+  });
+
+  it('offers the alert SMTP server and Slack webhook as connections smtp_default and slack_default, unless those are set', async () => {
+    const env = { FLASHFLOW_SMTP_HOST: 'mx', FLASHFLOW_SMTP_PASSWORD: 'pw', FLASHFLOW_SMTP_MAIL_FROM: 'ops@example.com', FLASHFLOW_SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/X' };
+    const conns = connectionSource({ db: null as never, secrets: null as never, env: loadConfig(env, '/srv').connectionEnv });
+    const smtp = await conns.get('smtp_default');
+    expect(smtp).toMatchObject({ conn_type: 'smtp', host: 'mx', port: 25, password: 'pw' });
+    expect(smtpFromConnection(smtp!, 'here')).toEqual(loadConfig(env, '/srv').alerts.smtp);
+    expect(slackUrlFromConnection((await conns.get('slack_default'))!)).toBe('https://hooks.slack.com/services/T/B/X');
+    const pinned = loadConfig({ ...env, FLASHFLOW_CONN_SMTP_DEFAULT: 'smtp://other:25' }, '/srv').connectionEnv;
+    expect(pinned.FLASHFLOW_CONN_SMTP_DEFAULT).toBe('smtp://other:25');
   });
 
   it('defaults to no SMTP, STARTTLS on port 25 once a host is set, and takes FLASHFLOW_BASE_URL for links', () => {

@@ -5,18 +5,13 @@
 import { z } from 'zod';
 import { formatZodIssues } from '../../kernel/zod-issues';
 import type { ConnectionSource } from '../../store/connections';
-import { createSmtpTransport, smtpFromConnection, type SmtpSettings } from '../../hooks/smtp-transport';
+import { sendSmtp } from '../../hooks/smtp-send';
+import { SMTP_CONN_ID, smtpFromConnection, type SmtpSettings } from '../../hooks/smtp-transport';
 import type { AlertRoute, Notifier } from './notifier-port';
-import { DeliveryError } from './notifier-port';
 import type { Alert } from './alert-model';
-
-export const SMTP_CONN_ID = 'smtp_default';
 
 const NO_SMTP =
   `no SMTP server configured: set FLASHFLOW_SMTP_HOST (and _PORT, _USER, _PASSWORD, _MAIL_FROM) or create connection '${SMTP_CONN_ID}'`;
-
-/** Failures another try cannot fix: bad credentials, refused addresses, TLS the server lacks, bad settings. */
-const PERMANENT_CODES = new Set(['EAUTH', 'ENOAUTH', 'EENVELOPE', 'ECONFIG', 'ETLS', 'EREQUIRETLS', 'EMAXRECIPIENTS']);
 
 export interface EmailNotifierDeps {
   smtp: SmtpSettings | null;
@@ -79,23 +74,5 @@ async function recipientsFromVariable(
 }
 
 async function sendMail(smtp: SmtpSettings, alert: Alert, signal: AbortSignal): Promise<void> {
-  const transport = createSmtpTransport(smtp, { connectMs: 10_000, socketMs: 30_000 });
-  const abort = () => transport.close();
-  signal.addEventListener('abort', abort, { once: true });
-  try {
-    await transport.sendMail({
-      from: smtp.mailFrom,
-      to: alert.emails,
-      subject: alert.subject,
-      text: alert.body,
-      headers: { 'X-Flashflow-Alert': alert.kind },
-    });
-  } catch (err) {
-    const e = err as Error & { code?: string; responseCode?: number; response?: string };
-    const permanent = PERMANENT_CODES.has(e.code ?? '') || (e.responseCode !== undefined && e.responseCode >= 500);
-    throw new DeliveryError(`SMTP ${smtp.host}:${smtp.port}: ${e.response ?? e.message}${e.code ? ` (${e.code})` : ''}`, permanent);
-  } finally {
-    signal.removeEventListener('abort', abort);
-    transport.close();
-  }
+  await sendSmtp(smtp, { to: alert.emails, subject: alert.subject, text: alert.body, headers: { 'X-Flashflow-Alert': alert.kind } }, signal);
 }

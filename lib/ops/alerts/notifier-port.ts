@@ -15,13 +15,4 @@ export interface Notifier {
   route(alert: Alert): Promise<AlertRoute | null>;
 }
 
-/** A failed delivery; `permanent` ones (a 404 webhook, a rejected mailbox) are not retried. */
-export class DeliveryError extends Error {
-  override name = 'DeliveryError';
-  constructor(
-    message: string,
-    readonly permanent: boolean,
-  ) {
-    super(message);
-  }
-}
+export { DeliveryError } from '../../hooks/delivery-error';

@@ -1,13 +1,10 @@
 // Slack incoming webhook: one message per alert, `text` for notifications and clients without blocks, blocks for
-// the channel. URL from FLASHFLOW_SLACK_WEBHOOK_URL, else connection `slack_default` (Airflow's slackwebhook shape:
-// host https://hooks.slack.com/services + password T…/B…/…, or the whole URL in either field).
-import type { Connection } from '../../connections/connection-model';
+// the channel. URL from FLASHFLOW_SLACK_WEBHOOK_URL, else connection `slack_default` (hooks/slack-webhook.ts).
+import { postJson, redactUrl } from '../../hooks/post-json';
+import { escapeSlack as esc, SLACK_CONN_ID, slackUrlFromConnection } from '../../hooks/slack-webhook';
 import type { ConnectionSource } from '../../store/connections';
 import { tiLabel, type Alert } from './alert-model';
 import type { AlertRoute, Notifier } from './notifier-port';
-import { postJson, redactUrl } from './post-json';
-
-export const SLACK_CONN_ID = 'slack_default';
 
 export function slackNotifier(deps: { url: string | null; connections: ConnectionSource | null }): Notifier {
   return {
@@ -27,15 +24,6 @@ export function slackNotifier(deps: { url: string | null; connections: Connectio
       return { recipient: redactUrl(target), deliver: (signal) => postJson(target, slackPayload(alert), signal) };
     },
   };
-}
-
-export function slackUrlFromConnection(conn: Pick<Connection, 'host' | 'password'>): string | null {
-  const host = conn.host?.trim() ?? '';
-  const password = conn.password?.trim() ?? '';
-  if (/^https?:\/\//.test(password)) return password;
-  if (!host) return null;
-  const base = /^https?:\/\//.test(host) ? host : `https://${host}`;
-  return password ? `${base.replace(/\/+$/, '')}/${password.replace(/^\/+/, '')}` : base;
 }
 
 /** Slack's incoming-webhook payload: https://api.slack.com/messaging/webhooks */
@@ -61,11 +49,6 @@ export function slackPayload(alert: Alert): { text: string; blocks: unknown[] } 
       { type: 'context', elements: [{ type: 'mrkdwn', text: `<${alert.logUrl}|View log> · ${alert.at.toISOString()}` }] },
     ],
   };
-}
-
-/** Slack's mrkdwn control characters. */
-function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function truncate(text: string, max: number): string {

@@ -1,8 +1,8 @@
 // Generic webhook (FLASHFLOW_ALERT_WEBHOOK_URL): the alert as snake_case JSON, for PagerDuty-style relays,
 // Teams/Discord bridges or a team's own service.
+import { postJson, redactUrl } from '../../hooks/post-json';
 import type { Alert } from './alert-model';
 import type { Notifier } from './notifier-port';
-import { postJson, redactUrl } from './post-json';
 
 export function webhookNotifier(deps: { url: string | null }): Notifier {
   return {

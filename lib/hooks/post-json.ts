@@ -1,6 +1,6 @@
-// POSTs a JSON alert to a webhook (Slack's or a generic one) and classifies failures for the retry policy:
-// network errors, timeouts, 408, 429 and 5xx are worth another try; other 4xx answers are not.
-import { DeliveryError } from './notifier-port';
+// POSTs JSON to a webhook (Slack's or a generic one; an alert or a task's message) and classifies failures for the
+// retry policy: network errors, timeouts, 408, 429 and 5xx are worth another try; other 4xx answers are not.
+import { DeliveryError } from './delivery-error';
 
 const TIMEOUT_MS = 10_000;
 
@@ -9,7 +9,7 @@ export async function postJson(url: string, payload: unknown, signal: AbortSigna
   try {
     res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'flashflow-alerts', ...headers },
+      headers: { 'content-type': 'application/json', 'user-agent': 'flashflow', ...headers },
       body: JSON.stringify(payload),
       signal: AbortSignal.any([signal, AbortSignal.timeout(TIMEOUT_MS)]),
       redirect: 'error',
