@@ -1,12 +1,14 @@
 // Airflow's "Test connection": try a connection for real with the hook its type uses (an HTTP request to the
-// base URL, `SELECT 1` on PostgreSQL and MySQL, an SMTP handshake) and say in one sentence whether it worked. The caller
+// base URL, `SELECT 1` on PostgreSQL and MySQL, an SMTP handshake, S3 ListBuckets for AWS) and say in one sentence whether it worked. The caller
 // decides which connection: one typed into a form (the API) or one stored with its secrets (the UI).
 import type { TaskLogger } from '../engine/task-context';
 import { connectionExtra, type Connection } from '../connections/connection-model';
 import { createSmtpTransport, smtpFromConnection } from './smtp-transport';
 import { AmqpHook } from './amqp-hook';
+import { awsClientConfig } from './aws-connection';
 import { HttpHook } from './http-hook';
 import { MySqlHook } from './mysql-hook';
+import { S3Hook } from './s3-hook';
 import { SqlHook } from './sql-hook';
 
 export interface ConnectionTestResult {
@@ -69,6 +71,13 @@ const testAmqp: Tester = async (conn, signal) => {
   }
 };
 
+// ListBuckets is signed, so wrong credentials are refused, and it touches no bucket the connection may not know.
+const testAws: Tester = async (conn, signal) => {
+  const { endpoint, region } = awsClientConfig(conn);
+  const buckets = await new S3Hook(conn, { signal, log: quiet }).listBuckets();
+  return `S3 at ${endpoint ?? `region ${region}`} answered ListBuckets (${buckets.length} bucket${buckets.length === 1 ? '' : 's'})`;
+};
+
 const TESTERS: Record<string, Tester> = {
   http: testHttp,
   https: testHttp,
@@ -78,6 +87,7 @@ const TESTERS: Record<string, Tester> = {
   smtp: testSmtp,
   email: testSmtp,
   amqp: testAmqp,
+  aws: testAws,
 };
 
 export const TESTABLE_CONN_TYPES = Object.keys(TESTERS);

@@ -76,6 +76,14 @@ export class S3Hook {
     });
   }
 
+  /** The buckets the credentials may list: the cheapest authenticated call, which `connections test` makes. */
+  async listBuckets(): Promise<string[]> {
+    return this.call('S3 ListBuckets', async ({ sdk, client }) => {
+      const out = await client.send(new sdk.ListBucketsCommand({}), { abortSignal: this.ctx.signal });
+      return (out.Buckets ?? []).flatMap((b) => (b.Name === undefined ? [] : [b.Name]));
+    });
+  }
+
   /** True when the key exists; a 404 is an answer here, not an error. */
   async checkForKey(bucket: string, key: string): Promise<boolean> {
     return this.call(`S3 check of ${url(bucket, key)}`, async ({ sdk, client }) => {

@@ -12,6 +12,8 @@ import { RescheduleTaskError } from '../../lib/engine/task-context';
 import { loadOperator } from '../../lib/operators/registry';
 import { s3Copy, s3Delete, s3Download, s3KeySensor, s3List, s3Upload } from '../../lib/operators/s3';
 import { S3Hook } from '../../lib/hooks/s3-hook';
+import { testConnection } from '../../lib/hooks/connection-test';
+import { parseConnectionUri } from '../../lib/connections/connection-model';
 import { SecretBox } from '../../lib/secrets/secret-box';
 import { awsTaskContext, type AwsTaskContext } from '../support/aws-task-context';
 import { createTestDb } from '../support/test-db';
@@ -116,6 +118,25 @@ describe('S3 bad input', () => {
     const error = (await run(s3List({ connId: 'aws_wrong_key', bucket: BUCKET })).catch((e: unknown) => e)) as Error;
     expect(error).toMatchObject({ name: 'NonRetriableError', message: expect.stringContaining("(connection 'aws_wrong_key') failed: InvalidAccessKeyId") });
     expect(JSON.stringify({ message: error.message, stack: error.stack, cause: error.cause })).not.toContain('not-the-secret-xyz');
+  });
+});
+
+describe('connections test of an aws connection', () => {
+  it('answers with the endpoint and the bucket count of ListBuckets', async () => {
+    expect(await testConnection(parseConnectionUri('aws_default', connections.aws_default!))).toEqual({
+      status: true,
+      message: expect.stringMatching(/^Connection successfully tested: S3 at http:\/\/127\.0\.0\.1:\d+ answered ListBuckets \(1 bucket\)\.$/),
+    });
+  });
+
+  it('reports wrong credentials and an unreachable endpoint without the secret', async () => {
+    const wrong = await testConnection(parseConnectionUri('aws_wrong_key', connections.aws_wrong_key!));
+    expect(wrong).toEqual({ status: false, message: expect.stringContaining("S3 ListBuckets (connection 'aws_wrong_key') failed: InvalidAccessKeyId") });
+    expect(wrong.message).not.toContain('not-the-secret-xyz');
+    // Port 1 on the loopback: nothing listens, so the connection is refused at once.
+    const nowhere = await testConnection(parseConnectionUri('aws_nowhere', 'aws://AKIANOWHERE:not-the-secret-xyz@/?endpoint_url=http%3A%2F%2F127.0.0.1%3A1&s3_force_path_style=true'));
+    expect(nowhere).toEqual({ status: false, message: expect.stringMatching(/^S3 ListBuckets \(connection 'aws_nowhere'\) failed: .*ECONNREFUSED 127\.0\.0\.1:1/) });
+    expect(nowhere.message).not.toContain('not-the-secret-xyz');
   });
 });
 
