@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoFtpServer, type DemoFtpServer } from '../../lib/demo/demo-ftp-server';
+import { startModelServer, type ModelServer } from '../../lib/demo/model-server';
 import type { Runtime } from '../../lib/runtime/start-runtime';
 import { setPaused } from '../../lib/store/dag-admin';
 import { answerSampleCards } from '../support/fake-card-answers';
@@ -33,6 +34,7 @@ let rt: Runtime & { home: string };
 let ftp: DemoFtpServer;
 let llm: FakeOpenAiServer;
 let athena: FakeAthenaServer;
+let model: ModelServer;
 let scratch: string;
 
 const xcom = async <T>(dagId: string, runId: string, taskId: string): Promise<T> => {
@@ -112,11 +114,24 @@ const CASES: Record<string, Case> = {
       expect(report.output_location).toMatch(/^s3:\/\/flashflow-example-athena-results\/aws_athena_example\/.+\.csv$/);
     },
   },
+  catalog_request: {
+    conf: { document: { id: 'report-2026', title: 'Annual report', pages: ['Annual report 2026', 'Abstract\nWhat we catalogued.\n\nContact: desk@example.com'] } },
+    check: async (runId) => {
+      expect(await xcom('catalog_request', runId, 'validate')).toMatchObject({ document_id: 'report-2026', valid: true, issues: [] });
+      // The model server answers about a third of the calls 503: those were retried, and each step succeeded once.
+      expect(model.stats().requests - model.stats().errors).toBe(4);
+    },
+  },
 };
 
 beforeAll(async () => {
   scratch = await mkdtemp(path.join(os.tmpdir(), 'ff-shipped-'));
-  [ftp, llm, athena] = await Promise.all([startDemoFtpServer({ root: path.join(scratch, 'ftp'), port: 0 }), startFakeOpenAiServer(), startFakeAthenaServer()]);
+  [ftp, llm, athena, model] = await Promise.all([
+    startDemoFtpServer({ root: path.join(scratch, 'ftp'), port: 0 }),
+    startFakeOpenAiServer(),
+    startFakeAthenaServer(),
+    startModelServer({ port: 0, latencyMs: 5, errorRate: 0.3, seed: 7 }),
+  ]);
   const cards = answerSampleCards(new Set());
   const cv = answerSampleCv();
   llm.otherwise((request) => (isCvRequest(request) ? cv(request) : cards(request)));
@@ -124,6 +139,7 @@ beforeAll(async () => {
     ...npmEnv(),
     FLASHFLOW_CONN_FTP_DEFAULT: ftp.url,
     FLASHFLOW_CONN_AWS_DEFAULT: fakeAthenaConnUri(athena),
+    FLASHFLOW_CONN_MODEL_DEFAULT: model.url,
     FLASHFLOW_ENVS_DIR: path.join(scratch, 'envs'),
     OPENAI_BASE_URL: llm.baseUrl,
     OPENAI_API_KEY: 'sk-test',
@@ -135,7 +151,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await rt?.stop();
-  await Promise.all([ftp?.close(), llm?.close(), athena?.close()]);
+  await Promise.all([ftp?.close(), llm?.close(), athena?.close(), model?.close()]);
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
