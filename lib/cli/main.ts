@@ -14,6 +14,8 @@ import { printDagList, printJson } from './output';
 import { addAccountCommands } from './account-program';
 import { addConnectionCommands } from './connections-program';
 import { addVariableCommands } from './variables-program';
+import { parseConcurrencyFlag, parseQueuesFlag } from './worker-flags';
+import { DEFAULT_QUEUE } from '../engine/task-queue';
 import { DEMO_FTP } from '../connections/default-connections';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -78,9 +80,11 @@ export function buildProgram(config: () => FlashflowConfig): Command {
     });
 
   program.command('worker').description('run the tries a FLASHFLOW_EXECUTOR=bullmq scheduler queues (needs REDIS_URL)')
-    .action(async () => {
+    .option('-q, --queues <names>', 'comma-separated task queues to take tries from', parseQueuesFlag, [DEFAULT_QUEUE])
+    .option('-c, --concurrency <n>', 'tries each runner process runs at once (default FLASHFLOW_WORKER_CONCURRENCY)', parseConcurrencyFlag)
+    .action(async (o: { queues: string[]; concurrency?: number }) => {
       const c = config();
-      await (await import('./worker-command')).workerCommand(c, log(c));
+      await (await import('./worker-command')).workerCommand(c, o, log(c));
     });
 
   const db = program.command('db').description('database commands');

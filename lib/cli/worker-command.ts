@@ -7,10 +7,18 @@ import type { Logger } from '../runtime/logger';
 import { InvalidInputError } from '../kernel/errors';
 import { exitOnSignals } from './shutdown-signals';
 
-export async function workerCommand(config: FlashflowConfig, log: Logger): Promise<void> {
+export interface WorkerFlags {
+  /** Task queues to serve (ADR 0028). */
+  queues: string[];
+  /** Overrides FLASHFLOW_WORKER_CONCURRENCY. */
+  concurrency?: number;
+}
+
+export async function workerCommand(config: FlashflowConfig, flags: WorkerFlags, log: Logger): Promise<void> {
   if (!config.redisUrl) {
     throw new InvalidInputError('`flashflow worker` takes tries from Redis: set REDIS_URL=redis://… (the same as the scheduler, which runs with FLASHFLOW_EXECUTOR=bullmq)');
   }
+  const concurrency = flags.concurrency ?? config.executor.concurrency;
   let worker: TaskWorker | null = null;
   // A first signal lets the tries in hand finish (warm shutdown); the exit handler cuts it short after 15 s.
   exitOnSignals(log, async () => {
@@ -24,9 +32,11 @@ export async function workerCommand(config: FlashflowConfig, log: Logger): Promi
     pluginFolders: config.pluginFolders,
     apiUrl: config.apiUrl,
     processes: config.executor.processes,
-    concurrency: config.executor.concurrency,
+    concurrency,
+    queues: flags.queues,
     env: config.taskEnv,
     log: (level, message) => log(level, message),
   });
-  log('info', `worker ${worker.name} is taking tries from Redis (${config.executor.processes} × ${config.executor.concurrency} slots; service calls to ${config.apiUrl}; DAGs: ${config.dagsFolder})`);
+  const queues = flags.queues.map((q) => `'${q}'`).join(', ');
+  log('info', `worker ${worker.name} is taking tries from Redis, queue${flags.queues.length === 1 ? '' : 's'} ${queues} (${config.executor.processes} × ${concurrency} slots; service calls to ${config.apiUrl}; DAGs: ${config.dagsFolder})`);
 }

@@ -64,6 +64,7 @@ export async function buildTaskJobs(
       upstream,
       executionTimeoutMs: task?.execution_timeout_ms ?? null,
       firstPokeAt: q.firstPokeAt?.toISOString() ?? null,
+      queue: q.queue,
     } satisfies TaskJob;
   });
 }

@@ -7,6 +7,7 @@ import type { CallbackKind, SerializedDag, SerializedTask, TaskDefinition, TaskO
 import { TRIGGER_RULES } from './dag-model';
 import { parseDuration } from './duration';
 import { parseCron } from './schedule';
+import { DEFAULT_QUEUE, QueueNameSchema } from './task-queue';
 import { formatZodIssues } from '../kernel/zod-issues';
 
 export const ID_PATTERN = /^[A-Za-z0-9_.-]{1,250}$/;
@@ -99,6 +100,8 @@ function compileTask(def: TaskDefinition, opts: TaskOptions, dag: Dag, errors: s
   const maxRetryDelay = opts.maxRetryDelay === undefined ? null : duration(opts.maxRetryDelay, `${where}: maxRetryDelay`, errors);
   const timeout = opts.executionTimeout == null ? null : duration(opts.executionTimeout, `${where}: executionTimeout`, errors);
   const poolSlots = positiveInt(opts.poolSlots ?? 1, `${where}: poolSlots`, errors);
+  const queue = QueueNameSchema.safeParse(opts.queue ?? DEFAULT_QUEUE);
+  if (!queue.success) errors.push(`${where}: queue ${JSON.stringify(opts.queue)} is invalid: ${queue.error.issues[0]?.message}`);
   const priority = Number.isInteger(opts.priorityWeight ?? 1) ? (opts.priorityWeight ?? 1) : NaN;
   if (Number.isNaN(priority)) errors.push(`${where}: priorityWeight must be an integer`);
   if (def.operator === 'function' && typeof def.fn !== 'function') errors.push(`${where}: has no function to run`);
@@ -123,6 +126,7 @@ function compileTask(def: TaskDefinition, opts: TaskOptions, dag: Dag, errors: s
     execution_timeout_ms: timeout,
     pool: opts.pool ?? 'default_pool',
     pool_slots: poolSlots,
+    queue: queue.data ?? DEFAULT_QUEUE,
     priority_weight: priority,
     email,
     email_variable: emailVariable,

@@ -49,6 +49,11 @@ export interface TaskOptions {
   triggerRule?: TriggerRule;
   pool?: string;
   poolSlots?: number;
+  /**
+   * Which workers take this task's tries (Airflow's per-task queue, ADR 0028): only `flashflow worker` processes
+   * started with `--queues` naming it. Default 'default'. The local executor (standalone) runs every queue.
+   */
+  queue?: string;
   priorityWeight?: number;
   /**
    * Who is mailed on failure and retry: addresses, or `{ variable: 'key' }` to read them when an alert is sent from
@@ -148,6 +153,8 @@ export interface SerializedTask {
   execution_timeout_ms: number | null;
   pool: string;
   pool_slots: number;
+  /** Absent in DAGs serialized before task queues existed: read it with taskQueue(), which gives 'default'. */
+  queue?: string;
   priority_weight: number;
   email: string[];
   /** Variable holding more recipients, read at each alert; absent in DAGs serialized before it existed. */

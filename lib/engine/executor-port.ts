@@ -25,6 +25,11 @@ export interface TaskJob {
    * poke started. The sensor's timeout counts from there.
    */
   firstPokeAt: string | null;
+  /**
+   * The queue this try waits on (ADR 0028): the BullMQ executor hands it only to workers serving that queue; the
+   * local executor ignores it. Absent means 'default'.
+   */
+  queue?: string;
 }
 
 export interface CallbackJob {
@@ -73,6 +78,16 @@ export type TryIdentity = Pick<TaskJob, 'tiId' | 'dagId' | 'runId' | 'taskId' | 
 /** Requests from task code (`ctx.services`, `ctx.xcomPull`), answered by the process that owns the database. */
 export type ServiceHandler = (job: TryIdentity, method: string, payload: unknown) => Promise<unknown>;
 
+/** A process that runs tries, as its executor sees it (ADR 0028). */
+export interface WorkerInfo {
+  name: string;
+  hostname: string;
+  /** The queues it takes tries from; null for every queue (the local executor ignores queues). */
+  queues: string[] | null;
+  slots: number;
+  lastHeartbeat: Date;
+}
+
 export interface Executor {
   /** Jobs it can run at once in addition to the ones it runs now. */
   openSlots(): number;
@@ -87,7 +102,9 @@ export interface Executor {
    * try_adopt_task_instances); their events follow as if this scheduler had submitted them. The rest are requeued
    * or failed as lost. Executors whose tries die with their scheduler leave it out.
    */
-  adopt?(tries: ReadonlyArray<{ tiId: string; tryNumber: number }>): Promise<Set<string>>;
+  adopt?(tries: ReadonlyArray<{ tiId: string; tryNumber: number; queue?: string }>): Promise<Set<string>>;
+  /** The workers running its tries now, for the UI's "no worker serves this queue"; absent: this process runs them. */
+  workers?(): Promise<WorkerInfo[]>;
   /** Stops accepting jobs; tries still running are killed after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
 }

@@ -36,6 +36,11 @@ export interface TiRecord extends TiView, RunKey {
   maxTries: number;
 }
 
+/** A try left queued or running, with the queue it was put on: an executor taking it over looks for it there. */
+export interface OrphanTi extends TiRecord {
+  queue: string;
+}
+
 export interface NewRun extends RunKey {
   runType: RunRecord['runType'];
   logicalDate: Date;
@@ -91,6 +96,8 @@ export interface QueuedTi extends RunKey {
   dataIntervalEnd: Date;
   /** When the first poke of a rescheduled sensor's try started; null for any other try. */
   firstPokeAt: Date | null;
+  /** The task instance's queue (ADR 0028). */
+  queue: string;
 }
 
 export interface LogLine {
@@ -157,7 +164,7 @@ export interface RunStore {
   loadMappedItems(requests: MappedItemRequest[]): Promise<Array<MappedItemRequest & { value: unknown }>>;
   finishRun(run: RunKey, state: 'success' | 'failed', reason: string | null, now: Date): Promise<boolean>;
   /** Tries queued or running with no live executor behind them (after a crash), or a stale heartbeat. */
-  findOrphans(heartbeatBefore: Date | null): Promise<TiRecord[]>;
+  findOrphans(heartbeatBefore: Date | null): Promise<OrphanTi[]>;
   /** Puts a queued try that never started back to scheduled without spending the try. */
   requeue(tis: Array<{ tiId: string; tryNumber: number }>, now: Date): Promise<void>;
   appendLogs(lines: LogLine[]): Promise<void>;

@@ -285,7 +285,7 @@ export class Scheduler {
 
   private async recoverOrphans(): Promise<void> {
     const found = await this.store.findOrphans(null);
-    const adopted = (await this.executor.adopt?.(found.map((o) => ({ tiId: o.id, tryNumber: o.tryNumber })))) ?? new Set<string>();
+    const adopted = (await this.executor.adopt?.(found.map((o) => ({ tiId: o.id, tryNumber: o.tryNumber, queue: o.queue })))) ?? new Set<string>();
     for (const o of found.filter((f) => adopted.has(f.id))) {
       this.inflight.set(o.id, { run: runKeyOf(o), taskId: o.taskId, mapIndex: o.mapIndex, tryNumber: o.tryNumber });
     }

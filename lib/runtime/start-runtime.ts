@@ -23,9 +23,12 @@ import { slackNotifier } from '../ops/alerts/slack-notifier';
 import { webhookNotifier } from '../ops/alerts/webhook-notifier';
 import { FlashflowMetrics } from '../ops/metrics/flashflow-metrics';
 import { variableSource } from '../store/variables';
+import { recordWorkers } from '../store/workers';
 
 /** What autovacuum would do for the embedded database's hot tables (see embedded-maintenance.ts). */
 const VACUUM_INTERVAL_MS = 5 * 60_000;
+/** How often the workers the executor sees are recorded for the UI (ADR 0028). */
+const WORKERS_RECORD_MS = 5_000;
 
 /** The whole engine in this process; it is also what the web app runs on in `flashflow standalone`. */
 export interface Runtime extends AppRuntime {
@@ -138,6 +141,16 @@ export async function startRuntime(config: FlashflowConfig, options: StartOption
     started = { executor, processor };
     await executor.start();
     await scheduler.start();
+    // The local executor runs every queue in this process; remote executors say which workers serve which.
+    const self = { name: `${os.hostname()}:${process.pid}`, hostname: os.hostname(), queues: null, slots: config.executor.processes * config.executor.concurrency };
+    let recording: Promise<void> | null = null;
+    const recordTimer = setInterval(() => {
+      recording ??= (executor.workers ? executor.workers() : Promise.resolve([{ ...self, lastHeartbeat: clock.now() }]))
+        .then((workers) => recordWorkers(db.sql, workers, clock.now()))
+        .catch((err: Error) => log('warn', `could not record the workers: ${err.message}`))
+        .finally(() => (recording = null));
+    }, WORKERS_RECORD_MS);
+    recordTimer.unref();
     // Prisma loads its query compiler on the first model query (≈ 0.9 s); pay that now, not on a user's request.
     void db.prisma.pool.findFirst().catch(() => null);
     if (options.watch) processor.startWatching();
@@ -158,6 +171,8 @@ export async function startRuntime(config: FlashflowConfig, options: StartOption
         (stopping ??= (async () => {
           // Tries killed by the executor's stop still reach the scheduler, so none stays 'running'.
           if (vacuumTimer) clearInterval(vacuumTimer);
+          clearInterval(recordTimer);
+          await recording;
           await processor.stop();
           scheduler.beginShutdown();
           await executor.stop();

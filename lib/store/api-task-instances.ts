@@ -15,6 +15,8 @@ export interface TaskInstanceRow {
   operator: string;
   pool: string;
   pool_slots: number;
+  /** The task queue (ADR 0028). */
+  queue: string;
   priority_weight: number;
   queued_at: Date | null;
   start_date: Date | null;
@@ -28,7 +30,7 @@ export interface TaskInstanceRow {
 
 const TI_SELECT = `
   SELECT ti.id, ti.dag_id, ti.run_id, ti.task_id, ti.map_index, ti.state, ti.try_number, ti.max_tries, ti.operator,
-    ti.pool, ti.pool_slots, ti.priority_weight, ti.queued_at, ti.start_date, ti.end_date, ti.duration, ti.hostname,
+    ti.pool, ti.pool_slots, ti.queue, ti.priority_weight, ti.queued_at, ti.start_date, ti.end_date, ti.duration, ti.hostname,
     ti.pid, ti.note, r.logical_date
   FROM task_instance ti JOIN dag_run r ON r.dag_id = ti.dag_id AND r.run_id = ti.run_id`;
 
@@ -40,6 +42,7 @@ export interface TaskInstanceFilter {
   mappedTaskId?: string;
   states?: string[];
   pools?: string[];
+  queues?: string[];
   logicalDate?: TimeRange;
   startDate?: TimeRange;
   endDate?: TimeRange;
@@ -80,10 +83,11 @@ export async function listTaskInstances(
        AND ($6::timestamptz IS NULL OR r.logical_date >= $6) AND ($7::timestamptz IS NULL OR r.logical_date <= $7)
        AND ($8::timestamptz IS NULL OR ti.start_date >= $8) AND ($9::timestamptz IS NULL OR ti.start_date <= $9)
        AND ($10::timestamptz IS NULL OR ti.end_date >= $10) AND ($11::timestamptz IS NULL OR ti.end_date <= $11)
-       AND ($12::float8 IS NULL OR ti.duration >= $12) AND ($13::float8 IS NULL OR ti.duration <= $13)`,
+       AND ($12::float8 IS NULL OR ti.duration >= $12) AND ($13::float8 IS NULL OR ti.duration <= $13)
+       AND ($14::text[] IS NULL OR ti.queue = ANY($14::text[]))`,
     [f.dagId, f.runId, f.mappedTaskId ?? null, f.states?.length ? f.states : null, f.pools?.length ? f.pools : null,
       f.logicalDate?.gte ?? null, f.logicalDate?.lte ?? null, f.startDate?.gte ?? null, f.startDate?.lte ?? null,
-      f.endDate?.gte ?? null, f.endDate?.lte ?? null, f.duration?.gte ?? null, f.duration?.lte ?? null],
+      f.endDate?.gte ?? null, f.endDate?.lte ?? null, f.duration?.gte ?? null, f.duration?.lte ?? null, f.queues?.length ? f.queues : null],
     order,
     page,
   );

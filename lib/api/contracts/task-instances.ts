@@ -105,6 +105,7 @@ const tiFilters = {
   duration_lte: z.coerce.number().optional(),
   state: repeated(z.enum(TASK_STATES)),
   pool: repeated(z.string()),
+  queue: repeated(z.string()),
 };
 
 const RunParams = z.object({ dag_id: z.string(), dag_run_id: z.string() });

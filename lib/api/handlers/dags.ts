@@ -8,6 +8,7 @@ import { recordEvent } from '../../store/event-log';
 import type { EndpointInput } from '../contract';
 import type { Dag, DagCollection, DagDetail, Task, TaskCollection, getDags, patchDag } from '../contracts/dags';
 import { iso, timeDelta, type ApiRuntime } from './shared';
+import { taskQueue } from '../../engine/task-queue';
 
 export function serializeDag(row: DagRow): z.input<typeof Dag> {
   return {
@@ -131,7 +132,7 @@ function serializeTask(dag: SerializedDag, t: SerializedTask): z.input<typeof Ta
     is_mapped: t.map_over !== null,
     wait_for_downstream: false,
     retries: t.retries,
-    queue: null,
+    queue: taskQueue(t),
     pool: t.pool,
     pool_slots: t.pool_slots,
     execution_timeout: t.execution_timeout_ms === null ? null : timeDelta(t.execution_timeout_ms),

@@ -36,7 +36,7 @@ export function serializeTaskInstance(ti: TaskInstanceRow): z.input<typeof TaskI
     unixname: UNIXNAME,
     pool: ti.pool,
     pool_slots: ti.pool_slots,
-    queue: null,
+    queue: ti.queue,
     priority_weight: ti.priority_weight,
     operator: ti.operator,
     queued_when: iso(ti.queued_at),
@@ -57,6 +57,7 @@ function filterOf(q: TiQuery) {
   return {
     states: q.state,
     pools: q.pool,
+    queues: q.queue,
     logicalDate: { gte: q.execution_date_gte, lte: q.execution_date_lte },
     startDate: { gte: q.start_date_gte, lte: q.start_date_lte },
     endDate: { gte: q.end_date_gte, lte: q.end_date_lte },

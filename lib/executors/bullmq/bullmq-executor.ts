@@ -5,10 +5,12 @@
 import path from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { Executor, ExecutorEvent, ExecutorJob, TaskFailure } from '../../engine/executor-port';
+import type { Executor, ExecutorEvent, ExecutorJob, TaskFailure, WorkerInfo } from '../../engine/executor-port';
+import { DEFAULT_QUEUE } from '../../engine/task-queue';
 import type { TryClaims } from '../../ops/auth/try-token';
 import { eventKey, jobKey, taskKey } from '../local/protocol';
-import { EVENT_QUEUE, EventBatchSchema, KEEP_COMPLETED_S, KILL_CHANNEL, PREFIX, queueJobId, TASK_QUEUE, taskJobId, type KillMessage, type QueuedWork } from './wire';
+import { readWorkers } from './worker-presence';
+import { bullQueueName, EVENT_QUEUE, EventBatchSchema, KEEP_COMPLETED_S, KILL_CHANNEL, PREFIX, queueJobId, queueOf, taskJobId, type KillMessage, type QueuedWork } from './wire';
 
 export interface BullMqExecutorOptions {
   redisUrl: string;
@@ -40,7 +42,10 @@ export class BullMqExecutor implements Executor {
   private readonly listeners: Array<(event: ExecutorEvent) => void> = [];
   private readonly lostAfterMs: number;
   private readonly log: (message: string) => void;
-  private tasks: Queue<QueuedWork> | null = null;
+  /** One BullMQ queue per Flashflow task queue in use (ADR 0028), opened on first use. */
+  private readonly tasks = new Map<string, Queue<QueuedWork>>();
+  /** Queues whose waiting tries no live worker serves, already warned about (once until a worker serves them). */
+  private readonly unservedWarned = new Set<string>();
   private events: Worker | null = null;
   private publisher: Redis | null = null;
   private lostTimer: NodeJS.Timeout | undefined;
@@ -61,8 +66,6 @@ export class BullMqExecutor implements Executor {
 
   async start(): Promise<void> {
     const connection = { url: this.options.redisUrl, maxRetriesPerRequest: null };
-    this.tasks = new Queue<QueuedWork>(TASK_QUEUE, { connection, prefix: PREFIX });
-    this.tasks.on('error', (err) => this.log(`task queue: ${err.message}`));
     this.publisher = new Redis(this.options.redisUrl, { maxRetriesPerRequest: null });
     this.publisher.on('error', (err) => this.log(`redis: ${err.message}`));
     this.events = new Worker(EVENT_QUEUE, async (job) => this.receive(job.data), {
@@ -75,7 +78,7 @@ export class BullMqExecutor implements Executor {
       removeOnFail: { count: 1000 },
     });
     this.events.on('error', (err) => this.log(`event queue: ${err.message}`));
-    await Promise.all([this.tasks.waitUntilReady(), this.events.waitUntilReady()]);
+    await Promise.all([this.queue(DEFAULT_QUEUE).waitUntilReady(), this.events.waitUntilReady()]);
     this.lostTimer = setInterval(() => this.reapLost(), Math.min(LOST_CHECK_MS, this.lostAfterMs / 2));
     this.lostTimer.unref();
   }
@@ -84,11 +87,11 @@ export class BullMqExecutor implements Executor {
    * A try is still ours to see through while its queue job exists and has not failed: waiting, running on a
    * worker, or completed (its end is the job's return value, replayed below). A failed job (its worker died) is not.
    */
-  async adopt(tries: ReadonlyArray<{ tiId: string; tryNumber: number }>): Promise<Set<string>> {
+  async adopt(tries: ReadonlyArray<{ tiId: string; tryNumber: number; queue?: string }>): Promise<Set<string>> {
     const adopted = new Set<string>();
     try {
       for (const t of tries) {
-        const job = await this.tasks!.getJob(taskJobId(t.tiId, t.tryNumber));
+        const job = await this.queue(t.queue ?? DEFAULT_QUEUE).getJob(taskJobId(t.tiId, t.tryNumber));
         const state = job ? await job.getState() : 'unknown';
         if (!job || state === 'failed' || state === 'unknown') continue;
         const waiting = state === 'waiting' || state === 'delayed' || state === 'prioritized';
@@ -109,7 +112,7 @@ export class BullMqExecutor implements Executor {
   }
 
   submit(job: ExecutorJob): void {
-    if (this.stopping || !this.tasks) throw new Error('BullMqExecutor is not running');
+    if (this.stopping || !this.events) throw new Error('BullMqExecutor is not running');
     const key = jobKey(job);
     if (this.inflight.has(key)) throw new Error(`BullMqExecutor: ${key} is already submitted`);
     this.inflight.set(key, { job, lastHeardAt: null, since: Date.now() });
@@ -118,7 +121,7 @@ export class BullMqExecutor implements Executor {
     const token = job.type === 'task'
       ? this.options.issueToken({ tiId: job.tiId, tryNumber: job.tryNumber, dagId: job.dagId, runId: job.runId, taskId: job.taskId, mapIndex: job.mapIndex })
       : null;
-    const tasks = this.tasks;
+    const tasks = this.queue(queueOf(job));
     const jobId = queueJobId(job);
     // A failed job kept under the same id (a try requeued after its worker died) would make add() a no-op.
     removeKept(tasks, jobId)
@@ -128,9 +131,9 @@ export class BullMqExecutor implements Executor {
 
   kill(tiId: string, reason: string): void {
     const entry = [...this.inflight.entries()].find(([, f]) => f.job.type === 'task' && f.job.tiId === tiId);
-    if (!entry || !this.tasks) return;
+    if (!entry || this.stopping) return;
     const [key, { job }] = entry;
-    void this.tasks
+    void this.queue(queueOf(job))
       .remove(queueJobId(job))
       .then(async (removed) => {
         // Still waiting: no worker has it, so nothing else will report its end.
@@ -145,8 +148,36 @@ export class BullMqExecutor implements Executor {
     this.stopping = true;
     clearInterval(this.lostTimer);
     await this.events?.close();
-    await this.tasks?.close();
+    await Promise.all([...this.tasks.values()].map((q) => q.close()));
     await this.publisher?.quit().catch(() => this.publisher?.disconnect());
+  }
+
+  /**
+   * The workers announced in Redis now. Also warns, once per queue, when tries wait on a queue that none of them
+   * serves: they would otherwise sit queued without a word.
+   */
+  async workers(): Promise<WorkerInfo[]> {
+    if (!this.publisher) return [];
+    const workers = await readWorkers(this.publisher);
+    const served = new Set(workers.flatMap((w) => w.queues ?? []));
+    const waiting = new Set([...this.inflight.values()].filter((f) => f.lastHeardAt === null).map((f) => queueOf(f.job)));
+    for (const queue of waiting) {
+      if (served.has(queue) || this.unservedWarned.has(queue)) continue;
+      this.unservedWarned.add(queue);
+      this.log(`tries wait on queue '${queue}', which no running worker serves: start one with \`flashflow worker --queues ${queue}\``);
+    }
+    for (const queue of served) this.unservedWarned.delete(queue);
+    return workers;
+  }
+
+  private queue(name: string): Queue<QueuedWork> {
+    let queue = this.tasks.get(name);
+    if (!queue) {
+      queue = new Queue<QueuedWork>(bullQueueName(name), { connection: { url: this.options.redisUrl, maxRetriesPerRequest: null }, prefix: PREFIX });
+      queue.on('error', (err) => this.log(`task queue '${name}': ${err.message}`));
+      this.tasks.set(name, queue);
+    }
+    return queue;
   }
 
   private async receive(data: unknown): Promise<void> {
@@ -188,7 +219,7 @@ export class BullMqExecutor implements Executor {
    * before its first batch left leaves a stalled job that fails (maxStalledCount 0) without a word: end it here.
    */
   private async checkUnheard(key: string, f: InFlight): Promise<void> {
-    const state = await this.tasks?.getJobState(queueJobId(f.job)).catch(() => null);
+    const state = this.stopping ? null : await this.queue(queueOf(f.job)).getJobState(queueJobId(f.job)).catch(() => null);
     if (this.inflight.get(key) !== f || f.lastHeardAt !== null) return;
     if (state === 'failed' || state === 'unknown') {
       this.finishHere(key, { name: 'WorkerLostError', message: 'the worker that took this try stopped before it reported anything', retriable: true });

@@ -55,3 +55,22 @@ export function remoteServiceHandler(apiUrl: string, tokenOf: (job: TryIdentity)
     throw new Error(detail);
   };
 }
+
+/**
+ * Checks that `apiUrl` is a Flashflow webserver, as a worker starts: its public health answer, not a login page, a
+ * proxy's error or nothing. Throws one line that says what was found instead.
+ */
+export async function probeWebserver(apiUrl: string): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(`${apiUrl}/api/v1/health`, { signal: AbortSignal.timeout(5_000), redirect: 'error' });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    throw new Error(cause?.code ?? cause?.message ?? (err as Error).message, { cause: err });
+  }
+  const body = (await response.json().catch(() => null)) as { metadatabase?: unknown } | null;
+  // 503 with the health body is a webserver whose database is away: it is the right address.
+  if (!body || typeof body !== 'object' || !('metadatabase' in body)) {
+    throw new Error(`HTTP ${response.status} from ${apiUrl}/api/v1/health, which is not a Flashflow webserver's answer`);
+  }
+}

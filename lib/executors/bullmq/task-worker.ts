@@ -1,15 +1,19 @@
 // The body of `flashflow worker` (Airflow's Celery worker): takes tries and callbacks from the task queue, runs them
 // in its own pool of runner processes (the LocalExecutor, so a crashing task costs only its runner), and sends their
 // events back in batches. A try's BullMQ job completes only after its 'finished' event is in the event queue.
+// It serves the task queues it is given (ADR 0028), one BullMQ worker per queue sharing one set of slots, and
+// announces itself in Redis so the scheduler (and through it the UI) knows which queues some worker serves.
 import os from 'node:os';
 import path from 'node:path';
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { ExecutorEvent, ExecutorJob } from '../../engine/executor-port';
+import { DEFAULT_QUEUE } from '../../engine/task-queue';
 import { LocalExecutor } from '../local/local-executor';
 import { eventKey, jobKey, taskKey } from '../local/protocol';
-import { remoteServiceHandler } from './remote-services';
-import { EVENT_QUEUE, KILL_CHANNEL, KillMessageSchema, PREFIX, TASK_QUEUE, type EventBatch, type QueuedWork } from './wire';
+import { probeWebserver, remoteServiceHandler } from './remote-services';
+import { announceWorker, PRESENCE_EVERY_MS, withdrawWorker } from './worker-presence';
+import { bullQueueName, EVENT_QUEUE, KILL_CHANNEL, KillMessageSchema, PREFIX, type EventBatch, type QueuedWork } from './wire';
 
 export interface TaskWorkerOptions {
   redisUrl: string;
@@ -21,6 +25,8 @@ export interface TaskWorkerOptions {
   apiUrl: string;
   processes: number;
   concurrency: number;
+  /** The task queues this worker takes tries from (`--queues`; default 'default'); callbacks come on the default one. */
+  queues?: string[];
   /** The environment task processes inherit. */
   env: Record<string, string | undefined>;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -33,6 +39,7 @@ const RETRY_MAX_MS = 5_000;
 
 export interface TaskWorker {
   name: string;
+  slots: number;
   /** Waits for the running tries (warm shutdown) unless `force`, then closes everything. */
   stop(force?: boolean): Promise<void>;
 }
@@ -40,6 +47,14 @@ export interface TaskWorker {
 export async function startTaskWorker(options: TaskWorkerOptions): Promise<TaskWorker> {
   const name = `${os.hostname()}:${process.pid}`;
   const connection = { url: options.redisUrl, maxRetriesPerRequest: null };
+  const slots = options.processes * options.concurrency;
+  const redisTrouble = new OutageReporter(`Redis at ${redactUrl(options.redisUrl)}`, options.log);
+  const queues = [...new Set(options.queues ?? [DEFAULT_QUEUE])];
+  const webTrouble = new OutageReporter(`the webserver at ${options.apiUrl} (FLASHFLOW_API_URL)`, options.log);
+  // Checked in the background: tries that call no service (and callbacks) run meanwhile, and one that does fails
+  // its call by its own retry policy; the operator reads why in one line.
+  const probing = new AbortController();
+  void untilReachable(() => probeWebserver(options.apiUrl), webTrouble, probing.signal);
   const tokens = new Map<string, string>();
   const executor = new LocalExecutor({
     processes: options.processes,
@@ -50,7 +65,7 @@ export async function startTaskWorker(options: TaskWorkerOptions): Promise<TaskW
     logger: (message) => options.log('warn', message),
   });
   const events = new Queue<EventBatch>(EVENT_QUEUE, { connection, prefix: PREFIX });
-  events.on('error', (err) => options.log('warn', `event queue: ${err.message}`));
+  events.on('error', (err) => redisTrouble.failed(err));
   const outbox = new EventOutbox(events, name, (err) => options.log('error', `could not send events: ${err.message}`));
 
   const finished = new Map<string, (event: ExecutorEvent) => void>();
@@ -63,7 +78,18 @@ export async function startTaskWorker(options: TaskWorkerOptions): Promise<TaskW
 
   // The job's return value is the try's end, kept with the completed job: a scheduler that takes over after the
   // event queue delivered it but before it reached the database reads it there (BullMqExecutor.adopt).
+  // The slots are this worker's, whichever queue a try comes from: each queue's BullMQ worker may take up to all of
+  // them, and a try taken while they are busy waits here for one (ADR 0028).
+  const gate = new SlotGate(slots);
   const run = async (job: Job<QueuedWork>): Promise<ExecutorEvent | null> => {
+    await gate.acquire();
+    try {
+      return await runTry(job);
+    } finally {
+      gate.release();
+    }
+  };
+  const runTry = async (job: Job<QueuedWork>): Promise<ExecutorEvent | null> => {
     // A runner still busy with a try that ignored its abort leaves fewer local slots than BullMQ's concurrency.
     while (executor.openSlots() <= 0) await new Promise((resolve) => setTimeout(resolve, 100));
     const work = job.data.job;
@@ -97,20 +123,23 @@ export async function startTaskWorker(options: TaskWorkerOptions): Promise<TaskW
     }
   };
 
-  const worker = new Worker<QueuedWork, ExecutorEvent | null>(TASK_QUEUE, run, {
-    connection,
-    prefix: PREFIX,
-    name,
-    concurrency: options.processes * options.concurrency,
-    // A worker that dies leaves its jobs stalled: fail them rather than run them again under the same try number;
-    // the scheduler sees the silence and retries the try under its task's policy.
-    maxStalledCount: 0,
+  const workers = queues.map((queue) => {
+    const worker = new Worker<QueuedWork, ExecutorEvent | null>(bullQueueName(queue), run, {
+      connection,
+      prefix: PREFIX,
+      name,
+      concurrency: slots,
+      // A worker that dies leaves its jobs stalled: fail them rather than run them again under the same try number;
+      // the scheduler sees the silence and retries the try under its task's policy.
+      maxStalledCount: 0,
+    });
+    worker.on('error', (err) => redisTrouble.failed(err));
+    return worker;
   });
-  worker.on('error', (err) => options.log('warn', `task queue: ${err.message}`));
-  await worker.waitUntilReady();
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
 
   const subscriber = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-  subscriber.on('error', (err) => options.log('warn', `redis: ${err.message}`));
+  subscriber.on('error', (err) => redisTrouble.failed(err));
   await subscriber.subscribe(KILL_CHANNEL);
   subscriber.on('message', (_channel, message) => {
     let parsed;
@@ -122,11 +151,27 @@ export async function startTaskWorker(options: TaskWorkerOptions): Promise<TaskW
     if (parsed.success) executor.kill(parsed.data.tiId, parsed.data.reason);
   });
 
+  // The announcement doubles as the Redis health check: it is what says an outage is over.
+  const presence = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  presence.on('error', (err) => redisTrouble.failed(err));
+  const announce = () =>
+    announceWorker(presence, { name, hostname: os.hostname(), queues, slots }, new Date())
+      .then(() => redisTrouble.recovered())
+      .catch((err: Error) => redisTrouble.failed(err));
+  await announce();
+  const presenceTimer = setInterval(() => void announce(), PRESENCE_EVERY_MS);
+  presenceTimer.unref();
+
   return {
     name,
+    slots,
     async stop(force = false) {
+      probing.abort();
+      clearInterval(presenceTimer);
+      await withdrawWorker(presence, name).catch(() => {});
+      presence.disconnect();
       // close() waits for the jobs in hand (their tries end normally) unless forced; kills still reach them meanwhile.
-      await worker.close(force);
+      await Promise.all(workers.map((w) => w.close(force)));
       await subscriber.quit().catch(() => subscriber.disconnect());
       await executor.stop();
       // What the stopped tries reported still goes, unless Redis is gone for good.
@@ -186,4 +231,80 @@ class EventOutbox {
       }
     }
   }
+}
+
+/** Counts the tries running on this worker across its queues' BullMQ workers. */
+class SlotGate {
+  private busy = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly slots: number) {}
+
+  async acquire(): Promise<void> {
+    if (this.busy < this.slots) {
+      this.busy++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.busy--;
+  }
+}
+
+/**
+ * Says once that a dependency cannot be reached, not at each reconnection attempt (ioredis retries every 2 s at
+ * most, forever), and once that it is back. One line each, without the stack or the URL's password.
+ */
+class OutageReporter {
+  private down = false;
+
+  constructor(
+    private readonly what: string,
+    private readonly log: TaskWorkerOptions['log'],
+  ) {}
+
+  failed(err: Error): void {
+    if (this.down) return;
+    this.down = true;
+    this.log('error', `cannot reach ${this.what}: ${oneLine(err.message)}; retrying with backoff`);
+  }
+
+  recovered(): void {
+    if (!this.down) return;
+    this.down = false;
+    this.log('info', `${this.what} answers again`);
+  }
+}
+
+/** Retries `check` with a growing wait (1 s doubling up to 30 s) until it passes or `signal` aborts. */
+async function untilReachable(check: () => Promise<void>, reporter: OutageReporter, signal: AbortSignal): Promise<void> {
+  const waitsMs = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
+  for (let attempt = 0; !signal.aborted; attempt++) {
+    try {
+      await check();
+      reporter.recovered();
+      return;
+    } catch (err) {
+      if (signal.aborted) return;
+      reporter.failed(err as Error);
+      await new Promise((resolve) => {
+        const timer = setTimeout(resolve, waitsMs[Math.min(attempt, waitsMs.length - 1)]);
+        timer.unref();
+        signal.addEventListener('abort', () => { clearTimeout(timer); resolve(null); }, { once: true });
+      });
+    }
+  }
+}
+
+function oneLine(message: string): string {
+  return redactUrl(message.split('\n')[0] ?? '');
+}
+
+/** A URL as a log may show it: any password in it replaced (redis://:secret@host → redis://:***@host). */
+export function redactUrl(text: string): string {
+  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@');
 }

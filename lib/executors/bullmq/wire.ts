@@ -3,12 +3,26 @@
 // turns Dates into strings that must be read back as Dates.
 import { z } from 'zod';
 import type { ExecutorEvent, ExecutorJob } from '../../engine/executor-port';
+import { DEFAULT_QUEUE } from '../../engine/task-queue';
 
 /** BullMQ queue and channel names, under Redis key prefix PREFIX. */
 export const PREFIX = 'flashflow';
 export const TASK_QUEUE = 'tasks';
 export const EVENT_QUEUE = 'events';
 export const KILL_CHANNEL = 'flashflow:kill';
+
+/**
+ * The BullMQ queue of a Flashflow task queue (ADR 0028). The default one keeps the name it had before queues
+ * existed, so workers and schedulers of either version still meet; BullMQ refuses ':' in names, hence the dot.
+ */
+export function bullQueueName(queue: string | undefined): string {
+  return !queue || queue === DEFAULT_QUEUE ? TASK_QUEUE : `${TASK_QUEUE}.${queue}`;
+}
+
+/** The queue a job goes to: a try's own; callbacks run on the default queue's workers. */
+export function queueOf(job: ExecutorJob): string {
+  return job.type === 'task' ? (job.queue ?? DEFAULT_QUEUE) : DEFAULT_QUEUE;
+}
 
 /** The job id of a try (or callback) in the task queue: one per try, so a resubmission is not queued twice. */
 export function queueJobId(job: ExecutorJob): string {

@@ -79,10 +79,11 @@ export async function queueScheduled(
        SET state = ${sqlState(queue.to[0])}, try_number = ti.try_number + ${NEW_TRY}, queued_at = $2, updated_at = $2,
          version = ti.version + 1
        WHERE ti.id = ANY($1::uuid[]) AND ti.state IN ${sqlStates(queue.from)}
-       RETURNING ti.id, ti.dag_id, ti.run_id, ti.task_id, ti.map_index, ti.try_number, ti.max_tries, ti.first_poke_at
+       RETURNING ti.id, ti.dag_id, ti.run_id, ti.task_id, ti.map_index, ti.try_number, ti.max_tries, ti.first_poke_at, ti.queue
      )
      SELECT upd.id AS "tiId", upd.dag_id AS "dagId", upd.run_id AS "runId", upd.task_id AS "taskId",
        upd.map_index AS "mapIndex", upd.try_number AS "tryNumber", upd.max_tries AS "maxTries", upd.first_poke_at AS "firstPokeAt",
+       upd.queue,
        d.fileloc, r.conf, r.logical_date AS "logicalDate", r.data_interval_start AS "dataIntervalStart",
        r.data_interval_end AS "dataIntervalEnd"
      FROM upd

@@ -3,6 +3,7 @@ import type { SerializedDag } from '../../engine/dag-model';
 import type { MappedItemRequest, NewRun, RunKey, RunRecord } from '../../engine/run-store-port';
 import { DAG_RUN_INITIAL_STATE, DAG_RUN_MOVES, TASK_INITIAL_STATE } from '../../engine/task-states';
 import type { SqlClient } from '../database';
+import { taskQueue } from '../../engine/task-queue';
 import { sqlState, sqlStates } from '../sql-states';
 import { noteRowsAdded } from './embedded-maintenance';
 import { runKeyArrays } from './sql-arrays';
@@ -39,12 +40,13 @@ export async function createRun(
     const t = dag.tasks;
     await tx.query(
       `INSERT INTO task_instance (dag_id, run_id, task_id, map_index, state, max_tries, operator, pool, pool_slots,
-         priority_weight, updated_at)
-       SELECT $1, $2, u.task_id, -1, ${sqlState(TASK_INITIAL_STATE)}, u.max_tries, u.operator, u.pool, u.pool_slots, u.priority_weight, $3
-       FROM unnest($4::text[], $5::int[], $6::text[], $7::text[], $8::int[], $9::int[])
-         AS u(task_id, max_tries, operator, pool, pool_slots, priority_weight)`,
+         priority_weight, queue, updated_at)
+       SELECT $1, $2, u.task_id, -1, ${sqlState(TASK_INITIAL_STATE)}, u.max_tries, u.operator, u.pool, u.pool_slots, u.priority_weight,
+         u.queue, $3
+       FROM unnest($4::text[], $5::int[], $6::text[], $7::text[], $8::int[], $9::int[], $10::text[])
+         AS u(task_id, max_tries, operator, pool, pool_slots, priority_weight, queue)`,
       [run.dagId, run.runId, now, t.map((x) => x.task_id), t.map((x) => x.retries), t.map((x) => x.operator),
-        t.map((x) => x.pool), t.map((x) => x.pool_slots), t.map((x) => x.priority_weight)],
+        t.map((x) => x.pool), t.map((x) => x.pool_slots), t.map((x) => x.priority_weight), t.map(taskQueue)],
     );
     if (after) await after(tx, inserted[0]!.id);
     return true;

@@ -2,7 +2,7 @@
 // the move's `from` and `to` (sql-states.ts), and names the state (and try number) it expects, so a transition
 // planned from a stale view is not applied; every change bumps the row version.
 import type { TiDecision } from '../../engine/plan-run';
-import type { FinishedTi, RunKey, TiRecord, TryFinish, TryStart } from '../../engine/run-store-port';
+import type { FinishedTi, OrphanTi, RunKey, TiRecord, TryFinish, TryStart } from '../../engine/run-store-port';
 import {
   FINISHED_STATES, IN_FLIGHT_STATES, OCCUPYING_STATES, SCHEDULER_MOVES, TASK_INITIAL_STATE,
 } from '../../engine/task-states';
@@ -152,9 +152,9 @@ export async function expandMapped(sql: SqlClient, run: RunKey, taskId: string, 
     if (moved.length === 0) return;
     await tx.query(
       `INSERT INTO task_instance (dag_id, run_id, task_id, map_index, state, max_tries, operator, pool, pool_slots,
-         priority_weight, updated_at)
+         priority_weight, queue, updated_at)
        SELECT ti.dag_id, ti.run_id, ti.task_id, i, ${sqlState(TASK_INITIAL_STATE)}, ti.max_tries, ti.operator, ti.pool, ti.pool_slots,
-         ti.priority_weight, $4
+         ti.priority_weight, ti.queue, $4
        FROM task_instance ti, generate_series(1, $5::int - 1) AS i
        WHERE ti.dag_id = $1 AND ti.run_id = $2 AND ti.task_id = $3 AND ti.map_index = 0`,
       [run.dagId, run.runId, taskId, now, count],
@@ -180,14 +180,14 @@ export async function nextRetryAt(sql: SqlClient): Promise<Date | null> {
   return row?.at ?? null;
 }
 
-export async function findOrphans(sql: SqlClient, heartbeatBefore: Date | null): Promise<TiRecord[]> {
+export async function findOrphans(sql: SqlClient, heartbeatBefore: Date | null): Promise<OrphanTi[]> {
   return heartbeatBefore
-    ? sql.query<TiRecord>(
-        `SELECT ${TI_COLUMNS} FROM task_instance ti
+    ? sql.query<OrphanTi>(
+        `SELECT ${TI_COLUMNS}, ti.queue FROM task_instance ti
          WHERE ti.state IN ${sqlStates(start.to)} AND coalesce(ti.heartbeat_at, ti.start_date) < $1`,
         [heartbeatBefore],
       )
-    : sql.query<TiRecord>(`SELECT ${TI_COLUMNS} FROM task_instance ti WHERE ti.state IN ${sqlStates(OCCUPYING_STATES)}`);
+    : sql.query<OrphanTi>(`SELECT ${TI_COLUMNS}, ti.queue FROM task_instance ti WHERE ti.state IN ${sqlStates(OCCUPYING_STATES)}`);
 }
 
 export async function requeue(sql: SqlClient, tis: Array<{ tiId: string; tryNumber: number }>, now: Date): Promise<void> {

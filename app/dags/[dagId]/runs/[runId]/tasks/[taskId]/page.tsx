@@ -6,6 +6,7 @@ import { findDagRun } from '@/lib/store/api-dag-runs';
 import { findDag } from '@/lib/store/api-dags';
 import { findTaskInstance, listTaskInstances } from '@/lib/store/api-task-instances';
 import { listRunTries } from '@/lib/store/ui-task-tries';
+import { unservedQueueNote } from '@/lib/store/workers';
 import { AutoRefresh } from '../../../../../_components/auto-refresh';
 import { formatDate, formatDuration, segmentParam } from '../../../../../_components/format';
 import { LogViewer } from '../../../../../_components/log-viewer';
@@ -96,6 +97,8 @@ export default async function TaskInstancePage({ params, searchParams }: Props) 
   }
   const key = { dagId, runId, taskId, mapIndex: ti.map_index };
   const tries = await listRunTries(sql, dagId, runId, { taskId, mapIndex });
+  // A queued try nobody takes says why, rather than looking stuck (ADR 0028).
+  const queueNote = ti.state === 'queued' ? await unservedQueueNote(sql, ti.queue, getRuntime().clock.now()) : null;
   const lastError = [...tries].reverse().find((t) => t.error)?.error ?? null;
   const requestedTry = intParam(sp.try);
   const initialTry = requestedTry !== null && requestedTry >= 1 && requestedTry <= ti.try_number ? requestedTry : ti.try_number;
@@ -111,12 +114,18 @@ export default async function TaskInstancePage({ params, searchParams }: Props) 
           <dt>Try</dt><dd>{ti.try_number} of {ti.max_tries + 1}</dd>
           <dt>Operator</dt><dd>{ti.operator}</dd>
           <dt>Pool</dt><dd>{ti.pool} ({ti.pool_slots} slot{ti.pool_slots === 1 ? '' : 's'})</dd>
+          <dt>Queue</dt><dd data-testid="ti-queue">{ti.queue}</dd>
           <dt>Queued</dt><dd>{formatDate(ti.queued_at)}</dd>
           <dt>Started</dt><dd>{formatDate(ti.start_date)}</dd>
           <dt>Ended</dt><dd>{formatDate(ti.end_date)}</dd>
           <dt>Duration</dt><dd>{formatDuration(ti.duration)}</dd>
           <dt>Host</dt><dd>{ti.hostname || '—'}{ti.pid ? ` (pid ${ti.pid})` : ''}</dd>
         </dl>
+        {queueNote && (
+          <div className="form-error" data-testid="ti-queue-note">
+            <strong>Waiting:</strong> {queueNote}
+          </div>
+        )}
         {lastError && (
           <div className="form-error">
             <strong>Error:</strong> <span className="pre-wrap">{lastError}</span>
