@@ -16,7 +16,7 @@ import { addConnectionCommands } from './connections-program';
 import { addVariableCommands } from './variables-program';
 import { parseConcurrencyFlag, parseQueuesFlag } from './worker-flags';
 import { DEFAULT_QUEUE } from '../engine/task-queue';
-import { DEMO_FTP } from '../connections/default-connections';
+import { DEMO_FTP, DEMO_MODEL } from '../connections/default-connections';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const warn = (line: string) => process.stderr.write(`${line}\n`);
@@ -36,6 +36,18 @@ function parseJsonObject(value: string): Record<string, unknown> {
 function parseIntArg(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n)) throw new InvalidArgumentError(`'${value}' is not an integer`);
+  return n;
+}
+
+function parseShareArg(value: string): number {
+  const n = parseNumberArg(value);
+  if (n > 1) throw new InvalidArgumentError(`'${value}' is not a share between 0 and 1`);
+  return n;
+}
+
+function parseNumberArg(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`'${value}' is not a number ≥ 0`);
   return n;
 }
 
@@ -144,6 +156,16 @@ export function buildProgram(config: () => FlashflowConfig): Command {
     .option('-p, --port <n>', 'port', parseIntArg, DEMO_FTP.port)
     .action(async (o: { port: number }) => {
       await (await import('./demo-ftp-command')).demoFtpCommand(config(), { port: o.port }, out);
+    });
+  demo.command('model-server').description('serve the demo classification model catalog_request calls, on 127.0.0.1 (what connection model_default points to)')
+    .option('-p, --port <n>', 'port', parseIntArg, DEMO_MODEL.port)
+    .option('--host <address>', 'address to listen on (0.0.0.0 in a container)', DEMO_MODEL.host)
+    .option('--latency-ms <ms>', 'wait per call (idle)', parseNumberArg, 20)
+    .option('--jitter-ms <ms>', 'up to this much more wait, at random', parseNumberArg, 0)
+    .option('--cpu-ms <ms>', 'CPU burnt per call (busy; calls queue behind it)', parseNumberArg, 2)
+    .option('--error-rate <share>', 'share of calls answered 503, 0..1', parseShareArg, 0)
+    .action(async (o: { port: number; host: string; latencyMs: number; jitterMs: number; cpuMs: number; errorRate: number }) => {
+      await (await import('./demo-model-command')).demoModelCommand(config(), o, out);
     });
 
   program.command('info').description('show the configuration in effect').action(() => {

@@ -125,6 +125,16 @@ const SERVER_ONLY_ENV = new Set([
   'FLASHFLOW_ALERT_WEBHOOK_URL',
 ]);
 
+/** Every variable name Flashflow reads: docs/deploy.md and the deploy examples are checked against it. */
+export function configVariableNames(): string[] {
+  return [...Object.keys(EnvSchema.shape), ...SMTP_ALIASES.map((name) => `SMTP_${name}`)];
+}
+
+/** Whether Flashflow reads a variable of this name (FLASHFLOW_CONN_<ID> and FLASHFLOW_VAR_<KEY> included). */
+export function isConfigVariable(name: string): boolean {
+  return configVariableNames().includes(name) || /^FLASHFLOW_(CONN|VAR)_[A-Z0-9_.]+$/.test(name);
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
