@@ -7,6 +7,8 @@ import { parseInput } from '../kernel/zod-issues';
 import { connectionInputSchema, MASK, maskedConnection, type Connection } from '../connections/connection-model';
 import { connectionSource, createConnection, deleteConnection, listConnections } from '../store/connections';
 import { testConnection } from '../hooks/connection-test';
+import { unknownTypeWarning } from '../connections/connection-types';
+import { listPluginConnectionTypes } from '../store/plugin-connection-types';
 import type { CommandContext } from './command-context';
 
 /** A connection as the CLI prints it (Airflow's `connections get` columns): the model's fields, secrets masked. */
@@ -31,10 +33,14 @@ async function resolve(ctx: CommandContext, connId: string): Promise<Connection>
 }
 
 export const CONNECTION_COMMANDS = {
-  'connections.add': async (ctx: CommandContext, raw: unknown) => {
+  // The warning on an unknown type is decided here, where the plugins' types are stored.
+  'connections.add': async (ctx: CommandContext, raw: unknown): Promise<{ row: ConnectionRow; warning: string | null }> => {
     const conn = parseInput(connectionInputSchema, parseInput(AddArgs, raw, 'connections add').connection, 'invalid connection');
-    return connectionRow(await createConnection(ctx.prisma, ctx.secrets(), conn));
+    const warning = unknownTypeWarning(conn.conn_type, await listPluginConnectionTypes(ctx.sql));
+    return { row: connectionRow(await createConnection(ctx.prisma, ctx.secrets(), conn)), warning };
   },
+  /** The connection types plugins define, as the DAG processor stored them (the CLI adds the built-in ones). */
+  'connections.types': async (ctx: CommandContext) => listPluginConnectionTypes(ctx.sql),
   'connections.get': async (ctx: CommandContext, raw: unknown) => connectionRow(await resolve(ctx, parseInput(ConnIdArgs, raw, 'connections get').conn_id)),
   // Like Airflow's: the table only, not the environment.
   'connections.list': async (ctx: CommandContext) => {

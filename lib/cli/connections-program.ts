@@ -1,6 +1,6 @@
 // The `connections` command group, with `airflow connections …` flags so scripts and habits carry over.
 import { Option, type Command } from 'commander';
-import { connectionTypes, STANDARD_FIELDS, unknownTypeWarning } from '../connections/connection-types';
+import { connectionTypes, STANDARD_FIELDS, type ConnectionTypeSpec } from '../connections/connection-types';
 import { connectionFromFlags, type ConnectionFlags } from './connection-flags';
 import type { ConnectionRow } from './connection-commands';
 import { OUTPUT_FORMATS, printAs, printJson, printTable, type OutputFormat } from './output';
@@ -11,6 +11,8 @@ interface Io {
   warn: (line: string) => void;
   /** FLASHFLOW_TEST_CONNECTION, as Airflow's [core] test_connection gates `airflow connections test`. */
   testingEnabled: () => boolean;
+  /** Parses the DAG and plugin folders first when no server holds the database, so the plugins' types are current. */
+  viaDbAfterParsing: ViaDb;
 }
 
 const COLUMNS: Array<keyof ConnectionRow> = ['conn_id', 'conn_type', 'description', 'host', 'schema', 'login', 'password', 'port', 'extra'];
@@ -33,9 +35,8 @@ export function addConnectionCommands(program: Command, viaDb: ViaDb, io: Io): v
     .option('--conn-description <text>', 'description')
     .action(async (connId: string, flags: ConnectionFlags) => {
       const input = connectionFromFlags(connId, flags);
-      const warning = unknownTypeWarning(input.conn_type);
+      const { row, warning } = (await viaDb('connections.add', { connection: input })) as { row: ConnectionRow; warning: string | null };
       if (warning) warn(`flashflow: warning: ${warning}`);
-      const row = (await viaDb('connections.add', { connection: input })) as ConnectionRow;
       out(`Successfully added \`conn_id\`=${row.conn_id} (${row.conn_type})`);
     });
 
@@ -68,11 +69,13 @@ export function addConnectionCommands(program: Command, viaDb: ViaDb, io: Io): v
       process.exitCode = 1;
     });
 
-  connections.command('types').description('the connection types Flashflow knows, with their fields and extra keys')
+  connections.command('types').description('the connection types Flashflow knows (built in and from plugins), with their fields and extra keys')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
-    .action((o: { output: string }) => {
-      if (o.output === 'json') return printJson(connectionTypes(), out);
-      printTable(connectionTypes().map((t) => ({
+    .action(async (o: { output: string }) => {
+      // The plugins' types come from the table a parse pass fills (in a child); this process never imports a plugin.
+      const types = connectionTypes((await io.viaDbAfterParsing('connections.types', {})) as ConnectionTypeSpec[]);
+      if (o.output === 'json') return printJson(types, out);
+      printTable(types.map((t) => ({
         conn_type: [t.conn_type, ...(t.aliases ?? [])].join(', '),
         label: t.label,
         fields: STANDARD_FIELDS.filter((f) => t.fields[f]).join(', '),

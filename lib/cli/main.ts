@@ -148,7 +148,7 @@ export function buildProgram(config: () => FlashflowConfig): Command {
     });
 
   addAccountCommands(program, viaDbWithoutDags, out);
-  addConnectionCommands(program, viaDbWithoutDags, { out, warn, testingEnabled: () => config().testConnection });
+  addConnectionCommands(program, viaDbWithoutDags, { out, warn, testingEnabled: () => config().testConnection, viaDbAfterParsing: viaDb });
   addVariableCommands(program, viaDbWithoutDags, { out, warn });
 
   const demo = program.command('demo').description('servers the example DAGs read from');

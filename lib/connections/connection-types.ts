@@ -1,36 +1,48 @@
 // The connection types Flashflow knows (Airflow's provider "connection-types" with their form widgets): which
 // standard fields each uses and how they are labelled, its extra keys, a URI example. The connections form, the
-// CLI (`connections types`, the warning on an unknown type) and docs/integrations.md follow it. Unknown types stay
-// allowed, as in Airflow: a plugin's hook may read a type this table has never heard of.
+// CLI (`connections types`, the warning on an unknown type) and docs/integrations.md follow it. Plugins add types
+// of their own (`defineConnectionType`, ADR 0025): the DAG processor stores them and callers pass them in here, so
+// this module stays pure. Unknown types stay allowed, as in Airflow: a plugin's hook may read any type.
+import { z } from 'zod';
 import { jsonOrText } from '../kernel/json-or-text';
 export const STANDARD_FIELDS = ['host', 'port', 'login', 'password', 'schema'] as const;
 export type StandardField = (typeof STANDARD_FIELDS)[number];
 
-export interface FieldSpec {
-  label: string;
-  placeholder?: string;
+/** A type's name as a URI scheme can carry it: lower case, like 'postgres' or 'slackwebhook'. */
+export const CONN_TYPE_NAME = /^[a-z][a-z0-9_.+-]*$/;
+
+const fieldSpecSchema = z.object({
+  label: z.string().min(1),
+  placeholder: z.string().optional(),
   /** What the hook uses when the field is empty. */
-  default?: string | number;
-}
+  default: z.union([z.string(), z.number()]).optional(),
+}).strict();
 
-export interface ExtraKeySpec {
-  key: string;
-  label: string;
+const extraKeySpecSchema = z.object({
+  key: z.string().min(1),
+  label: z.string().min(1),
   /** A password input in the form. Answers mask by name (isSensitiveKey), so a secret key must be named like one. */
-  secret?: boolean;
-  placeholder?: string;
-}
+  secret: z.boolean().optional(),
+  placeholder: z.string().optional(),
+}).strict();
 
-export interface ConnectionTypeSpec {
-  conn_type: string;
-  label: string;
+const connTypeName = z.string().regex(CONN_TYPE_NAME, 'must be lower case letters, digits and _ . + -, starting with a letter');
+
+/** One schema for a plugin's spec at import and for the stored copy the server reads back. */
+export const connectionTypeSpecSchema = z.object({
+  conn_type: connTypeName,
+  label: z.string().min(1),
   /** Only the standard fields the type's hook reads; the others are hidden in the form. */
-  fields: Partial<Record<StandardField, FieldSpec>>;
-  extra: ExtraKeySpec[];
-  uri_example: string;
+  fields: z.object(Object.fromEntries(STANDARD_FIELDS.map((f) => [f, fieldSpecSchema.optional()])) as Record<StandardField, z.ZodOptional<typeof fieldSpecSchema>>).strict(),
+  extra: z.array(extraKeySpecSchema),
+  uri_example: z.string().min(1),
   /** Other spellings Airflow accepts for the same type. */
-  aliases?: string[];
-}
+  aliases: z.array(connTypeName).optional(),
+}).strict();
+
+export type FieldSpec = z.infer<typeof fieldSpecSchema>;
+export type ExtraKeySpec = z.infer<typeof extraKeySpecSchema>;
+export type ConnectionTypeSpec = z.infer<typeof connectionTypeSpecSchema>;
 
 const TYPES: ConnectionTypeSpec[] = [
   {
@@ -176,20 +188,21 @@ const TYPES: ConnectionTypeSpec[] = [
   },
 ];
 
-export function connectionTypes(): readonly ConnectionTypeSpec[] {
-  return TYPES;
+/** The built-in types, then those the plugins define (`plugin`: as the store read them; none by default). */
+export function connectionTypes(plugin: readonly ConnectionTypeSpec[] = []): readonly ConnectionTypeSpec[] {
+  return plugin.length === 0 ? TYPES : [...TYPES, ...plugin];
 }
 
 /** The type's entry, by its name or an alias; null for a type Flashflow does not know (still allowed). */
-export function connectionType(connType: string): ConnectionTypeSpec | null {
+export function connectionType(connType: string, plugin: readonly ConnectionTypeSpec[] = []): ConnectionTypeSpec | null {
   const t = connType.trim().toLowerCase();
-  return TYPES.find((spec) => spec.conn_type === t || spec.aliases?.includes(t)) ?? null;
+  return connectionTypes(plugin).find((spec) => spec.conn_type === t || spec.aliases?.includes(t)) ?? null;
 }
 
 /** The warning `connections add` prints for a type outside the table; null when the type is known. */
-export function unknownTypeWarning(connType: string): string | null {
-  if (connectionType(connType)) return null;
-  return `connection type '${connType}' is not one Flashflow knows (${TYPES.map((t) => t.conn_type).join(', ')}); it is stored as given, for a hook that reads it`;
+export function unknownTypeWarning(connType: string, plugin: readonly ConnectionTypeSpec[] = []): string | null {
+  if (connectionType(connType, plugin)) return null;
+  return `connection type '${connType}' is not one Flashflow knows (${connectionTypes(plugin).map((t) => t.conn_type).join(', ')}); it is stored as given, for a hook that reads it`;
 }
 
 /**

@@ -3,6 +3,7 @@
 import { statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import type { ConnectionTypeSpec } from '../connections/connection-types';
 import { compileDag } from '../engine/compile-dag';
 import type { SerializedDag } from '../engine/dag-model';
 import type { Dag } from '../engine/dag-builder';
@@ -21,6 +22,8 @@ export interface ParseResult {
   dags: SerializedDag[];
   errors: ImportProblem[];
   files: string[];
+  /** The connection types the plugin files define (data, for the DAG processor to store); absent when no plugins were loaded. */
+  pluginConnectionTypes?: Array<{ file: string; spec: ConnectionTypeSpec }>;
 }
 
 export interface FileParse {
@@ -28,6 +31,8 @@ export interface FileParse {
   dags: SerializedDag[];
   /** Empty when the file is fine. */
   problems: string[];
+  /** A plugin file's connection types (`defineConnectionType`). */
+  connectionTypes?: ConnectionTypeSpec[];
 }
 
 const DAG_FILE = /\.(ts|mts|js|mjs)$/;

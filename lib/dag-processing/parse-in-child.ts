@@ -35,7 +35,11 @@ export async function parseInChild(folder: string, fileTimeoutMs = 30_000, plugi
     unreported = unreported.filter((f) => !finished.has(f));
   }
   // Plugin files first: a plugin's import error reads before the errors of the DAG files that use it.
-  return mergeFileParses([...pluginFiles, ...files], parses);
+  const result = mergeFileParses([...pluginFiles, ...files], parses);
+  if (!pluginFolders) return result;
+  // Each plugin file is reported by one child of the pass; a broken one defines nothing.
+  const pluginConnectionTypes = parses.flatMap((p) => (p.problems.length === 0 ? (p.connectionTypes ?? []).map((spec) => ({ file: p.file, spec })) : []));
+  return { ...result, pluginConnectionTypes };
 }
 
 async function parseBatch(request: ParseRequest, fileTimeoutMs: number): Promise<{ done: FileParse[]; stuck: { file: string; reason: string } | null }> {

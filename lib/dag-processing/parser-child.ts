@@ -1,5 +1,6 @@
-// Entry of the DAG-parsing child process: loads the plugins, then parses the DAG files it is given one by one,
-// saying which file it starts before importing it, so the parent can blame exactly the file that hangs.
+// Entry of the DAG-parsing child process: loads the plugins (returning the connection types they define as data),
+// then parses the DAG files it is given one by one, saying which file it starts before importing it, so the parent
+// can blame exactly the file that hangs.
 import { startOrphanWatchdog } from '../executors/local/orphan-watchdog';
 import { knownOperators } from '../operators/registry';
 import { PluginOperators } from '../plugins/plugin-operators';
@@ -27,7 +28,7 @@ process.once('message', async (msg: ParseRequest) => {
     const report = msg.plugins!.report.includes(file);
     if (report) process.send!({ type: 'start', file });
     const problems = await operators.add(file);
-    if (report) process.send!({ type: 'done', parse: { file, dags: [], problems } });
+    if (report) process.send!({ type: 'done', parse: { file, dags: [], problems, connectionTypes: operators.connectionTypes(file).map((t) => t.spec) } });
   }
   const plugins = msg.plugins ? { operators, folders: msg.plugins.folders } : null;
   for (const file of msg.files) {

@@ -1,15 +1,20 @@
-// The operators the plugin files of a process define, by name. Plugin files are found like DAG files and imported one
-// at a time; a file that throws, or defines a name already taken, is that file's problem and nothing else's.
+// The operators the plugin files of a process define, by name, and the connection types they define. Plugin files are
+// found like DAG files and imported one at a time; a file that throws, or defines an operator name or a connection
+// type already taken, is that file's problem and nothing else's (none of its definitions count).
 import { stat } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import type { z } from 'zod';
+import type { ConnectionTypeSpec } from '../connections/connection-types';
 import { describeImportFailure } from '../dag-processing/describe-import-failure';
+import { connectionTypeNames, connectionTypeSpecOf, isPluginConnectionType } from './define-connection-type';
 import { isPluginOperator, operatorDefinition, type OperatorDefinition } from './define-operator';
 
 type Definition = OperatorDefinition<z.ZodType<Record<string, unknown>>, unknown>;
 
 export class PluginOperators {
   private readonly byName = new Map<string, { file: string; definition: Definition }>();
+  /** A connection type's name and each alias → the type and the file that defines it. */
+  private readonly typesByName = new Map<string, { file: string; spec: ConnectionTypeSpec }>();
   /** Plugin file → why it defines nothing. */
   readonly failed = new Map<string, string>();
 
@@ -29,10 +34,18 @@ export class PluginOperators {
       return this.fail(file, [describeImportFailure(err)]);
     }
     const found = [...new Set(Object.values(exports).filter(isPluginOperator))].map(operatorDefinition);
-    const problems = found.flatMap((d) => this.clash(d.name));
+    const types = [...new Set(Object.values(exports).filter(isPluginConnectionType))].map(connectionTypeSpecOf);
+    const problems = [...found.flatMap((d) => this.clash(d.name)), ...this.typeClashes(types)];
     if (problems.length > 0) return this.fail(file, problems);
     for (const definition of found) this.byName.set(definition.name, { file, definition });
+    for (const spec of types) for (const name of connectionTypeNames(spec)) this.typesByName.set(name, { file, spec });
     return [];
+  }
+
+  /** The connection types of the files loaded so far, each with the file that defines it. */
+  connectionTypes(file?: string): Array<{ file: string; spec: ConnectionTypeSpec }> {
+    const all = [...this.typesByName].filter(([name, t]) => name === t.spec.conn_type).map(([, t]) => t);
+    return file === undefined ? all : all.filter((t) => t.file === file);
   }
 
   get(name: string): { file: string; definition: Definition } | null {
@@ -52,6 +65,21 @@ export class PluginOperators {
     if (this.builtins.includes(name)) return [`operator '${name}' is a built-in operator; give the plugin's operator another name`];
     const taken = this.byName.get(name);
     return taken ? [`operator '${name}' is already defined by plugin ${taken.file}`] : [];
+  }
+
+  /** Built-in names are refused by defineConnectionType itself; here, names another plugin file (or this one) took. */
+  private typeClashes(types: readonly ConnectionTypeSpec[]): string[] {
+    const mine = new Set<string>();
+    const problems: string[] = [];
+    for (const spec of types) {
+      for (const name of connectionTypeNames(spec)) {
+        const taken = this.typesByName.get(name);
+        if (taken) problems.push(`connection type '${name}' is already defined by plugin ${taken.file}`);
+        else if (mine.has(name)) problems.push(`connection type '${name}' is defined twice in this file`);
+        mine.add(name);
+      }
+    }
+    return problems;
   }
 
   private fail(file: string, problems: string[]): string[] {

@@ -28,7 +28,10 @@ export { email, type EmailArgs, type EmailResult } from '../operators/email';
 export { amqpPublish, amqpQueueSensor, type AmqpPublishResult } from '../operators/amqp';
 export { AmqpHook, type AmqpMessage, type AmqpPublishOptions } from '../hooks/amqp-hook';
 
-// Plugins (ADR 0025): an operator a plugin file defines, and a DAG file's task of it by name.
+// Plugins (ADR 0025): an operator a plugin file defines, and a DAG file's task of it by name…
 export { defineOperator, operator, type OperatorDefinition, type PluginOperator } from '../plugins/define-operator';
+// …and a connection type, which the connections form and `flashflow connections types` then know.
+export { defineConnectionType, type PluginConnectionType } from '../plugins/define-connection-type';
+export type { ConnectionTypeSpec, ExtraKeySpec, FieldSpec } from '../connections/connection-types';
 export type { OperatorContext } from '../operators/operator-context';
 export type { Connection } from '../connections/connection-model';

@@ -1,15 +1,18 @@
 // Writes what the DAG processor parsed: one row per DAG with its serialized form and version hash, and
 // one import error per broken file. A broken file's DAGs stay listed with their last good version (their
 // new tries fail with DagImportError until the file is fixed, as in Airflow); DAGs whose file is gone (or
-// no longer defines them) become inactive.
+// no longer defines them) become inactive. The connection types plugins define are replaced in the same transaction.
 import { dagVersionHash } from '../engine/compile-dag';
 import type { SerializedDag } from '../engine/dag-model';
 import type { SqlClient } from './database';
+import { replacePluginConnectionTypes, type StoredPluginConnectionType } from './plugin-connection-types';
 
 export interface SyncInput {
   dags: SerializedDag[];
   errors: Array<{ filename: string; message: string }>;
   files: string[];
+  /** What the plugin files define; absent when the pass loaded no plugins (the stored types are then left alone). */
+  pluginConnectionTypes?: StoredPluginConnectionType[];
 }
 
 export interface SyncSummary {
@@ -61,6 +64,7 @@ export async function syncDags(sql: SqlClient, input: SyncInput, now: Date): Pro
     }
     await tx.query(`DELETE FROM import_error WHERE NOT (filename = ANY($1::text[]))`, [[...brokenFiles]]);
     for (const e of input.errors) await recordImportError(tx, e.filename, e.message, now);
+    if (input.pluginConnectionTypes) await replacePluginConnectionTypes(tx, input.pluginConnectionTypes, [...brokenFiles], now);
     return summary;
   });
 }

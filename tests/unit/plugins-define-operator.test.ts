@@ -1,8 +1,10 @@
-// defineOperator and operator(): the spec a DAG file gets, checked where it is written, and the masking of secrets
-// from the environment in what a broken plugin says.
+// defineOperator and operator(): the spec a DAG file gets, checked where it is written; defineConnectionType's checks;
+// and the masking of secrets from the environment in what a broken plugin says.
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { OperatorSpec } from '../../lib/engine/dag-model';
 import { defineOperator, operator } from '../../lib/plugins/define-operator';
+import { connectionTypeSpecOf, defineConnectionType, isPluginConnectionType } from '../../lib/plugins/define-connection-type';
+import { connectionType, unknownTypeWarning, type ConnectionTypeSpec } from '../../lib/connections/connection-types';
 import { envSecretMasker } from '../../lib/secrets/env-secret-masker';
 import { z } from 'zod';
 
@@ -29,6 +31,42 @@ describe('defineOperator', () => {
   it('operator() names a plugin operator without loading it', () => {
     expect(operator('greet', { name: 'Ada' })).toEqual({ operator: 'greet', args: { name: 'Ada' } });
     expect(() => operator('../evil')).toThrow(/not an operator name/);
+  });
+});
+
+describe('defineConnectionType', () => {
+  const weather: ConnectionTypeSpec = {
+    conn_type: 'weather',
+    label: 'Weather station',
+    aliases: ['meteo'],
+    fields: { host: { label: 'Station URL' }, password: { label: 'API key' } },
+    extra: [{ key: 'units', label: 'Units', placeholder: 'metric' }],
+    uri_example: 'weather://:key@station.example.com?units=metric',
+  };
+
+  it('marks a checked spec that crosses to the server as plain data, and which readers then know', () => {
+    const defined = defineConnectionType(weather);
+    expect(isPluginConnectionType(defined)).toBe(true);
+    expect(isPluginConnectionType(weather)).toBe(false);
+    const data = connectionTypeSpecOf(defined);
+    expect(structuredClone(data)).toEqual(weather);
+    expect(connectionType('METEO', [data])?.conn_type).toBe('weather');
+    expect(unknownTypeWarning('weather', [data])).toBeNull();
+    expect(unknownTypeWarning('weather')).toMatch(/is not one Flashflow knows/);
+  });
+
+  it('refuses a bad spec, naming the type and each problem', () => {
+    expect(() => defineConnectionType({ ...weather, conn_type: 'Weather Station', label: '' })).toThrow(
+      /^defineConnectionType\('Weather Station'\): invalid spec: conn_type: must be lower case .*; label: /,
+    );
+    expect(() => defineConnectionType({ ...weather, fields: { hostname: { label: 'Host' } } } as never)).toThrow(/invalid spec: fields: .*hostname/);
+    expect(() => defineConnectionType({ ...weather, extra: [{ key: 'units' }] } as never)).toThrow(/invalid spec: extra\.0\.label: /);
+  });
+
+  it('refuses a built-in type, an alias of one, and an alias that repeats', () => {
+    expect(() => defineConnectionType({ ...weather, conn_type: 'http' })).toThrow("defineConnectionType('http'): 'http' is a built-in connection type; give the plugin's type another name");
+    expect(() => defineConnectionType({ ...weather, aliases: ['postgresql'] })).toThrow("'postgresql' is an alias of the built-in connection type 'postgres'");
+    expect(() => defineConnectionType({ ...weather, aliases: ['weather'] })).toThrow(/an alias repeats/);
   });
 });
 

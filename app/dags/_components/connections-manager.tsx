@@ -1,11 +1,12 @@
 'use client';
 // Connections: the masked list, and create / edit / delete through /api/v1/connections. The password is write-only.
-// The form follows the chosen type (connection-types.ts): only the fields its hook reads, with its labels, and an
-// input per known extra key; any other type gets every field and the extra as JSON.
+// The form follows the chosen type (connection-types.ts, plus the types plugins define, which the page reads from the
+// store): only the fields its hook reads, with its labels, and an input per known extra key; any other type gets
+// every field and the extra as JSON.
 import { useState, type FormEvent } from 'react';
 import { apiCall, seg } from './api-call';
 import type { MaskedConnection } from '@/lib/connections/connection-model';
-import { connectionType, connectionTypes, extraFromForm, extraToForm, type StandardField } from '@/lib/connections/connection-types';
+import { connectionType, connectionTypes, extraFromForm, extraToForm, type ConnectionTypeSpec, type StandardField } from '@/lib/connections/connection-types';
 import { MASK } from '@/lib/connections/connection-model';
 import { useEditDialog } from './use-edit-dialog';
 
@@ -19,20 +20,22 @@ export interface ConnectionsManagerProps {
   connections: ConnectionView[];
   /** Tries a stored connection on the server (a server action); without it there is no Test button. */
   testConnection?: (connectionId: string) => Promise<{ status: boolean; message: string }>;
+  /** The connection types plugins define, as the DAG processor stored them; the built-in ones need no passing. */
+  pluginTypes?: readonly ConnectionTypeSpec[];
 }
 
-export function ConnectionsManager({ connections, testConnection }: ConnectionsManagerProps) {
+export function ConnectionsManager({ connections, testConnection, pluginTypes = [] }: ConnectionsManagerProps) {
   const ui = useEditDialog();
   const { dialog, problem, notice, setNotice, busy, fieldError } = ui;
   const [form, setForm] = useState<Form>(EMPTY);
   const [keyed, setKeyed] = useState<Record<string, string>>({});
   const [editing, setEditing] = useState<ConnectionView | null>(null);
-  const spec = connectionType(form.conn_type);
+  const spec = connectionType(form.conn_type, pluginTypes);
   const uses = (field: StandardField) => !spec || spec.fields[field] !== undefined;
 
   function open(c: ConnectionView | null) {
     setEditing(c);
-    const extra = extraToForm(connectionType(c?.conn_type ?? '')?.extra.map((e) => e.key) ?? [], c?.extra ?? null);
+    const extra = extraToForm(connectionType(c?.conn_type ?? '', pluginTypes)?.extra.map((e) => e.key) ?? [], c?.extra ?? null);
     setForm(c ? {
       connection_id: c.connection_id, conn_type: c.conn_type, description: c.description ?? '', host: c.host ?? '', login: c.login ?? '',
       schema: c.schema ?? '', port: c.port === null ? '' : String(c.port), password: '', extra: extra.text,
@@ -174,7 +177,7 @@ export function ConnectionsManager({ connections, testConnection }: ConnectionsM
           {!editing && input('connection_id', 'Connection id', { required: true, hint: "ASCII letters, digits, '_', '.' and '-'." })}
           {input('conn_type', 'Type', { required: true, list: 'conn-types', hint: spec ? spec.label : 'Pick one of the list, or any type a plugin reads.' })}
           <datalist id="conn-types">
-            {connectionTypes().map((t) => <option key={t.conn_type} value={t.conn_type}>{t.label}</option>)}
+            {connectionTypes(pluginTypes).map((t) => <option key={t.conn_type} value={t.conn_type}>{t.label}</option>)}
           </datalist>
           {input('description', 'Description')}
           {standard('host', 'Host')}
