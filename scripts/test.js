@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite from a fresh clone — generated client, type check, lint, web build for the
 // HTTP tests, then every vitest file — ending with one plain "N passed, N failed" line.
-import { spawnSync } from 'node:child_process';
+import { Buffer } from 'node:buffer';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -74,9 +75,25 @@ if (missing().length > 0) {
   }
 }
 
+/** Like step(), without waiting: its output is kept and printed whole when it ends, so two never interleave. */
+function backgroundStep(title, cmd, args) {
+  const started = Date.now();
+  const child = spawn(cmd, args, { cwd: root, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = [];
+  child.stdout.on('data', (chunk) => output.push(chunk));
+  child.stderr.on('data', (chunk) => output.push(chunk));
+  return new Promise((resolve) => {
+    child.on('close', (code, signal) => {
+      process.stdout.write(`\n== ${title}\n${Buffer.concat(output).toString()}`);
+      process.stdout.write(`== ${title}: ${code === 0 ? 'ok' : `failed (exit ${code ?? signal})`} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+      resolve(code === 0);
+    });
+  });
+}
+
+// The type check and lint are single-threaded: side by side they use both cores of a small machine.
 const checks = [
-  step('typecheck', bin('tsc'), ['--noEmit', '-p', '.']),
-  step('lint', 'npm', ['run', '--silent', 'lint']),
+  ...(await Promise.all([backgroundStep('typecheck', bin('tsc'), ['--noEmit', '-p', '.']), backgroundStep('lint', 'npm', ['run', '--silent', 'lint'])])),
   step('web build', bin('next'), ['build']),
 ];
 

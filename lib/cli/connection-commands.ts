@@ -6,7 +6,6 @@ import { NotFoundError } from '../kernel/errors';
 import { parseInput } from '../kernel/zod-issues';
 import { connectionInputSchema, MASK, maskedConnection, type Connection } from '../connections/connection-model';
 import { connectionSource, createConnection, deleteConnection, listConnections } from '../store/connections';
-import { testConnection } from '../hooks/connection-test';
 import { unknownTypeWarning } from '../connections/connection-types';
 import { listPluginConnectionTypes } from '../store/plugin-connection-types';
 import type { CommandContext } from './command-context';
@@ -56,5 +55,9 @@ export const CONNECTION_COMMANDS = {
     await deleteConnection(ctx.prisma, conn_id);
     return { conn_id };
   },
-  'connections.test': async (ctx: CommandContext, raw: unknown) => testConnection(await resolve(ctx, parseInput(ConnIdArgs, raw, 'connections test').conn_id)),
+  // The hooks it tries (nodemailer, pg, mysql2, the AWS SDK…) are loaded only for this command.
+  'connections.test': async (ctx: CommandContext, raw: unknown) => {
+    const conn = await resolve(ctx, parseInput(ConnIdArgs, raw, 'connections test').conn_id);
+    return (await import('../hooks/connection-test')).testConnection(conn);
+  },
 } as const;

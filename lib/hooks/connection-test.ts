@@ -3,7 +3,8 @@
 // decides which connection: one typed into a form (the API) or one stored with its secrets (the UI).
 import type { TaskLogger } from '../engine/task-context';
 import { connectionExtra, type Connection } from '../connections/connection-model';
-import { createSmtpTransport, smtpFromConnection } from './smtp-transport';
+import { smtpFromConnection } from './smtp-settings';
+import { createSmtpTransport } from './smtp-transport';
 import { AmqpHook } from './amqp-hook';
 import { awsClientConfig } from './aws-connection';
 import { HttpHook } from './http-hook';

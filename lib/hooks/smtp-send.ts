@@ -2,7 +2,8 @@
 // both send through here, so both classify a rejected login or mailbox the same way.
 import type { SendMailOptions } from 'nodemailer';
 import { DeliveryError } from './delivery-error';
-import { createSmtpTransport, type SmtpSettings } from './smtp-transport';
+import type { SmtpSettings } from './smtp-settings';
+import { createSmtpTransport } from './smtp-transport';
 
 /** Failures another try cannot fix: bad credentials, refused addresses, TLS the server lacks, bad settings. */
 const PERMANENT_CODES = new Set(['EAUTH', 'ENOAUTH', 'EENVELOPE', 'ECONFIG', 'ETLS', 'EREQUIRETLS', 'EMAXRECIPIENTS']);

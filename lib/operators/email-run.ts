@@ -9,7 +9,7 @@ import { NonRetriableError } from '../engine/task-context';
 import { escapeHtml } from '../kernel/escape-html';
 import { fetchConnection } from '../hooks/hook-context';
 import { sendSmtp } from '../hooks/smtp-send';
-import { smtpFromConnection } from '../hooks/smtp-transport';
+import { smtpFromConnection } from '../hooks/smtp-settings';
 import { deliverOrFail } from './deliver-or-fail';
 import { emailSchema, type EmailResult } from './email';
 import { fillPlaceholders } from './message-template';

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { OperatorSpec } from '../engine/dag-model';
 import { connIdSchema } from '../connections/connection-model';
-import { SMTP_CONN_ID } from '../hooks/smtp-transport';
+import { SMTP_CONN_ID } from '../hooks/smtp-settings';
 import { checkedSpec } from './checked-spec';
 import { templatedText as templated } from './message-template';
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { formatZodIssues } from '../kernel/zod-issues';
-import { smtpConnectionJson, type SmtpSettings } from '../hooks/smtp-transport';
+import { smtpConnectionJson, type SmtpSettings } from '../hooks/smtp-settings';
 
 const intFrom = (min: number) => z.coerce.number().int().min(min);
 const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');

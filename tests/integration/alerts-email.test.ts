@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dag } from 'flashflow';
 import { AlertService, DEFAULT_ALERT_RETRY_POLICY } from '../../lib/ops/alerts/alert-service';
 import { emailNotifier } from '../../lib/ops/alerts/email-notifier';
-import type { SmtpSettings } from '../../lib/hooks/smtp-transport';
+import type { SmtpSettings } from '../../lib/hooks/smtp-settings';
 import type { Connection } from '../../lib/connections/connection-model';
 import { listNotifications } from '../../lib/store/notifications';
 import { startWithAlerts } from '../support/alerts-harness';

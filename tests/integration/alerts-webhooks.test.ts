@@ -9,7 +9,7 @@ import { slackUrlFromConnection } from '../../lib/hooks/slack-webhook';
 import { webhookNotifier } from '../../lib/ops/alerts/webhook-notifier';
 import { loadConfig } from '../../lib/runtime/config';
 import { connectionSource } from '../../lib/store/connections';
-import { smtpFromConnection } from '../../lib/hooks/smtp-transport';
+import { smtpFromConnection } from '../../lib/hooks/smtp-settings';
 import { listNotifications } from '../../lib/store/notifications';
 import { startWithAlerts } from '../support/alerts-harness';
 import type { Engine } from '../support/engine-harness';

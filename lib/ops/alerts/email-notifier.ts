@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { formatZodIssues } from '../../kernel/zod-issues';
 import type { ConnectionSource } from '../../store/connections';
 import { sendSmtp } from '../../hooks/smtp-send';
-import { SMTP_CONN_ID, smtpFromConnection, type SmtpSettings } from '../../hooks/smtp-transport';
+import { SMTP_CONN_ID, smtpFromConnection, type SmtpSettings } from '../../hooks/smtp-settings';
 import type { AlertRoute, Notifier } from './notifier-port';
 import type { Alert } from './alert-model';
 
