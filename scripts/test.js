@@ -99,7 +99,10 @@ const checks = [
 
 const reportDir = mkdtempSync(path.join(os.tmpdir(), 'ff-test-'));
 const reportFile = path.join(reportDir, 'vitest.json');
-const testsOk = step('tests', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`]);
+// One PostgreSQL and one Redis server for the whole run (tests/support/shared-servers.ts), not one per file.
+const testsOk = step('tests', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`], {
+  FLASHFLOW_TEST_SHARED_SERVERS: '1',
+});
 
 let passed = 0;
 let failed = 0;

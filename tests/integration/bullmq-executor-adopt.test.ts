@@ -5,11 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutorEvent, TaskJob } from '../../lib/engine/executor-port';
 import { BullMqExecutor } from '../../lib/executors/bullmq/bullmq-executor';
 import { PREFIX, TASK_QUEUE, taskJobId, type QueuedWork } from '../../lib/executors/bullmq/wire';
-import { startRedisServer, type RedisServer } from '../support/redis-server';
+import type { RedisServer } from '../support/redis-server';
+import { redisForFile } from '../support/shared-servers';
 
 let redis: RedisServer;
 beforeAll(async () => {
-  redis = await startRedisServer();
+  redis = await redisForFile();
 });
 afterAll(() => redis?.stop());
 

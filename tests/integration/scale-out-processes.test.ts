@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicAuth, ensureTestBuild } from '../api/support/api-server';
 import { FLASHFLOW_BIN, FlashflowProcess, fixturePath, freePort, makeHome, removeTempDirs, runCli, waitUntil } from '../support/cli-harness';
-import { startPostgresServer, type PostgresServer } from '../support/postgres-server';
+import type { PostgresServer } from '../support/postgres-server';
+import { postgresForFile } from '../support/shared-servers';
 
 const DAGS = fixturePath('dags-cli');
 // A minute between polls: a run that starts within seconds was started by a notification, not by the poll.
@@ -28,7 +29,7 @@ async function stop(p: FlashflowProcess): Promise<void> {
 }
 
 beforeAll(async () => {
-  [server] = await Promise.all([startPostgresServer(), ensureTestBuild()]);
+  [server] = await Promise.all([postgresForFile(), ensureTestBuild()]);
   env = { DATABASE_URL: await server.createDatabase(), FLASHFLOW_SECRET_KEY: randomBytes(32).toString('base64') };
   home = await makeHome({ seeded: false });
 }, 240_000);
@@ -80,7 +81,7 @@ describe('webserver and scheduler as separate processes on PostgreSQL', () => {
     // The figures only the scheduler process has.
     const metrics = await (await fetch(`${healthUrl}/metrics`)).text();
     expect(metrics).toMatch(/^flashflow_scheduler_tasks_queued_total [1-9]/m);
-  });
+  }, 120_000); // two processes start here, each waited for up to 60 s on a busy machine
 
   it('a run triggered by the CLI on the same database is run at once too', async () => {
     const r = await runCli(['dags', 'trigger', 'cli_good', '--run-id', 'via_cli'], { home, dagsFolder: DAGS, env });

@@ -5,8 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicAuth, ensureTestBuild } from '../api/support/api-server';
 import { childProcesses, FLASHFLOW_BIN, FlashflowProcess, fixturePath, freePort, makeHome, removeTempDirs, runCli, waitUntil } from '../support/cli-harness';
-import { startPostgresServer, type PostgresServer } from '../support/postgres-server';
-import { startRedisServer, type RedisServer } from '../support/redis-server';
+import type { PostgresServer } from '../support/postgres-server';
+import type { RedisServer } from '../support/redis-server';
+import { postgresForFile, redisForFile } from '../support/shared-servers';
 
 const DAGS = fixturePath('dags-queues');
 
@@ -34,7 +35,7 @@ interface Ti { state: string | null; queue: string | null; pid: number | null }
 const ti = (runId: string, taskId: string) => api<Ti>(`/dags/queues/dagRuns/${runId}/taskInstances/${taskId}`);
 
 beforeAll(async () => {
-  [postgres, redis] = await Promise.all([startPostgresServer(), startRedisServer(), ensureTestBuild()]);
+  [postgres, redis] = await Promise.all([postgresForFile(), redisForFile(), ensureTestBuild()]);
   home = await makeHome({ seeded: false });
   env = {
     DATABASE_URL: await postgres.createDatabase(),

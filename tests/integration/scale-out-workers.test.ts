@@ -10,8 +10,9 @@ import { basicAuth, ensureTestBuild } from '../api/support/api-server';
 import { scriptedCards } from '../support/fake-card-answers';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server';
 import { childProcesses, FLASHFLOW_BIN, FlashflowProcess, fixturePath, freePort, makeHome, removeTempDirs, waitUntil } from '../support/cli-harness';
-import { startPostgresServer, type PostgresServer } from '../support/postgres-server';
-import { startRedisServer, type RedisServer } from '../support/redis-server';
+import type { PostgresServer } from '../support/postgres-server';
+import type { RedisServer } from '../support/redis-server';
+import { postgresForFile, redisForFile } from '../support/shared-servers';
 
 const DAGS = fixturePath('dags-workers');
 const WORDS = ['chat', 'chien', 'lapin', 'pomme', 'poire', 'livre'];
@@ -59,7 +60,7 @@ async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
 }
 
 beforeAll(async () => {
-  [postgres, redis, fake] = await Promise.all([startPostgresServer(), startRedisServer(), startFakeOpenAiServer(), ensureTestBuild()]);
+  [postgres, redis, fake] = await Promise.all([postgresForFile(), redisForFile(), startFakeOpenAiServer(), ensureTestBuild()]);
   fake.otherwise(scriptedCards(WORDS));
   home = await makeHome({ seeded: false });
   env = {

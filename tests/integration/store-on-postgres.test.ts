@@ -4,13 +4,14 @@ import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../lib/store/database';
 import { defaultMigrationsDir, migrate } from '../../lib/store/migrate';
-import { startPostgresServer, type PostgresServer } from '../support/postgres-server';
+import type { PostgresServer } from '../support/postgres-server';
+import { postgresForFile } from '../support/shared-servers';
 
 let server: PostgresServer;
 const opened: Database[] = [];
 
 beforeAll(async () => {
-  server = await startPostgresServer();
+  server = await postgresForFile();
 });
 afterAll(async () => {
   await Promise.all(opened.map((db) => db.close()));

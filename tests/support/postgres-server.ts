@@ -19,6 +19,12 @@ export interface PostgresServer {
   stop(): Promise<void>;
 }
 
+/** A server this process started itself, which it may also restart (fault tests). */
+export interface OwnPostgresServer extends PostgresServer {
+  /** Fast shutdown, `whileDown`, then a start on the same port and data dir; resolves once it accepts connections. */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
+}
+
 const PG_ROOT = '/usr/lib/postgresql';
 const SUPERUSER = 'flashflow';
 const READY_TIMEOUT_MS = 30_000;
@@ -26,12 +32,12 @@ const DATA_DIR = 'data';
 
 const run = promisify(execFile);
 
-export async function startPostgresServer(): Promise<PostgresServer> {
+export async function startPostgresServer(): Promise<OwnPostgresServer> {
   const bin = newestPostgresBin();
   const password = randomBytes(18).toString('hex');
   const url = (port: number, database: string) =>
     `postgres://${SUPERUSER}:${password}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
-  const { port, stop } = await startInTempDir({
+  const { port, restart, stop } = await startInTempDir({
     name: 'PostgreSQL',
     dirPrefix: 'ff-pg-',
     prepare: (dir) => createCluster(bin, dir, password),
@@ -40,12 +46,19 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     readyTimeoutMs: READY_TIMEOUT_MS,
     portTaken: /could not bind|Address already in use/,
   });
+  return { ...postgresHandle(url(port, 'postgres'), stop), restart };
+}
+
+/** The handle of a server known by its superuser URL: one this process started, or the test run's shared one. */
+export function postgresHandle(superuserUrl: string, stop: () => Promise<void>): PostgresServer {
   return {
-    url: url(port, 'postgres'),
-    port,
+    url: superuserUrl,
+    port: Number(new URL(superuserUrl).port),
     createDatabase: async (name = `ff_${randomBytes(6).toString('hex')}`) => {
-      await withClient(url(port, 'postgres'), (client) => client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`));
-      return url(port, name);
+      await withClient(superuserUrl, (client) => client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`));
+      const target = new URL(superuserUrl);
+      target.pathname = `/${encodeURIComponent(name)}`;
+      return target.href;
     },
     stop,
   };

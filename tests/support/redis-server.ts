@@ -14,18 +14,24 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
+/** A server this process started itself, which it may also restart (fault tests). */
+export interface OwnRedisServer extends RedisServer {
+  /** Stops it, runs `whileDown`, starts it again on the same port: empty, as nothing is persisted. */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
+}
+
 const REDIS_SERVER = '/usr/bin/redis-server';
 const READY_TIMEOUT_MS = 15_000;
 const COMMAND_TIMEOUT_MS = 2_000;
 
-export async function startRedisServer(): Promise<RedisServer> {
+export async function startRedisServer(): Promise<OwnRedisServer> {
   if (!existsSync(REDIS_SERVER)) {
     throw new Error(
       `No Redis server at ${REDIS_SERVER}: install Debian's redis-server package ` +
         '(apt-get install --no-install-recommends redis-server; `npm test` does it when run as root).',
     );
   }
-  const { port, stop } = await startInTempDir({
+  const { port, restart, stop } = await startInTempDir({
     name: 'Redis',
     dirPrefix: 'ff-redis-',
     spawn: spawnRedis,
@@ -37,13 +43,15 @@ export async function startRedisServer(): Promise<RedisServer> {
     url: `redis://127.0.0.1:${port}`,
     port,
     flushAll: () => expectReply(port, ['FLUSHALL'], '+OK'),
+    restart,
     stop,
   };
 }
 
 function spawnRedis(dir: string, port: number): ServerProcess {
   // No snapshots and no append-only file: test data is thrown away, and nothing should touch the disk.
-  const args = ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir];
+  // 64 databases: the server a whole test run shares gives each test file its own (shared-servers.ts).
+  const args = ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir, '--databases', '64'];
   // Redis may run as root, so no user switch; SIGTERM makes it shut down at once when it has nothing to save.
   return spawnServerProcess(REDIS_SERVER, [...args, '--protected-mode', 'yes', '--daemonize', 'no'], {
     cwd: dir,
