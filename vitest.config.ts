@@ -11,12 +11,30 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['tests/**/*.test.ts'],
-    globalSetup: ['tests/support/global-setup.ts'],
     // Separate processes: each test file gets its own PGlite instances and WebAssembly memory.
     pool: 'forks',
     testTimeout: 30_000,
     // Building the template from scratch (first run after a migration change) takes a few seconds.
     hookTimeout: 60_000,
+    projects: [
+      {
+        // Pure functions, no servers, no processes, no clocks that race: both cores at once, first.
+        extends: true,
+        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], maxWorkers: 2, sequence: { groupOrder: 0 } },
+      },
+      {
+        // Real databases, servers, processes and browsers, some measuring time: one file at a time, as a user's
+        // machine would run one Flashflow. They share the run's PostgreSQL and Redis (global-setup.ts).
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['tests/**/*.test.ts'],
+          exclude: ['tests/unit/**'],
+          globalSetup: ['tests/support/global-setup.ts'],
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });
