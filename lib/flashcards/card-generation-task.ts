@@ -44,7 +44,8 @@ function mayHaveRunBefore(ctx: GenerationContext): boolean {
 
 /**
  * `isDone` says whether the card needs no call (memoization across retries and restarts). A word that
- * cannot be made valid marks the card failed and fails the try: retriably unless asking again cannot help.
+ * cannot be made valid marks the card failed and fails the try: retriably only after a provider error. The re-ask
+ * budget is one per word across tries, so a spent budget fails the word for good (the last reasons in the message).
  */
 export async function generateCardTask(
   ctx: GenerationContext,
@@ -52,9 +53,12 @@ export async function generateCardTask(
   settings: GenerationSettings,
   isDone: (status: CardStatusAnswer) => boolean,
 ): Promise<GeneratedCard> {
-  // Both answers are needed before the model is asked: ask at once, so a word costs at most one round trip.
-  const [status, config] = await Promise.allSettled([
-    mayHaveRunBefore(ctx) ? ctx.services.flashcards.cardStatus({ cardId: item.cardId }) : null,
+  // Every answer is needed before the model is asked: ask at once, so a word costs at most one round trip.
+  const again = mayHaveRunBefore(ctx);
+  const [status, spent, config] = await Promise.allSettled([
+    again ? ctx.services.flashcards.cardStatus({ cardId: item.cardId }) : null,
+    // The word as its attempts are recorded (generate-card.ts normalizes it the same way).
+    again ? ctx.services.llm.spentBudget({ word: item.word.normalize('NFC').trim() }) : null,
     providerConfig(ctx),
   ]);
   if (status.status === 'rejected') throw status.reason;
@@ -62,7 +66,11 @@ export async function generateCardTask(
     ctx.log.info(`'${item.word}' needs no new card; not asking the model again`);
     return { cardId: item.cardId, word: item.word, status: status.value.status, reused: true };
   }
+  if (spent.status === 'rejected') throw spent.reason;
   if (config.status === 'rejected') throw config.reason;
+  if (spent.value && spent.value.answered > 0) {
+    ctx.log.info(`'${item.word}': earlier tries spent ${spent.value.answered} of its ${settings.maxReasks + 1} answers`);
+  }
   const client = sharedClient(settings.model ? { ...config.value, model: settings.model } : config.value);
   const result = await generateCard(item.word, item.hint, {
     client,
@@ -75,6 +83,7 @@ export async function generateCardTask(
     },
     maxChars: settings.maxChars,
     maxReasks: settings.maxReasks,
+    ...(spent.value ? { spent: spent.value } : {}),
     decodeConstraint: settings.decodeConstraint ?? false,
     signal: ctx.signal,
   });

@@ -6,6 +6,7 @@ import { service } from '../engine/service-contract';
 import { llmAttemptSchema } from '../llm/attempt-recorder';
 import { cardSchema } from '../llm/card-schema';
 import { llmProviderConfigSchema } from '../llm/llm-config';
+import { REASON_CODES, type ReasonCode } from '../llm/reason-codes';
 import { FailureReasonSchema } from './card-content';
 
 const cardId = z.number().int().positive();
@@ -78,6 +79,15 @@ export const llmServiceContracts = {
   config: service({
     input: z.object({ connId: z.string().min(1).optional() }).optional(),
     output: llmProviderConfigSchema,
+    readOnly: true,
+  }),
+  /**
+   * What the earlier tries of the calling task instance spent of a subject's re-ask budget (answers, not provider
+   * errors), since it was last cleared by hand: a try retried after a provider error asks only what is left.
+   */
+  spentBudget: service({
+    input: z.object({ word: z.string().min(1) }),
+    output: z.object({ answered: z.number().int().min(0), lastReasons: z.array(z.enum(REASON_CODES as [ReasonCode, ...ReasonCode[]])) }),
     readOnly: true,
   }),
   /**

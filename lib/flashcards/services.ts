@@ -3,10 +3,11 @@
 import type { ServiceImplementations } from '../engine/service-contract';
 import { PROMPT_VERSION } from '../llm/card-prompt';
 import { cardSchema } from '../llm/card-schema';
+import { REASON_CODES, type ReasonCode } from '../llm/reason-codes';
 import { LLM_CONNECTION_ID, LlmConfigError, requireLlmConfig, resolveLlmConfig } from '../llm/llm-config';
 import type { ConnectionSource } from '../store/connections';
 import type { SqlClient } from '../store/database';
-import { insertLlmAttempt, llmAttemptInsert } from '../store/llm-attempts';
+import { insertLlmAttempt, llmAttemptInsert, spentBudget } from '../store/llm-attempts';
 import { saveGeneratedCardWith } from './card-content-updates';
 import { addPendingCards, getCard, listCardsForRun, markCardFailed } from './cards';
 import { getDeck, getOrCreateDeck } from './decks';
@@ -25,6 +26,8 @@ export interface FlashcardServiceImplementations {
   flashcards: ServiceImplementations<typeof flashcardServiceContracts>;
   llm: ServiceImplementations<typeof llmServiceContracts>;
 }
+
+const isReasonCode = (code: string): code is ReasonCode => (REASON_CODES as readonly string[]).includes(code);
 
 export function flashcardServices(deps: FlashcardServiceDeps): FlashcardServiceImplementations {
   const { sql, now } = deps;
@@ -79,6 +82,11 @@ export function flashcardServices(deps: FlashcardServiceDeps): FlashcardServiceI
           throw new LlmConfigError(`Connection '${connId}' does not exist: create it (host = the base URL, password = the API key, extra = {"model": "<model name>"}).`);
         }
         return requireLlmConfig({ connection, env: deps.llmEnv, connId });
+      },
+      spentBudget: async (job, p) => {
+        const spent = await spentBudget(sql, job, p.word);
+        // Only answered attempts are counted, so their codes are compliance codes (none for a valid answer).
+        return { answered: spent.answered, lastReasons: spent.lastReasons.filter(isReasonCode) };
       },
       recordAttempt: async (job, p) => {
         const origin = { dagId: job.dagId, runId: job.runId, taskId: job.taskId, mapIndex: job.mapIndex, tryNumber: job.tryNumber, deckId: p.deckId };

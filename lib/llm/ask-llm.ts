@@ -22,7 +22,7 @@ export interface LlmTaskSpec<In, S extends z.ZodType> {
   output: S;
   /** Rules beyond the schema, run on a schema-valid answer: null when it holds, else a sentence for the model. */
   validators?: ReadonlyArray<(value: z.output<S>, input: In) => string | null>;
-  /** Re-asks after the first ask, within one task try (default 3). */
+  /** Re-asks after the first ask (default 3): one budget per label across the task's tries. */
   maxReasks?: number;
   /** The connection of the provider (default llm_default, else the OPENAI_* variables). */
   connId?: string;
@@ -32,7 +32,7 @@ export interface LlmTaskSpec<In, S extends z.ZodType> {
   label?: string;
 }
 
-type LlmTaskContext = Pick<TaskContext, 'services' | 'log' | 'signal' | 'taskId'>;
+type LlmTaskContext = Pick<TaskContext, 'services' | 'log' | 'signal' | 'taskId' | 'tryNumber'>;
 
 /** The answer broke the rules on every ask of the budget: retrying the task would only spend it again. */
 export class LlmValidationError extends NonRetriableError {
@@ -87,8 +87,12 @@ export async function askLlm<In, S extends z.ZodType>(ctx: LlmTaskContext, spec:
     .update(JSON.stringify([SYSTEM, REASK, spec.prompt.toString(), schema, (spec.validators ?? []).map(String)]))
     .digest('hex')
     .slice(0, 12);
-  const config = await providerConfig(ctx, spec.connId ?? LLM_CONNECTION_ID);
   const label = spec.label ?? ctx.taskId;
+  // A try retried after a provider error asks only what the earlier tries left of the budget.
+  const [config, spent] = await Promise.all([
+    providerConfig(ctx, spec.connId ?? LLM_CONNECTION_ID),
+    ctx.tryNumber > 1 ? ctx.services.llm.spentBudget({ word: label }) : null,
+  ]);
   // Loaded on first use: the openai client costs about a second to import, and every DAG file and runner imports
   // the SDK this module is part of, most of them never asking a model anything.
   const { sharedClient } = await import('./shared-clients');
@@ -99,6 +103,7 @@ export async function askLlm<In, S extends z.ZodType>(ctx: LlmTaskContext, spec:
     messages,
     output: { name: 'answer', schema },
     maxReasks: spec.maxReasks ?? DEFAULT_LLM_TASK_REASKS,
+    ...(spent ? { spent } : {}),
     check: (value) => checkAnswer(spec, value),
     reask: (problems) => REASK.replace('{{problems}}', problems.map((p) => `- ${p.message}`).join('\n')),
     tag: { word: label, hint: null, promptVersion, maxChars: 0 },

@@ -24,8 +24,13 @@ export interface AskValidatedOptions<T> {
   /** The first request; a re-ask appends the previous answer and the problems to it. */
   messages: ChatMessage[];
   output: StructuredOutput;
-  /** Re-asks after the first ask: at most maxReasks + 1 attempts. */
+  /** Re-asks after the first ask: at most maxReasks + 1 answers for the subject, earlier tries included. */
   maxReasks: number;
+  /**
+   * What earlier tries of the task already spent of the budget (answers, not provider errors), so a try retried
+   * after a provider error asks only what is left (issue 15: one budget per word across tries).
+   */
+  spent?: { answered: number; lastReasons: readonly ReasonCode[] };
   check: (value: unknown) => AnswerCheck<T>;
   /** The user message of a re-ask, from the broken rules. */
   reask: (problems: readonly CardProblem[]) => string;
@@ -49,9 +54,9 @@ export type AskValidatedResult<T> =
       problems: CardProblem[];
       /** One line for the task log and the user. */
       message: string;
-      /** False for configuration errors (auth, unknown model, a request the endpoint rejects); true otherwise. */
+      /** False for a spent budget and configuration errors (auth, unknown model, a rejected request); true for provider errors. */
       retriable: boolean;
-      /** Whether the re-ask budget ran out (rather than the transport failing). */
+      /** Whether the re-ask budget ran out (rather than the transport failing): a new try would only spend it again. */
       exhausted: boolean;
       attempts: LlmAttempt[];
     };
@@ -61,6 +66,24 @@ export async function askValidated<T>(opts: AskValidatedOptions<T>): Promise<Ask
   if (!Number.isInteger(maxReasks) || maxReasks < 0) throw new RangeError(`maxReasks must be a whole number ≥ 0, got ${maxReasks}`);
   const clock = opts.clock ?? systemClock;
   const attempts: LlmAttempt[] = [];
+  const spent = opts.spent?.answered ?? 0;
+  const exhausted = (answered: number, problems: CardProblem[]): AskValidatedResult<T> => ({
+    ok: false,
+    reasons: reasonCodes(problems),
+    problems,
+    message: `No valid ${noun} for ${subject} after ${answered} ${answered === 1 ? 'attempt' : 'attempts'}: ${problems.map((p) => p.message).join('; ')}`,
+    retriable: false,
+    exhausted: true,
+    attempts,
+  });
+  if (spent > maxReasks) {
+    // Earlier tries spent it all (the try that spent it failed before it could say so, e.g. a recording error).
+    const last = opts.spent?.lastReasons ?? [];
+    return exhausted(spent, (last.length > 0 ? last : (['validation_failed'] as const)).map((code) => ({
+      code,
+      message: `the budget of ${maxReasks + 1} answers was spent by earlier tries (last: ${code})`,
+    })));
+  }
 
   const record = async (attempt: LlmAttempt) => {
     attempts.push(attempt);
@@ -136,17 +159,7 @@ export async function askValidated<T>(opts: AskValidatedOptions<T>): Promise<Ask
     });
     if (check.ok) return { ok: true, value: check.value, attempts };
 
-    if (n > maxReasks) {
-      return {
-        ok: false,
-        reasons: reasonCodes(problems),
-        problems,
-        message: `No valid ${noun} for ${subject} after ${n} ${n === 1 ? 'attempt' : 'attempts'}: ${problems.map((p) => p.message).join('; ')}`,
-        retriable: true,
-        exhausted: true,
-        attempts,
-      };
-    }
+    if (spent + n > maxReasks) return exhausted(spent + n, problems);
     // Only the latest answer is kept, so a re-ask costs the same tokens whatever its number.
     messages = [
       ...opts.messages,

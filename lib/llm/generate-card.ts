@@ -1,7 +1,7 @@
 // The card loop of one task try: reject a word that cannot fit, then the shared re-ask loop (ask-validated.ts) with
 // the card's prompt, rules and feedback. Memoization of valid words is the caller's job.
 import type { Clock } from '../kernel/clock';
-import { askValidated } from './ask-validated';
+import { askValidated, type AskValidatedOptions } from './ask-validated';
 import type { AttemptRecorder, LlmAttempt } from './attempt-recorder';
 import { PROMPT_VERSION, buildCardMessages, buildReaskFeedback } from './card-prompt';
 import { DEFAULT_MAX_CHARS, cardJsonSchema, maxCharsSchema, type Card } from './card-schema';
@@ -16,8 +16,10 @@ export interface GenerateCardOptions {
   recorder: AttemptRecorder;
   /** french_example and english_translation must have fewer graphemes than this (default 20). */
   maxChars?: number;
-  /** Re-asks after the first ask (default 3): at most maxReasks + 1 attempts. */
+  /** Re-asks after the first ask (default 3): at most maxReasks + 1 answers for the word, earlier tries included. */
   maxReasks?: number;
+  /** What earlier tries of the word spent of that budget (see askValidated). */
+  spent?: AskValidatedOptions<Card>['spent'];
   /** Ask for a decode-time length pattern in the JSON schema (strategy json_schema_pattern) where supported. */
   decodeConstraint?: boolean;
   clock?: Pick<Clock, 'now'>;
@@ -34,8 +36,8 @@ export type GenerateCardResult =
       /** One line for the task log and the user. */
       message: string;
       /**
-       * Whether a later task try may succeed: false for word_too_long and configuration errors (auth, unknown
-       * model, a request the endpoint rejects), true for exhausted re-asks and exhausted transport retries.
+       * Whether a later task try may succeed: false for word_too_long, a spent re-ask budget and configuration
+       * errors (auth, unknown model, a request the endpoint rejects); true for exhausted transport retries.
        */
       retriable: boolean;
       attempts: LlmAttempt[];
@@ -63,6 +65,7 @@ export async function generateCard(word: string, hint: string | null, opts: Gene
       ...(opts.decodeConstraint ? { patternSchema: cardJsonSchema({ maxChars, constrainLength: true }) } : {}),
     },
     maxReasks,
+    ...(opts.spent ? { spent: opts.spent } : {}),
     check: (value) => {
       const check = validateCard(value, rules);
       const lengths = { example: check.lengths.french_example, translation: check.lengths.english_translation };

@@ -1,6 +1,8 @@
 // Every LLM call of the flashcard workflow, written as it returns (DESIGN.md §4): the dashboard's raw data.
+import { TASK_INITIAL_STATE } from '../engine/task-states';
 import type { LlmAttempt } from '../llm/attempt-recorder';
 import type { SqlClient } from './database';
+import { sqlState } from './sql-states';
 
 export interface AttemptOrigin {
   dagId: string;
@@ -45,4 +47,38 @@ export function llmAttemptInsert(origin: AttemptOrigin, a: LlmAttempt, first: nu
       a.exampleLength, a.translationLength, a.maxChars, Math.round(a.latencyMs), a.promptTokens, a.completionTokens, a.error,
       new Date(a.createdAt)],
   };
+}
+
+/** The answered attempts about one subject in the earlier tries of a task instance: what its re-ask budget has spent. */
+export interface SpentBudget {
+  /** Attempts that got an answer (valid or not); a provider error is not one: it says nothing about compliance. */
+  answered: number;
+  /** The reason codes of the latest of them, for the message of a budget spent before the try asked anything. */
+  lastReasons: string[];
+}
+
+/**
+ * One re-ask budget per word across tries (issue 15): a retried try counts what the tries before it already asked.
+ * The budget starts over where the instance was last cleared by hand ("Retry this word", the grid's clear): a person
+ * asked for the word again, and task retries never follow a spent budget, which fails the word for good.
+ */
+export async function spentBudget(
+  sql: SqlClient,
+  ti: { tiId: string; dagId: string; runId: string; taskId: string; mapIndex: number; tryNumber: number },
+  word: string,
+): Promise<SpentBudget> {
+  if (ti.tryNumber <= 1) return { answered: 0, lastReasons: [] };
+  const [row] = await sql.query<{ answered: number; last_reasons: string[] | null }>(
+    `WITH since AS (
+       SELECT coalesce(max(h.try_number), 0) AS try_number FROM task_instance_history h
+       WHERE h.ti_id = $1::uuid AND h.cause = 'manual' AND h.state = ${sqlState(TASK_INITIAL_STATE)} AND h.try_number < $6
+     ), spent AS (
+       SELECT a.id, a.reason_codes FROM llm_attempt a, since
+       WHERE a.dag_id = $2 AND a.run_id = $3 AND a.task_id = $4 AND a.map_index = $5 AND a.word = $7
+         AND a.try_number > since.try_number AND a.try_number < $6 AND a.error IS NULL
+     )
+     SELECT (SELECT count(*)::int FROM spent) AS answered, (SELECT reason_codes FROM spent ORDER BY id DESC LIMIT 1) AS last_reasons`,
+    [ti.tiId, ti.dagId, ti.runId, ti.taskId, ti.mapIndex, ti.tryNumber, word],
+  );
+  return { answered: row?.answered ?? 0, lastReasons: row?.last_reasons ?? [] };
 }

@@ -120,11 +120,11 @@ describe('generateCard against an OpenAI-compatible endpoint', () => {
     );
   });
 
-  it('gives up after maxReasks + 1 over-long answers, every one recorded', async () => {
+  it('gives up for good after maxReasks + 1 over-long answers, every one recorded', async () => {
     const h = harness();
     server.otherwise(reply.json(LONG_CHAT));
     const result = await generateCard('chat', null, h.options({ maxReasks: 2 }));
-    expect(result).toMatchObject({ ok: false, reasons: ['example_too_long'], retriable: true });
+    expect(result).toMatchObject({ ok: false, reasons: ['example_too_long'], retriable: false });
     expect(server.calls).toBe(3);
     expect(h.recorded.map((a) => a.attempt)).toEqual([1, 2, 3]);
     expect(h.recorded.every((a) => !a.valid && a.reasonCodes[0] === 'example_too_long')).toBe(true);

@@ -26,7 +26,7 @@ function client(answers: Array<string | LlmTransportError>): LlmClient & { reque
 const schema = z.object({ n: z.number() });
 const even = (v: { n: number }) => (v.n % 2 === 0 ? null : `n ${v.n} must be even`);
 
-function ask(answers: Array<string | LlmTransportError>, maxReasks = 2) {
+function ask(answers: Array<string | LlmTransportError>, maxReasks = 2, spent?: { answered: number; lastReasons: ['validation_failed'] }) {
   const c = client(answers);
   const recorded: LlmAttempt[] = [];
   const result = askValidated({
@@ -35,6 +35,7 @@ function ask(answers: Array<string | LlmTransportError>, maxReasks = 2) {
     messages: [{ role: 'user', content: 'a number' }],
     output: { name: 'answer', schema: {} },
     maxReasks,
+    ...(spent ? { spent } : {}),
     check: (value) => checkAnswer({ output: schema, validators: [even], input: null }, value),
     reask: (problems) => problems.map((p) => p.message).join('\n'),
     tag: { word: 'n', hint: null, promptVersion: 'v', maxChars: 0 },
@@ -63,8 +64,22 @@ describe('askValidated with askLlm checks', () => {
 
   it('stops after maxReasks re-asks with the last reasons, marked exhausted', async () => {
     const { c, result } = ask(['{"n": 1}', '{"n": 3}'], 1);
-    expect(await result).toMatchObject({ ok: false, exhausted: true, reasons: ['validation_failed'], message: "No valid answer for 'n' after 2 attempts: n 3 must be even" });
+    expect(await result).toMatchObject({
+      ok: false, exhausted: true, retriable: false, reasons: ['validation_failed'], message: "No valid answer for 'n' after 2 attempts: n 3 must be even",
+    });
     expect(c.requests).toHaveLength(2);
+  });
+
+  it('asks only what earlier tries left of the budget, and counts their answers in the message', async () => {
+    const { c, recorded, result } = ask(['{"n": 1}', '{"n": 3}'], 3, { answered: 2, lastReasons: ['validation_failed'] });
+    expect(await result).toMatchObject({ ok: false, exhausted: true, retriable: false, message: "No valid answer for 'n' after 4 attempts: n 3 must be even" });
+    expect([c.requests.length, recorded.map((a) => a.attempt)]).toEqual([2, [1, 2]]);
+  });
+
+  it('asks nothing when earlier tries spent the whole budget', async () => {
+    const { c, result } = ask([], 1, { answered: 2, lastReasons: ['validation_failed'] });
+    expect(await result).toMatchObject({ ok: false, exhausted: true, retriable: false, reasons: ['validation_failed'] });
+    expect(c.requests).toHaveLength(0);
   });
 
   it('never re-asks after a transport failure', async () => {
