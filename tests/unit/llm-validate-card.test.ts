@@ -31,6 +31,23 @@ describe('graphemeLength', () => {
     expect(graphemeLength('Un œuf')).toBe(6);
   });
 
+  // Each case has a grapheme count that differs from its code points or UTF-16 units (or from NFKC's), so
+  // `normalize('NFC').length` or a code point count would fail it.
+  const cases: Array<[string, string, { graphemes: number; codePoints: number; utf16: number }]> = [
+    ['a woman technologist with a skin tone (ZWJ sequence)', '👩🏽‍💻', { graphemes: 1, codePoints: 4, utf16: 7 }],
+    ['a flag (two regional indicators)', '🇫🇷', { graphemes: 1, codePoints: 2, utf16: 4 }],
+    ['e + combining acute (NFD)', 'e\u0301', { graphemes: 1, codePoints: 2, utf16: 2 }],
+    ['q + combining acute, which has no composed form', 'q\u0301', { graphemes: 1, codePoints: 2, utf16: 2 }],
+    ['the fi ligature, which NFKC would split in two', 'ﬁ', { graphemes: 1, codePoints: 1, utf16: 1 }],
+    ['a sentence mixing all of them', 'Le café 👩🏽‍💻 et 🇫🇷 ﬁn', { graphemes: 17, codePoints: 21, utf16: 26 }],
+  ];
+  for (const [name, text, counts] of cases) {
+    it(`counts ${name} as ${counts.graphemes} user-perceived character(s)`, () => {
+      expect({ graphemes: graphemeLength(text), codePoints: [...text].length, utf16: text.length }).toEqual(counts);
+      expect(graphemeLength(text.normalize('NFD'))).toBe(counts.graphemes);
+    });
+  }
+
   it('measures the boundary examples as 19, 20 and 21', () => {
     expect([EXAMPLE_19, EXAMPLE_20, EXAMPLE_21].map(graphemeLength)).toEqual([19, 20, 21]);
   });
@@ -113,6 +130,23 @@ describe('validateCard reason codes', () => {
   it('ignores extra keys and trims surrounding spaces', () => {
     const result = validateCard(card({ note: 'extra', french_example: '  Un café, merci.  ' }), rules);
     expect(result.ok && result.card).toEqual(card({ french_example: 'Un café, merci.' }));
+  });
+});
+
+describe('validateCard counts graphemes, not code points or UTF-16 units', () => {
+  // 19 graphemes in 23 code points and 28 UTF-16 units; one more '!' makes 20.
+  const emojiExample = 'Le café 👩🏽‍💻 et 🇫🇷 ﬁn!!';
+
+  it('accepts an example of 19 graphemes that is longer in code points and UTF-16 units', () => {
+    expect([[...emojiExample].length, emojiExample.length]).toEqual([23, 28]);
+    const result = validateCard(card({ french_example: emojiExample }), { word: 'café', maxChars: 20 });
+    expect(result.ok).toBe(true);
+    expect(result.lengths.french_example).toBe(19);
+  });
+
+  it('rejects the same example at 20 graphemes', () => {
+    const result = validateCard(card({ french_example: `${emojiExample}!` }), { word: 'café', maxChars: 20 });
+    expect(result.ok || result.problems.map((p) => [p.code, p.length])).toEqual([['example_too_long', 20]]);
   });
 });
 
