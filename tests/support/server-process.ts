@@ -138,6 +138,11 @@ export interface TempDirServerOptions {
 export interface TempDirServer {
   dir: string;
   port: number;
+  /**
+   * Stops the server (its shutdown signal), runs `whileDown`, and starts it again on the same port and dir: what a
+   * restart or a short outage looks like to clients. Resolves once it answers again.
+   */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
   /** Stops the server and deletes its dir; calling it again is harmless. */
   stop(): Promise<void>;
 }
@@ -172,7 +177,17 @@ export async function startInTempDir(options: TempDirServerOptions): Promise<Tem
         throw error;
       }
       let stopping: Promise<void> | undefined;
-      return { dir, port, stop: () => (stopping ??= cleanUp()) };
+      const restart = async (whileDown?: () => Promise<void>) => {
+        if (stopping) throw new Error(`${options.name} was stopped for good`);
+        await server?.stop();
+        try {
+          await whileDown?.();
+        } finally {
+          server = options.spawn(dir, port);
+          await waitUntilServing(server, options.name, options.readyTimeoutMs, () => options.probe(port));
+        }
+      };
+      return { dir, port, restart, stop: () => (stopping ??= cleanUp()) };
     }
   } catch (error) {
     await cleanUp();
