@@ -116,6 +116,11 @@ export class BullMqExecutor implements Executor {
     const key = jobKey(job);
     if (this.inflight.has(key)) throw new Error(`BullMqExecutor: ${key} is already submitted`);
     this.inflight.set(key, { job, lastHeardAt: null, since: Date.now() });
+    this.enqueue(key, job);
+  }
+
+  /** Puts the try's job on its queue; a job that cannot be queued ends the try as a retriable failure. */
+  private enqueue(key: string, job: ExecutorJob): void {
     const relative = path.relative(this.options.dagsFolder, job.fileloc);
     const fileloc = relative.startsWith('..') || path.isAbsolute(relative) ? job.fileloc : relative;
     const token = job.type === 'task'
@@ -217,12 +222,18 @@ export class BullMqExecutor implements Executor {
   /**
    * A try not heard of since it was queued is normally still waiting for a free worker. But a worker that died
    * before its first batch left leaves a stalled job that fails (maxStalledCount 0) without a word: end it here.
+   * A job that is gone altogether was lost by Redis (a restart without persistence, a flush), not by a worker:
+   * no worker ran it, or its heartbeats would have been heard by now, so it is queued again under the same try.
    */
   private async checkUnheard(key: string, f: InFlight): Promise<void> {
     const state = this.stopping ? null : await this.queue(queueOf(f.job)).getJobState(queueJobId(f.job)).catch(() => null);
-    if (this.inflight.get(key) !== f || f.lastHeardAt !== null) return;
-    if (state === 'failed' || state === 'unknown') {
+    if (this.inflight.get(key) !== f || f.lastHeardAt !== null || this.stopping) return;
+    if (state === 'failed') {
       this.finishHere(key, { name: 'WorkerLostError', message: 'the worker that took this try stopped before it reported anything', retriable: true });
+    } else if (state === 'unknown') {
+      this.log(`${key}: its queue job is gone from Redis (restarted or flushed?); queued again`);
+      f.since = Date.now();
+      this.enqueue(key, f.job);
     }
   }
 
