@@ -10,6 +10,7 @@ export const metadata = { title: 'LLM quality · Flashflow' };
 
 const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(x === 1 || x === 0 ? 0 : 1)} %`);
 const ms = (x: number | null) => (x === null ? '–' : `${Math.round(x).toLocaleString('en-US')} ms`);
+const rejectedLine = (n: number) => `${n} ${n === 1 ? 'word' : 'words'} rejected before any call`;
 const num = (x: number | null, digits = 0) => (x === null ? '–' : x.toLocaleString('en-US', { maximumFractionDigits: digits }));
 
 export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -52,7 +53,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
       </form>
       <section className="cards stats" data-testid="stats">
         <div className="card"><h2>First-attempt compliance</h2><div className="big" data-testid="first-attempt-compliance">{pct(w.first_attempt_compliance)}</div><small>{w.first_attempt_valid} of {w.attempted} words right first time</small></div>
-        <div className="card"><h2>Final compliance</h2><div className="big" data-testid="final-compliance">{pct(w.final_compliance)}</div><small><span data-testid="final-valid">{w.final_valid}</span> valid of <span data-testid="words-attempted">{w.attempted}</span> words</small></div>
+        <div className="card"><h2>Final compliance</h2><div className="big" data-testid="final-compliance">{pct(w.final_compliance)}</div><small><span data-testid="final-valid">{w.final_valid}</span> valid of <span data-testid="words-attempted">{w.attempted}</span> words{w.rejected_before_call > 0 && <> · <span data-testid="rejected-before-call">{rejectedLine(w.rejected_before_call)}</span></>}</small></div>
         <div className="card"><h2>Attempts</h2><div className="big" data-testid="attempts-total">{a.total}</div><small>{a.valid} valid · {num(w.attempted ? a.total / w.attempted : null, 2)} per word</small></div>
         <div className="card"><h2>Latency</h2><div className="big" data-testid="latency-p50">{ms(a.latency_p50_ms)}</div><small>p50 · p95 <span data-testid="latency-p95">{ms(a.latency_p95_ms)}</span></small></div>
         <div className="card"><h2>Tokens</h2><div className="big" data-testid="tokens-total">{num(a.prompt_tokens + a.completion_tokens)}</div><small>{num(a.prompt_tokens)} prompt · {num(a.completion_tokens)} completion · {num(w.tokens_per_valid_card)} per valid card</small></div>

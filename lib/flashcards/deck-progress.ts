@@ -2,6 +2,7 @@
 // dag_run_id and map_index, the mapped generate_card instance that makes it), its phase, attempts and reasons — one
 // query per poll. Also the length limit a card was generated under (its run's max_example_chars).
 import { DEFAULT_MAX_CHARS } from '../llm/card-schema';
+import { INPUT_REASONS } from '../llm/reason-codes';
 import type { SqlClient } from '../store/database';
 import { FailureReasonSchema, type FailureReason } from './card-content';
 
@@ -48,6 +49,8 @@ export interface RunProgress {
   finished: boolean;
   words: WordProgress[];
   counts: Record<WordPhase, number>;
+  /** Failed words that were never sent (too long to fit the limit): the run failed without the model being at fault. */
+  rejectedBeforeCall: number;
 }
 
 interface RunRow {
@@ -155,7 +158,13 @@ export async function runProgress(sql: SqlClient, run: RunRow): Promise<RunProgr
     finished: run.state === 'success' || run.state === 'failed',
     words: progress,
     counts,
+    rejectedBeforeCall: progress.filter(rejectedBeforeCall).length,
   };
+}
+
+/** A word the run refused before asking the model: its card failed for a reason decided before any call, unasked. */
+export function rejectedBeforeCall(w: Pick<WordProgress, 'attempts' | 'failureReasons'>): boolean {
+  return w.attempts === 0 && w.failureReasons.some((r) => (INPUT_REASONS as readonly string[]).includes(r.code));
 }
 
 const FailureReasonsSchema = FailureReasonSchema.array().catch([]);

@@ -28,6 +28,8 @@ export interface LlmStats {
     final_compliance: number | null;
     /** Prompt + completion tokens spent per valid card. */
     tokens_per_valid_card: number | null;
+    /** Words that failed before any call (too long to fit the limit): outside the ratios above, which count answers. */
+    rejected_before_call: number;
   };
   /** How many words needed n attempts (all tries together). */
   attempts_per_word: Array<{ attempts: number; words: number }>;
@@ -50,6 +52,8 @@ export interface LlmStatsRow {
   reasons_total: LlmStats['reasons_total'];
   attempts_by_day: LlmStats['attempts_by_day'];
   length_histogram: Array<{ bucket: number; example: number; translation: number }>;
+  /** Counted apart: these words have no attempt. */
+  rejected_before_call: number;
 }
 
 export function shapeLlmStats(r: LlmStatsRow): LlmStats {
@@ -74,6 +78,7 @@ export function shapeLlmStats(r: LlmStatsRow): LlmStats {
       first_attempt_compliance: ratio(w.first_attempt_valid, w.attempted),
       final_compliance: ratio(w.final_valid, w.attempted),
       tokens_per_valid_card: ratio(tokens, w.final_valid),
+      rejected_before_call: r.rejected_before_call,
     },
     attempts_per_word: r.attempts_per_word,
     reasons_by_day: r.reasons_by_day,

@@ -2,12 +2,13 @@
 // aggregations are SQL, not loops over rows); lib/llm/stats.ts turns the row into the report. A word's first
 // attempt is the lowest (try, attempt).
 import type { SqlClient } from './database';
+import { GENERATE_TASK_ID } from '../flashcards/deck-progress';
 import { attemptWhere, type LlmAttemptFilter } from './llm-stats-queries';
 import { LENGTH_HISTOGRAM_MAX, shapeLlmStats, type LlmStats, type LlmStatsRow } from '../llm/stats';
 
 export async function llmStats(sql: SqlClient, filter: LlmAttemptFilter = {}): Promise<LlmStats> {
   const { where, params } = attemptWhere(filter);
-  const [row] = await sql.query<LlmStatsRow>(
+  const [[row], rejected] = await Promise.all([sql.query<LlmStatsRow>(
     // ONE scan of llm_attempt: the grouping sets build four small hash tables at once (per word, per day and
     // reason list, per length pair and limit, per latency), and every panel is computed from those few thousand
     // rows. Five separate scans (one per panel) took 1.7× as long on 100,000 attempts (bench/dashboard-data.ts).
@@ -93,6 +94,25 @@ export async function llmStats(sql: SqlClient, filter: LlmAttemptFilter = {}): P
                           FROM lengths WHERE translation_length IS NOT NULL) b
                  GROUP BY bucket) d) AS length_histogram`,
     params,
+  ), wordsRejectedBeforeCall(sql, filter)]);
+  return shapeLlmStats({ ...row!, rejected_before_call: rejected });
+}
+
+/**
+ * Words that failed before any call (`word_too_long`: the word alone does not fit the limit). They have no attempt,
+ * so compliance, which is over answered words, cannot show them; without this count a run that failed on them
+ * reads as 100 % compliant. Counted by the run that listed the card and the time it failed; a filter on the model,
+ * prompt or strategy matches none (no model was asked), and neither does a task other than the card's.
+ */
+export async function wordsRejectedBeforeCall(sql: SqlClient, f: LlmAttemptFilter = {}): Promise<number> {
+  if (f.model !== undefined || f.promptVersion !== undefined || f.strategy !== undefined) return 0;
+  if (f.taskId !== undefined && f.taskId !== GENERATE_TASK_ID) return 0;
+  const [row] = await sql.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM card c JOIN dag_run r ON r.id = c.dag_run_id
+      WHERE c.status = 'failed' AND c.failure_reasons @> '[{"code": "word_too_long"}]'::jsonb
+        AND ($1::int IS NULL OR c.deck_id = $1) AND ($2::text IS NULL OR r.dag_id = $2) AND ($3::text IS NULL OR r.run_id = $3)
+        AND ($4::timestamptz IS NULL OR c.updated_at >= $4) AND ($5::timestamptz IS NULL OR c.updated_at < $5)`,
+    [f.deckId ?? null, f.dagId ?? null, f.runId ?? null, f.since ?? null, f.until ?? null],
   );
-  return shapeLlmStats(row!);
+  return row?.n ?? 0;
 }

@@ -7,6 +7,9 @@ import type { Database } from '../../lib/store/database';
 import { getLlmAttempt, listLlmAttempts, llmFilterOptions } from '../../lib/store/llm-stats-queries';
 import { insertLlmAttempt } from '../../lib/store/llm-attempts';
 import type { LlmAttempt } from '../../lib/llm/attempt-recorder';
+import { addPendingCards, listCardsForRun, markCardFailed } from '../../lib/flashcards/cards';
+import { findFlashcardRun, runProgress } from '../../lib/flashcards/deck-progress';
+import { getOrCreateDeck } from '../../lib/flashcards/decks';
 import { createTestDb } from '../support/test-db';
 
 let db: Database;
@@ -82,6 +85,7 @@ describe('llmStats', () => {
       first_attempt_compliance: 0.75,
       final_compliance: 1,
       tokens_per_valid_card: 180, // 6 attempts × 120 tokens / 4 valid cards
+      rejected_before_call: 0,
     });
     expect(s.attempts).toEqual({
       total: 6,
@@ -140,6 +144,7 @@ describe('llmStats', () => {
     expect(day2.words).toMatchObject({ attempted: 2, first_attempt_valid: 1, final_valid: 1 });
     expect((await llmStats(db.sql, { promptVersion: 'p2' })).words).toEqual({
       attempted: 0, first_attempt_valid: 0, final_valid: 0, first_attempt_compliance: null, final_compliance: null, tokens_per_valid_card: null,
+      rejected_before_call: 0,
     });
     const none = await llmStats(db.sql, { strategy: 'plain' });
     expect(none.attempts).toMatchObject({ total: 0, latency_p50_ms: null, latency_p95_ms: null, tokens_per_attempt: null });
@@ -170,6 +175,39 @@ describe('attempt list and detail', () => {
     expect(o.promptVersions).toEqual(['p1']);
     expect(o.strategies).toEqual(['json_schema']);
     expect(o.runs.map((r) => r.runId)).toEqual(['run_b', 'run_a']);
+  });
+});
+
+describe('words rejected before any call', () => {
+  it('counts a word too long to fit on the dashboard and on its run\'s progress, apart from compliance', async () => {
+    // run_c failed on one word that alone is longer than the limit: no call, so no attempt for compliance to count.
+    await db.sql.query(`INSERT INTO dag (dag_id, fileloc, serialized, version_hash) VALUES ('french_flashcards', 'f.ts', '{}', 'v1')`);
+    await db.sql.query(
+      `INSERT INTO dag_run (dag_id, run_id, run_type, state, logical_date, data_interval_start, data_interval_end)
+       VALUES ('french_flashcards', 'run_c', 'manual', 'failed', $1, $1, $1)`,
+      [day(3)],
+    );
+    const { deck } = await getOrCreateDeck(db.sql, { name: 'Idioms' }, day(3));
+    const { cards } = await addPendingCards(db.sql, deck.id, [{ word: 'prendre son courage à deux mains' }], day(3));
+    await listCardsForRun(db.sql, { dagId: 'french_flashcards', runId: 'run_c' }, cards.map((c) => c.id));
+    await markCardFailed(db.sql, cards[0]!.id, [{ code: 'word_too_long', message: 'the word alone has 32 characters' }], day(3, 13));
+
+    expect((await llmStats(db.sql, { runId: 'run_c' })).words).toMatchObject({ attempted: 0, final_compliance: null, rejected_before_call: 1 });
+    expect((await llmStats(db.sql)).words).toMatchObject({ final_compliance: 0.8, rejected_before_call: 1 });
+    expect((await llmStats(db.sql, { deckId: deck.id })).words.rejected_before_call).toBe(1);
+    // No model was asked, and the word failed outside this range.
+    expect((await llmStats(db.sql, { model: 'fake-model' })).words.rejected_before_call).toBe(0);
+    expect((await llmStats(db.sql, { since: day(1, 0), until: day(3, 0) })).words.rejected_before_call).toBe(0);
+
+    const progress = await runProgress(db.sql, (await findFlashcardRun(db.sql, 'run_c'))!);
+    expect(progress.rejectedBeforeCall).toBe(1);
+    expect(progress.words.map((w) => [w.word, w.attempts, w.failureReasons.map((r) => r.code)])).toEqual([
+      ['prendre son courage à deux mains', 0, ['word_too_long']],
+    ]);
+    // A word that was asked and failed is the model's doing, not a rejection.
+    const run = (await findFlashcardRun(db.sql, 'run_c'))!;
+    await seed({ run: 'run_c', map: 0, word: 'prendre son courage à deux mains', valid: false, reasons: ['example_too_long'], ex: 40, tr: 10, latency: 100, at: day(3, 14) });
+    expect((await runProgress(db.sql, run)).rejectedBeforeCall).toBe(0);
   });
 });
 

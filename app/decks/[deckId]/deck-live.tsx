@@ -104,6 +104,11 @@ export function DeckLive({ deckId, runId, initialProgress, initialCards }: {
                 <p className="small" data-testid="progress-summary">
                   {done} / {words.length} finished
                   {Object.entries(run.counts).filter(([, n]) => n > 0).map(([phase, n]) => <span key={phase}> · {n} {PHASE_LABEL[phase] ?? phase}</span>)}
+                  {run.rejected_before_call > 0 && (
+                    <span data-testid="rejected-before-call">
+                      {' '}· {run.rejected_before_call} {run.rejected_before_call === 1 ? 'word' : 'words'} rejected before any call
+                    </span>
+                  )}
                 </p>
                 <ul className="word-list" data-testid="word-list">
                   {words.map((w) => (

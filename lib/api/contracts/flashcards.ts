@@ -156,6 +156,7 @@ export const DeckProgress = z
         parse_error: z.string().nullable(),
         finished: z.boolean(),
         counts: z.record(z.string(), z.number().int()),
+        rejected_before_call: z.number().int().meta({ description: 'Failed words never sent to the model (too long to fit max_chars).' }),
       })
       .nullable()
       .meta({ description: 'The run shown (the one asked for, else the latest that filled the deck); null when none.' }),

@@ -37,6 +37,7 @@ export const LlmStats = z
       first_attempt_compliance: Ratio,
       final_compliance: Ratio,
       tokens_per_valid_card: z.number().nullable(),
+      rejected_before_call: z.number().int().meta({ description: 'Words that failed before any call (too long to fit the limit); not in the ratios, which count answered words.' }),
     }),
     attempts_per_word: z.array(z.object({ attempts: z.number().int(), words: z.number().int() })),
     reasons_by_day: z.array(z.object({ day: z.string(), reason: z.string(), count: z.number().int() })),

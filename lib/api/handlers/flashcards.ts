@@ -216,6 +216,7 @@ export async function deckProgress(rt: ApiRuntime, deckId: number, runId?: strin
       parse_error: p.parseError,
       finished: p.finished,
       counts: p.counts,
+      rejected_before_call: p.rejectedBeforeCall,
     },
     words: p.words.map(serializeWord),
   };
