@@ -87,10 +87,14 @@ describe('decks', () => {
 
 describe('progress of the run that filled the deck', () => {
   it('shows every word with its phase, attempts and reasons, for the latest run and for ?dag_run_id=', async () => {
-    const latest = await api.get<{ run: Json; words: Array<Json> }>(`/decks/${deckId}/progress`);
+    const latest = await api.get<{ due_now: number; run: Json; words: Array<Json> }>(`/decks/${deckId}/progress`);
     expect(latest.status, latest.text).toBe(200);
     expect(latest.body.run).toMatchObject({ dag_run_id: runId, state: 'failed', finished: true, max_chars: 20, parse_state: 'success' });
     expect(latest.body.run.counts).toMatchObject({ done: 3, failed: 1, queued: 0, running: 0 });
+    // The word too long to fit was never sent: said as such, not hidden behind the other words' compliance.
+    expect(latest.body.run.rejected_before_call).toBe(1);
+    // The deck page's "Review (n due)" reads this with each poll: the three new cards are due at once.
+    expect(latest.body.due_now).toBe(3);
     const words = latest.body.words.map((w) => [w.word, w.phase, w.attempts]);
     expect(words).toEqual([
       ['chat', 'done', 1],

@@ -1,6 +1,8 @@
 'use client';
 // The deck page's live part: polls the run's progress every 1.5 s until the run has finished, so words move from
-// queued to done without a reload; the cards are fetched again only when more words have finished.
+// queued to done and the review button's due count grows without a reload; the cards are fetched again only when
+// more words have finished.
+import Link from 'next/link';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { retryWord } from './actions';
 import { CardList } from './card-list';
@@ -18,12 +20,13 @@ const PHASE_LABEL: Record<string, string> = {
   skipped: 'skipped',
 };
 
-export function DeckLive({ deckId, runId, initialProgress, initialCards }: {
-  deckId: number;
+export function DeckLive({ deck, runId, initialProgress, initialCards }: {
+  deck: { id: number; name: string };
   runId: string | null;
   initialProgress: ProgressData;
   initialCards: CardView[];
 }) {
+  const deckId = deck.id;
   const [progress, setProgress] = useState(initialProgress);
   const [cards, setCards] = useState(initialCards);
   const [polling, setPolling] = useState(initialProgress.run ? !initialProgress.run.finished : runId !== null);
@@ -81,6 +84,15 @@ export function DeckLive({ deckId, runId, initialProgress, initialCards }: {
   const done = words.filter((w) => w.phase === 'done' || w.phase === 'failed' || w.phase === 'skipped').length;
   return (
     <>
+      <div className="title-row">
+        <h1 data-testid="deck-name">{deck.name}</h1>
+        <div className="ff-actions">
+          {/* The due count comes with each poll, so it grows as cards arrive. */}
+          <Link href={`/review?deck=${deckId}`} className="button primary" data-testid="review-link">Review (<span data-testid="deck-due-now">{progress.due_now}</span> due)</Link>
+          <a href={`/api/v1/decks/${deckId}/export?format=csv`} className="button" download>Export CSV</a>
+          <a href={`/api/v1/decks/${deckId}/export?format=apkg`} className="button" download>Export .apkg</a>
+        </div>
+      </div>
       <section className="panel" data-testid="run-progress">
         <h2>
           Generation {run ? <span className={`badge state-${run.state}`} data-testid="run-state">{run.state}</span> : null}

@@ -1,4 +1,3 @@
-import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { deckProgress, deckSummary, listDeckCardsPage } from '@/lib/api/handlers/flashcards';
 import { NotFoundError } from '@/lib/kernel/errors';
@@ -23,19 +22,7 @@ export default async function DeckPage({ params, searchParams }: { params: Promi
       deckProgress(rt, deckId, run || undefined),
       listDeckCardsPage(rt, deckId, { limit: PAGE_CARDS, offset: 0 }),
     ]);
-    return (
-      <>
-        <div className="title-row">
-          <h1 data-testid="deck-name">{deck.name}</h1>
-          <div className="ff-actions">
-            <Link href={`/review?deck=${deck.id}`} className="button primary">Review ({deck.cards.dueNow} due)</Link>
-            <a href={`/api/v1/decks/${deck.id}/export?format=csv`} className="button" download>Export CSV</a>
-            <a href={`/api/v1/decks/${deck.id}/export?format=apkg`} className="button" download>Export .apkg</a>
-          </div>
-        </div>
-        <DeckLive deckId={deck.id} runId={run || null} initialProgress={progress} initialCards={cards.cards.map(cardView)} />
-      </>
-    );
+    return <DeckLive deck={{ id: deck.id, name: deck.name }} runId={run || null} initialProgress={progress} initialCards={cards.cards.map(cardView)} />;
   } catch (err) {
     if (err instanceof NotFoundError) notFound();
     throw err;

@@ -143,6 +143,7 @@ export const WordProgress = z
 export const DeckProgress = z
   .object({
     deck_id: z.number().int(),
+    due_now: z.number().int().meta({ description: "The deck's cards due for review now (valid, not flagged), as the progress is read." }),
     run: z
       .object({
         dag_id: z.string(),

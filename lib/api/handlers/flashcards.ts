@@ -10,7 +10,7 @@ import { findFlashcardRun, latestDeckRun, runCharLimits, runProgress, type WordP
 import { getDeck, getOrCreateDeck, listDecks, type DeckSummary } from '../../flashcards/decks';
 import { exportDeckApkg } from '../../flashcards/export-apkg';
 import { exportDeckCsv } from '../../flashcards/export-csv';
-import { gradeCard, reviewHistory, type ReviewLogEntry } from '../../flashcards/review';
+import { dueCounts, gradeCard, reviewHistory, type ReviewLogEntry } from '../../flashcards/review';
 import { CARD_FIELDS, cardSchemaFor, DEFAULT_MAX_CHARS } from '../../llm/card-schema';
 import { graphemeLength } from '../../llm/grapheme-length';
 import type { SqlClient } from '../../store/database';
@@ -200,10 +200,13 @@ export async function deckProgress(rt: ApiRuntime, deckId: number, runId?: strin
   const deck = await getDeck(sql, deckId);
   const run = runId ? await findFlashcardRun(sql, runId) : await latestDeckRun(sql, deck);
   if (runId && !run) throw new NotFoundError(`DAG run '${runId}' not found for DAG 'french_flashcards'`);
-  if (!run) return { deck_id: deckId, run: null, words: [] };
-  const p = await runProgress(sql, run);
+  // The due count rides with the progress, so the page's "Review (n due)" follows the cards as they arrive.
+  const dueNow = async () => (await dueCounts(sql, rt.clock.now(), { deckId }))[0]?.dueNow ?? 0;
+  if (!run) return { deck_id: deckId, due_now: await dueNow(), run: null, words: [] };
+  const [p, due] = await Promise.all([runProgress(sql, run), dueNow()]);
   return {
     deck_id: deckId,
+    due_now: due,
     run: {
       dag_id: p.dagId,
       dag_run_id: p.runId,
