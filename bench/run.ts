@@ -1,4 +1,5 @@
-// `npm run bench`: every benchmark, each printed beside the floor measured in the same run.
+// `npm run bench`: every benchmark, each printed beside the floor measured in the same run. The load test of the
+// scale-out processes takes about ten minutes, so it runs only when named: `npm run bench -- scale`.
 import { buildIsStale, runNextBuild } from '../lib/runtime/ensure-build';
 import { measureSingleRowWrites } from './db-floor';
 import { measureIpcRoundtrip } from './ipc-roundtrip';
@@ -11,12 +12,15 @@ import { measureDashboardData, reportDashboardData } from './dashboard-data';
 import { measureDeckPage, reportDeckPage } from './deck-page';
 import { measureRemoteExecution } from './remote-execution';
 import { measureIsolatedEnv, reportIsolatedEnv } from './isolated-env';
+import { measureScale, reportScale } from './scale';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const only = process.argv.slice(2);
 const want = (name: string) => only.length === 0 || only.includes(name);
+/** Benchmarks too long for the default run. */
+const OPT_IN = ['scale'];
 
 const writes = await measureSingleRowWrites();
 report({ name: 'db_single_row_writes_per_s', value: writes, unit: 'rows/s', note: 'floor: file-backed PGlite, one INSERT per statement' });
@@ -85,3 +89,6 @@ if (want('standalone')) {
 }
 
 if (want('isolated')) reportIsolatedEnv(await measureIsolatedEnv());
+
+if (only.includes('scale')) reportScale(await measureScale((line) => process.stdout.write(`${line}\n`)));
+else if (only.length === 0) process.stdout.write(`not run: ${OPT_IN.join(', ')} (long; run it by name: npm run bench -- ${OPT_IN[0]})\n`);
