@@ -63,7 +63,7 @@ export async function changePassword(_prev: PasswordFormState, form: FormData): 
   const next = String(form.get('new') ?? '');
   if (next !== String(form.get('confirm') ?? '')) return { error: 'The new password and its confirmation differ.' };
   const check = await checkCredentials(rt.db.prisma, who.user.username, current, rt.clock.now());
-  if (!check.ok) return { error: check.reason === 'locked' ? 'Too many wrong passwords; the account is locked for a few minutes.' : 'The current password is wrong.' };
+  if (!check.ok) return { error: 'The current password is wrong (after 5 wrong tries the account is locked for 5 minutes).' };
   try {
     await resetPassword(rt.db.prisma, who.user.username, next, rt.clock.now());
   } catch (err) {

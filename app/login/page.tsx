@@ -7,8 +7,8 @@ import { safeNext } from '@/lib/api/login-endpoints';
 export const dynamic = 'force-dynamic';
 
 const ERRORS: Record<string, string> = {
-  invalid: 'Wrong username or password.',
-  locked: 'This account is locked for a few minutes after repeated failed sign-ins. Try again later, or ask an Admin to reset the password.',
+  // A locked account gets this answer too, so the form cannot be used to find out which usernames exist.
+  invalid: 'Wrong username or password. After 5 failed sign-ins an account is locked for 5 minutes; wait, or ask an Admin to reset the password.',
   throttled: 'Too many failed sign-ins from this address. Wait a few minutes and try again.',
 };
 

@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import type { Clock } from '../kernel/clock';
 import { CSRF_COOKIE, SESSION_COOKIE, parseCookies } from '../ops/auth/authenticate-request';
-import { checkCredentials } from '../ops/auth/check-credentials';
+import { SIGN_IN_REFUSED, signIn } from '../ops/auth/check-credentials';
 import type { FailureRateLimiter } from '../ops/auth/rate-limiter';
 import { SESSION_TTL_MS, createSession, endSession } from '../ops/auth/sessions';
 import type { AuthDb } from '../ops/auth/user-accounts';
@@ -50,7 +50,7 @@ export async function handleLogin(req: IncomingMessage, deps: LoginDeps): Promis
   if (!parsed.success) return problem(400, 'username and password must be strings');
   const { username, password } = parsed.data;
   const next = safeNext(parsed.data.next);
-  const fail = (error: 'invalid' | 'locked' | 'throttled', status: 401 | 429, detail: string, retryAfterS?: number) => {
+  const fail = (error: 'invalid' | 'throttled', status: 401 | 429, detail: string, retryAfterS?: number) => {
     if (isJson) {
       const response = problem(status, detail);
       if (retryAfterS) response.headers.set('retry-after', String(retryAfterS));
@@ -59,15 +59,12 @@ export async function handleLogin(req: IncomingMessage, deps: LoginDeps): Promis
     return new Response(null, { status: 303, headers: { location: `/login?error=${error}&next=${encodeURIComponent(next)}` } });
   };
 
-  const wait = deps.limiter.retryAfterS(deps.clientKey);
-  if (wait > 0) return fail('throttled', 429, `too many failed logins from this address; try again in ${wait} s`, wait);
   const now = deps.clock.now();
-  const check = await checkCredentials(deps.db, username, password, now);
+  const check = await signIn(deps.db, deps.limiter, deps.clientKey, username, password, now);
   if (!check.ok) {
-    deps.limiter.recordFailure(deps.clientKey);
-    return check.reason === 'locked'
-      ? fail('locked', 429, `the account is locked after repeated failed logins; try again in ${check.retryAfterS} s`, check.retryAfterS)
-      : fail('invalid', 401, 'wrong username or password');
+    return check.reason === 'throttled'
+      ? fail('throttled', 429, `too many failed logins from this address; try again in ${check.retryAfterS} s`, check.retryAfterS)
+      : fail('invalid', 401, SIGN_IN_REFUSED);
   }
   const { sessionId, csrfToken } = await createSession(deps.db, check.principal.userId, now);
   await deps.db.user.update({ where: { id: check.principal.userId }, data: { lastLogin: now } });

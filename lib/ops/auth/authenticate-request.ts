@@ -3,7 +3,7 @@
 // scripts do not pay a 128 MiB scrypt per request; the memory is dropped when the user's password changes.
 import type { Clock } from '../../kernel/clock';
 import { authenticateApiToken } from './api-tokens';
-import { checkCredentials } from './check-credentials';
+import { SIGN_IN_REFUSED, signIn } from './check-credentials';
 import type { Principal } from './principal';
 import type { FailureRateLimiter } from './rate-limiter';
 import type { Role } from './roles';
@@ -68,14 +68,11 @@ export class RequestAuthenticator {
       }
       this.basicMemory.delete(key);
     }
-    const wait = this.limiter.retryAfterS(clientKey);
-    if (wait > 0) return { kind: 'rejected', status: 429, detail: `too many failed logins from this address; try again in ${wait} s`, retryAfterS: wait };
-    const check = await checkCredentials(this.db, username, password, now);
+    const check = await signIn(this.db, this.limiter, clientKey, username, password, now);
     if (!check.ok) {
-      this.limiter.recordFailure(clientKey);
-      return check.reason === 'locked'
-        ? { kind: 'rejected', status: 429, detail: `the account is locked after repeated failed logins; try again in ${check.retryAfterS} s`, retryAfterS: check.retryAfterS }
-        : { kind: 'rejected', status: 401, detail: 'wrong username or password' };
+      return check.reason === 'throttled'
+        ? { kind: 'rejected', status: 429, detail: `too many failed logins from this address; try again in ${check.retryAfterS} s`, retryAfterS: check.retryAfterS }
+        : { kind: 'rejected', status: 401, detail: SIGN_IN_REFUSED };
     }
     if (this.basicMemory.size > 1000) this.basicMemory.clear();
     this.basicMemory.set(key, { userId: check.principal.userId, passwordHash: check.passwordHash, until: now.getTime() + BASIC_MEMORY_MS });

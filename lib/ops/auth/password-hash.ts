@@ -1,6 +1,7 @@
 // Passwords are stored as scrypt hashes (memory-hard, in node:crypto, so no native add-on to build). The parameters
 // travel inside the stored string, so raising them later leaves existing hashes verifiable.
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { Semaphore } from '../../kernel/semaphore';
 
 export interface ScryptParams {
   /** log2 of scrypt's cost N. */
@@ -15,7 +16,15 @@ export const DEFAULT_SCRYPT: ScryptParams = { logN: 17, r: 8, p: 1 };
 const KEY_BYTES = 32;
 const SALT_BYTES = 16;
 
+/** Hashes that may run at once. scrypt runs on libuv's thread pool (4 threads by default), which file and database
+ *  I/O share: a burst of logins must not take all of it (and 128 MiB each), or the scheduler beside it stalls. */
+export const PASSWORD_HASH_SLOTS = new Semaphore(2);
+
 function derive(password: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
+  return PASSWORD_HASH_SLOTS.run(() => deriveNow(password, salt, params));
+}
+
+function deriveNow(password: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
   const N = 2 ** params.logN;
   // Node refuses anything above 32 MiB unless told: 128 × N × r bytes plus headroom.
   const options: ScryptOptions = { N, r: params.r, p: params.p, maxmem: 256 * N * params.r };

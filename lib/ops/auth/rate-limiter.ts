@@ -1,5 +1,7 @@
 // Failed logins per client address in a fixed window, in memory: a second line of defence beside the per-account
 // lockout, against one address trying many usernames. Lost on restart, which is acceptable for a throttle.
+// Every attempt is counted when it starts, before its password is hashed, and given back if it succeeds: counting
+// after the hash would let a burst of parallel guesses all pass a check that none of them has yet updated.
 import type { Clock } from '../../kernel/clock';
 
 export class FailureRateLimiter {
@@ -11,25 +13,26 @@ export class FailureRateLimiter {
     private readonly windowMs = 5 * 60_000,
   ) {}
 
-  /** Seconds until `key` may try again, or 0 when it may now. */
-  retryAfterS(key: string): number {
-    const w = this.windows.get(key);
-    if (!w) return 0;
-    const left = w.start + this.windowMs - this.clock.now().getTime();
-    if (left <= 0) {
-      this.windows.delete(key);
-      return 0;
+  /** Counts an attempt from `key` and answers 0 when it may go ahead, else the seconds until the address may try
+   *  again (a refused attempt is not counted). */
+  admit(key: string): number {
+    const now = this.clock.now().getTime();
+    let w = this.windows.get(key);
+    if (!w || now - w.start >= this.windowMs) {
+      w = { start: now, count: 0 };
+      this.windows.set(key, w);
+      // A flood of distinct addresses must not grow the map without bound.
+      if (this.windows.size > 10_000) this.sweep(now);
     }
-    return w.count >= this.limit ? Math.ceil(left / 1000) : 0;
+    if (w.count >= this.limit) return Math.max(1, Math.ceil((w.start + this.windowMs - now) / 1000));
+    w.count += 1;
+    return 0;
   }
 
-  recordFailure(key: string): void {
-    const now = this.clock.now().getTime();
+  /** The admitted attempt succeeded: it was no failure. */
+  forgive(key: string): void {
     const w = this.windows.get(key);
-    if (!w || now - w.start >= this.windowMs) this.windows.set(key, { start: now, count: 1 });
-    else w.count += 1;
-    // A flood of distinct addresses must not grow the map without bound.
-    if (this.windows.size > 10_000) this.sweep(now);
+    if (w && w.count > 0) w.count -= 1;
   }
 
   private sweep(now: number): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashPassword, verifyPassword } from '../../../lib/ops/auth/password-hash';
+import { PASSWORD_HASH_SLOTS, hashPassword, verifyPassword } from '../../../lib/ops/auth/password-hash';
 
 // A low cost keeps the suite fast; the default (2^17) is exercised by every test that creates a user.
 const CHEAP = { logN: 10, r: 8, p: 1 };
@@ -32,5 +32,13 @@ describe('password hashing (scrypt)', () => {
     for (const bad of ['', 'plain', 'bcrypt$10$x$y', 'scrypt$40$8$1$c2FsdA$a2V5', 'scrypt$x$8$1$c2FsdA$a2V5']) {
       expect(await verifyPassword('x', bad)).toBe(false);
     }
+  });
+
+  it(`runs at most ${PASSWORD_HASH_SLOTS.capacity} hashes at once and queues the rest, leaving libuv threads for I/O`, async () => {
+    const stored = await hashPassword('x', CHEAP);
+    const checks = Array.from({ length: 5 }, () => verifyPassword('y', stored));
+    expect([PASSWORD_HASH_SLOTS.running, PASSWORD_HASH_SLOTS.waiting]).toEqual([2, 3]);
+    expect(await Promise.all(checks)).toEqual([false, false, false, false, false]);
+    expect([PASSWORD_HASH_SLOTS.running, PASSWORD_HASH_SLOTS.waiting]).toEqual([0, 0]);
   });
 });

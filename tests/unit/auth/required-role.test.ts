@@ -48,15 +48,23 @@ describe('the login redirect', () => {
 });
 
 describe('the failed-login limit per address', () => {
-  it('blocks an address after 3 failures until its window has passed', () => {
+  it('blocks an address after 3 failed attempts until its window has passed, and does not count successes', () => {
     const clock = new FakeClock();
     const limiter = new FailureRateLimiter(clock, 3, 60_000);
-    for (let i = 0; i < 3; i++) limiter.recordFailure('10.0.0.1');
-    expect(limiter.retryAfterS('10.0.0.1')).toBe(60);
-    expect(limiter.retryAfterS('10.0.0.2')).toBe(0);
+    expect(limiter.admit('10.0.0.1')).toBe(0);
+    limiter.forgive('10.0.0.1');
+    for (let i = 0; i < 3; i++) expect(limiter.admit('10.0.0.1')).toBe(0);
+    expect(limiter.admit('10.0.0.1')).toBe(60);
+    expect(limiter.admit('10.0.0.2')).toBe(0);
     clock.advance(30_000);
-    expect(limiter.retryAfterS('10.0.0.1')).toBe(30);
+    expect(limiter.admit('10.0.0.1')).toBe(30);
     clock.advance(30_000);
-    expect(limiter.retryAfterS('10.0.0.1')).toBe(0);
+    expect(limiter.admit('10.0.0.1')).toBe(0);
+  });
+
+  it('counts an attempt when it starts, so a burst in flight cannot pass the limit', () => {
+    const limiter = new FailureRateLimiter(new FakeClock(), 3, 60_000);
+    const admitted = Array.from({ length: 10 }, () => limiter.admit('10.0.0.1')).filter((wait) => wait === 0);
+    expect(admitted).toHaveLength(3);
   });
 });
