@@ -19,9 +19,21 @@ const loginSchema = z.object({
   next: z.string().max(2000).optional(),
 });
 
-/** Only a path on this site: `//evil.example` or `https://…` would make the login page an open redirect. */
+const PLACEHOLDER_ORIGIN = 'http://flashflow.invalid';
+
+/** Only a path on this site, or the login page is an open redirect. Browsers drop tabs and newlines and read `\`
+ *  as `/`, so `/<tab>/evil.example` means `//evil.example` to them: refuse such characters outright, then resolve
+ *  against a placeholder origin and keep the result only if it stayed there (what is returned is the parsed form). */
 export function safeNext(next: string | undefined): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+  if (!next || !next.startsWith('/') || /[\p{Cc}\\]/u.test(next)) return '/';
+  let url: URL;
+  try {
+    url = new URL(next, PLACEHOLDER_ORIGIN);
+  } catch {
+    return '/';
+  }
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  return url.origin === PLACEHOLDER_ORIGIN && path.startsWith('/') && !path.startsWith('//') ? path : '/';
 }
 
 function cookie(name: string, value: string, flags: string, maxAgeS: number, httpOnly: boolean): string {

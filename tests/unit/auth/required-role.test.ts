@@ -45,6 +45,25 @@ describe('the login redirect', () => {
     expect(safeNext('/dags?x=1')).toBe('/dags?x=1');
     for (const bad of ['//evil.example/', 'https://evil.example/', '/\\evil.example', '', undefined]) expect(safeNext(bad)).toBe('/');
   });
+
+  it('refuses paths that browsers would read as another site: tabs, newlines, backslashes, schemes', () => {
+    const bad = [
+      decodeURIComponent('%2F%09%2Fevil.example'),
+      '/\n/evil.example',
+      '/\r/evil.example',
+      '/\u0000/evil.example',
+      '\\\\evil.example',
+      '/\\/evil.example',
+      '/.//evil.example',
+      'javascript:alert(1)',
+      'javascript:alert(1)//x',
+      ' /dags',
+      'http:/evil.example',
+    ];
+    for (const next of bad) expect(safeNext(next), JSON.stringify(next)).toBe('/');
+    expect(safeNext('/dags/a%2Fb?tab=grid#t1')).toBe('/dags/a%2Fb?tab=grid#t1');
+    expect(safeNext('/dags/../admin')).toBe('/admin');
+  });
 });
 
 describe('the failed-login limit per address', () => {
