@@ -10,7 +10,7 @@ import { FailureRateLimiter } from '../ops/auth/rate-limiter';
 import { isSafeMethod, requirementFor } from '../ops/auth/required-role';
 import { roleAtLeast } from '../ops/auth/roles';
 import type { AuthDb } from '../ops/auth/user-accounts';
-import { handleLogin, handleLogout } from './login-endpoints';
+import { handleLogin, handleLogout, isJsonContentType } from './login-endpoints';
 import { problem, type ProblemStatus } from './problem';
 import { TASK_SERVICES_PATH } from '../executors/bullmq/remote-services';
 import { clientAddress } from './client-address';
@@ -106,7 +106,7 @@ export function createHttpGate(deps: GateDeps): Gate {
       return send(problem(413, `the request body is larger than ${MAX_REQUEST_BYTES / 1024 / 1024} MiB`));
     }
     if (pathname === '/auth/login' && method === 'POST') {
-      if (!sameOrigin(req) && !req.headers['content-type']?.includes('application/json')) {
+      if (!sameOrigin(req) && !isJsonContentType(req.headers['content-type'])) {
         return send(problem(403, 'a login form must be posted from this site'));
       }
       return send(await handleLogin(req, { db: deps.db, clock: deps.clock, limiter, clientKey: clientKey(req), cookieFlags }));

@@ -36,6 +36,14 @@ export function safeNext(next: string | undefined): string {
   return url.origin === PLACEHOLDER_ORIGIN && path.startsWith('/') && !path.startsWith('//') ? path : '/';
 }
 
+/** Whether a Content-Type header names JSON exactly (`application/json`, any case, parameters after `;` ignored).
+ *  A substring test would take `text/plain; x=application/json`, which a cross-site form or fetch may send
+ *  without a CORS preflight; only a real JSON type forces one, which is what exempts JSON logins from the
+ *  Origin check. */
+export function isJsonContentType(header: string | undefined): boolean {
+  return (header ?? '').split(';', 1)[0]!.trim().toLowerCase() === 'application/json';
+}
+
 function cookie(name: string, value: string, flags: string, maxAgeS: number, httpOnly: boolean): string {
   return `${name}=${encodeURIComponent(value)}; Path=/; Max-Age=${maxAgeS}; SameSite=${httpOnly ? 'Lax' : 'Strict'}${httpOnly ? '; HttpOnly' : ''}${flags}`;
 }
@@ -49,7 +57,7 @@ export interface LoginDeps {
 }
 
 export async function handleLogin(req: IncomingMessage, deps: LoginDeps): Promise<Response> {
-  const isJson = (req.headers['content-type'] ?? '').includes('application/json');
+  const isJson = isJsonContentType(req.headers['content-type']);
   const text = await readBodyText(req, MAX_LOGIN_BYTES);
   if (text === null) return problem(413, `a login request must be smaller than ${MAX_LOGIN_BYTES / 1024} KiB`);
   let raw: unknown;

@@ -91,6 +91,17 @@ describe('browser sign-in', () => {
     expect(res.status).toBe(403);
   });
 
+  it('refuses a cross-site login whose content type only mentions JSON (a simple request, sent without a preflight)', async () => {
+    for (const type of ['text/plain; x=application/json', 'text/plain;application/json', 'application/jsonp']) {
+      const res = await fetch(`${base}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': type, origin: 'https://evil.example' },
+        body: JSON.stringify({ username: 'ursula', password: 'ursula-password' }),
+      });
+      expect(res.status, type).toBe(403);
+    }
+  });
+
   it('ends the session at sign-out and after 12 idle hours', async () => {
     const c = cookiesOf(await login('vic', 'vic-password'));
     const cookie = `flashflow_session=${c.flashflow_session}`;

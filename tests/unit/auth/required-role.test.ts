@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { requirementFor } from '../../../lib/ops/auth/required-role';
 import { roleAtLeast } from '../../../lib/ops/auth/roles';
-import { safeNext } from '../../../lib/api/login-endpoints';
+import { isJsonContentType, safeNext } from '../../../lib/api/login-endpoints';
 import { FailureRateLimiter } from '../../../lib/ops/auth/rate-limiter';
 import { FakeClock } from '../../support/fake-clock';
 
@@ -63,6 +63,15 @@ describe('the login redirect', () => {
     for (const next of bad) expect(safeNext(next), JSON.stringify(next)).toBe('/');
     expect(safeNext('/dags/a%2Fb?tab=grid#t1')).toBe('/dags/a%2Fb?tab=grid#t1');
     expect(safeNext('/dags/../admin')).toBe('/admin');
+  });
+});
+
+describe('the JSON login content type', () => {
+  it('takes the media type before any parameters, exactly and in any case', () => {
+    for (const ok of ['application/json', 'Application/JSON', ' application/json ; charset=utf-8']) expect(isJsonContentType(ok), ok).toBe(true);
+    for (const bad of ['text/plain; x=application/json', 'text/plain;application/json', 'application/jsonp', 'application/json-seq', '', undefined]) {
+      expect(isJsonContentType(bad), String(bad)).toBe(false);
+    }
   });
 });
 
