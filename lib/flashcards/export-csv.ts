@@ -14,7 +14,8 @@ export interface CsvOptions {
   bom?: boolean;
   /**
    * Prefix a field starting with = + - @ (or a tab/CR) with ' so a spreadsheet shows it as text instead of running it
-   * as a formula (CSV injection). Off by default: it changes the data, and Anki does not evaluate formulas.
+   * as a formula (CSV injection). On by default: the cards hold pasted and model-written text, and a CSV download is
+   * as likely to be opened in a spreadsheet as imported into Anki. `false` gives the raw text (`-ci` stays `-ci`).
    */
   spreadsheetSafe?: boolean;
 }
@@ -27,7 +28,7 @@ export function cardFaces(card: Card): { front: string; back: string } {
 }
 
 export function csvField(value: string, options: CsvOptions = {}): string {
-  const text = options.spreadsheetSafe && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  const text = (options.spreadsheetSafe ?? true) && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

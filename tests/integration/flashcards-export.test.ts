@@ -39,6 +39,14 @@ describe('deck exports', () => {
     );
   });
 
+  it('neutralizes cells a spreadsheet would run as formulas, by default', async () => {
+    const { deck } = await getOrCreateDeck(db.sql, { name: 'Formulas', level: 'B1' }, T0);
+    const { cards } = await addPendingCards(db.sql, deck.id, [{ word: '-ci' }], T0);
+    await saveGeneratedCard(db.sql, cards[0]!.id, { french_word: '-ci', french_example: 'Celui-ci.', english_word: '=HYPERLINK("https://evil.example")', english_translation: '@SUM(A1)' }, META, T0);
+    const row = (await exportDeckCsv(db.sql, deck.id)).csv.split('\r\n')[1];
+    expect(row).toBe(`"'-ci\nCelui-ci.","'=HYPERLINK(""https://evil.example"")\n@SUM(A1)",'-ci,Celui-ci.,"'=HYPERLINK(""https://evil.example"")",'@SUM(A1),'-ci,`);
+  });
+
   it('exports the same cards as an Anki package tagged with the deck level', async () => {
     const { filename, apkg, cardCount } = await exportDeckApkg(db.sql, deckId, { now: T0 });
     expect(filename).toBe('Amélie _ Montmartre.apkg');

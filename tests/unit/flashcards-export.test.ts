@@ -87,10 +87,12 @@ describe('CSV export', () => {
     expect(withBom.slice(1)).toBe(plain);
   });
 
-  it('neutralizes spreadsheet formulas only when asked', () => {
-    expect(csvField('=HYPERLINK("x")')).toBe('"=HYPERLINK(""x"")"');
-    expect(csvField('=HYPERLINK("x")', { spreadsheetSafe: true })).toBe(`"'=HYPERLINK(""x"")"`);
-    expect(csvField('-ci', { spreadsheetSafe: true })).toBe("'-ci");
+  it('neutralizes spreadsheet formulas by default, and keeps the raw text when asked', () => {
+    expect(csvField('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
+    for (const formula of ['=1+1', '+1', '-ci', '@SUM(A1)', '\t=1', '\r=1']) expect(csvField(formula).replace(/^"/, '')).toMatch(/^'/);
+    expect(csvField('la bagnole')).toBe('la bagnole');
+    expect(csvField('=HYPERLINK("x")', { spreadsheetSafe: false })).toBe('"=HYPERLINK(""x"")"');
+    expect(csvField('-ci', { spreadsheetSafe: false })).toBe('-ci');
   });
 
   it('round-trips through a strict RFC 4180 parse', () => {
