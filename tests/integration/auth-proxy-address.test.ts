@@ -5,11 +5,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpGate } from '../../lib/api/http-gate';
+import { createUser } from '../../lib/ops/auth/user-accounts';
 import type { Database } from '../../lib/store/database';
 import { FakeClock } from '../support/fake-clock';
 import { createTestDb } from '../support/test-db';
 
 const LIMIT = 20;
+const CHEAP = { logN: 10, r: 8, p: 1 };
 let db: Database;
 let server: http.Server;
 let base: string;
@@ -17,6 +19,11 @@ let base: string;
 beforeAll(async () => {
   const clock = new FakeClock('2026-11-25T12:00:00Z');
   db = await createTestDb();
+  // Real accounts with a cheap scrypt cost: unknown usernames would each cost the 2^17 decoy hash (seconds apiece on
+  // a loaded machine, past the test's timeout).
+  for (let i = 0; i < LIMIT + 3; i++) {
+    await createUser(db.prisma, { username: `guess${i}`, firstname: 'F', lastname: 'L', email: `guess${i}@example.com`, role: 'User', password: 'right-password' }, clock.now(), CHEAP);
+  }
   const gate = createHttpGate({ db: db.prisma, clock, secureCookies: false, proxyHops: 1 });
   server = http.createServer((req, res) => {
     void gate(req, res).then((pass) => pass && res.end('{}'));
@@ -31,7 +38,7 @@ afterAll(async () => {
 });
 
 let attempt = 0;
-// A new username each time: the per-account lockout (5 failures) must not be what answers 429.
+// A new account each time: the per-account lockout (5 failures) must not be what answers 429.
 const wrongPassword = (forwardedFor: string) =>
   fetch(`${base}/api/v1/dags`, {
     headers: { authorization: `Basic ${Buffer.from(`guess${attempt++}:wrong`).toString('base64')}`, 'x-forwarded-for': forwardedFor },
