@@ -39,8 +39,22 @@ export async function catalogDagsFolder(): Promise<string> {
   return dir;
 }
 
+/** A build started outside the tests' lock (`npm run build`, `npm start`) makes ours fail at once: wait and retry. */
+async function ensureBuild(): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ensureTestBuild();
+    } catch (err) {
+      if (attempt >= BUILD_ATTEMPTS) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 20_000));
+    }
+  }
+}
+
+const BUILD_ATTEMPTS = 6;
+
 export async function startStandalone(o: { modelUrl: string; dagsFolder: string }): Promise<FlashflowSetup> {
-  await ensureTestBuild();
+  await ensureBuild();
   const home = await makeHome({ seeded: false });
   const processes: FlashflowProcess[] = [];
   try {
@@ -74,7 +88,7 @@ export async function startStandalone(o: { modelUrl: string; dagsFolder: string 
 }
 
 export async function startScaleOut(o: { postgres: PostgresServer; redisUrl: string; modelUrl: string; dagsFolder: string; workers: number }): Promise<FlashflowSetup> {
-  await ensureTestBuild();
+  await ensureBuild();
   const home = await makeHome({ seeded: false });
   const databaseUrl = await o.postgres.createDatabase();
   const env = { DATABASE_URL: databaseUrl, REDIS_URL: o.redisUrl, FLASHFLOW_SECRET_KEY: randomBytes(32).toString('base64'), FLASHFLOW_CONN_MODEL_DEFAULT: o.modelUrl };
