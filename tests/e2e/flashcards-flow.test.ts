@@ -140,6 +140,9 @@ describe('paste vocabulary → live progress → cards → review → dashboard'
     await expect.poll(() => page.locator('[data-testid=card]').count()).toBe(4);
     expect(await page.locator('[data-testid=card][data-word="chat"] [data-testid=card-front]').innerText()).toMatch(/Le chat dort\.\s*13\/20/);
     await expect.poll(() => text('run-state')).toBe('failed'); // one word could not be made
+    // It could not be made because it was never sent: said as such. The review button followed the cards in.
+    expect(await text('rejected-before-call')).toMatch(/1 word rejected before any call/);
+    expect(await text('deck-due-now')).toBe('3');
     await page.screenshot({ path: path.join(SHOTS, 'deck.png'), fullPage: true });
   });
 
