@@ -122,7 +122,8 @@ async function measureFailover(setup: FlashflowSetup, rate: number, ids: string[
     await new Promise((resolve) => setTimeout(resolve, KILL_AFTER_MS));
     killedAt = Date.now();
     schedulers.active.killGroup();
-    await standby.waitFor(/scheduler is active/, 60_000);
+    // Not /scheduler is active/: the standby's own waiting line says "another scheduler is active".
+    await standby.waitFor(/scheduler is active \(/, 60_000);
     activeAt = Date.now();
   })();
   const step = await runStep(target, rate, { ...RAMP, stepS: FAILOVER_STEP_S, drainS: 60, label: 'failover', startRate: rate, log, sample: () => ({}) }, 'failover', ids, null);
