@@ -71,7 +71,7 @@ export interface RampResult {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One step: `rate` requests per second for `stepS` seconds, then waits for them to end (up to `drainS`). */
-async function runStep(target: LoadTarget, rate: number, o: RampOptions, idPrefix: string, ids: string[], firstP95: number | null): Promise<StepResult> {
+export async function runStep(target: LoadTarget, rate: number, o: RampOptions, idPrefix: string, ids: string[], firstP95: number | null): Promise<StepResult> {
   const planned = Math.max(2, Math.round(rate * o.stepS));
   const sentAt = new Map<string, number>();
   const ended = new Map<string, Completion>();
