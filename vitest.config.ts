@@ -18,9 +18,16 @@ export default defineConfig({
     hookTimeout: 60_000,
     projects: [
       {
-        // Pure functions, no servers, no processes, no clocks that race: both cores at once, first.
+        // Both cores at once, first: pure functions, and the REST API tests, which each start a standalone of their
+        // own on a free port and a home of their own, and wait by polling, never by measuring time.
         extends: true,
-        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], maxWorkers: 2, sequence: { groupOrder: 0 } },
+        test: {
+          name: 'unit-and-api',
+          include: ['tests/unit/**/*.test.ts', 'tests/api/**/*.test.ts'],
+          globalSetup: ['tests/support/global-setup.ts'],
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
       },
       {
         // Real databases, servers, processes and browsers, some measuring time: one file at a time, as a user's
@@ -29,7 +36,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['tests/**/*.test.ts'],
-          exclude: ['tests/unit/**'],
+          exclude: ['tests/unit/**', 'tests/api/**'],
           globalSetup: ['tests/support/global-setup.ts'],
           maxWorkers: 1,
           sequence: { groupOrder: 1 },

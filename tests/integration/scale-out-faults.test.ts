@@ -2,13 +2,11 @@
 // standby scheduler with the BullMQ executor, and two workers. Each fault hits while runs of a three-step DAG have
 // tries queued and running; afterwards the database must show every triggered run ended once, every task instance
 // in one terminal state, and history rows matching the try numbers and every state change (state-audit).
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { basicAuth, ensureTestBuild } from '../api/support/api-server';
-import { childProcesses, FLASHFLOW_BIN, FlashflowProcess, fixturePath, freePort, makeHome, removeTempDirs, waitUntil } from '../support/cli-harness';
+import { childProcesses, FlashflowProcess, fixturePath, waitUntil } from '../support/cli-harness';
 import { startPostgresServer, type OwnPostgresServer } from '../support/postgres-server';
 import { startRedisServer, type OwnRedisServer } from '../support/redis-server';
+import { startScaleOutCluster, type ScaleOutCluster } from '../support/scale-out-cluster';
 import { changesOutsideTheTable, historyMismatches, installStateAudit } from '../support/state-audit';
 import type { SqlClient } from '../../lib/store/database';
 
@@ -20,31 +18,14 @@ const RUN_END_MS = 90_000;
 
 let postgres: OwnPostgresServer;
 let redis: OwnRedisServer;
-let home: string;
-let env: Record<string, string>;
-let web: { url: string; auth: Record<string, string> };
+let cluster: ScaleOutCluster;
+let web: ScaleOutCluster['web'];
 let active: FlashflowProcess;
 let standby: FlashflowProcess;
 const workers: FlashflowProcess[] = [];
-const processes: FlashflowProcess[] = [];
 const triggered: string[] = [];
-
-function start(command: string, extra: Record<string, string> = {}): FlashflowProcess {
-  const p = new FlashflowProcess([FLASHFLOW_BIN, command], { home, dagsFolder: DAGS, env: { ...env, ...extra } });
-  processes.push(p);
-  return p;
-}
-
-async function query<T>(text: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: env.DATABASE_URL, connectionTimeoutMillis: 5_000 });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    return (await client.query(text, params)).rows as T[];
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
+const start = (command: string, extra?: Record<string, string>) => cluster.start([command], extra);
+const query = <T>(text: string, params?: unknown[]) => cluster.query<T>(text, params);
 
 // The audit's reads and its one-off install, each on a connection of its own: the servers restart under this file.
 const sql: SqlClient = {
@@ -109,25 +90,11 @@ async function expectConsistentDatabase(): Promise<void> {
 }
 
 beforeAll(async () => {
-  [postgres, redis] = await Promise.all([startPostgresServer(), startRedisServer(), ensureTestBuild()]);
-  home = await makeHome({ seeded: false });
-  env = {
-    DATABASE_URL: await postgres.createDatabase(),
-    REDIS_URL: redis.url,
-    FLASHFLOW_SECRET_KEY: randomBytes(32).toString('base64'),
-    FLASHFLOW_EXECUTOR_PROCESSES: '1',
-    FLASHFLOW_WORKER_CONCURRENCY: '3',
-  };
-  const webProcess = start('webserver', { PORT: String(await freePort()) });
-  active = start('scheduler', SCHEDULER_ENV);
-  const [[, url = ''], [, password = '']] = await Promise.all([
-    webProcess.waitFor(/webserver is running at (http:\/\/[\d.:]+)/, 120_000),
-    webProcess.waitFor(/sign in as 'admin' with password (\S+)/, 120_000),
-    active.waitFor(/scheduler is active \(/, 120_000),
-  ]);
-  web = { url, auth: basicAuth('admin', password) };
+  [postgres, redis] = await Promise.all([startPostgresServer(), startRedisServer()]);
+  cluster = await startScaleOutCluster({ dagsFolder: DAGS, postgres, redis, env: { FLASHFLOW_WORKER_CONCURRENCY: '3' }, schedulerEnv: SCHEDULER_ENV });
+  ({ web, scheduler: active } = cluster);
   standby = start('scheduler', SCHEDULER_ENV);
-  for (let i = 0; i < 2; i++) workers.push(start('worker', { FLASHFLOW_API_URL: url }));
+  for (let i = 0; i < 2; i++) workers.push(start('worker'));
   await Promise.all([standby.waitFor(/waiting as its standby/, 120_000), ...workers.map((w) => w.waitFor(/is taking tries from Redis/, 120_000))]);
   await installStateAudit(sql);
 }, 300_000);
@@ -135,13 +102,12 @@ beforeAll(async () => {
 afterEach((context) => {
   // What the processes said is the only account of a failure on their side.
   if (context.task.result?.state !== 'fail') return;
-  for (const p of processes) console.error(`--- flashflow ${p.child.spawnargs.slice(2).join(' ')} (pid ${p.pid})\n${p.output.slice(-4_000)}`);
+  for (const p of cluster.processes) console.error(`--- flashflow ${p.child.spawnargs.slice(2).join(' ')} (pid ${p.pid})\n${p.output.slice(-4_000)}`);
 });
 
 afterAll(async () => {
-  for (const p of processes) p.killGroup();
+  await cluster?.stop();
   await Promise.all([postgres?.stop(), redis?.stop()]);
-  await removeTempDirs();
 });
 
 describe('faults under load', () => {

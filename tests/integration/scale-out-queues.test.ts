@@ -1,65 +1,32 @@
 // Task queues on real servers (ADR 0028): a task on 'gpu' runs only on a worker started with `--queues gpu`; while no
 // worker serves 'gpu' its try stays queued and the task instance page says so; a worker pointed at an unreachable
 // Redis or webserver says so in one line and keeps trying.
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basicAuth, ensureTestBuild } from '../api/support/api-server';
-import { childProcesses, FLASHFLOW_BIN, FlashflowProcess, fixturePath, freePort, makeHome, removeTempDirs, runCli, waitUntil } from '../support/cli-harness';
+import { childProcesses, fixturePath, freePort, runCli, waitUntil } from '../support/cli-harness';
 import type { PostgresServer } from '../support/postgres-server';
 import type { RedisServer } from '../support/redis-server';
+import { startScaleOutCluster, type ScaleOutCluster } from '../support/scale-out-cluster';
 import { postgresForFile, redisForFile } from '../support/shared-servers';
 
 const DAGS = fixturePath('dags-queues');
 
 let postgres: PostgresServer;
 let redis: RedisServer;
-let home: string;
-let env: Record<string, string>;
-let web: { url: string; auth: Record<string, string> };
-let scheduler: FlashflowProcess;
-const processes: FlashflowProcess[] = [];
-
-function start(args: string[], extra: Record<string, string> = {}): FlashflowProcess {
-  const p = new FlashflowProcess([FLASHFLOW_BIN, ...args], { home, dagsFolder: DAGS, env: { ...env, ...extra } });
-  processes.push(p);
-  return p;
-}
-
-async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const response = await fetch(`${web.url}/api/v1${path}`, { ...init, headers: { ...web.auth, 'content-type': 'application/json', ...init.headers } });
-  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
+let cluster: ScaleOutCluster;
+const start = (args: string[], extra?: Record<string, string>) => cluster.start(args, extra);
+const api = <T>(path: string, init?: RequestInit) => cluster.api<T>(path, init);
 
 interface Ti { state: string | null; queue: string | null; pid: number | null }
 const ti = (runId: string, taskId: string) => api<Ti>(`/dags/queues/dagRuns/${runId}/taskInstances/${taskId}`);
 
 beforeAll(async () => {
-  [postgres, redis] = await Promise.all([postgresForFile(), redisForFile(), ensureTestBuild()]);
-  home = await makeHome({ seeded: false });
-  env = {
-    DATABASE_URL: await postgres.createDatabase(),
-    REDIS_URL: redis.url,
-    FLASHFLOW_SECRET_KEY: randomBytes(32).toString('base64'),
-    FLASHFLOW_EXECUTOR_PROCESSES: '1',
-    FLASHFLOW_WORKER_CONCURRENCY: '2',
-  };
-  const port = await freePort();
-  const webProcess = start(['webserver'], { PORT: String(port) });
-  scheduler = start(['scheduler'], { FLASHFLOW_EXECUTOR: 'bullmq' });
-  const [[, url = ''], [, password = '']] = await Promise.all([
-    webProcess.waitFor(/webserver is running at (http:\/\/[\d.:]+)/, 90_000),
-    webProcess.waitFor(/sign in as 'admin' with password (\S+)/, 90_000),
-    scheduler.waitFor(/scheduler is active/, 90_000),
-  ]);
-  web = { url, auth: basicAuth('admin', password) };
-  env.FLASHFLOW_API_URL = url;
+  [postgres, redis] = await Promise.all([postgresForFile(), redisForFile()]);
+  cluster = await startScaleOutCluster({ dagsFolder: DAGS, postgres, redis, env: { FLASHFLOW_WORKER_CONCURRENCY: '2' }, startTimeoutMs: 90_000 });
 }, 120_000);
 
 afterAll(async () => {
-  for (const p of processes) p.killGroup();
+  await cluster?.stop();
   await Promise.all([postgres?.stop(), redis?.stop()]);
-  await removeTempDirs();
 });
 
 describe('task queues', () => {
@@ -78,11 +45,11 @@ describe('task queues', () => {
 
     // The scheduler records the workers every 5 s; the page then names the queue and the fix.
     const page = await waitUntil(async () => {
-      const html = await (await fetch(`${web.url}/dags/queues/runs/r1/tasks/on_gpu`, { headers: web.auth })).text();
+      const html = await (await fetch(`${cluster.web.url}/dags/queues/runs/r1/tasks/on_gpu`, { headers: cluster.web.auth })).text();
       return html.includes('no running worker serves this queue') ? html : null;
     }, 'the queue note on the task instance page', 20_000, 500);
     expect(page).toContain('queued on &#x27;gpu&#x27;: no running worker serves this queue (start one with `flashflow worker --queues gpu`)');
-    await scheduler.waitFor(/tries wait on queue 'gpu', which no running worker serves/, 10_000);
+    await cluster.scheduler.waitFor(/tries wait on queue 'gpu', which no running worker serves/, 10_000);
 
     const gpuWorker = start(['worker', '--queues', 'gpu', '--concurrency', '1']);
     await gpuWorker.waitFor(/is taking tries from Redis, queue 'gpu' \(1 × 1 slots/, 30_000);
@@ -105,7 +72,7 @@ describe('task queues', () => {
   }, 30_000);
 
   it('refuses a bad --queues in one line', async () => {
-    const r = await runCli(['worker', '--queues', 'gpu,bad name'], { home, dagsFolder: DAGS, env });
+    const r = await runCli(['worker', '--queues', 'gpu,bad name'], { home: cluster.home, dagsFolder: DAGS, env: cluster.env });
     expect(r.code).not.toBe(0);
     expect(r.stderr.trim().split('\n')[0]).toMatch(/^flashflow: option '-q, --queues <names>' argument 'gpu,bad name' is invalid\. 'bad name': a queue name is 1 to 64/);
   }, 20_000);

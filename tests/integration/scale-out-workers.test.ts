@@ -2,16 +2,15 @@
 // two `flashflow worker` processes. Tries run on the workers, their service calls reach the webserver with per-try
 // tokens, every LLM attempt is recorded, and a killed worker's try is retried on the other one.
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { TryTokens } from '../../lib/ops/auth/try-token';
 import { parseSecretKeys } from '../../lib/secrets/secret-key';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basicAuth, ensureTestBuild } from '../api/support/api-server';
 import { scriptedCards } from '../support/fake-card-answers';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server';
-import { childProcesses, FLASHFLOW_BIN, FlashflowProcess, fixturePath, freePort, makeHome, removeTempDirs, waitUntil } from '../support/cli-harness';
+import { childProcesses, FlashflowProcess, fixturePath, waitUntil } from '../support/cli-harness';
 import type { PostgresServer } from '../support/postgres-server';
 import type { RedisServer } from '../support/redis-server';
+import { startScaleOutCluster, type ScaleOutCluster } from '../support/scale-out-cluster';
 import { postgresForFile, redisForFile } from '../support/shared-servers';
 
 const DAGS = fixturePath('dags-workers');
@@ -20,25 +19,13 @@ const WORDS = ['chat', 'chien', 'lapin', 'pomme', 'poire', 'livre'];
 let postgres: PostgresServer;
 let redis: RedisServer;
 let fake: FakeOpenAiServer;
-let home: string;
-let env: Record<string, string>;
-let web: { url: string; auth: Record<string, string> };
+let cluster: ScaleOutCluster;
 let scheduler: FlashflowProcess;
 const SCHEDULER_ENV = { FLASHFLOW_EXECUTOR: 'bullmq', FLASHFLOW_ZOMBIE_THRESHOLD_MS: '3000' };
 const workers: FlashflowProcess[] = [];
-const processes: FlashflowProcess[] = [];
-
-function start(command: string, extra: Record<string, string> = {}): FlashflowProcess {
-  const p = new FlashflowProcess([FLASHFLOW_BIN, command], { home, dagsFolder: DAGS, env: { ...env, ...extra } });
-  processes.push(p);
-  return p;
-}
-
-async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const response = await fetch(`${web.url}/api/v1${path}`, { ...init, headers: { ...web.auth, 'content-type': 'application/json', ...init.headers } });
-  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
+const start = (command: string, extra?: Record<string, string>) => cluster.start([command], extra);
+const api = <T>(path: string, init?: RequestInit) => cluster.api<T>(path, init);
+const query = <T>(sql: string, params?: unknown[]) => cluster.query<T>(sql, params);
 
 async function runToEnd(dagId: string, runId: string, conf: Record<string, unknown>): Promise<string> {
   await api(`/dags/${dagId}/dagRuns`, { method: 'POST', body: JSON.stringify({ dag_run_id: runId, conf }) });
@@ -49,47 +36,29 @@ async function runToEnd(dagId: string, runId: string, conf: Record<string, unkno
   return run.state;
 }
 
-async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: env.DATABASE_URL });
-  await client.connect();
-  try {
-    return (await client.query(sql, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
-
 beforeAll(async () => {
-  [postgres, redis, fake] = await Promise.all([postgresForFile(), redisForFile(), startFakeOpenAiServer(), ensureTestBuild()]);
+  [postgres, redis, fake] = await Promise.all([postgresForFile(), redisForFile(), startFakeOpenAiServer()]);
   fake.otherwise(scriptedCards(WORDS));
-  home = await makeHome({ seeded: false });
-  env = {
-    DATABASE_URL: await postgres.createDatabase(),
-    REDIS_URL: redis.url,
-    FLASHFLOW_SECRET_KEY: randomBytes(32).toString('base64'),
-    FLASHFLOW_EXECUTOR_PROCESSES: '1',
-    FLASHFLOW_WORKER_CONCURRENCY: '4',
-  };
-  const port = await freePort();
-  const webProcess = start('webserver', { PORT: String(port), OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: 'sk-test', FLASHFLOW_LLM_MODEL: 'fake-model' });
-  scheduler = start('scheduler', SCHEDULER_ENV);
-  const [[, url = ''], [, password = '']] = await Promise.all([
-    webProcess.waitFor(/webserver is running at (http:\/\/[\d.:]+)/, 90_000),
-    webProcess.waitFor(/sign in as 'admin' with password (\S+)/, 90_000),
-    scheduler.waitFor(/scheduler is active/, 90_000),
-  ]);
-  web = { url, auth: basicAuth('admin', password) };
+  cluster = await startScaleOutCluster({
+    dagsFolder: DAGS,
+    postgres,
+    redis,
+    env: { FLASHFLOW_WORKER_CONCURRENCY: '4' },
+    webEnv: { OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: 'sk-test', FLASHFLOW_LLM_MODEL: 'fake-model' },
+    schedulerEnv: SCHEDULER_ENV,
+    startTimeoutMs: 90_000,
+  });
+  scheduler = cluster.scheduler;
   for (let i = 0; i < 2; i++) {
-    const w = start('worker', { FLASHFLOW_API_URL: url });
+    const w = start('worker');
     workers.push(w);
     await w.waitFor(/is taking tries from Redis/, 60_000);
   }
 }, 240_000);
 
 afterAll(async () => {
-  for (const p of processes) p.killGroup();
+  await cluster?.stop();
   await Promise.all([postgres?.stop(), redis?.stop(), fake?.close()]);
-  await removeTempDirs();
 });
 
 describe('remote workers through BullMQ', () => {
@@ -111,24 +80,24 @@ describe('remote workers through BullMQ', () => {
     expect(await runToEnd('remote_work', 'xcom_round_trip', {})).toBe('success');
     const ti = await api<{ state: string }>(`/dags/remote_work/dagRuns/xcom_round_trip/taskInstances/read_back`);
     expect(ti.state).toBe('success');
-    const log = await (await fetch(`${web.url}/api/v1/dags/remote_work/dagRuns/xcom_round_trip/taskInstances/where/logs/1`, {
-      headers: { ...web.auth, accept: 'text/plain' },
+    const log = await (await fetch(`${cluster.web.url}/api/v1/dags/remote_work/dagRuns/xcom_round_trip/taskInstances/where/logs/1`, {
+      headers: { ...cluster.web.auth, accept: 'text/plain' },
     })).text();
     expect(log).toMatch(/try 1 runs in pid \d+/);
   });
 
   it('answers a service call only with a valid token of a try that still runs', async () => {
-    const tokens = new TryTokens(parseSecretKeys(env.FLASHFLOW_SECRET_KEY!, 'FLASHFLOW_SECRET_KEY'));
+    const tokens = new TryTokens(parseSecretKeys(cluster.env.FLASHFLOW_SECRET_KEY!, 'FLASHFLOW_SECRET_KEY'));
     const [ti] = await query<{ id: string; try_number: number }>(`SELECT id, try_number FROM task_instance WHERE run_id = 'xcom_round_trip' AND task_id = 'read_back'`);
     const claims = { tiId: ti!.id, tryNumber: ti!.try_number, dagId: 'remote_work', runId: 'xcom_round_trip', taskId: 'read_back', mapIndex: -1 };
     const call = (authorization: string | null, body: unknown = { method: 'xcom.pull', payload: { taskId: 'where', mapIndex: null } }) =>
-      fetch(`${web.url}/execution/services`, {
+      fetch(`${cluster.web.url}/execution/services`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
         body: JSON.stringify(body),
       });
     expect((await call(null)).status).toBe(401);
-    expect((await call(`Bearer ${web.auth.authorization!.slice(6)}`)).status).toBe(401);
+    expect((await call(`Bearer ${cluster.web.auth.authorization!.slice(6)}`)).status).toBe(401);
     const forged = new TryTokens([randomBytes(32)]).issue(claims, new Date(), 60_000);
     expect((await call(`Bearer ${forged}`)).status).toBe(401);
     // A genuine token of a try that has ended: refused for good, so the task would not retry the call.

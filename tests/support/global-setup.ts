@@ -11,7 +11,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const shared = process.env.FLASHFLOW_TEST_SHARED_SERVERS === '1' ? await startSharedServers() : null;
+  // Only the integration project's files use them (vitest.config.ts); the unit and API tests need none.
+  const shared = process.env.FLASHFLOW_TEST_SHARED_SERVERS === '1' && project.name === 'integration' ? await startSharedServers() : null;
   project.provide('flashflowDbTemplate', await ensureTemplateFile());
   project.provide('flashflowSharedPostgres', shared?.postgres.url ?? '');
   project.provide('flashflowSharedRedisPort', shared?.redis.port ?? 0);
