@@ -54,7 +54,7 @@ describe('webserver and scheduler as separate processes on PostgreSQL', () => {
 
   it('a run triggered through the webserver API is run by the scheduler at once, woken by a notification', async () => {
     active = start('scheduler', { ...SLOW_POLL, FLASHFLOW_SCHEDULER_HEALTH_PORT: String(await freePort()) });
-    await active.waitFor(/scheduler is active/, 60_000);
+    await active.waitFor(/scheduler is active \(/, 60_000);
     const [, healthUrl = ''] = await active.waitFor(/scheduler health and metrics at (http:\/\/[\d.:]+)\/health/, 1_000);
     expect(await (await fetch(`${healthUrl}/health`)).json()).toMatchObject({ status: 'healthy', latest_scheduler_heartbeat: expect.any(String) });
     const port = await freePort();
@@ -100,7 +100,7 @@ describe('webserver and scheduler as separate processes on PostgreSQL', () => {
     expect((await fetch(`http://127.0.0.1:${standbyHealth}/metrics`)).status).toBe(503);
     active.killGroup();
     await active.exited;
-    await standby.waitFor(/scheduler is active/, 30_000);
+    await standby.waitFor(/scheduler is active \(/, 30_000);
     const trigger = await fetch(`${web.url}/api/v1/dags/cli_good/dagRuns`, {
       method: 'POST',
       headers: { ...web.auth, 'content-type': 'application/json' },
