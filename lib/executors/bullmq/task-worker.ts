@@ -9,6 +9,8 @@ import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { ExecutorEvent, ExecutorJob } from '../../engine/executor-port';
 import { DEFAULT_QUEUE } from '../../engine/task-queue';
+import { abortableSleep } from '../../kernel/abortable-sleep';
+import { Semaphore } from '../../kernel/semaphore';
 import { LocalExecutor } from '../local/local-executor';
 import { eventKey, jobKey, taskKey } from '../local/protocol';
 import { probeWebserver, remoteServiceHandler } from './remote-services';
@@ -80,15 +82,8 @@ export async function startTaskWorker(options: TaskWorkerOptions): Promise<TaskW
   // event queue delivered it but before it reached the database reads it there (BullMqExecutor.adopt).
   // The slots are this worker's, whichever queue a try comes from: each queue's BullMQ worker may take up to all of
   // them, and a try taken while they are busy waits here for one (ADR 0028).
-  const gate = new SlotGate(slots);
-  const run = async (job: Job<QueuedWork>): Promise<ExecutorEvent | null> => {
-    await gate.acquire();
-    try {
-      return await runTry(job);
-    } finally {
-      gate.release();
-    }
-  };
+  const gate = new Semaphore(slots);
+  const run = (job: Job<QueuedWork>): Promise<ExecutorEvent | null> => gate.run(() => runTry(job));
   const runTry = async (job: Job<QueuedWork>): Promise<ExecutorEvent | null> => {
     // A runner still busy with a try that ignored its abort leaves fewer local slots than BullMQ's concurrency.
     while (executor.openSlots() <= 0) await new Promise((resolve) => setTimeout(resolve, 100));
@@ -233,28 +228,6 @@ class EventOutbox {
   }
 }
 
-/** Counts the tries running on this worker across its queues' BullMQ workers. */
-class SlotGate {
-  private busy = 0;
-  private readonly waiting: Array<() => void> = [];
-
-  constructor(private readonly slots: number) {}
-
-  async acquire(): Promise<void> {
-    if (this.busy < this.slots) {
-      this.busy++;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-
-  release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.busy--;
-  }
-}
-
 /**
  * Says once that a dependency cannot be reached, not at each reconnection attempt (ioredis retries every 2 s at
  * most, forever), and once that it is back. One line each, without the stack or the URL's password.
@@ -291,11 +264,8 @@ async function untilReachable(check: () => Promise<void>, reporter: OutageReport
     } catch (err) {
       if (signal.aborted) return;
       reporter.failed(err as Error);
-      await new Promise((resolve) => {
-        const timer = setTimeout(resolve, waitsMs[Math.min(attempt, waitsMs.length - 1)]);
-        timer.unref();
-        signal.addEventListener('abort', () => { clearTimeout(timer); resolve(null); }, { once: true });
-      });
+      // The worker stopping ends the wait (and then the loop) by aborting it.
+      await abortableSleep(waitsMs[Math.min(attempt, waitsMs.length - 1)]!, signal).catch(() => {});
     }
   }
 }
