@@ -4,6 +4,7 @@
 // another may take over, and then, like a standby that lost its wait, reconnects with backoff and waits its turn.
 import type { FlashflowConfig } from '../runtime/config';
 import type { Logger } from '../runtime/logger';
+import { abortableSleep } from '../kernel/abortable-sleep';
 import { openMigratedDatabase } from '../runtime/open-migrated-database';
 import { requirePostgres } from '../runtime/web-runtime';
 import { startActiveEngine, type ActiveEngine } from './active-engine';
@@ -53,7 +54,7 @@ export async function schedulerCommand(config: FlashflowConfig, log: Logger): Pr
         throw err;
       }
       log('warn', `cannot wait for the scheduler lock (${(err as Error).message}); retrying in ${wait} ms`);
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      await abortableSleep(wait, standby.signal).catch(() => {}); // a stop ends the wait, then the loop
       wait = Math.min(wait * 2, RECONNECT_MAX_MS);
       continue;
     }
