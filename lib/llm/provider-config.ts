@@ -4,6 +4,7 @@
 // the background, so no task waits for the refresh. A failure is never kept: a provider configured after a
 // "no provider" error is used by the next task.
 import type { TaskContext } from '../engine/task-context';
+import { maskInEveryLog } from '../secrets/secret-masker';
 import { LLM_CONNECTION_ID, type LlmProviderConfig } from './llm-config';
 
 type ServicesCtx = Pick<TaskContext, 'services'>;
@@ -38,6 +39,8 @@ function fetchConfig(ctx: ServicesCtx, connId: string, slot: Slot): Promise<LlmP
   // llm_default is asked without an id, so a server that predates other connections still answers it.
   const value = ctx.services.llm.config(connId === LLM_CONNECTION_ID ? undefined : { connId }).then(
     (config) => {
+      // A provider that quotes the key in an error (OpenAI's 401 does) must not put it in a log or llm_attempt.
+      maskInEveryLog(config.apiKey);
       slot.known = { at: Date.now(), value: config };
       return config;
     },

@@ -10,6 +10,7 @@ import { bashArgsSchema, type BashArgs } from './bash';
 import type { OperatorContext } from './operator-context';
 import { runInProcessGroup, SpawnError } from './process-group';
 import { formatZodIssues } from '../kernel/zod-issues';
+import { withoutServerSecrets } from '../secrets/task-environment';
 
 export class BashCommandError extends Error {
   override name = 'BashCommandError';
@@ -70,8 +71,11 @@ async function connectionVariables(args: BashArgs, ctx: OperatorContext): Promis
  * `{{ params.name }}` into the command), and all of them as JSON in FLASHFLOW_PARAMS.
  */
 export function commandEnv(args: BashArgs, ctx: OperatorContext): Record<string, string> {
+  // The runner's env is already clean (fork-runner); checked again here, as the door every subprocess of a task
+  // passes through. What the DAG author writes in `args.env` is theirs to pass on.
+  const inherited = withoutServerSecrets(ctx.processEnv);
   const base: Record<string, string | undefined> =
-    args.env === undefined ? { ...ctx.processEnv } : args.appendEnv ? { ...ctx.processEnv, ...args.env } : { ...args.env };
+    args.env === undefined ? inherited : args.appendEnv ? { ...inherited, ...args.env } : { ...args.env };
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(base)) if (value !== undefined) env[name] = value;
   return {

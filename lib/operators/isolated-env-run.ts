@@ -11,6 +11,7 @@ import { ensureEnv, resolveEnvsDir } from './npm-env-cache';
 import type { OperatorContext } from './operator-context';
 import { runInProcessGroup } from './process-group';
 import { formatZodIssues } from '../kernel/zod-issues';
+import { withoutServerSecrets } from '../secrets/task-environment';
 
 /** A failure of the task's process that it did not describe itself (a crash, a signal, process.exit(n)). */
 export class IsolatedTaskProcessError extends Error {
@@ -49,7 +50,7 @@ export async function runIsolatedEnv(rawArgs: Record<string, unknown>, ctx: Oper
     signal: ctx.signal,
     trackProcessGroup: ctx.trackProcessGroup,
     termGraceMs: ctx.termGraceMs,
-    npmEnv: definedOnly(ctx.processEnv),
+    npmEnv: definedOnly(withoutServerSecrets(ctx.processEnv)),
   });
   if (env.source === 'cache') ctx.log.info(`isolated env: reusing ${env.dir} (${describe(env.manifest.requirements)})`);
   else if (env.source === 'waited') ctx.log.info(`isolated env: using ${env.dir}, built meanwhile by another try`);
@@ -153,7 +154,7 @@ function childEnv(args: IsolatedEnvSpecArgs, ctx: OperatorContext): Record<strin
   return env;
 }
 
-function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) if (value !== undefined) out[name] = value;
   return out;

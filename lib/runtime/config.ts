@@ -5,6 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { formatZodIssues } from '../kernel/zod-issues';
 import { smtpConnectionJson, type SmtpSettings } from '../hooks/smtp-settings';
+import { withoutServerSecrets } from '../secrets/task-environment';
 
 const intFrom = (min: number) => z.coerce.number().int().min(min);
 const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -101,7 +102,7 @@ export interface FlashflowConfig {
   connectionEnv: Record<string, string>;
   /** FLASHFLOW_VAR_<KEY> variables (Airflow's AIRFLOW_VAR_<KEY>): they win over the variable table. */
   variableEnv: Record<string, string>;
-  /** The environment task processes inherit: this process's, minus the secrets only the server needs. */
+  /** The environment task processes inherit: this process's, minus the secrets only the server needs (isServerSecret). */
   taskEnv: Record<string, string | undefined>;
   /** Origin of the web UI, without a trailing slash, for links in alerts. */
   baseUrl: string;
@@ -111,19 +112,6 @@ export interface FlashflowConfig {
   secureCookies: boolean;
   alerts: AlertsConfig;
 }
-
-/** Secrets task code must not see: database credentials stay off task processes (DESIGN.md §1). */
-const SERVER_ONLY_ENV = new Set([
-  'FLASHFLOW_SECRET_KEY',
-  'DATABASE_URL',
-  // Whoever can write to the queue can make workers run any task.
-  'REDIS_URL',
-  // Alert credentials: a webhook URL is its own secret.
-  'FLASHFLOW_SMTP_PASSWORD',
-  'SMTP_PASSWORD',
-  'FLASHFLOW_SLACK_WEBHOOK_URL',
-  'FLASHFLOW_ALERT_WEBHOOK_URL',
-]);
 
 /** Every variable name Flashflow reads: docs/deploy.md and the deploy examples are checked against it. */
 export function configVariableNames(): string[] {
@@ -192,7 +180,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     variableEnv: Object.fromEntries(Object.entries(present).filter(([k]) => k.startsWith('FLASHFLOW_VAR_'))) as Record<string, string>,
     // FLASHFLOW_HOME made absolute: task code finds its artifacts folder from it, whatever its working directory.
-    taskEnv: { ...Object.fromEntries(Object.entries(env).filter(([k]) => !SERVER_ONLY_ENV.has(k))), FLASHFLOW_HOME: path.resolve(cwd, e.FLASHFLOW_HOME) },
+    taskEnv: { ...withoutServerSecrets(env), FLASHFLOW_HOME: path.resolve(cwd, e.FLASHFLOW_HOME) },
     baseUrl,
     secureCookies: baseUrl.startsWith('https://'),
     testConnection: e.FLASHFLOW_TEST_CONNECTION === 'Enabled',

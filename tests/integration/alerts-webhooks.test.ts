@@ -149,7 +149,7 @@ describe('alert configuration', () => {
       slackWebhookUrl: 'https://hooks.slack.com/services/T/B/X',
       genericWebhookUrl: null,
     });
-    expect(config.taskEnv).toEqual({ SMTP_HOST: 'mail.internal', SMTP_PORT: '2525', FLASHFLOW_SMTP_PORT: '587', FLASHFLOW_SMTP_USER: 'flashflow', FLASHFLOW_SMTP_STARTTLS: 'false', PATH: '/usr/bin', FLASHFLOW_HOME: '/srv/.flashflow' });
+    expect(config.taskEnv).toEqual({ SMTP_HOST: 'mail.internal', SMTP_PORT: '2525', FLASHFLOW_SMTP_PORT: '587', FLASHFLOW_SMTP_STARTTLS: 'false', PATH: '/usr/bin', FLASHFLOW_HOME: '/srv/.flashflow' });
     expect(config.baseUrl).toBe('http://127.0.0.1:3000');
   });
 

@@ -4,6 +4,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withoutServerSecrets } from '../../secrets/task-environment';
 
 /** Absolute path of tsx's loader (tsx/dist/loader.mjs), the `--import` that lets a child run `.ts`. */
 export function tsxLoaderPath(): string {
@@ -22,8 +23,9 @@ export function forkTypeScript(
   return fork(modulePath, opts.args ?? [], {
     execArgv: ['--import', tsxLoaderPath(), '--import', sdkResolutionPath(), ...(opts.nodeArgs ?? [])],
     serialization: 'advanced',
+    // Runners and the DAG parser run user code: the server's secrets stay behind whatever env a caller passes.
     // Next's global typing makes NODE_ENV a required key of ProcessEnv; an explicit env may lack it.
-    env: (opts.env ?? process.env) as NodeJS.ProcessEnv,
+    env: withoutServerSecrets(opts.env ?? process.env) as NodeJS.ProcessEnv,
     // Piped, not inherited: the parent attributes and forwards what a child prints outside any try.
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

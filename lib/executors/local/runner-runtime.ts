@@ -3,6 +3,7 @@
 import { NonRetriableError } from '../../engine/task-context';
 import type { TaskJob } from '../../engine/executor-port';
 import type { ChildMessage, ParentMessage, RunnerConfig } from './protocol';
+import { withoutProcessSecrets } from '../../secrets/secret-masker';
 
 export interface RunningJob {
   key: string;
@@ -102,7 +103,9 @@ export class RunnerRuntime {
     return new Promise((resolve, reject) => {
       this.requests.set(id, { resolve, reject });
       try {
-        this.send({ type: 'request', id, tiId: job.tiId, tryNumber: job.tryNumber, method, payload });
+        // A process-wide secret (the LLM key) has no business in what task code writes through a service: a
+        // provider's error quoting it would otherwise reach llm_attempt.
+        this.send({ type: 'request', id, tiId: job.tiId, tryNumber: job.tryNumber, method, payload: withoutProcessSecrets(payload) });
       } catch (err) {
         this.requests.delete(id);
         reject(new Error(`service ${method}: the input cannot be sent: ${(err as Error).message}`));
