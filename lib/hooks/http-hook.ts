@@ -1,9 +1,11 @@
 // Airflow's HttpHook on fetch: base URL, Basic auth and default headers from a connection; a timeout on every
 // request; retries only when the caller passes a policy (task-level retries are the default way to retry).
+// Redirects are followed by follow-redirects.ts: the connection's headers never reach another origin.
 import { nextRetryDelay, type RetryPolicy } from '../kernel/retry-policy';
 import { NonRetriableError } from '../engine/task-context';
 import type { Connection } from '../connections/connection-model';
 import { abortableSleep } from '../kernel/abortable-sleep';
+import { fetchFollowingRedirects, RedirectRefusedError } from './follow-redirects';
 import { fetchConnection, hookExtra, type HookContext } from './hook-context';
 
 export const DEFAULT_HTTP_TIMEOUT_MS = 60_000;
@@ -92,7 +94,7 @@ export class HttpHook {
 
   /**
    * Sends the request; throws HttpStatusError for a status not accepted, HttpRequestError without a response,
-   * NonRetriableError for a request that cannot be made (absolute endpoint).
+   * NonRetriableError for a request that cannot be made (absolute endpoint) or a redirect refused (https → http).
    */
   async run(request: HttpRequest = {}): Promise<HttpResponse> {
     const policy = request.retry;
@@ -129,15 +131,19 @@ export class HttpHook {
     let response: Response;
     let text: string;
     try {
-      response = await fetch(url, {
+      response = await fetchFollowingRedirects(url, {
         method,
         headers,
         body,
         signal: AbortSignal.any([this.ctx.signal, AbortSignal.timeout(timeoutMs)]),
+        connectionHeaders: new Set(Object.keys(this.headers)),
+        onRedirect: (status, to, dropped) =>
+          this.ctx.log.info('→ %d, redirected to %s%s', status, to.href, dropped.length ? ` (another origin: without ${dropped.join(', ')})` : ''),
       });
       text = method === 'HEAD' ? '' : await response.text();
     } catch (error) {
       if (this.ctx.signal.aborted) throw this.ctx.signal.reason;
+      if (error instanceof RedirectRefusedError) throw error;
       const e = error as Error & { cause?: { code?: string; message?: string } };
       const why = e.name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message);
       throw new HttpRequestError(`${method} ${url} failed: ${why}`);

@@ -12,7 +12,8 @@ export async function postJson(url: string, payload: unknown, signal: AbortSigna
       headers: { 'content-type': 'application/json', 'user-agent': 'flashflow', ...headers },
       body: JSON.stringify(payload),
       signal: AbortSignal.any([signal, AbortSignal.timeout(TIMEOUT_MS)]),
-      redirect: 'error',
+      // A webhook's URL is its credential: no redirect is followed, so the payload goes nowhere else.
+      redirect: 'manual',
     });
   } catch (err) {
     const e = err as Error & { cause?: { code?: string; message?: string } };
@@ -21,6 +22,11 @@ export async function postJson(url: string, payload: unknown, signal: AbortSigna
   }
   const text = await res.text().catch(() => '');
   if (res.ok) return;
+  const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
+  if (location !== null) {
+    const to = URL.canParse(location, url) ? redactUrl(new URL(location, url).href) : '(invalid URL)';
+    throw new DeliveryError(`POST ${redactUrl(url)} answered ${res.status}, a redirect to ${to}: webhooks are not followed across redirects; configure the final URL`, true);
+  }
   const retriable = res.status === 408 || res.status === 429 || res.status >= 500;
   throw new DeliveryError(`POST ${redactUrl(url)} answered ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`, !retriable);
 }
