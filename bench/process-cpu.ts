@@ -1,42 +1,8 @@
 // CPU seconds per process tree, read from /proc, so a benchmark can say which process saturates the machine: each
 // labelled root counts itself and every descendant not under another labelled root (a worker's runner processes
 // count as the worker's), and PostgreSQL and Redis are found among this process's descendants by command name.
-import { readdirSync, readFileSync } from 'node:fs';
-
-const TICKS_PER_S = 100; // USER_HZ: 100 on every Linux this runs on
-
-interface ProcStat {
-  pid: number;
-  ppid: number;
-  comm: string;
-  /** utime + stime, plus cutime + cstime (children already reaped), in seconds. */
-  cpuS: number;
-}
-
-function readStat(pid: number): ProcStat | null {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // comm is in parentheses and may hold spaces; the fields after it are space-separated.
-    const close = text.lastIndexOf(')');
-    const comm = text.slice(text.indexOf('(') + 1, close);
-    const f = text.slice(close + 2).split(' ');
-    // After comm: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14).
-    const ticks = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
-    return { pid, ppid: Number(f[1]), comm, cpuS: ticks / TICKS_PER_S };
-  } catch {
-    return null; // gone meanwhile
-  }
-}
-
-function allStats(): Map<number, ProcStat> {
-  const stats = new Map<number, ProcStat>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const s = readStat(Number(name));
-    if (s) stats.set(s.pid, s);
-  }
-  return stats;
-}
+import { readFileSync } from 'node:fs';
+import { allStats, TICKS_PER_S } from './process-tree';
 
 /** Total busy CPU seconds of the machine (every process, other users' included), from /proc/stat. */
 export function machineBusyS(): number {

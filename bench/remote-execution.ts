@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { startTaskWorker } from '../lib/executors/bullmq/task-worker';
 import { startPostgresServer } from '../tests/support/postgres-server';
 import { startRedisServer } from '../tests/support/redis-server';
-import { measureHops, measureThroughput, withBenchRuntime, type ThroughputResult } from './scheduler-throughput';
+import { measureHops, measureThroughput, warmUp, withBenchRuntime, type ThroughputResult } from './scheduler-throughput';
 
 const WORKFLOWS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'workflows');
 const RUNS = 20;
@@ -25,7 +25,7 @@ export interface RemoteBench {
 
 async function figures(env: Record<string, string>): Promise<EngineFigures> {
   return withBenchRuntime(async (rt) => {
-    await measureHops(rt, 1); // warm the runners and the DAG module cache
+    await warmUp(rt);
     const throughput = await measureThroughput(rt, RUNS);
     return { throughput, hops: await measureHops(rt, 5) };
   }, env);
