@@ -2,6 +2,7 @@
 // each, and the ends of tries with what follows from them (retries, steering, asset events, callbacks).
 import type { SerializedTask } from './dag-model';
 import type { ExecutorEvent, TaskOutcome } from './executor-port';
+import { mapLengthProblem } from './max-map-length';
 import { planSteering } from './plan-steering';
 import { planTryEnd } from './plan-try-end';
 import { finishNeedsPlanning } from './finish-needs-planning';
@@ -51,6 +52,8 @@ export interface ExecutorEventApplierOptions {
   random: () => number;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
   onTryEnded?: (event: TryEndedEvent) => void;
+  /** The runner checks it too; checked again here for a worker whose own setting is higher (ADR 0032). */
+  maxMapLength?: number;
 }
 
 const WORKER_LOST: TaskOutcome = {
@@ -135,7 +138,8 @@ export class ExecutorEventApplier {
     if (!owner || owner.tryNumber !== tryNumber) return null;
     this.opts.inflight.delete(tiId);
     const task = this.opts.catalog.task(owner.run.dagId, owner.taskId);
-    const end = planTryEnd(task, tryNumber, outcome, now, this.opts.random);
+    const checked = this.withinMapLength(owner, outcome);
+    const end = planTryEnd(task, tryNumber, checked, now, this.opts.random);
     return {
       tiId,
       tryNumber,
@@ -143,8 +147,17 @@ export class ExecutorEventApplier {
       at,
       nextRetryAt: end.nextRetryAt,
       error: end.error,
-      xcom: outcome.status === 'success' ? outcome.xcom : undefined,
+      xcom: checked.status === 'success' ? checked.xcom : undefined,
     };
+  }
+
+  /** A success whose list would expand a mapped task past max_map_length is that try's failure, not a flood. */
+  private withinMapLength(owner: InflightTry, outcome: TaskOutcome): TaskOutcome {
+    if (outcome.status !== 'success' || !Array.isArray(outcome.xcom) || this.opts.maxMapLength === undefined) return outcome;
+    const dag = this.opts.catalog.dag(owner.run.dagId);
+    const mapped = (dag?.tasks ?? []).filter((t) => t.map_over === owner.taskId).map((t) => t.task_id);
+    const problem = mapped.length ? mapLengthProblem(owner.taskId, mapped, outcome.xcom.length, this.opts.maxMapLength) : null;
+    return problem ? { status: 'failed', error: { name: 'MapLengthError', message: problem, retriable: false } } : outcome;
   }
 
   private async applyFinishes(finishes: TryFinish[], now: Date, affected: RunKeySet): Promise<void> {

@@ -1,5 +1,6 @@
 // Turns queued task instances into executor jobs: one XCom read for the whole batch, then each job gets
-// its direct upstream values (a mapped upstream as the list of its results) and, when mapped, its item.
+// its direct upstream values and, when mapped, its item. A mapped upstream's results (up to max_map_length of
+// them) are not read here nor carried: the job names the task and the runner pulls the list (ADR 0032).
 import type { SerializedTask } from './dag-model';
 import type { TaskJob } from './executor-port';
 import type { MappedItemRequest, QueuedTi, RunStore } from './run-store-port';
@@ -21,7 +22,7 @@ export async function buildTaskJobs(
       // otherwise travel to, and be decoded for, every one of the 500 instances); ctx.xcomPull still reads it.
       if (task?.map_over === up) {
         if (q.mapIndex >= 0) itemRequests.push({ dagId: q.dagId, runId: q.runId, taskId: up, index: q.mapIndex });
-      } else needed.add(up);
+      } else if (!taskOf(q.dagId, up)?.map_over) needed.add(up);
     }
     runs.add(q);
   }
@@ -37,14 +38,16 @@ export async function buildTaskJobs(
   return queued.map((q) => {
     const task = taskOf(q.dagId, q.taskId);
     const upstream: Record<string, unknown> = {};
+    const pullUpstream: string[] = [];
     let item: unknown = null;
     for (const up of task?.upstream ?? []) {
-      const values = byTask.get(`${runKeyString(q)}\u0000${up}`);
       if (task?.map_over === up) {
         item = items.get(`${runKeyString(q)}\u0000${up}\u0000${q.mapIndex}`) ?? null;
-        continue;
+      } else if (taskOf(q.dagId, up)?.map_over) {
+        pullUpstream.push(up);
+      } else {
+        upstream[up] = byTask.get(`${runKeyString(q)}\u0000${up}`)?.get(-1) ?? null;
       }
-      upstream[up] = taskOf(q.dagId, up)?.map_over ? mappedList(values) : (values?.get(-1) ?? null);
     }
     return {
       type: 'task',
@@ -62,17 +65,10 @@ export async function buildTaskJobs(
       conf: q.conf,
       item,
       upstream,
+      ...(pullUpstream.length ? { pullUpstream } : {}),
       executionTimeoutMs: task?.execution_timeout_ms ?? null,
       firstPokeAt: q.firstPokeAt?.toISOString() ?? null,
       queue: q.queue,
     } satisfies TaskJob;
   });
-}
-
-/** Results of a mapped task by map index (missing ones as null). */
-function mappedList(values: Map<number, unknown> | undefined): unknown[] {
-  if (!values) return [];
-  const indexes = [...values.keys()].filter((i) => i >= 0).sort((a, b) => a - b);
-  const max = indexes.length ? indexes[indexes.length - 1]! : -1;
-  return Array.from({ length: max + 1 }, (_, i) => values.get(i) ?? null);
 }

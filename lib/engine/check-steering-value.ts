@@ -1,8 +1,9 @@
 // Checked in the task's own try, so a wrong-shaped return value fails that try with a clear message
 // instead of leaving its downstream tasks in a state nobody can explain.
 import type { Dag } from './dag-builder';
+import { DEFAULT_MAX_MAP_LENGTH, mapLengthProblem } from './max-map-length';
 
-export function checkSteeringValue(dag: Dag, taskId: string, value: unknown): string | null {
+export function checkSteeringValue(dag: Dag, taskId: string, value: unknown, maxMapLength = DEFAULT_MAX_MAP_LENGTH): string | null {
   const task = dag.tasks.get(taskId);
   if (!task) return null;
   if (task.kind === 'branch') {
@@ -17,5 +18,6 @@ export function checkSteeringValue(dag: Dag, taskId: string, value: unknown): st
   if (mapped.length > 0 && !Array.isArray(value)) {
     return `task '${taskId}' feeds mapped task${mapped.length > 1 ? 's' : ''} ${mapped.map((m) => `'${m}'`).join(', ')} and must return a list; got ${value === null ? 'null' : typeof value}`;
   }
+  if (mapped.length > 0) return mapLengthProblem(taskId, mapped, (value as unknown[]).length, maxMapLength);
   return null;
 }

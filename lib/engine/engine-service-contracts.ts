@@ -78,9 +78,12 @@ export const variableServiceContracts = {
 };
 
 export const xcomServiceContracts = {
-  /** One value for a map index; for `null`, the task's value, or the list of a mapped task's values. */
+  /**
+   * One value for a map index; for `null`, the task's value, or the list of a mapped task's values. `perInstance`:
+   * a mapped task's list with one entry per instance, null where none was stored (what a downstream input holds).
+   */
   pull: service({
-    input: z.object({ taskId: z.string().min(1), mapIndex: z.number().int().nullable() }),
+    input: z.object({ taskId: z.string().min(1), mapIndex: z.number().int().nullable(), perInstance: z.boolean().optional() }),
     output: z.unknown(),
     readOnly: true,
   }),

@@ -19,6 +19,11 @@ export interface TaskJob {
   conf: Record<string, unknown>;
   item: unknown;
   upstream: Record<string, unknown>;
+  /**
+   * Mapped upstream tasks whose results the job does not carry (up to max_map_length of them, for every downstream
+   * try): the runner pulls each list through the xcom service before the task starts, into `upstream`.
+   */
+  pullUpstream?: string[];
   executionTimeoutMs: number | null;
   /**
    * Set when an earlier poke of this try was rescheduled (a sensor in reschedule mode, ADR 0022): when the first

@@ -5,6 +5,7 @@ import type { Clock } from '../kernel/clock';
 import type { Executor } from './executor-port';
 import type { RunStore } from './run-store-port';
 import { buildTaskJobs } from './build-task-jobs';
+import { DEFAULT_MAX_MAP_LENGTH } from './max-map-length';
 import { createAssetTriggeredRuns, createDueRuns } from './create-runs';
 import { runKeyOf, RunKeySet } from './run-key-set';
 import { DagCatalog } from './dag-catalog';
@@ -32,6 +33,8 @@ export interface SchedulerOptions {
   jobId?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   random?: () => number;
+  /** Instances one mapped task may have (FLASHFLOW_MAX_MAP_LENGTH); a longer list fails the try that returned it. */
+  maxMapLength?: number;
   /** Told after each tick that changed something; used by tests and the UI's live updates. */
   onTick?: (stats: TickStats) => void;
   /** Told of every try that ended (alerts, metrics); must not throw or block. */
@@ -86,6 +89,7 @@ export class Scheduler {
       callbackTimeoutMs: options.callbackTimeoutMs ?? 30_000,
       log: options.log ?? (() => {}),
       random: options.random ?? Math.random,
+      maxMapLength: options.maxMapLength ?? DEFAULT_MAX_MAP_LENGTH,
       createScheduledRuns: options.createScheduledRuns ?? true,
       jobId: options.jobId,
       onTick: options.onTick,
@@ -93,7 +97,7 @@ export class Scheduler {
       quietEventDelayMs: options.quietEventDelayMs ?? 25,
     };
     const { store, catalog, hints, inflight } = this;
-    const { log, random, onTryEnded } = this.opts;
+    const { log, random, onTryEnded, maxMapLength } = this.opts;
     this.inbox = new ExecutorEventInbox({
       quietEventDelayMs: this.opts.quietEventDelayMs,
       requestTick: () => this.requestTick(),
@@ -105,7 +109,7 @@ export class Scheduler {
       callbackTimeoutMs: this.opts.callbackTimeoutMs,
       draining: () => this.draining,
     });
-    this.events = new ExecutorEventApplier({ store, catalog, hints, inflight, callbacks: this.callbacks, random, log, onTryEnded });
+    this.events = new ExecutorEventApplier({ store, catalog, hints, inflight, callbacks: this.callbacks, random, log, onTryEnded, maxMapLength });
     this.planning = { store, catalog, hints, callbacks: this.callbacks, log };
   }
 

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { formatZodIssues } from '../kernel/zod-issues';
 import { smtpConnectionJson, type SmtpSettings } from '../hooks/smtp-settings';
+import { TaskLogMaxBytes } from '../engine/task-log-cap';
+import { MaxMapLength } from '../engine/max-map-length';
 import { withoutServerSecrets } from '../secrets/task-environment';
 
 const intFrom = (min: number) => z.coerce.number().int().min(min);
@@ -55,6 +57,11 @@ const EnvSchema = z.object({
   FLASHFLOW_ALERT_WEBHOOK_URL: z.string().url().optional(),
   // Airflow's [core] test_connection: testing makes the server reach a host an Op user chooses (ADR 0017).
   FLASHFLOW_TEST_CONNECTION: z.enum(['Enabled', 'Disabled']).default('Enabled'),
+  // Resource limits (ADR 0032): bytes of log one try keeps, instances per mapped task (Airflow's max_map_length),
+  // and the age past which the scheduler deletes finished runs, logs and audit rows (off unless set).
+  FLASHFLOW_TASK_LOG_MAX_BYTES: TaskLogMaxBytes,
+  FLASHFLOW_MAX_MAP_LENGTH: MaxMapLength,
+  FLASHFLOW_RETENTION_DAYS: intFrom(1).optional(),
 });
 
 /** SMTP_HOST etc. are read as FLASHFLOW_SMTP_HOST when the latter is unset. */
@@ -111,6 +118,12 @@ export interface FlashflowConfig {
   /** Session cookies carry `Secure` when the UI is served over HTTPS (FLASHFLOW_BASE_URL https://…). */
   secureCookies: boolean;
   alerts: AlertsConfig;
+  /** Bytes of log one try keeps; past it a marker line and nothing more (ADR 0032). */
+  taskLogMaxBytes: number;
+  /** Instances one mapped task may expand into. */
+  maxMapLength: number;
+  /** The scheduler deletes what `flashflow db clean` would for this many days back; null: never. */
+  retentionDays: number | null;
 }
 
 /** Every variable name Flashflow reads: docs/deploy.md and the deploy examples are checked against it. */
@@ -189,6 +202,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       slackWebhookUrl: e.FLASHFLOW_SLACK_WEBHOOK_URL ?? null,
       genericWebhookUrl: e.FLASHFLOW_ALERT_WEBHOOK_URL ?? null,
     },
+    taskLogMaxBytes: e.FLASHFLOW_TASK_LOG_MAX_BYTES,
+    maxMapLength: e.FLASHFLOW_MAX_MAP_LENGTH,
+    retentionDays: e.FLASHFLOW_RETENTION_DAYS ?? null,
   };
 }
 

@@ -109,6 +109,7 @@ export async function startRuntime(config: FlashflowConfig, options: StartOption
     // Created after the executor whose service handler wakes it; handlers only run once tasks do.
     const scheduler = new Scheduler({
       store: sqlRunStore(db.sql, {
+        taskLogMaxBytes: config.taskLogMaxBytes,
         onUnknownPool: (pool) => log('warn', `tasks wait on pool '${pool}', which does not exist; create it (pools page, API or CLI) or change the task's pool`),
       }),
       executor,
@@ -116,6 +117,7 @@ export async function startRuntime(config: FlashflowConfig, options: StartOption
       jobId,
       pollIntervalMs: config.pollIntervalMs,
       zombieThresholdMs: config.zombieThresholdMs,
+      maxMapLength: config.maxMapLength,
       createScheduledRuns: options.createScheduledRuns ?? true,
       log: (level, message) => log(level, message),
       onTick: options.onTick

@@ -93,6 +93,7 @@ export function engineServices(sql: SqlClient, now: () => Date, wake: () => void
     },
     xcom: {
       pull: async (job, input) => {
+        if (input.perInstance && input.mapIndex === null) return resultsPerInstance(sql, job, input.taskId);
         const rows = await sql.query<{ map_index: number; value: unknown }>(
           `SELECT map_index, value FROM xcom WHERE dag_id = $1 AND run_id = $2 AND task_id = $3 AND key = 'return_value'
              AND ($4::int IS NULL OR map_index = $4::int)
@@ -105,4 +106,17 @@ export function engineServices(sql: SqlClient, now: () => Date, wake: () => void
       },
     },
   };
+}
+
+/** A mapped task's results as its downstream's input holds them: one per instance, null where none was stored. */
+async function resultsPerInstance(sql: SqlClient, run: { dagId: string; runId: string }, taskId: string): Promise<unknown[]> {
+  const rows = await sql.query<{ value: unknown }>(
+    `SELECT x.value FROM task_instance ti
+     LEFT JOIN xcom x ON x.dag_id = ti.dag_id AND x.run_id = ti.run_id AND x.task_id = ti.task_id
+       AND x.map_index = ti.map_index AND x.key = 'return_value'
+     WHERE ti.dag_id = $1 AND ti.run_id = $2 AND ti.task_id = $3 AND ti.map_index >= 0
+     ORDER BY ti.map_index`,
+    [run.dagId, run.runId, taskId],
+  );
+  return rows.map((r) => r.value ?? null);
 }

@@ -40,6 +40,10 @@ export interface EngineOptions {
   store?: (store: RunStore) => RunStore;
   /** Answer the tasks' service calls (a sensor's) from this engine's database, as the runtime does. */
   services?: boolean;
+  /** The OPENAI_* / FLASHFLOW_LLM_MODEL the LLM services answer with (a fake OpenAI server's). */
+  llmEnv?: { OPENAI_BASE_URL?: string; OPENAI_API_KEY?: string; FLASHFLOW_LLM_MODEL?: string };
+  /** The scheduler's FLASHFLOW_MAX_MAP_LENGTH (its default otherwise). */
+  maxMapLength?: number;
 }
 
 export async function startEngine(dags: Dag[], opts: EngineOptions = {}): Promise<Engine> {
@@ -51,15 +55,21 @@ export async function startEngine(dags: Dag[], opts: EngineOptions = {}): Promis
     return c.dag;
   });
   await syncDags(db.sql, { dags: compiled, errors: [], files: [] }, clock.now());
-  const services: ServiceHandler | undefined = opts.services
-    ? taskServiceHandler({
-        sql: db.sql, now: () => clock.now(), connections: { get: async () => null }, llmEnv: {},
-        wake: (): void => scheduler.wake(), beforeChange: (job): Promise<void> => scheduler.startRecorded(job.tiId, job.tryNumber),
-      })
-    : undefined;
+  const allServices: ServiceHandler = taskServiceHandler({
+    sql: db.sql, now: () => clock.now(), connections: { get: async () => null }, llmEnv: opts.llmEnv ?? {},
+    wake: (): void => scheduler.wake(), beforeChange: (job): Promise<void> => scheduler.startRecorded(job.tiId, job.tryNumber),
+  });
+  // Without `services`, still the XCom pull a runner makes for a mapped upstream's results (ADR 0032).
+  const services: ServiceHandler = opts.services
+    ? allServices
+    : async (job, method, input) => {
+      if (method === 'xcom.pull') return allServices(job, method, input);
+      throw new Error(`the inline executor answers no service (${method})`);
+    };
   const executor = new InlineExecutor(new Map(dags.map((d) => [d.dagId, d])), clock, opts.slots, services);
   const scheduler = new Scheduler({ store: opts.store ? opts.store(sqlRunStore(db.sql)) : sqlRunStore(db.sql), executor, clock, pollIntervalMs: 1000, random: () => 0,
-    ...(opts.quietEventDelayMs !== undefined ? { quietEventDelayMs: opts.quietEventDelayMs } : {}), ...opts.listen?.(db, clock) });
+    ...(opts.quietEventDelayMs !== undefined ? { quietEventDelayMs: opts.quietEventDelayMs } : {}),
+    ...(opts.maxMapLength !== undefined ? { maxMapLength: opts.maxMapLength } : {}), ...opts.listen?.(db, clock) });
   await executor.start();
   await scheduler.start();
 

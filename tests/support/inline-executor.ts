@@ -3,7 +3,7 @@
 // uses a real executor.
 import type { Dag } from '../../lib/engine/dag-builder';
 import type { Executor, ExecutorEvent, ExecutorJob, ServiceHandler, TaskJob } from '../../lib/engine/executor-port';
-import { buildTaskContext, resultToStore } from '../../lib/executors/local/build-task-context';
+import { buildTaskContext, pullDeferredUpstream, resultToStore } from '../../lib/executors/local/build-task-context';
 import { errorToOutcome } from '../../lib/executors/local/task-errors';
 import type { Clock } from '../../lib/kernel/clock';
 import type { OperatorRun } from '../../lib/operators/operator-context';
@@ -61,14 +61,15 @@ export class InlineExecutor implements Executor {
     const def = dag.tasks.get(job.taskId)!;
     try {
       const params = dag.config.params ? dag.config.params.parse(job.conf) : job.conf;
-      const ctx = buildTaskContext(dag, def, job, {
+      const send = async (method: string, input: unknown) => {
+        if (this.services) return this.services(job, method, input);
+        throw new Error(`the inline executor answers no service (${method})`);
+      };
+      const ctx = buildTaskContext(dag, def, await pullDeferredUpstream(job, send), {
         params,
         log: { info: () => {}, warn: () => {}, error: () => {} },
         signal: new AbortController().signal,
-        send: async (method, input) => {
-          if (this.services) return this.services(job, method, input);
-          throw new Error(`the inline executor answers no service (${method})`);
-        },
+        send,
       });
       const value = def.operator === 'function'
         ? await def.fn!(ctx)

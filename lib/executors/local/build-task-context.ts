@@ -6,7 +6,7 @@ import { branchTaskIds } from '../../engine/branch-target';
 import type { Dag } from '../../engine/dag-builder';
 import type { OutputSchema, TaskDefinition } from '../../engine/dag-model';
 import type { TaskJob } from '../../engine/executor-port';
-import { createServiceClients, type ServiceTransport } from '../../engine/service-contract';
+import { createServiceClients, methodName, type ServiceTransport } from '../../engine/service-contract';
 import { NonRetriableError, type TaskContext, type TaskLogger, type TaskServices } from '../../engine/task-context';
 import type { AnyTaskRef } from '../../engine/task-ref';
 import { formatZodIssues } from '../../kernel/zod-issues';
@@ -60,6 +60,19 @@ export function buildTaskContext(dag: Dag, def: TaskDefinition, job: TaskJob, de
       return mapIndex === undefined ? checkReceived(dag, ref.taskId, value, what) : checkItem(dag, ref.taskId, value, def.taskId, mapIndex);
     },
   };
+}
+
+const XCOM_PULL = methodName('xcom', 'pull');
+
+/**
+ * The job with the results of its mapped upstream tasks in `upstream`: the scheduler names them instead of carrying
+ * them (ADR 0032), one entry per instance as before.
+ */
+export async function pullDeferredUpstream(job: TaskJob, send: ServiceTransport): Promise<TaskJob> {
+  if (!job.pullUpstream?.length) return job;
+  const upstream = { ...job.upstream };
+  for (const taskId of job.pullUpstream) upstream[taskId] = await send(XCOM_PULL, { taskId, mapIndex: null, perInstance: true });
+  return { ...job, upstream };
 }
 
 /**

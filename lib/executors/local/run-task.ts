@@ -20,24 +20,35 @@ import { toXcom } from './xcom-json';
 import { SecretMasker } from '../../secrets/secret-masker';
 import { methodName } from '../../engine/service-contract';
 import type { Connection } from '../../connections/connection-model';
-import { buildTaskContext, resultToStore } from './build-task-context';
+import { buildTaskContext, pullDeferredUpstream, resultToStore } from './build-task-context';
+import { TaskLogBudget, taskLogMaxBytesFromEnv } from '../../engine/task-log-cap';
+import { maxMapLengthFromEnv } from '../../engine/max-map-length';
 
 const CONNECTIONS_GET = methodName('connections', 'get');
 
 const HOSTNAME = hostname();
 /** Longer log lines are cut, so one runaway line cannot bloat the log table. */
 const MAX_LOG_LINE_CHARS = 64 * 1024;
+/** Read from this process's environment: a remote worker's runners follow the worker's settings. */
+const TASK_LOG_MAX_BYTES = taskLogMaxBytesFromEnv(process.env);
+const MAX_MAP_LENGTH = maxMapLengthFromEnv(process.env);
 
 export function startTask(job: TaskJob, rt: RunnerRuntime): void {
   const key = jobKey(job);
   const { tiId, tryNumber } = job;
   const masker = new SecretMasker();
+  const budget = new TaskLogBudget(TASK_LOG_MAX_BYTES);
   const emitLine = (stream: 'stdout' | 'stderr' | 'log', raw: string) => {
+    if (budget.truncated) return;
     const line = masker.mask(raw);
-    const text =
+    const cut =
       line.length > MAX_LOG_LINE_CHARS
         ? `${line.slice(0, MAX_LOG_LINE_CHARS)} … [${line.length - MAX_LOG_LINE_CHARS} more characters cut]`
         : line;
+    // Past the cap the try's output is dropped here, before it crosses a process (and, from a worker, the network).
+    const text = budget.take(cut);
+    if (text === null) return;
+    if (text !== cut) stream = 'log';
     if (rt.jobs.get(key)?.reported === false) {
       rt.send({ type: 'event', event: { type: 'log', tiId, tryNumber, stream, line: text, at: new Date() } });
     } else {
@@ -77,15 +88,17 @@ async function executeTask(
     );
   }
   const params = parseParams(dag, job.conf);
+  const send = (method: string, input: unknown) => rt.request(key, job, method, input);
+  const ready = await pullDeferredUpstream(job, send);
   const log = (level: string) => (message: string, ...rest: unknown[]) => {
     for (const line of format(message, ...rest).split('\n')) emitLine('log', `${level} - ${line}`);
   };
-  const ctx = buildTaskContext(dag, def, job, {
+  const ctx = buildTaskContext(dag, def, ready, {
     params,
     log: { info: log('INFO'), warn: log('WARNING'), error: log('ERROR') },
     signal,
     send: async (method, input) => {
-      const result = await rt.request(key, job, method, input);
+      const result = await send(method, input);
       // Secrets a try fetched are masked in everything it writes from then on.
       if (method === CONNECTIONS_GET) masker.addConnection(result as Connection | null);
       return result;
@@ -114,7 +127,7 @@ async function executeTask(
   }
   const xcom = toXcom(resultToStore(def, value), rt.config.maxXcomBytes);
   if (!xcom.ok) throw new RunnerError('XComError', `task ${job.taskId} ${xcom.problem}`, false);
-  const steering = checkSteeringValue(dag, job.taskId, xcom.value);
+  const steering = checkSteeringValue(dag, job.taskId, xcom.value, MAX_MAP_LENGTH);
   if (steering) throw new RunnerError('SteeringValueError', steering, false);
   return { status: 'success', xcom: xcom.value };
 }

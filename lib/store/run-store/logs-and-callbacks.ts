@@ -1,8 +1,53 @@
 // Append-only records the scheduler writes beside state: task log lines, callback requests, liveness.
 import type { CallbackRequest, LogLine } from '../../engine/run-store-port';
+import { isTruncationMarker, TaskLogBudget } from '../../engine/task-log-cap';
 import type { SqlClient } from '../database';
 
-export async function appendLogs(sql: SqlClient, lines: LogLine[]): Promise<void> {
+/** Budgets of the tries seen lately; an evicted one is read back from the table, so the bound costs no accuracy. */
+const BUDGETS_KEPT = 5_000;
+
+/**
+ * The per-try cap where every line is stored (ADR 0032), whatever wrote it: a runner, a remote worker's batch, an
+ * older worker that does not cap. Only the active scheduler appends logs, so the budgets it holds stay true.
+ */
+export class TaskLogCap {
+  private readonly budgets = new Map<string, TaskLogBudget>();
+
+  constructor(readonly maxBytes: number) {}
+
+  async filter(sql: SqlClient, lines: LogLine[]): Promise<LogLine[]> {
+    const key = (l: { tiId: string; tryNumber: number }) => `${l.tiId}:${l.tryNumber}`;
+    const unseen = [...new Map(lines.filter((l) => !this.budgets.has(key(l))).map((l) => [key(l), l])).values()];
+    if (unseen.length > 0) {
+      const used = await sql.query<{ ti_id: string; try_number: number; bytes: number; cut: boolean }>(
+        `SELECT l.ti_id, l.try_number, sum(octet_length(l.line) + 1)::float8 AS bytes, bool_or(l.line LIKE '*** Log truncated: %') AS cut
+         FROM task_log l JOIN unnest($1::uuid[], $2::int[]) AS k(ti_id, try_number) ON l.ti_id = k.ti_id AND l.try_number = k.try_number
+         GROUP BY l.ti_id, l.try_number`,
+        [unseen.map((l) => l.tiId), unseen.map((l) => l.tryNumber)],
+      );
+      const found = new Map(used.map((u) => [`${u.ti_id}:${u.try_number}`, u]));
+      for (const l of unseen) {
+        const u = found.get(key(l));
+        this.remember(key(l), new TaskLogBudget(this.maxBytes, u?.bytes ?? 0, u?.cut ?? false));
+      }
+    }
+    const kept: LogLine[] = [];
+    for (const l of lines) {
+      const line = this.budgets.get(key(l))!.take(l.line);
+      if (line === null) continue;
+      kept.push(line === l.line ? l : { ...l, stream: isTruncationMarker(line) ? 'log' : l.stream, line });
+    }
+    return kept;
+  }
+
+  private remember(key: string, budget: TaskLogBudget): void {
+    if (this.budgets.size >= BUDGETS_KEPT) this.budgets.delete(this.budgets.keys().next().value!);
+    this.budgets.set(key, budget);
+  }
+}
+
+export async function appendLogs(sql: SqlClient, raw: LogLine[], cap?: TaskLogCap): Promise<void> {
+  const lines = cap && raw.length > 0 ? await cap.filter(sql, raw) : raw;
   if (lines.length === 0) return;
   await sql.query(
     // ORDER BY the batch position: ids (the read order) must follow the order the task wrote its lines.

@@ -3,7 +3,8 @@
 import type { RunStore } from '../../engine/run-store-port';
 import type { SqlClient } from '../database';
 import { listActiveDags, setNextDagrun } from './dag-queries';
-import { appendLogs, createCallbackRequests, finishCallback, heartbeatJob } from './logs-and-callbacks';
+import { appendLogs, createCallbackRequests, finishCallback, heartbeatJob, TaskLogCap } from './logs-and-callbacks';
+import { DEFAULT_TASK_LOG_MAX_BYTES } from '../../engine/task-log-cap';
 import { assetReadyDags, consumeAssetQueue, linkConsumedEvents, recordAssetEvents, type ConsumedUpdate } from './asset-queries';
 import { queueScheduled } from './claim-scheduled';
 import { createRun, finishRun, listRunningRuns, loadMappedItems, loadXcoms, startQueuedRuns } from './run-queries';
@@ -12,10 +13,13 @@ import * as tries from './try-transitions';
 export interface SqlRunStoreOptions {
   /** Told (once per pool name) when scheduled tasks wait on a pool that does not exist. */
   onUnknownPool?: (pool: string) => void;
+  /** Per-try log cap (FLASHFLOW_TASK_LOG_MAX_BYTES); default DEFAULT_TASK_LOG_MAX_BYTES. */
+  taskLogMaxBytes?: number;
 }
 
 export function sqlRunStore(sql: SqlClient, options: SqlRunStoreOptions = {}): RunStore {
   const reported = new Set<string>();
+  const logCap = new TaskLogCap(options.taskLogMaxBytes ?? DEFAULT_TASK_LOG_MAX_BYTES);
   const unknownPools = (pools: string[]) => {
     for (const p of pools) {
       if (reported.has(p)) continue;
@@ -44,7 +48,7 @@ export function sqlRunStore(sql: SqlClient, options: SqlRunStoreOptions = {}): R
     finishRun: (run, state, reason, now) => finishRun(sql, run, state, reason, now),
     findOrphans: (before) => tries.findOrphans(sql, before),
     requeue: (tis, now) => tries.requeue(sql, tis, now),
-    appendLogs: (lines) => appendLogs(sql, lines),
+    appendLogs: (lines) => appendLogs(sql, lines, logCap),
     recordAssetEvents: (events, now) => recordAssetEvents(sql, events, now),
     assetReadyDags: () => assetReadyDags(sql),
     createAssetRun: (run, dag, uris, now) => {
