@@ -29,7 +29,7 @@ export async function createToken(_prev: TokenFormState, form: FormData): Promis
       username: who.user.username,
       name: String(form.get('name') ?? ''),
       expires_at: expiresDays === null ? null : new Date(now.getTime() + expiresDays * 86_400_000),
-    }, now);
+    }, now, { via: 'ui', owner: who.user.username });
     return { token, error: null };
   } catch (err) {
     if (err instanceof InvalidInputError) return { token: null, error: err.message };
@@ -42,7 +42,7 @@ export async function revokeToken(id: number): Promise<{ error: string | null }>
   if (!who.ok) return { error: who.message };
   const rt = getRuntime();
   try {
-    await revokeApiToken(rt.db.prisma, id, rt.clock.now(), who.user.username);
+    await revokeApiToken(rt.db.prisma, id, rt.clock.now(), { via: 'ui', owner: who.user.username }, who.user.username);
     return { error: null };
   } catch (err) {
     if (err instanceof NotFoundError) return { error: err.message };
@@ -65,7 +65,9 @@ export async function changePassword(_prev: PasswordFormState, form: FormData): 
   const check = await checkCredentials(rt.db.prisma, who.user.username, current, rt.clock.now());
   if (!check.ok) return { error: 'The current password is wrong (after 5 wrong tries the account is locked for 5 minutes).' };
   try {
-    await resetPassword(rt.db.prisma, who.user.username, next, rt.clock.now());
+    // The form asks: a user who changes the password as a precaution may keep the tokens their scripts use.
+    const keepTokens = form.get('keep_tokens') === 'on';
+    await resetPassword(rt.db.prisma, who.user.username, next, rt.clock.now(), { audit: { via: 'ui', owner: who.user.username }, keepTokens });
   } catch (err) {
     if (err instanceof InvalidInputError) return { error: err.message };
     throw err;

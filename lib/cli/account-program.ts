@@ -44,7 +44,7 @@ export function addAccountCommands(program: Command, viaDb: ViaDb, out: Out): vo
       const u = (await viaDb('users.delete', { username: o.username })) as UserRow;
       out(`user ${u.username} deleted`);
     });
-  users.command('reset-password').description("set a user's password (signs them out everywhere and unlocks the account)")
+  users.command('reset-password').description("set a user's password (signs them out everywhere, revokes their API tokens and unlocks the account)")
     .requiredOption('-u, --username <username>', 'login name')
     .option('-p, --password <password>', 'new password (at least 8 characters)')
     .option('--use-random-password', 'generate a password and print it once', false)

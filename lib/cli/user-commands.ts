@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { parseInput } from '../kernel/zod-issues';
+import { cliAudit } from '../ops/auth/account-audit';
 import { createApiToken, listApiTokens, revokeApiToken } from '../ops/auth/api-tokens';
 import { createUser, deleteUser, listUsers, resetPassword } from '../ops/auth/user-accounts';
 import type { CommandContext } from './command-context';
@@ -35,10 +36,11 @@ export const USER_COMMANDS = {
   'users.reset-password': async (ctx: CommandContext, raw: unknown) => {
     const a = parseInput(PasswordArgs, raw, 'users reset-password');
     const { password, generated } = choosePassword(a);
-    const user = await resetPassword(ctx.prisma, a.username, password, ctx.now());
+    // An admin's reset: the user's API tokens are revoked with the old password.
+    const user = await resetPassword(ctx.prisma, a.username, password, ctx.now(), { audit: cliAudit() });
     return { user, password: generated ? password : null };
   },
-  'tokens.create': async (ctx: CommandContext, raw: unknown) => createApiToken(ctx.prisma, parseInput(TokenArgs, raw, 'tokens create'), ctx.now()),
+  'tokens.create': async (ctx: CommandContext, raw: unknown) => createApiToken(ctx.prisma, parseInput(TokenArgs, raw, 'tokens create'), ctx.now(), cliAudit()),
   'tokens.list': async (ctx: CommandContext, raw: unknown) => listApiTokens(ctx.prisma, parseInput(TokenListArgs, raw, 'tokens list')),
-  'tokens.revoke': async (ctx: CommandContext, raw: unknown) => revokeApiToken(ctx.prisma, parseInput(RevokeArgs, raw, 'tokens revoke').id, ctx.now()),
+  'tokens.revoke': async (ctx: CommandContext, raw: unknown) => revokeApiToken(ctx.prisma, parseInput(RevokeArgs, raw, 'tokens revoke').id, ctx.now(), cliAudit()),
 } as const;

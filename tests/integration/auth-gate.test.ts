@@ -217,23 +217,23 @@ describe('API credentials', () => {
   it('stops accepting a Basic password as soon as it is reset', async () => {
     const old = basic('ada', 'ada-password');
     expect((await fetch(`${base}/api/v1/dags`, { headers: old })).status).toBe(200);
-    await resetPassword(db.prisma, 'ada', 'ada-password-2', clock.now());
+    await resetPassword(db.prisma, 'ada', 'ada-password-2', clock.now(), { audit: { via: 'cli', owner: 'ops' } });
     expect((await fetch(`${base}/api/v1/dags`, { headers: old })).status).toBe(401);
     expect((await fetch(`${base}/api/v1/dags`, { headers: basic('ada', 'ada-password-2') })).status).toBe(200);
   });
 
   it('accepts an API token until it is revoked or expires, and strips forged identity headers', async () => {
-    const { token, summary } = await createApiToken(db.prisma, { username: 'ursula', name: 'ci' }, clock.now());
+    const { token, summary } = await createApiToken(db.prisma, { username: 'ursula', name: 'ci' }, clock.now(), { via: 'cli', owner: 'ops' });
     expect(token).toMatch(/^ff_[\w-]{43}$/);
     const stored = await db.prisma.apiToken.findUniqueOrThrow({ where: { id: summary.id } });
     expect(stored.tokenHash).not.toContain(token.slice(3));
     const auth = { authorization: `Bearer ${token}` };
     const res = await fetch(`${base}/api/v1/dags`, { headers: { ...auth, 'x-flashflow-role': 'Admin' } });
     expect(await res.json()).toEqual({ user: 'ursula', role: 'User' });
-    await revokeApiToken(db.prisma, summary.id, clock.now());
+    await revokeApiToken(db.prisma, summary.id, clock.now(), { via: 'cli', owner: 'ops' });
     expect((await fetch(`${base}/api/v1/dags`, { headers: auth })).status).toBe(401);
 
-    const short = await createApiToken(db.prisma, { username: 'ursula', name: 'short', expires_at: new Date(clock.now().getTime() + 60_000) }, clock.now());
+    const short = await createApiToken(db.prisma, { username: 'ursula', name: 'short', expires_at: new Date(clock.now().getTime() + 60_000) }, clock.now(), { via: 'cli', owner: 'ops' });
     expect((await fetch(`${base}/api/v1/dags`, { headers: { authorization: `Bearer ${short.token}` } })).status).toBe(200);
     clock.advance(61_000);
     expect((await fetch(`${base}/api/v1/dags`, { headers: { authorization: `Bearer ${short.token}` } })).status).toBe(401);

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { NotFoundError } from '../../kernel/errors';
 import { parseInput } from '../../kernel/zod-issues';
+import { auditRow, type AccountAudit } from './account-audit';
 import type { Principal } from './principal';
 import type { Role } from './roles';
 import { digest, randomSecret } from './secret-token';
@@ -37,15 +38,21 @@ function summary(t: TokenRow): TokenSummary {
   return { id: t.id, username: t.user.username, name: t.name, prefix: t.prefix, created_at: t.createdAt, last_used_at: t.lastUsedAt, expires_at: t.expiresAt, revoked_at: t.revokedAt };
 }
 
-export async function createApiToken(db: AuthDb, raw: z.input<typeof newTokenSchema>, now: Date): Promise<{ token: string; summary: TokenSummary }> {
+export async function createApiToken(db: AuthDb, raw: z.input<typeof newTokenSchema>, now: Date, audit: AccountAudit): Promise<{ token: string; summary: TokenSummary }> {
   const input = parseInput(newTokenSchema, raw, 'token');
   const user = await db.user.findUnique({ where: { username: input.username } });
   if (!user) throw new NotFoundError(`user '${input.username}' not found`);
   const token = randomSecret(TOKEN_PREFIX);
-  const row = await db.apiToken.create({
-    data: { userId: user.id, name: input.name, prefix: token.slice(0, SHOWN_CHARS), tokenHash: digest(token), createdAt: now, expiresAt: input.expires_at ?? null },
-    include: { user: { select: { username: true } } },
-  });
+  const prefix = token.slice(0, SHOWN_CHARS);
+  const expiresAt = input.expires_at ?? null;
+  // The event names the token by its shown prefix (its id exists only once the row does), never by the secret.
+  const [row] = await db.$transaction([
+    db.apiToken.create({
+      data: { userId: user.id, name: input.name, prefix, tokenHash: digest(token), createdAt: now, expiresAt },
+      include: { user: { select: { username: true } } },
+    }),
+    db.eventLog.create({ data: auditRow(audit, 'create_token', { username: user.username, name: input.name, prefix, expires_at: expiresAt?.toISOString() ?? null }, now) }),
+  ]);
   return { token, summary: summary(row) };
 }
 
@@ -58,12 +65,15 @@ export async function listApiTokens(db: AuthDb, filter: { username?: string } = 
   return rows.map(summary);
 }
 
-/** Revokes a token; with `owner`, only one of that user's. Revoking twice is harmless. */
-export async function revokeApiToken(db: AuthDb, id: number, now: Date, owner?: string): Promise<TokenSummary> {
+/** Revokes a token; with `owner`, only one of that user's. Revoking twice is harmless (and logged once). */
+export async function revokeApiToken(db: AuthDb, id: number, now: Date, audit: AccountAudit, owner?: string): Promise<TokenSummary> {
   const row = await db.apiToken.findUnique({ where: { id }, include: { user: { select: { username: true } } } });
   if (!row || (owner !== undefined && row.user.username !== owner)) throw new NotFoundError(`API token ${id} not found`);
   if (row.revokedAt) return summary(row);
-  const updated = await db.apiToken.update({ where: { id }, data: { revokedAt: now }, include: { user: { select: { username: true } } } });
+  const [updated] = await db.$transaction([
+    db.apiToken.update({ where: { id }, data: { revokedAt: now }, include: { user: { select: { username: true } } } }),
+    db.eventLog.create({ data: auditRow(audit, 'revoke_token', { username: row.user.username, token_id: id, name: row.name, prefix: row.prefix }, now) }),
+  ]);
   return summary(updated);
 }
 

@@ -4,10 +4,11 @@ import { z } from 'zod';
 import { ConflictError, NotFoundError } from '../../kernel/errors';
 import { parseInput } from '../../kernel/zod-issues';
 import type { PrismaClient } from '../../store/generated/prisma/client';
+import { auditRow, type AccountAudit } from './account-audit';
 import { hashPassword, type ScryptParams } from './password-hash';
 import { roleSchema, type Role } from './roles';
 
-export type AuthDb = Pick<PrismaClient, 'user' | 'userSession' | 'apiToken' | '$transaction'>;
+export type AuthDb = Pick<PrismaClient, 'user' | 'userSession' | 'apiToken' | 'eventLog' | '$transaction'>;
 
 /** Short enough to type, long enough that a guess per second (the login limit) takes years to succeed. */
 export const MIN_PASSWORD_LENGTH = 8;
@@ -116,14 +117,32 @@ export async function deleteUser(db: AuthDb, rawUsername: string): Promise<UserS
   return summary(u);
 }
 
-/** A new password also signs the user out everywhere and unlocks the account. */
-export async function resetPassword(db: AuthDb, rawUsername: string, rawPassword: string, now: Date, cost?: ScryptParams): Promise<UserSummary> {
+export interface PasswordChange {
+  audit: AccountAudit;
+  /**
+   * Only for users changing their own password (the account page asks): their API tokens go on working. Otherwise
+   * every token of the user is revoked — whoever knew the old password may have made one with it.
+   */
+  keepTokens?: boolean;
+}
+
+/**
+ * A new password signs the user out everywhere, unlocks the account and revokes the user's API tokens (unless they
+ * change their own and keep them); the event log says who did it (`<via>.change_password` for one's own password,
+ * `<via>.reset_password` for someone else's or from the CLI).
+ */
+export async function resetPassword(db: AuthDb, rawUsername: string, rawPassword: string, now: Date, change: PasswordChange, cost?: ScryptParams): Promise<UserSummary> {
   const password = parseInput(passwordSchema, rawPassword, 'password');
   const u = await requireUser(db, rawUsername);
+  const own = change.audit.via === 'ui' && change.audit.owner === u.username;
+  const keepTokens = own && change.keepTokens === true;
   const passwordHash = await hashPassword(password, cost);
+  const update = db.user.update({ where: { id: u.id }, data: { passwordHash, failedLogins: 0, lockedUntil: null, changedAt: now } });
   const [updated] = await db.$transaction([
-    db.user.update({ where: { id: u.id }, data: { passwordHash, failedLogins: 0, lockedUntil: null, changedAt: now } }),
+    update,
     db.userSession.deleteMany({ where: { userId: u.id } }),
+    ...(keepTokens ? [] : [db.apiToken.updateMany({ where: { userId: u.id, revokedAt: null }, data: { revokedAt: now } })]),
+    db.eventLog.create({ data: auditRow(change.audit, own ? 'change_password' : 'reset_password', { username: u.username, api_tokens: keepTokens ? 'kept' : 'revoked' }, now) }),
   ]);
-  return summary(updated);
+  return summary(updated as Awaited<typeof update>);
 }
