@@ -111,17 +111,24 @@ export interface LogLineRow {
   at: Date;
 }
 
-/** Lines of one try after line id `afterId`, oldest first; `limit` null reads to the end. */
+/**
+ * Lines of one try after line id `afterId`, oldest first: at most `limit` lines and, past the first line, at most
+ * `maxBytes` of them, counted in the database so a long log is never read whole to cut one page from it.
+ */
 export async function readLogLines(
   sql: SqlClient,
   tiId: string,
   tryNumber: number,
   afterId: number,
-  limit: number | null,
+  limit: number,
+  maxBytes: number,
 ): Promise<LogLineRow[]> {
   return sql.query<LogLineRow>(
-    `SELECT id, stream, line, at FROM task_log
-     WHERE ti_id = $1 AND try_number = $2 AND id > $3 ORDER BY id LIMIT $4`,
-    [tiId, tryNumber, afterId, limit],
+    `SELECT id, stream, line, at FROM (
+       SELECT id, stream, line, at, sum(octet_length(line) + 1) OVER (ORDER BY id) AS upto, row_number() OVER (ORDER BY id) AS n
+       FROM task_log WHERE ti_id = $1 AND try_number = $2 AND id > $3 ORDER BY id LIMIT $4
+     ) page
+     WHERE n = 1 OR upto <= $5 ORDER BY id`,
+    [tiId, tryNumber, afterId, limit, maxBytes],
   );
 }

@@ -1,6 +1,7 @@
 'use client';
 // A task instance's log, one tab per try. Reads the REST API page by page with its continuation token, and keeps
-// polling while the try can still write (the token says end_of_log once it cannot).
+// polling while the try can still write (the token says end_of_log once it cannot). When the token says more is
+// already stored (a long log), the next page waits for "Load more" instead of the whole log flooding the page.
 import { useEffect, useRef, useState } from 'react';
 import { apiCall, seg } from './api-call';
 
@@ -15,12 +16,13 @@ interface Props {
 
 const POLL_MS = 1500;
 
-function endOfLog(token: string): boolean {
+function tokenState(token: string): { end: boolean; more: boolean } {
   try {
     const json = atob(token.replaceAll('-', '+').replaceAll('_', '/'));
-    return (JSON.parse(json) as { end_of_log?: boolean }).end_of_log === true;
+    const pos = JSON.parse(json) as { end_of_log?: boolean; more?: boolean };
+    return { end: pos.end_of_log === true, more: pos.more === true };
   } catch {
-    return true;
+    return { end: true, more: false };
   }
 }
 
@@ -29,6 +31,8 @@ export function LogViewer({ dagId, runId, taskId, mapIndex, tries, initialTry }:
   const [content, setContent] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState(false);
+  const [more, setMore] = useState(false);
+  const loadMore = useRef<() => void>(() => {});
   const pre = useRef<HTMLPreElement>(null);
 
   useEffect(() => {
@@ -38,6 +42,7 @@ export function LogViewer({ dagId, runId, taskId, mapIndex, tries, initialTry }:
     setContent('');
     setError(null);
     setDone(false);
+    setMore(false);
     const path = `/dags/${seg(dagId)}/dagRuns/${seg(runId)}/taskInstances/${seg(taskId)}/logs/${tryNumber}`;
     const read = async () => {
       const query = new URLSearchParams({ map_index: String(mapIndex) });
@@ -56,8 +61,14 @@ export function LogViewer({ dagId, runId, taskId, mapIndex, tries, initialTry }:
         setContent((old) => old + res.data.content);
         if (pinned) requestAnimationFrame(() => pre.current?.scrollTo({ top: pre.current.scrollHeight }));
       }
-      if (endOfLog(token)) setDone(true);
+      const state = tokenState(token);
+      if (state.end) setDone(true);
+      else if (state.more) setMore(true);
       else timer = setTimeout(read, document.hidden ? POLL_MS * 4 : POLL_MS);
+    };
+    loadMore.current = () => {
+      setMore(false);
+      void read();
     };
     void read();
     return () => {
@@ -78,10 +89,15 @@ export function LogViewer({ dagId, runId, taskId, mapIndex, tries, initialTry }:
             </button>
           ))}
         </div>
-        {!done && !error && <span className="live">● live</span>}
+        {!done && !more && !error && <span className="live">● live</span>}
       </div>
       {error && <p className="form-error" role="alert">The log could not be read: {error}</p>}
       <pre ref={pre} className="log" data-testid="log" role="tabpanel">{content || (done ? 'This try wrote no log lines.' : 'Waiting for log lines…')}</pre>
+      {more && (
+        <button type="button" className="button" data-testid="log-more" onClick={() => loadMore.current()}>
+          Load more
+        </button>
+      )}
     </section>
   );
 }

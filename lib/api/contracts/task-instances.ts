@@ -164,11 +164,13 @@ export const getLog = endpoint({
   tag: 'TaskInstance',
   summary: 'Get the log of one try of a task instance',
   description:
-    'JSON by default; plain text when the Accept header asks for text/plain. Without full_content, one page of ' +
-    'lines; pass the continuation_token back as `token` for the next.',
+    'JSON by default; plain text when the Accept header asks for text/plain. Without full_content, one page ' +
+    '(at most 5,000 lines and 512 KiB); with it, at most 16 MiB. Pass the continuation_token back as `token` for ' +
+    'the next; its end_of_log is true once the try is over and everything was read. A try keeps at most ' +
+    'FLASHFLOW_TASK_LOG_MAX_BYTES of log, then one `*** Log truncated` line.',
   params: TaskParams.extend({ task_try_number: PathInt.min(1) }),
   query: z.object({
-    full_content: QueryBool.default(false).meta({ type: 'boolean', description: 'The whole log instead of one page.' }),
+    full_content: QueryBool.default(false).meta({ type: 'boolean', description: 'The whole log (up to 16 MiB) instead of one page.' }),
     map_index: z.coerce.number().int().default(-1),
     token: z.string().optional().meta({ description: 'A continuation_token from a previous page.' }),
   }),

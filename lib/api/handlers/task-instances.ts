@@ -128,12 +128,19 @@ export async function getTaskInstanceOne(
   return serializeTaskInstance(await loadTaskInstance(rt, key));
 }
 
-/** Lines per page when full_content is not asked for. */
-const LOG_PAGE_LINES = 10_000;
+/**
+ * A page of log: lines and bytes (of the stored lines) both bounded, so neither many short lines nor a few long
+ * ones make one huge string. `full_content` reads more per call but is bounded too (ADR 0032); a log longer than
+ * that (written before the cap, or under a higher one) goes on through the continuation token.
+ */
+const LOG_PAGE = { lines: 5_000, bytes: 512 * 1024 };
+const LOG_FULL_CONTENT = { lines: 200_000, bytes: 16 * 1024 * 1024 };
 
 interface LogPosition {
   log_pos: number;
   end_of_log: boolean;
+  /** Lines are already stored past this page: the UI reads on when asked rather than waiting. */
+  more?: boolean;
 }
 
 function decodeToken(token: string | undefined): number {
@@ -147,24 +154,27 @@ function decodeToken(token: string | undefined): number {
   throw new InvalidInputError('token is not a continuation_token of this API', [{ path: 'token', message: 'invalid continuation token' }]);
 }
 
-/** One page (or all, with full_content) of a try's log, rendered one line per row as `[time] {stream} line`. */
+/** One page (bounded, bigger with full_content) of a try's log, rendered one line per row as `[time] {stream} line`. */
 export async function readTryLog(
   rt: ApiRuntime,
   key: { dagId: string; runId: string; taskId: string; mapIndex: number; tryNumber: number },
   opts: { fullContent: boolean; token?: string },
+  bounds = { page: LOG_PAGE, full: LOG_FULL_CONTENT },
 ): Promise<z.input<typeof TaskInstanceLog>> {
   const ti = await loadTaskInstance(rt, key);
   if (key.tryNumber > ti.try_number) {
     throw new NotFoundError(`Task instance '${key.taskId}' has no try ${key.tryNumber} (it has had ${ti.try_number})`);
   }
   const after = decodeToken(opts.token);
-  const limit = opts.fullContent ? null : LOG_PAGE_LINES;
-  const lines = await readLogLines(rt.db.sql, ti.id, key.tryNumber, after, limit === null ? null : limit + 1);
-  const more = limit !== null && lines.length > limit;
-  const page = more ? lines.slice(0, limit!) : lines;
+  const bound = opts.fullContent ? bounds.full : bounds.page;
+  // One line beyond the bounds (or the next one after a page the bytes cut) tells whether more is stored already.
+  const lines = await readLogLines(rt.db.sql, ti.id, key.tryNumber, after, bound.lines + 1, bound.bytes);
+  const page = lines.slice(0, bound.lines);
+  const more = lines.length > page.length ||
+    (page.length > 0 && (await readLogLines(rt.db.sql, ti.id, key.tryNumber, page.at(-1)!.id, 1, 0)).length > 0);
   // A sensor waiting up_for_reschedule is still in its try: the next poke writes to the same log.
   const tryOver = key.tryNumber < ti.try_number || !['queued', 'running', 'scheduled', 'up_for_retry', 'up_for_reschedule'].includes(ti.state);
-  const position: LogPosition = { log_pos: page.at(-1)?.id ?? after, end_of_log: tryOver && !more };
+  const position: LogPosition = { log_pos: page.at(-1)?.id ?? after, end_of_log: tryOver && !more, ...(more ? { more } : {}) };
   return {
     content: page.map((l) => `[${l.at.toISOString()}] {${l.stream}} ${l.line}\n`).join(''),
     continuation_token: Buffer.from(JSON.stringify(position)).toString('base64url'),
