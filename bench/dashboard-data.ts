@@ -27,7 +27,8 @@ export interface DashboardBench {
 
 /**
  * Seeds `n` attempts: 100 runs of up to 40 words each across 60 days, 3 models and 2 prompt versions, ~30 % of
- * attempts refused with one or two reasons, lengths 5–45. Then times `iterations` stats queries of each kind.
+ * attempts failed: 10 % provider errors (rate limited), the rest refused with one or two reasons, lengths 5–45.
+ * Then times `iterations` stats queries of each kind.
  */
 export async function measureDashboardData(n = 100_000, iterations = 20): Promise<DashboardBench> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ff-bench-dashboard-'));
@@ -37,20 +38,28 @@ export async function measureDashboardData(n = 100_000, iterations = 20): Promis
     const seedStarted = performance.now();
     await db.sql.query(
       `INSERT INTO llm_attempt (dag_id, run_id, task_id, map_index, try_number, deck_id, word, attempt, model, provider,
-         prompt_version, strategy, request_messages, raw_response, parsed, valid, reason_codes, example_length,
-         translation_length, max_chars, latency_ms, prompt_tokens, completion_tokens, created_at)
+         prompt_version, strategy, request_messages, raw_response, parsed, valid, outcome, reason_codes, example_length,
+         translation_length, max_chars, latency_ms, request_count, retry_wait_ms, prompt_tokens, completion_tokens, error,
+         created_at)
        SELECT 'french_flashcards', 'manual__' || (i % 100), 'generate_card', (i / 100) % 40, 1 + (i / 4000) % 2, 1 + i % 100,
               'mot' || ((i / 100) % 40), 1 + (i / 8000) % 3,
               (ARRAY['gpt-4o-mini', 'llama3.1', 'mistral'])[1 + i % 3], 'openai-compatible',
               (ARRAY['p1', 'p2'])[1 + i % 2], 'json_schema',
-              '[{"role":"system","content":"…"},{"role":"user","content":"Make a card"}]'::jsonb, '{"french_word":"mot"}',
-              '{"french_word":"mot"}'::jsonb, (i * 7919) % 10 >= 3,
-              CASE WHEN (i * 7919) % 10 >= 3 THEN '[]'::jsonb
+              '[{"role":"system","content":"…"},{"role":"user","content":"Make a card"}]'::jsonb,
+              CASE WHEN pe THEN NULL ELSE '{"french_word":"mot"}' END, CASE WHEN pe THEN NULL ELSE '{"french_word":"mot"}'::jsonb END,
+              v, CASE WHEN v THEN 'valid' WHEN pe THEN 'provider_error' ELSE 'invalid' END,
+              CASE WHEN v THEN '[]'::jsonb
+                   WHEN pe THEN '["rate_limited"]'::jsonb
                    WHEN i % 2 = 0 THEN '["example_too_long"]'::jsonb
                    ELSE '["translation_too_long","word_missing_from_example"]'::jsonb END,
-              5 + (i * 31) % 41, 5 + (i * 17) % 41, 20, 200 + (i * 13) % 3000, 150 + i % 50, 30 + i % 20,
+              -- A valid card fits its limit (the table's CHECK); refused answers run 5–45.
+              CASE WHEN pe THEN NULL WHEN v THEN 5 + (i * 31) % 15 ELSE 5 + (i * 31) % 41 END,
+              CASE WHEN pe THEN NULL WHEN v THEN 5 + (i * 17) % 15 ELSE 5 + (i * 17) % 41 END,
+              20, 200 + (i * 13) % 3000, CASE WHEN pe THEN 3 ELSE 1 END, CASE WHEN pe THEN 1500 ELSE 0 END,
+              150 + i % 50, 30 + i % 20, CASE WHEN pe THEN 'rate limited (HTTP 429)' END,
               now() - ((i % 60) || ' days')::interval - ((i % 1440) || ' minutes')::interval
-         FROM generate_series(1, $1::int) AS i`,
+         FROM (SELECT i, (i * 7919) % 10 >= 3 AS v, (i * 7919) % 10 < 3 AND i % 10 = 0 AS pe
+                 FROM generate_series(1, $1::int) AS i) g`,
       [n],
     );
     await db.sql.exec('ANALYZE llm_attempt');

@@ -41,7 +41,7 @@ export function DashboardCharts({ stats }: { stats: LlmStats }) {
         </ResponsiveContainer>
       </div>
       <div className="panel chart" data-testid="chart-reasons">
-        <h2>Failure reasons per day</h2>
+        <h2>Failure reasons per day <span className="muted small">(rules broken and provider errors)</span></h2>
         {reasons.length === 0 ? <p className="muted">No failed attempt.</p> : (
           <ResponsiveContainer width="100%" height={HEIGHT} initialDimension={{ width: 400, height: HEIGHT }}>
             <BarChart data={reasonRows}>

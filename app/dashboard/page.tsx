@@ -3,6 +3,7 @@ import { llmStats } from '@/lib/store/llm-stats-aggregate';
 import { getRuntime } from '@/lib/runtime/app-context';
 import { llmFilterOptions, recentLlmAttempts } from '@/lib/store/llm-stats-queries';
 import { DashboardCharts } from './dashboard-charts';
+import { OutcomeBadge } from './outcome-badge';
 import { EVERY_DAG, parseDashboardFilter } from './dashboard-filter';
 
 export const dynamic = 'force-dynamic';
@@ -10,7 +11,8 @@ export const metadata = { title: 'LLM quality · Flashflow' };
 
 const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(x === 1 || x === 0 ? 0 : 1)} %`);
 const ms = (x: number | null) => (x === null ? '–' : `${Math.round(x).toLocaleString('en-US')} ms`);
-const rejectedLine = (n: number) => `${n} ${n === 1 ? 'word' : 'words'} rejected before any call`;
+const words = (n: number) => `${n} ${n === 1 ? 'word' : 'words'}`;
+const rejectedLine = (n: number) => `${words(n)} rejected before any call`;
 const num = (x: number | null, digits = 0) => (x === null ? '–' : x.toLocaleString('en-US', { maximumFractionDigits: digits }));
 
 export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -53,8 +55,10 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
       </form>
       <section className="cards stats" data-testid="stats">
         <div className="card"><h2>First-attempt compliance</h2><div className="big" data-testid="first-attempt-compliance">{pct(w.first_attempt_compliance)}</div><small>{w.first_attempt_valid} of {w.attempted} words right first time</small></div>
-        <div className="card"><h2>Final compliance</h2><div className="big" data-testid="final-compliance">{pct(w.final_compliance)}</div><small><span data-testid="final-valid">{w.final_valid}</span> valid of <span data-testid="words-attempted">{w.attempted}</span> words{w.rejected_before_call > 0 && <> · <span data-testid="rejected-before-call">{rejectedLine(w.rejected_before_call)}</span></>}</small></div>
-        <div className="card"><h2>Attempts</h2><div className="big" data-testid="attempts-total">{a.total}</div><small>{a.valid} valid · {num(w.attempted ? a.total / w.attempted : null, 2)} per word</small></div>
+        <div className="card"><h2>Final compliance</h2><div className="big" data-testid="final-compliance">{pct(w.final_compliance)}</div><small><span data-testid="final-valid">{w.final_valid}</span> valid of <span data-testid="words-attempted">{w.attempted}</span> words{w.rejected_before_call > 0 && <> · <span data-testid="rejected-before-call">{rejectedLine(w.rejected_before_call)}</span></>}{w.without_answer > 0 && <> · <span data-testid="words-without-answer">{words(w.without_answer)} never answered</span></>}</small></div>
+        <div className="card"><h2>Attempts</h2><div className="big" data-testid="attempts-total">{a.total}</div><small>{a.valid} valid of {a.answered} answered · {num(w.attempted ? a.answered / w.attempted : null, 2)} answers per word</small></div>
+        {/* Not compliance: the provider gave no answer (timeout, rate limit, auth, 5xx), so the model was not judged. */}
+        <div className="card"><h2>Provider errors</h2><div className="big" data-testid="provider-error-rate">{pct(a.provider_error_rate)}</div><small><span data-testid="provider-errors">{a.provider_errors}</span> of {a.total} attempts got no answer · not counted in compliance</small></div>
         <div className="card"><h2>Latency</h2><div className="big" data-testid="latency-p50">{ms(a.latency_p50_ms)}</div><small>p50 · p95 <span data-testid="latency-p95">{ms(a.latency_p95_ms)}</span></small></div>
         <div className="card"><h2>Tokens</h2><div className="big" data-testid="tokens-total">{num(a.prompt_tokens + a.completion_tokens)}</div><small>{num(a.prompt_tokens)} prompt · {num(a.completion_tokens)} completion · {num(w.tokens_per_valid_card)} per valid card</small></div>
       </section>
@@ -72,9 +76,9 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
                     <td className="small">{x.dagId} › {x.taskId}</td>
                     <td>{x.word}</td>
                     <td className="num">{x.tryNumber}/{x.attempt}</td>
-                    <td>{x.valid ? <span className="badge status-valid">valid</span> : x.reasonCodes.map((r) => <code key={r}>{r}</code>)}</td>
+                    <td>{x.valid ? <OutcomeBadge outcome={x.outcome} /> : <>{x.outcome === 'provider_error' && <OutcomeBadge outcome={x.outcome} />} {x.reasonCodes.map((r) => <code key={r}>{r}</code>)}</>}</td>
                     <td className="num">{x.maxChars > 0 ? `${x.exampleLength ?? '–'}/${x.maxChars}` : '–'}</td>
-                    <td className="num">{x.latencyMs} ms</td>
+                    <td className="num" title={x.requestCount !== null ? `${x.requestCount} HTTP request(s), ${x.retryWaitMs ?? 0} ms waiting between retries` : undefined}>{x.latencyMs} ms{x.requestCount !== null && x.requestCount > 1 && <span className="muted small"> ({x.requestCount} req.)</span>}</td>
                     <td className="small">{x.model}</td>
                   </tr>
                 ))}

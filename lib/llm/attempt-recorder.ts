@@ -2,13 +2,18 @@
 // the process that owns the database (llm_attempt) the moment its call returns, so attempts survive a try that
 // later fails or a process killed right after the call.
 import { z } from 'zod';
+import { attemptProblems } from './attempt-integrity';
 import { OUTPUT_STRATEGIES } from './llm-client-port';
 import { REASON_CODES, type ReasonCode } from './reason-codes';
 
 const reasonCode = z.custom<ReasonCode>((v) => typeof v === 'string' && (REASON_CODES as readonly string[]).includes(v), 'unknown reason code');
 const count = z.number().int().min(0);
 
-/** One attempt as it crosses to the process that records it (llm.recordAttempt); JSON-safe for IPC and HTTP. */
+/**
+ * One attempt as it crosses to the process that records it (llm.recordAttempt); JSON-safe for IPC and HTTP.
+ * Parsing it re-checks the attempt (attempt-integrity.ts): the recording side trusts no runner's word that an
+ * attempt is valid, nor that a failure was the provider's.
+ */
 export const llmAttemptSchema = z.object({
   word: z.string(),
   hint: z.string().nullable(),
@@ -32,16 +37,21 @@ export const llmAttemptSchema = z.object({
   exampleLength: count.nullable(),
   translationLength: count.nullable(),
   maxChars: count,
+  /** The whole attempt: every HTTP request plus the waits between transport retries. */
   latencyMs: z.number().min(0),
   promptTokens: count.nullable(),
   completionTokens: count.nullable(),
   /** HTTP requests this attempt made (transport retries and capability fallbacks included). */
   requests: count,
+  /** Of latencyMs, the waits between transport retries (Retry-After or the retry policy); absent from older runners. */
+  retryWaitMs: z.number().min(0).optional(),
   finishReason: z.string().nullable(),
   /** Transport failure message, when no answer arrived. */
   error: z.string().nullable(),
   /** When the call returned, ISO 8601. */
   createdAt: z.string(),
+}).superRefine((attempt, ctx) => {
+  for (const message of attemptProblems(attempt)) ctx.addIssue({ code: 'custom', message: `attempt ${attempt.attempt} for '${attempt.word}': ${message}` });
 });
 export type LlmAttempt = z.output<typeof llmAttemptSchema>;
 

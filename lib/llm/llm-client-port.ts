@@ -36,10 +36,15 @@ export interface Completion {
   strategy: OutputStrategy;
   promptTokens: number | null;
   completionTokens: number | null;
-  /** Duration of the HTTP request that produced this answer (retry waits excluded). */
+  /**
+   * What the answer cost in time: every HTTP request it took (transport retries and capability fallbacks included)
+   * plus the waits between them, so a 429 and its Retry-After show in the figures instead of vanishing.
+   */
   latencyMs: number;
   /** HTTP requests made: 1, plus transport retries and capability fallbacks. */
   requests: number;
+  /** Of latencyMs, the time spent waiting between transport retries; absent means no wait (a client that never retries). */
+  retryWaitMs?: number;
 }
 
 export interface LlmClient {
@@ -60,8 +65,10 @@ export class LlmTransportError extends Error {
   /** Server-requested wait (Retry-After), in ms. */
   readonly retryAfterMs: number | null;
   strategy: OutputStrategy | null = null;
+  /** As Completion's: every request of the call plus the waits between them. */
   latencyMs = 0;
   requests = 0;
+  retryWaitMs = 0;
 
   constructor(
     reason: TransportReason,

@@ -62,7 +62,11 @@ export function createOpenAiChatClient(config: LlmProviderConfig, deps: OpenAiCh
   async function complete(request: CompletionRequest): Promise<Completion> {
     const { signal } = request;
     let requests = 0;
-    let latencyMs = 0;
+    // The attempt's cost in time: request durations as measured, retry waits as asked of the clock (a test clock
+    // returns at once, yet the wait is what a real run would have spent).
+    let requestMs = 0;
+    let retryWaitMs = 0;
+    const latencyMs = () => Math.round(requestMs + retryWaitMs);
     let strategy: OutputStrategy = firstStrategy(request.output, capabilities.ceiling(key));
 
     // One transport attempt; a capability refusal steps down and asks again at once, spending no retry.
@@ -73,7 +77,7 @@ export function createOpenAiChatClient(config: LlmProviderConfig, deps: OpenAiCh
         requests++;
         try {
           const response = await openai.chat.completions.create(body(request, strategy), { signal });
-          latencyMs = performance.now() - started;
+          requestMs += performance.now() - started;
           const choice = response.choices[0];
           return {
             content: choice?.message.content ?? null,
@@ -82,11 +86,12 @@ export function createOpenAiChatClient(config: LlmProviderConfig, deps: OpenAiCh
             strategy,
             promptTokens: response.usage?.prompt_tokens ?? null,
             completionTokens: response.usage?.completion_tokens ?? null,
-            latencyMs: Math.round(latencyMs),
+            latencyMs: latencyMs(),
             requests,
+            retryWaitMs: Math.round(retryWaitMs),
           };
         } catch (err) {
-          latencyMs = performance.now() - started;
+          requestMs += performance.now() - started;
           if (err instanceof APIUserAbortError || signal?.aborted) throw new AbortError(err as Error);
           const weaker = weakerStrategy(strategy);
           if (err instanceof APIError && weaker && refusesStrategy(err.status, errorResponseText(err), strategy)) {
@@ -119,14 +124,16 @@ export function createOpenAiChatClient(config: LlmProviderConfig, deps: OpenAiCh
             throw error;
           }
           log.warn(`${error.message}; retrying in ${delay} ms (${retriesLeft} ${retriesLeft === 1 ? 'retry' : 'retries'} left)`);
+          retryWaitMs += delay;
           await clock.sleep(delay, signal);
         },
       });
     } catch (err) {
       if (err instanceof LlmTransportError) {
         err.strategy = strategy;
-        err.latencyMs = Math.round(latencyMs);
+        err.latencyMs = latencyMs();
         err.requests = requests;
+        err.retryWaitMs = Math.round(retryWaitMs);
       }
       throw err;
     }

@@ -1,6 +1,7 @@
 // The LLM quality dashboard's numbers for one filter, computed by the database in ONE statement (DESIGN.md §5:
 // aggregations are SQL, not loops over rows); lib/llm/stats.ts turns the row into the report. A word's first
-// attempt is the lowest (try, attempt).
+// attempt is its lowest (try, attempt) answered one: provider errors (outcome 'provider_error') say nothing about the
+// model's compliance, so the word panels leave them out and the attempt panels count them apart.
 import type { SqlClient } from './database';
 import { GENERATE_TASK_ID } from '../flashcards/deck-progress';
 import { attemptWhere, type LlmAttemptFilter } from './llm-stats-queries';
@@ -20,8 +21,10 @@ export async function llmStats(sql: SqlClient, filter: LlmAttemptFilter = {}): P
               day, codes AS reason_codes, a.example_length, a.translation_length, a.max_chars, a.latency_ms,
               count(*)::int AS n,
               count(*) FILTER (WHERE a.valid)::int AS valid,
-              -- The first attempt is the lowest (try, attempt); its validity rides in the key's last bit.
-              min((a.try_number * 10000 + a.attempt) * 2 + (NOT a.valid)::int) % 2 = 0 AS first_valid,
+              count(*) FILTER (WHERE a.outcome = 'provider_error')::int AS provider_errors,
+              -- The first answer is the lowest (try, attempt) that is not a provider error; its validity rides in the
+              -- key's last bit.
+              min((a.try_number * 10000 + a.attempt) * 2 + (NOT a.valid)::int) FILTER (WHERE a.outcome <> 'provider_error') % 2 = 0 AS first_valid,
               coalesce(sum(a.prompt_tokens), 0)::float8 AS prompt_tokens,
               coalesce(sum(a.completion_tokens), 0)::float8 AS completion_tokens
          FROM llm_attempt a
@@ -34,6 +37,7 @@ export async function llmStats(sql: SqlClient, filter: LlmAttemptFilter = {}): P
                                 (a.example_length, a.translation_length, a.max_chars), (a.latency_ms))
      ), t AS (
        SELECT coalesce(sum(n), 0)::int AS total, coalesce(sum(valid), 0)::int AS valid,
+              coalesce(sum(provider_errors), 0)::int AS provider_errors,
               coalesce(sum(prompt_tokens), 0)::float8 AS prompt_tokens, coalesce(sum(completion_tokens), 0)::float8 AS completion_tokens
          FROM s WHERE kind = 't'
      ), latency AS (
@@ -48,14 +52,17 @@ export async function llmStats(sql: SqlClient, filter: LlmAttemptFilter = {}): P
          FROM t CROSS JOIN LATERAL (VALUES (0.5, 0.5::float8 * (t.total - 1)), (0.95, 0.95::float8 * (t.total - 1))) AS p(p, pos)
          JOIN latency l ON l.hi > floor(p.pos) AND l.lo <= ceil(p.pos)
         GROUP BY p.p, p.pos
+     ), generations AS (
+       SELECT n - provider_errors AS attempts, valid > 0 AS final_valid, first_valid FROM s WHERE kind = 'w'
      ), words AS (
-       SELECT n AS attempts, valid > 0 AS final_valid, first_valid FROM s WHERE kind = 'w'
+       -- Words the provider never answered are not counted as failing to comply (words.without_answer says them).
+       SELECT * FROM generations WHERE attempts > 0
      ), days AS (
-       SELECT day, reason_codes, n, n - valid AS invalid FROM s WHERE kind = 'd'
+       SELECT day, reason_codes, n, n - valid - provider_errors AS invalid, provider_errors FROM s WHERE kind = 'd'
      ), reasons AS (
-       SELECT d.day, r.reason, sum(d.invalid)::int AS n
+       SELECT d.day, r.reason, sum(d.invalid + d.provider_errors)::int AS n
          FROM days d CROSS JOIN LATERAL jsonb_array_elements_text(d.reason_codes) AS r(reason)
-        WHERE d.invalid > 0
+        WHERE d.invalid + d.provider_errors > 0
         GROUP BY 1, 2
      ), lengths AS (
        SELECT example_length, translation_length, max_chars, n FROM s WHERE kind = 'l'
@@ -64,6 +71,7 @@ export async function llmStats(sql: SqlClient, filter: LlmAttemptFilter = {}): P
        (SELECT json_build_object(
            'total', t.total,
            'valid', t.valid,
+           'provider_errors', t.provider_errors,
            'p50', (SELECT first + frac * (second - first) FROM pct WHERE p = 0.5),
            'p95', (SELECT first + frac * (second - first) FROM pct WHERE p = 0.95),
            'prompt_tokens', t.prompt_tokens,
@@ -74,7 +82,8 @@ export async function llmStats(sql: SqlClient, filter: LlmAttemptFilter = {}): P
        (SELECT json_build_object(
            'attempted', count(*)::int,
            'first_attempt_valid', count(*) FILTER (WHERE first_valid)::int,
-           'final_valid', count(*) FILTER (WHERE final_valid)::int)
+           'final_valid', count(*) FILTER (WHERE final_valid)::int,
+           'without_answer', (SELECT count(*)::int FROM generations WHERE attempts = 0))
           FROM words) AS words,
        (SELECT coalesce(json_agg(json_build_object('attempts', attempts, 'words', n) ORDER BY attempts), '[]'::json)
           FROM (SELECT attempts, count(*)::int AS n FROM words GROUP BY attempts) d) AS attempts_per_word,
@@ -82,8 +91,10 @@ export async function llmStats(sql: SqlClient, filter: LlmAttemptFilter = {}): P
           FROM reasons) AS reasons_by_day,
        (SELECT coalesce(json_agg(json_build_object('reason', reason, 'count', n) ORDER BY n DESC, reason), '[]'::json)
           FROM (SELECT reason, sum(n)::int AS n FROM reasons GROUP BY reason) d) AS reasons_total,
-       (SELECT coalesce(json_agg(json_build_object('day', to_char(day AT TIME ZONE 'UTC', 'YYYY-MM-DD'), 'attempts', n, 'invalid', invalid) ORDER BY day), '[]'::json)
-          FROM (SELECT day, sum(n)::int AS n, sum(invalid)::int AS invalid FROM days GROUP BY day) d) AS attempts_by_day,
+       (SELECT coalesce(json_agg(json_build_object('day', to_char(day AT TIME ZONE 'UTC', 'YYYY-MM-DD'), 'attempts', n, 'invalid', invalid,
+                                                   'provider_errors', provider_errors) ORDER BY day), '[]'::json)
+          FROM (SELECT day, sum(n)::int AS n, sum(invalid)::int AS invalid, sum(provider_errors)::int AS provider_errors
+                  FROM days GROUP BY day) d) AS attempts_by_day,
        -- Bucket b holds lengths [b-1, b); MAX+1 the longer ones.
        (SELECT coalesce(json_agg(json_build_object('bucket', bucket, 'example', ex, 'translation', tr) ORDER BY bucket), '[]'::json)
           FROM (SELECT bucket, sum(ex)::int AS ex, sum(tr)::int AS tr

@@ -1,5 +1,6 @@
 // Reads of llm_attempt for the LLM quality dashboard and /api/v1/llm: the filter every view shares (as one SQL
 // WHERE), the attempt list and one attempt with everything sent and received, and the values the filters offer.
+import type { AttemptOutcome } from '../llm/attempt-integrity';
 import type { SqlClient } from './database';
 
 /** What the dashboard and /api/v1/llm/{stats,attempts} filter attempts by; absent fields do not filter. */
@@ -52,11 +53,15 @@ export interface LlmAttemptSummary {
   promptVersion: string;
   strategy: string;
   valid: boolean;
+  outcome: AttemptOutcome;
   reasonCodes: string[];
   exampleLength: number | null;
   translationLength: number | null;
   maxChars: number;
   latencyMs: number;
+  /** Null on rows recorded before they were measured. */
+  requestCount: number | null;
+  retryWaitMs: number | null;
   promptTokens: number | null;
   completionTokens: number | null;
   error: string | null;
@@ -84,11 +89,14 @@ interface AttemptRow {
   prompt_version: string;
   strategy: string;
   valid: boolean;
+  outcome: AttemptOutcome;
   reason_codes: unknown;
   example_length: number | null;
   translation_length: number | null;
   max_chars: number;
   latency_ms: number;
+  request_count: number | null;
+  retry_wait_ms: number | null;
   prompt_tokens: number | null;
   completion_tokens: number | null;
   error: string | null;
@@ -96,8 +104,8 @@ interface AttemptRow {
 }
 
 const SUMMARY_COLUMNS = `a.id, a.dag_id, a.run_id, a.task_id, a.map_index, a.try_number, a.deck_id, a.word, a.attempt, a.model,
-  a.provider, a.prompt_version, a.strategy, a.valid, a.reason_codes, a.example_length, a.translation_length, a.max_chars,
-  a.latency_ms, a.prompt_tokens, a.completion_tokens, a.error, a.created_at`;
+  a.provider, a.prompt_version, a.strategy, a.valid, a.outcome, a.reason_codes, a.example_length, a.translation_length,
+  a.max_chars, a.latency_ms, a.request_count, a.retry_wait_ms, a.prompt_tokens, a.completion_tokens, a.error, a.created_at`;
 
 function toSummary(r: AttemptRow): LlmAttemptSummary {
   return {
@@ -115,11 +123,14 @@ function toSummary(r: AttemptRow): LlmAttemptSummary {
     promptVersion: r.prompt_version,
     strategy: r.strategy,
     valid: r.valid,
+    outcome: r.outcome,
     reasonCodes: Array.isArray(r.reason_codes) ? r.reason_codes.map(String) : [],
     exampleLength: r.example_length,
     translationLength: r.translation_length,
     maxChars: r.max_chars,
     latencyMs: r.latency_ms,
+    requestCount: r.request_count,
+    retryWaitMs: r.retry_wait_ms,
     promptTokens: r.prompt_tokens,
     completionTokens: r.completion_tokens,
     error: r.error,
@@ -131,6 +142,7 @@ export interface AttemptListFilter extends LlmAttemptFilter {
   /** The word, case-insensitively. */
   word?: string;
   valid?: boolean;
+  outcome?: AttemptOutcome;
   limit: number;
   offset: number;
 }
@@ -138,8 +150,9 @@ export interface AttemptListFilter extends LlmAttemptFilter {
 function listWhere(f: AttemptListFilter): { where: string; params: unknown[] } {
   const { where, params } = attemptWhere(f);
   return {
-    where: `${where} AND ($11::text IS NULL OR lower(a.word) = lower($11)) AND ($12::boolean IS NULL OR a.valid = $12)`,
-    params: [...params, f.word ?? null, f.valid ?? null],
+    where: `${where} AND ($11::text IS NULL OR lower(a.word) = lower($11)) AND ($12::boolean IS NULL OR a.valid = $12)
+        AND ($13::text IS NULL OR a.outcome = $13)`,
+    params: [...params, f.word ?? null, f.valid ?? null, f.outcome ?? null],
   };
 }
 
@@ -150,7 +163,7 @@ function listWhere(f: AttemptListFilter): { where: string; params: unknown[] } {
 export async function recentLlmAttempts(sql: SqlClient, f: AttemptListFilter): Promise<LlmAttemptSummary[]> {
   const { where, params } = listWhere(f);
   const rows = await sql.query<AttemptRow>(
-    `SELECT ${SUMMARY_COLUMNS} FROM llm_attempt a WHERE ${where} ORDER BY a.created_at DESC, a.id DESC LIMIT $13 OFFSET $14`,
+    `SELECT ${SUMMARY_COLUMNS} FROM llm_attempt a WHERE ${where} ORDER BY a.created_at DESC, a.id DESC LIMIT $14 OFFSET $15`,
     [...params, f.limit, f.offset],
   );
   return rows.map(toSummary);

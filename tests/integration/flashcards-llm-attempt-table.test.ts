@@ -14,6 +14,7 @@ const day = (d: number, h = 12): Date => new Date(Date.UTC(2026, 2, d, h));
 
 function attempt(overrides: Partial<Record<string, unknown>>) {
   return {
+    outcome: overrides.valid === false ? 'invalid' : 'valid',
     dagId: 'french_flashcards',
     runId: 'manual__1',
     taskId: 'generate_card',
@@ -47,10 +48,10 @@ describe('llm_attempt', () => {
       data: {
         dagId: 'french_flashcards', runId: 'manual__0', taskId: 'generate_card', tryNumber: 1, word: 'kiffer', attempt: 1,
         model: 'm', provider: 'ollama', promptVersion: 'p0', strategy: 'plain', requestMessages: [], valid: false,
-        maxChars: 20, latencyMs: 5, error: 'connect ECONNREFUSED',
+        outcome: 'provider_error', maxChars: 20, latencyMs: 5, error: 'connect ECONNREFUSED',
       },
     });
-    expect(row).toMatchObject({ mapIndex: -1, reasonCodes: [], rawResponse: null, parsed: null, deckId: null });
+    expect(row).toMatchObject({ mapIndex: -1, reasonCodes: [], rawResponse: null, parsed: null, deckId: null, requestCount: null, retryWaitMs: null });
     expect(row.createdAt).toBeInstanceOf(Date);
   });
 
@@ -85,5 +86,22 @@ describe('llm_attempt', () => {
       `SELECT count(*)::int AS n FROM llm_attempt WHERE reason_codes ? 'example_too_long'`,
     );
     expect(hasCode!.n).toBe(2);
+  });
+
+  it('refuses a valid card attempt whose lengths reach max_chars, and an outcome that contradicts valid or error', async () => {
+    const create = (overrides: Partial<Record<string, unknown>>) =>
+      db.prisma.llmAttempt.create({ data: attempt({ runId: 'manual__checks', ...overrides }) as Parameters<typeof db.prisma.llmAttempt.create>[0]['data'] });
+    await expect(create({ exampleLength: 20 })).rejects.toThrow(/llm_attempt_valid_length_check/);
+    await expect(create({ translationLength: 25 })).rejects.toThrow(/llm_attempt_valid_length_check/);
+    await expect(create({ exampleLength: null })).rejects.toThrow(/llm_attempt_valid_length_check/);
+    await expect(create({ outcome: 'invalid' })).rejects.toThrow(/llm_attempt_outcome_check/);
+    await expect(create({ valid: false, outcome: 'invalid', error: 'HTTP 429' })).rejects.toThrow(/llm_attempt_outcome_check/);
+    await expect(create({ valid: false, outcome: 'provider_error' })).rejects.toThrow(/llm_attempt_outcome_check/);
+    // Lengths 19 of fewer than 20 pass; an invalid answer may be as long as it was; max_chars 0 is no length rule.
+    await create({ exampleLength: 19, translationLength: 19 });
+    await create({ valid: false, outcome: 'invalid', exampleLength: 40 });
+    await create({ maxChars: 0, exampleLength: null, translationLength: null });
+    const [n] = await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM llm_attempt WHERE run_id = 'manual__checks'`);
+    expect(n!.n).toBe(3);
   });
 });

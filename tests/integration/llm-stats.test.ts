@@ -86,10 +86,14 @@ describe('llmStats', () => {
       final_compliance: 1,
       tokens_per_valid_card: 180, // 6 attempts × 120 tokens / 4 valid cards
       rejected_before_call: 0,
+      without_answer: 0,
     });
     expect(s.attempts).toEqual({
       total: 6,
       valid: 4,
+      provider_errors: 0,
+      provider_error_rate: 0,
+      answered: 6,
       latency_p50_ms: 350, // between 300 and 400
       latency_p95_ms: 575, // 500 + 0.75 × (600 − 500)
       prompt_tokens: 600,
@@ -103,8 +107,8 @@ describe('llmStats', () => {
       { day: '2026-05-01', reason: 'word_missing_from_example', count: 1 },
     ]);
     expect(s.attempts_by_day).toEqual([
-      { day: '2026-05-01', attempts: 5, invalid: 2 },
-      { day: '2026-05-02', attempts: 1, invalid: 0 },
+      { day: '2026-05-01', attempts: 5, invalid: 2, provider_errors: 0 },
+      { day: '2026-05-02', attempts: 1, invalid: 0, provider_errors: 0 },
     ]);
     expect(s.max_chars).toBe(20);
     // Examples 12, 15, 18, 27, 14, 19; translations 13, 16, 17, 19, 25, 18: one bucket per length.
@@ -145,6 +149,7 @@ describe('llmStats', () => {
     expect((await llmStats(db.sql, { promptVersion: 'p2' })).words).toEqual({
       attempted: 0, first_attempt_valid: 0, final_valid: 0, first_attempt_compliance: null, final_compliance: null, tokens_per_valid_card: null,
       rejected_before_call: 0,
+      without_answer: 0,
     });
     const none = await llmStats(db.sql, { strategy: 'plain' });
     expect(none.attempts).toMatchObject({ total: 0, latency_p50_ms: null, latency_p95_ms: null, tokens_per_attempt: null });
@@ -218,17 +223,21 @@ describe('llmStats on many attempts', () => {
     // 997 attempts (an odd count, so the percentiles interpolate) with repeated latencies, three limits and
     // several tries per word: the one-scan query must agree with PostgreSQL's own aggregates.
     await big.sql.query(
+      // Valid rows fit their limit (the table's CHECK); some failures are provider errors (no answer).
       `INSERT INTO llm_attempt (dag_id, run_id, task_id, map_index, try_number, deck_id, word, attempt, model, provider,
-         prompt_version, strategy, request_messages, valid, reason_codes, example_length, translation_length, max_chars,
-         latency_ms, prompt_tokens, completion_tokens, created_at)
+         prompt_version, strategy, request_messages, valid, outcome, reason_codes, example_length, translation_length,
+         max_chars, latency_ms, prompt_tokens, completion_tokens, error, created_at)
        SELECT 'eq_dag', 'run_' || (i % 7), 'generate_card', i % 13, 1 + (i * 7) % 3, 1, 'w' || (i % 13), 1 + (i * 11) % 4,
-              'm', 'p', 'p1', 'json_schema', '[]'::jsonb, (i * 37) % 10 >= 4,
-              CASE WHEN (i * 37) % 10 >= 4 THEN '[]'::jsonb WHEN i % 3 = 0 THEN '["example_too_long"]'::jsonb
+              'm', 'p', 'p1', 'json_schema', '[]'::jsonb, v,
+              CASE WHEN v THEN 'valid' WHEN pe THEN 'provider_error' ELSE 'invalid' END,
+              CASE WHEN v THEN '[]'::jsonb WHEN pe THEN '["timeout"]'::jsonb WHEN i % 3 = 0 THEN '["example_too_long"]'::jsonb
                    ELSE '["empty_field","refusal"]'::jsonb END,
-              (i * 31) % 70, CASE WHEN i % 5 = 0 THEN NULL ELSE (i * 17) % 50 END, (ARRAY[20, 25, 20, 30])[1 + i % 4],
-              (i * 7919) % 450, 100 + i % 9, 20 + i % 5,
+              CASE WHEN v THEN (i * 31) % mc ELSE (i * 31) % 70 END,
+              CASE WHEN v THEN (i * 17) % mc WHEN i % 5 = 0 THEN NULL ELSE (i * 17) % 50 END, mc,
+              (i * 7919) % 450, 100 + i % 9, 20 + i % 5, CASE WHEN pe THEN 'timeout' END,
               timestamptz '2026-05-01 00:00+00' + (i * 37 || ' minutes')::interval
-         FROM generate_series(1, 997) AS i`,
+         FROM (SELECT i, (i * 37) % 10 >= 4 AS v, (i * 37) % 10 < 4 AND i % 7 = 0 AS pe, (ARRAY[20, 25, 20, 30])[1 + i % 4] AS mc
+                 FROM generate_series(1, 997) AS i) g`,
     );
   });
   afterAll(() => big?.close());
@@ -237,11 +246,13 @@ describe('llmStats on many attempts', () => {
     const s = await llmStats(big.sql, { dagId: 'eq_dag' });
     const [ref] = await big.sql.query<Record<string, number>>(
       `SELECT count(*)::int AS total, count(*) FILTER (WHERE valid)::int AS valid,
+              count(*) FILTER (WHERE error IS NOT NULL)::int AS provider_errors, count(translation_length)::int AS translations,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) AS p50,
               percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) AS p95,
               mode() WITHIN GROUP (ORDER BY max_chars) AS max_chars FROM llm_attempt`,
     );
-    expect(s.attempts).toMatchObject({ total: ref!.total, valid: ref!.valid, latency_p50_ms: ref!.p50, latency_p95_ms: ref!.p95 });
+    expect(ref!.provider_errors).toBeGreaterThan(0);
+    expect(s.attempts).toMatchObject({ total: ref!.total, valid: ref!.valid, provider_errors: ref!.provider_errors, latency_p50_ms: ref!.p50, latency_p95_ms: ref!.p95 });
     expect(s.max_chars).toBe(ref!.max_chars);
 
     const [words] = await big.sql.query<Record<string, number>>(
@@ -249,13 +260,14 @@ describe('llmStats on many attempts', () => {
               count(*) FILTER (WHERE final_valid)::int AS final_valid
          FROM (SELECT DISTINCT ON (run_id, map_index) run_id, map_index, valid AS first_valid,
                       bool_or(valid) OVER (PARTITION BY run_id, map_index) AS final_valid
-                 FROM llm_attempt ORDER BY run_id, map_index, try_number, attempt) w`,
+                 FROM llm_attempt WHERE error IS NULL ORDER BY run_id, map_index, try_number, attempt) w`,
     );
     expect(s.words).toMatchObject(words!);
 
-    const byDay = await big.sql.query<{ day: string; attempts: number; invalid: number }>(
+    const byDay = await big.sql.query<{ day: string; attempts: number; invalid: number; provider_errors: number }>(
       `SELECT to_char((created_at AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS day, count(*)::int AS attempts,
-              count(*) FILTER (WHERE NOT valid)::int AS invalid
+              count(*) FILTER (WHERE NOT valid AND error IS NULL)::int AS invalid,
+              count(*) FILTER (WHERE error IS NOT NULL)::int AS provider_errors
          FROM llm_attempt GROUP BY 1 ORDER BY 1`,
     );
     expect(s.attempts_by_day).toEqual(byDay);
@@ -265,6 +277,6 @@ describe('llmStats on many attempts', () => {
     );
     expect(s.reasons_by_day).toEqual(reasons);
     expect(s.length_histogram.reduce((n, b) => n + b.example, 0)).toBe(997);
-    expect(s.length_histogram.reduce((n, b) => n + b.translation, 0)).toBe(997 - 199); // every fifth has none
+    expect(s.length_histogram.reduce((n, b) => n + b.translation, 0)).toBe(ref!.translations);
   });
 });

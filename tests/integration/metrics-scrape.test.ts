@@ -56,9 +56,10 @@ function etlDag() {
 async function insertAttempt(sql: SqlClient, a: { model: string; valid: boolean; reasons: string[]; latencyMs: number; prompt: number; completion: number }): Promise<void> {
   await sql.query(
     `INSERT INTO llm_attempt (dag_id, run_id, task_id, try_number, word, attempt, model, provider, prompt_version, strategy,
-       request_messages, valid, reason_codes, max_chars, latency_ms, prompt_tokens, completion_tokens)
+       request_messages, valid, outcome, reason_codes, example_length, translation_length, max_chars, latency_ms, prompt_tokens,
+       completion_tokens)
      VALUES ('french_flashcards', 'r1', 'generate_card', 1, 'chat', 1, $1, 'fake', 'v1', 'json_schema', '[]'::jsonb, $2,
-       $3::jsonb, 20, $4, $5, $6)`,
+       CASE WHEN $2 THEN 'valid' ELSE 'invalid' END, $3::jsonb, 12, 14, 20, $4, $5, $6)`,
     [a.model, a.valid, JSON.stringify(a.reasons), a.latencyMs, a.prompt, a.completion],
   );
 }

@@ -1,7 +1,8 @@
 // A scriptable OpenAI-compatible server on 127.0.0.1 for tests of lib/llm with the real `openai` client. Each
 // test queues the replies of POST /v1/chat/completions in order (valid JSON, prose, refusals, 429s, hangs…);
 // the server counts calls and keeps every request body. An empty queue answers 500 so a test that makes an
-// unexpected call fails loudly.
+// unexpected call fails loudly. A reply may be answered late (`delayMs`, or reply.after), so tests can hold the
+// recorded latency against what the server was told to take.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -12,8 +13,10 @@ export type FakeReply =
       refusal?: string | null;
       finishReason?: string;
       usage?: { prompt_tokens: number; completion_tokens: number };
+      /** Answer this many ms late (instead of setLatency's). */
+      delayMs?: number;
     }
-  | { kind: 'error'; status: number; body: unknown; headers?: Record<string, string> }
+  | { kind: 'error'; status: number; body: unknown; headers?: Record<string, string>; delayMs?: number }
   | { kind: 'hang' };
 
 export interface FakeRequest {
@@ -45,6 +48,8 @@ export const reply = {
   rateLimited: (retryAfterSeconds: number): FakeReply =>
     reply.error(429, 'Rate limit reached, slow down', { type: 'rate_limit_error', headers: { 'retry-after': String(retryAfterSeconds) } }),
   hang: (): FakeReply => ({ kind: 'hang' }),
+  /** The same reply, answered `ms` late: a slow model, or a 429/5xx that takes its time (a hang stays a hang). */
+  after: (ms: number, r: FakeReply): FakeReply => (r.kind === 'hang' ? r : { ...r, delayMs: ms }),
 };
 
 export interface FakeOpenAiServer {
@@ -117,14 +122,16 @@ export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
         return;
       }
       const r = typeof step === 'function' ? step(request) : step;
+      const late = (ms: number) => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : undefined);
       switch (r.kind) {
         case 'completion': {
           const n = calls;
-          if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+          await late(r.delayMs ?? latencyMs);
           send(res, 200, completionBody(request, r, n));
           return;
         }
         case 'error':
+          await late(r.delayMs ?? 0);
           send(res, r.status, r.body, r.headers);
           return;
         case 'hang':

@@ -1,6 +1,7 @@
 // The LLM quality data: recorded attempts (list and one, with the messages sent and the raw answer) and the
 // dashboard's aggregated panels. The dashboard's filter form parses its query string with the same LlmFilterQuery.
 import { z } from 'zod';
+import { ATTEMPT_OUTCOMES } from '../../llm/attempt-integrity';
 import { endpoint } from '../contract';
 import { collection, DateTime, DateTimeParam, Paging, PathInt, QueryBool } from './common';
 
@@ -22,8 +23,11 @@ const Ratio = z.number().nullable().meta({ description: 'Between 0 and 1; null w
 export const LlmStats = z
   .object({
     attempts: z.object({
-      total: z.number().int(),
+      total: z.number().int().meta({ description: 'Every attempt, provider errors included.' }),
       valid: z.number().int(),
+      provider_errors: z.number().int().meta({ description: 'Attempts the provider never answered (timeout, rate limit, auth, 5xx): not counted against compliance.' }),
+      provider_error_rate: Ratio.meta({ description: 'provider_errors / total, between 0 and 1; null without attempts.' }),
+      answered: z.number().int().meta({ description: 'Attempts the model answered (total − provider_errors).' }),
       latency_p50_ms: z.number().nullable(),
       latency_p95_ms: z.number().nullable(),
       prompt_tokens: z.number(),
@@ -31,18 +35,26 @@ export const LlmStats = z
       tokens_per_attempt: z.number().nullable(),
     }),
     words: z.object({
-      attempted: z.number().int().meta({ description: 'Word generations (mapped task instances) with at least one attempt.' }),
+      attempted: z.number().int().meta({ description: 'Word generations (mapped task instances) with at least one answered attempt.' }),
       first_attempt_valid: z.number().int(),
       final_valid: z.number().int(),
       first_attempt_compliance: Ratio,
       final_compliance: Ratio,
       tokens_per_valid_card: z.number().nullable(),
       rejected_before_call: z.number().int().meta({ description: 'Words that failed before any call (too long to fit the limit); not in the ratios, which count answered words.' }),
+      without_answer: z.number().int().meta({ description: 'Word generations whose every attempt was a provider error; not in the ratios.' }),
     }),
     attempts_per_word: z.array(z.object({ attempts: z.number().int(), words: z.number().int() })),
     reasons_by_day: z.array(z.object({ day: z.string(), reason: z.string(), count: z.number().int() })),
     reasons_total: z.array(z.object({ reason: z.string(), count: z.number().int() })),
-    attempts_by_day: z.array(z.object({ day: z.string(), attempts: z.number().int(), invalid: z.number().int() })),
+    attempts_by_day: z.array(
+      z.object({
+        day: z.string(),
+        attempts: z.number().int(),
+        invalid: z.number().int().meta({ description: 'Answers that broke a rule.' }),
+        provider_errors: z.number().int(),
+      }),
+    ),
     length_histogram: z.array(
       z.object({ from: z.number().int(), to: z.number().int().nullable(), example: z.number().int(), translation: z.number().int() }),
     ),
@@ -66,11 +78,14 @@ export const LlmAttempt = z
     prompt_version: z.string(),
     strategy: z.string(),
     valid: z.boolean(),
+    outcome: z.enum(ATTEMPT_OUTCOMES).meta({ description: "'invalid': answered but broke a rule; 'provider_error': no answer (timeout, rate limit, auth, 5xx), see error." }),
     reason_codes: z.array(z.string()),
     example_length: z.number().int().nullable(),
     translation_length: z.number().int().nullable(),
     max_chars: z.number().int(),
-    latency_ms: z.number().int(),
+    latency_ms: z.number().int().meta({ description: 'The whole attempt: every HTTP request plus the waits between transport retries (older rows: the last request only).' }),
+    request_count: z.number().int().nullable().meta({ description: 'HTTP requests the attempt made (transport retries and capability fallbacks included); null on rows recorded before it was measured.' }),
+    retry_wait_ms: z.number().int().nullable().meta({ description: 'Of latency_ms, the waits between transport retries (Retry-After or the retry policy); null on older rows.' }),
     prompt_tokens: z.number().int().nullable(),
     completion_tokens: z.number().int().nullable(),
     error: z.string().nullable(),
@@ -97,6 +112,7 @@ export const getLlmAttempts = endpoint({
     ...LlmFilterQuery,
     word: z.string().min(1).optional().meta({ description: 'Case-insensitive.' }),
     valid: QueryBool.optional(),
+    outcome: z.enum(ATTEMPT_OUTCOMES).optional(),
     ...Paging,
   }),
   response: LlmAttemptCollection,

@@ -39,11 +39,14 @@ function serializeAttempt(a: LlmAttemptSummary): z.input<typeof LlmAttempt> {
     prompt_version: a.promptVersion,
     strategy: a.strategy,
     valid: a.valid,
+    outcome: a.outcome,
     reason_codes: a.reasonCodes,
     example_length: a.exampleLength,
     translation_length: a.translationLength,
     max_chars: a.maxChars,
     latency_ms: a.latencyMs,
+    request_count: a.requestCount,
+    retry_wait_ms: a.retryWaitMs,
     prompt_tokens: a.promptTokens,
     completion_tokens: a.completionTokens,
     error: a.error,
@@ -55,7 +58,7 @@ export async function listAttemptsPage(
   rt: ApiRuntime,
   q: EndpointInput<typeof getLlmAttempts>['query'],
 ): Promise<z.input<typeof LlmAttemptCollection>> {
-  const page = await listLlmAttempts(rt.db.sql, { ...statsFilter(q), word: q.word, valid: q.valid, limit: q.limit, offset: q.offset });
+  const page = await listLlmAttempts(rt.db.sql, { ...statsFilter(q), word: q.word, valid: q.valid, outcome: q.outcome, limit: q.limit, offset: q.offset });
   return { llm_attempts: page.attempts.map(serializeAttempt), total_entries: page.total };
 }
 

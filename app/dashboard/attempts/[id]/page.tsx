@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getRuntime } from '@/lib/runtime/app-context';
 import { getLlmAttempt } from '@/lib/store/llm-stats-queries';
+import { OutcomeBadge } from '../../outcome-badge';
 
 export const dynamic = 'force-dynamic';
 
@@ -16,12 +17,12 @@ export default async function AttemptPage({ params }: { params: Promise<{ id: st
       <p className="small"><Link href="/dashboard">← LLM quality</Link></p>
       <h1>Attempt {a.id}: “{a.word}”</h1>
       <dl className="facts" data-testid="attempt-facts">
-        <dt>Result</dt><dd>{a.valid ? <span className="badge status-valid">valid</span> : <span className="badge status-failed">refused</span>} {a.reasonCodes.map((r) => <code key={r}>{r}</code>)}</dd>
+        <dt>Result</dt><dd><OutcomeBadge outcome={a.outcome} /> {a.reasonCodes.map((r) => <code key={r}>{r}</code>)}</dd>
         <dt>Run</dt><dd><code>{a.dagId}</code> / <code>{a.runId}</code> · {a.taskId}[{a.mapIndex}] · try {a.tryNumber}, ask {a.attempt}</dd>
         <dt>Model</dt><dd>{a.model} <span className="muted">({a.provider}, {a.strategy})</span></dd>
         <dt>Prompt version</dt><dd><code>{a.promptVersion}</code></dd>
         {a.maxChars > 0 && <><dt>Lengths</dt><dd>example {a.exampleLength ?? '–'} · translation {a.translationLength ?? '–'} · limit: fewer than {a.maxChars}</dd></>}
-        <dt>Latency</dt><dd>{a.latencyMs} ms</dd>
+        <dt>Latency</dt><dd>{a.latencyMs} ms{a.requestCount !== null && <span className="muted"> · {a.requestCount} HTTP {a.requestCount === 1 ? 'request' : 'requests'}{a.retryWaitMs ? `, ${a.retryWaitMs} ms of it waiting between retries` : ''}</span>}</dd>
         <dt>Tokens</dt><dd>{a.promptTokens ?? '–'} prompt · {a.completionTokens ?? '–'} completion</dd>
         <dt>When</dt><dd>{a.createdAt.toISOString()}</dd>
         {a.error && <><dt>Error</dt><dd className="error">{a.error}</dd></>}
