@@ -1,10 +1,11 @@
 // Weekly clean-up of the decks: regenerates cards that failed, were flagged by a reviewer, keep lapsing in
 // review, or came from an older prompt version or model. A regenerated card keeps its id, its review history
-// and its FSRS state; the content it replaces is kept as a version.
+// and its FSRS state; the content it replaces is kept as a version. Each card is generated under its deck's own
+// limit; cards that failed their last regeneration are backed off for 1, 2, 4 … weeks, and a word too long to ever
+// fit is left out until its card is edited (lib/flashcards/weak-cards.ts).
 import { dag, z } from 'flashflow';
 import { generateCardTask, generatedCardSchema } from '../lib/flashcards/card-generation-task';
 import { weakWordSchema } from '../lib/flashcards/service-contracts';
-import { DEFAULT_MAX_CHARS, maxCharsSchema } from '../lib/llm/card-schema';
 
 const regeneration = dag({
   dagId: 'flashcard_regeneration',
@@ -17,7 +18,6 @@ const regeneration = dag({
   params: z.object({
     min_lapses: z.number().int().min(1).default(3),
     max_cards: z.number().int().min(1).max(5000).default(200),
-    max_example_chars: maxCharsSchema.default(DEFAULT_MAX_CHARS),
     max_reasks: z.number().int().min(0).max(10).default(3),
     model: z.string().trim().min(1).optional(),
   }),
@@ -41,7 +41,7 @@ const regenerate = regeneration.task(
     generateCardTask(
       ctx,
       ctx.item,
-      { maxChars: ctx.params.max_example_chars, maxReasks: ctx.params.max_reasks, model: ctx.params.model },
+      { maxChars: ctx.item.maxChars, maxReasks: ctx.params.max_reasks, model: ctx.params.model, backoffOnFailure: true },
       // Done once this very run wrote it: a retried or resumed task does not pay for the word twice.
       (card) => card.sourceRunId === ctx.runId,
     ),

@@ -31,7 +31,12 @@ export const CARD_STATUSES = {
 export type CardStatus = (typeof CARD_STATUSES)[keyof typeof CARD_STATUSES];
 
 /** One reason a generation failed: lib/llm's machine-readable code, and a message for the user when there is one. */
-export const FailureReasonSchema = z.object({ code: z.string().min(1), message: z.string().optional() });
+export const FailureReasonSchema = z.object({
+  code: z.string().min(1),
+  message: z.string().optional(),
+  /** For 'word_too_long': the limit the word did not fit, so the regeneration retries it only under a higher one. */
+  limit: z.number().int().optional(),
+});
 export type FailureReason = z.infer<typeof FailureReasonSchema>;
 
 /** Where a generated content came from. */
@@ -42,5 +47,7 @@ export const GenerationMetaSchema = z.object({
     .object({ dagId: z.string().min(1), runId: z.string().min(1), mapIndex: z.number().int().nullable() })
     .nullable()
     .default(null),
+  /** The card version the generation started from: a card edited since keeps the edit (card-content-updates.ts). */
+  baseVersion: z.number().int().min(0).nullable().default(null),
 });
 export type GenerationMeta = z.input<typeof GenerationMetaSchema>;

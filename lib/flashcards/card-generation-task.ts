@@ -14,6 +14,8 @@ export interface GenerationSettings {
   model?: string;
   /** Also ask the endpoint to enforce the length while decoding (a bounded `pattern` in the JSON schema). */
   decodeConstraint?: boolean;
+  /** A failure after asking the model backs the card off from the next weekly regenerations (the regeneration DAG). */
+  backoffOnFailure?: boolean;
 }
 
 export type CardStatusAnswer = z.output<(typeof flashcardServiceContracts)['cardStatus']['output']>;
@@ -77,7 +79,7 @@ export async function generateCardTask(
     // A valid attempt is recorded and saved as the card in one call (one transaction on the server).
     recorder: {
       record: async (attempt) => {
-        const saveAs = attempt.valid ? { cardId: item.cardId, promptVersion: PROMPT_VERSION } : null;
+        const saveAs = attempt.valid ? { cardId: item.cardId, promptVersion: PROMPT_VERSION, baseVersion: item.version ?? null } : null;
         await ctx.services.llm.recordAttempt({ deckId: item.deckId, attempt, saveAs });
       },
     },
@@ -91,7 +93,10 @@ export async function generateCardTask(
     ctx.log.info(`'${item.word}' → ${result.card.french_example} / ${result.card.english_translation} (${result.attempts.length} attempt(s))`);
     return { cardId: item.cardId, word: item.word, status: 'valid', attempts: result.attempts.length };
   }
-  await ctx.services.flashcards.markFailed({ cardId: item.cardId, reasons: result.problems.map((p) => ({ code: p.code, message: p.message })) });
+  const reasons = result.problems.map((p) => ({ code: p.code, message: p.message, ...(p.code === 'word_too_long' ? { limit: p.limit } : {}) }));
+  // A word rejected before any call cost nothing; the regeneration leaves it out until it could fit (weak-cards.ts).
+  const asked = !reasons.some((r) => r.code === 'word_too_long');
+  await ctx.services.flashcards.markFailed({ cardId: item.cardId, reasons, backoff: (settings.backoffOnFailure ?? false) && asked });
   const message = `'${item.word}': ${result.message}`;
   throw result.retriable ? new Error(message) : new NonRetriableError(message);
 }

@@ -32,6 +32,11 @@ export interface Card {
   contentUpdatedAt: Date | null;
   /** Set when a person wrote the current content (editCard). */
   editedAt: Date | null;
+  /** The deck limit the current content was checked against; null without content. */
+  maxChars: number | null;
+  /** Weekly regeneration back-off: failed regenerations in a row, and the time it skips the card until. */
+  failedRegenerations: number;
+  regenerateAfter: Date | null;
   source: { dagId: string; runId: string; mapIndex: number | null } | null;
   flaggedAt: Date | null;
   flagReason: string | null;
@@ -57,6 +62,9 @@ export interface CardRow {
   version: number;
   content_updated_at: Date | null;
   edited_at: Date | null;
+  max_chars: number | null;
+  failed_regenerations: number;
+  regenerate_after: Date | null;
   source_dag_id: string | null;
   source_run_id: string | null;
   source_map_index: number | null;
@@ -83,7 +91,8 @@ export function cardColumns(alias = 'card'): string {
 
 const CARD_COLUMN_NAMES = [
   'id', 'deck_id', 'word', 'word_key', 'hint', 'french_word', 'french_example', 'english_word', 'english_translation',
-  'status', 'failure_reasons', 'prompt_version', 'model', 'version', 'content_updated_at', 'edited_at', 'source_dag_id',
+  'status', 'failure_reasons', 'prompt_version', 'model', 'version', 'content_updated_at', 'edited_at', 'max_chars',
+  'failed_regenerations', 'regenerate_after', 'source_dag_id',
   'source_run_id', 'source_map_index', 'flagged_at', 'flag_reason', 'due', 'stability', 'difficulty', 'elapsed_days',
   'scheduled_days', 'learning_steps', 'reps', 'lapses', 'fsrs_state', 'last_review', 'created_at', 'updated_at',
 ] as const satisfies ReadonlyArray<keyof CardRow>;
@@ -114,6 +123,9 @@ export function toCard(row: CardRow): Card {
     version: row.version,
     contentUpdatedAt: row.content_updated_at,
     editedAt: row.edited_at,
+    maxChars: row.max_chars,
+    failedRegenerations: row.failed_regenerations,
+    regenerateAfter: row.regenerate_after,
     source:
       row.source_dag_id !== null && row.source_run_id !== null
         ? { dagId: row.source_dag_id, runId: row.source_run_id, mapIndex: row.source_map_index }

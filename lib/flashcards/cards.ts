@@ -6,6 +6,7 @@ import { ConflictError, NotFoundError } from '../kernel/errors';
 import type { SqlClient } from '../store/database';
 import { CARD_STATUSES, FailureReasonSchema, type CardStatus, type FailureReason } from './card-content';
 import { cardColumns, toCard, type Card, type CardRow } from './card-row';
+import type { CardRulesOfDeck } from './card-rules';
 import { normalizeText, wordKey } from './word-key';
 
 export const NewCardEntrySchema = z.object({
@@ -98,6 +99,16 @@ export async function getCard(sql: SqlClient, cardId: number): Promise<Card> {
   return toCard(row);
 }
 
+/** The rules a card's content must pass: its deck's limit and its word (card-rules.ts). */
+export async function cardRulesOf(sql: SqlClient, cardId: number): Promise<CardRulesOfDeck> {
+  const [row] = await sql.query<{ word: string; max_chars: number }>(
+    `SELECT c.word, d.max_chars FROM card c JOIN deck d ON d.id = c.deck_id WHERE c.id = $1`,
+    [cardId],
+  );
+  if (!row) throw new NotFoundError(`Card ${cardId} not found`);
+  return { word: row.word, maxChars: row.max_chars };
+}
+
 export interface ListCardsFilter {
   status?: CardStatus;
   flagged?: boolean;
@@ -124,17 +135,32 @@ export async function listCards(
   return { cards: rows.map(toCard), total: count?.total ?? 0 };
 }
 
+/** Weeks the weekly regeneration skips a card after its n-th failed regeneration in a row: 1, 2, 4 … up to 16. */
+export const REGENERATION_BACKOFF_MAX_WEEKS = 16;
+
 /**
  * Records that generation gave up. A card that never had content becomes 'failed'; one with content (a failed
  * regeneration) keeps it and stays 'valid', with the reasons kept for the UI and the next regeneration.
+ * With `backoff` (a regeneration that asked the model), the weekly regeneration skips the card for 1, 2, 4 … weeks:
+ * until half a week past the run that many weeks later, so a run starting a little late still counts as that week.
  */
-export async function markCardFailed(sql: SqlClient, cardId: number, reasons: readonly FailureReason[], now: Date): Promise<Card> {
+export async function markCardFailed(
+  sql: SqlClient,
+  cardId: number,
+  reasons: readonly FailureReason[],
+  now: Date,
+  opts: { backoff?: boolean } = {},
+): Promise<Card> {
   const parsed = FailureReasonSchema.array().min(1, 'a failure needs at least one reason').parse(reasons);
   const [row] = await sql.query<CardRow>(
     `UPDATE card SET status = CASE WHEN version = 0 THEN 'failed' ELSE status END,
-                     failure_reasons = $2::jsonb, updated_at = $3
+                     failure_reasons = $2::jsonb, updated_at = $3,
+                     failed_regenerations = failed_regenerations + CASE WHEN $4 THEN 1 ELSE 0 END,
+                     regenerate_after = CASE WHEN $4
+                       THEN $3::timestamptz + (least(power(2, least(failed_regenerations, 30)), $5) * 7 + 3.5) * interval '1 day'
+                       ELSE regenerate_after END
       WHERE id = $1 RETURNING ${cardColumns()}`,
-    [cardId, JSON.stringify(parsed), now],
+    [cardId, JSON.stringify(parsed), now, opts.backoff ?? false, REGENERATION_BACKOFF_MAX_WEEKS],
   );
   if (!row) throw new NotFoundError(`Card ${cardId} not found`);
   return toCard(row);

@@ -91,15 +91,13 @@ export function maxCharsOf(conf: Record<string, unknown> | null | undefined): nu
   return typeof v === 'number' && Number.isInteger(v) ? v : DEFAULT_MAX_CHARS;
 }
 
-/** Each run's max_example_chars (the default for unknown runs): the limit a card's lengths are shown against. */
-export async function runCharLimits(sql: SqlClient, runIds: readonly string[]): Promise<Map<string, number>> {
-  const unique = [...new Set(runIds)];
-  if (unique.length === 0) return new Map();
-  const rows = await sql.query<{ run_id: string; conf: Record<string, unknown> }>(
-    `SELECT run_id, conf FROM dag_run WHERE run_id = ANY($1::text[])`,
-    [unique],
-  );
-  return new Map(rows.map((r) => [r.run_id, maxCharsOf(r.conf)]));
+/** The max_example_chars of the calling run: the limit it generates under. */
+export async function runMaxChars(sql: SqlClient, run: { dagId: string; runId: string }): Promise<number> {
+  const [row] = await sql.query<{ conf: Record<string, unknown> | null }>(`SELECT conf FROM dag_run WHERE dag_id = $1 AND run_id = $2`, [
+    run.dagId,
+    run.runId,
+  ]);
+  return maxCharsOf(row?.conf);
 }
 
 interface WordRow {

@@ -30,6 +30,8 @@ export interface Deck {
   name: string;
   description: string | null;
   level: string | null;
+  /** Examples and translations of its cards have fewer graphemes than this. */
+  maxChars: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -39,17 +41,19 @@ interface DeckRow {
   name: string;
   description: string | null;
   level: string | null;
+  max_chars: number;
   created_at: Date;
   updated_at: Date;
 }
 
-const DECK_COLUMNS = 'id, name, description, level, created_at, updated_at';
+const DECK_COLUMNS = 'id, name, description, level, max_chars, created_at, updated_at';
 
 const toDeck = (row: DeckRow): Deck => ({
   id: row.id,
   name: row.name,
   description: row.description,
   level: row.level,
+  maxChars: row.max_chars,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
@@ -75,6 +79,20 @@ export async function getOrCreateDeck(sql: SqlClient, input: DeckInput, now: Dat
   return { deck: toDeck(row!), created: row!.created };
 }
 
+/** Sets the limit the deck's cards are generated and checked under (the run that generates them sets it). */
+export async function setDeckMaxChars(sql: SqlClient, deckId: number, maxChars: number): Promise<void> {
+  const rows = await sql.query(`UPDATE deck SET max_chars = $2 WHERE id = $1 AND max_chars <> $2 RETURNING id`, [deckId, maxChars]);
+  if (rows.length === 0) await getDeck(sql, deckId); // NotFoundError when it does not exist
+}
+
+/** Each deck's max_chars, by deck id. */
+export async function deckCharLimits(sql: SqlClient, deckIds: readonly number[]): Promise<Map<number, number>> {
+  const unique = [...new Set(deckIds)];
+  if (unique.length === 0) return new Map();
+  const rows = await sql.query<{ id: number; max_chars: number }>(`SELECT id, max_chars FROM deck WHERE id = ANY($1::int[])`, [unique]);
+  return new Map(rows.map((r) => [r.id, r.max_chars]));
+}
+
 export async function getDeck(sql: SqlClient, deckId: number): Promise<Deck> {
   const [row] = await sql.query<DeckRow>(`SELECT ${DECK_COLUMNS} FROM deck WHERE id = $1`, [deckId]);
   if (!row) throw new NotFoundError(`Deck ${deckId} not found`);
@@ -93,7 +111,7 @@ export interface DeckSummary extends Deck {
 /** Every deck with its card counts by status and due now, in one query. */
 export async function listDecks(sql: SqlClient, now: Date): Promise<DeckSummary[]> {
   const rows = await sql.query<DeckRow & Record<'total' | 'valid' | 'pending' | 'failed' | 'flagged' | 'due_now', number>>(
-    `SELECT d.id, d.name, d.description, d.level, d.created_at, d.updated_at,
+    `SELECT d.id, d.name, d.description, d.level, d.max_chars, d.created_at, d.updated_at,
             count(c.id)::int AS total,
             count(*) FILTER (WHERE c.status = 'valid')::int AS valid,
             count(*) FILTER (WHERE c.status = 'pending')::int AS pending,

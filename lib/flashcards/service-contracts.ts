@@ -17,11 +17,17 @@ export const wordToGenerateSchema = z.object({
   word: z.string().min(1),
   hint: z.string().nullable(),
   deckId: z.number().int().positive(),
+  /** The card's version when the word was listed: a card a person edits meanwhile keeps the edit. */
+  version: z.number().int().min(0).optional(),
 });
 export type WordToGenerate = z.output<typeof wordToGenerateSchema>;
 
 /** A card the weekly regeneration redoes, with why it was picked. */
-export const weakWordSchema = wordToGenerateSchema.extend({ reasons: z.array(z.string()) });
+export const weakWordSchema = wordToGenerateSchema.extend({
+  reasons: z.array(z.string()),
+  /** The deck's limit: the regeneration generates under it, as the server checks against it. */
+  maxChars: z.number().int().min(1),
+});
 
 export const flashcardServiceContracts = {
   /**
@@ -59,8 +65,9 @@ export const flashcardServiceContracts = {
     output: z.array(weakWordSchema),
     readOnly: true,
   }),
+  /** `backoff`: a regeneration that asked the model failed; the weekly regeneration skips the card a while. */
   markFailed: service({
-    input: z.object({ cardId, reasons: z.array(FailureReasonSchema).min(1) }),
+    input: z.object({ cardId, reasons: z.array(FailureReasonSchema).min(1), backoff: z.boolean().optional() }),
     output: z.object({ cardId, status: z.string() }),
   }),
   /** Cards of a deck by status, among the given ones. */
@@ -92,13 +99,14 @@ export const llmServiceContracts = {
   }),
   /**
    * Answers only once the row is written, so no attempt is lost to a crash right after the call. A valid attempt's
-   * card is saved with it (`saveAs`): a word is never recorded valid without its card.
+   * card is saved with it (`saveAs`): a word is never recorded valid without its card. The server checks that card
+   * again against its deck's limit and word, and refuses it (and the attempt) when it breaks them.
    */
   recordAttempt: service({
     input: z.object({
       deckId: z.number().int().nullable(),
       attempt: llmAttemptSchema,
-      saveAs: z.object({ cardId, promptVersion: z.string().min(1) }).nullish(),
+      saveAs: z.object({ cardId, promptVersion: z.string().min(1), baseVersion: z.number().int().min(0).nullish() }).nullish(),
     }),
     output: z.object({ id: z.number().int(), saved: cardId.optional() }),
   }),

@@ -2,15 +2,16 @@
 // records LLM attempts through them without ever opening the database.
 import type { ServiceImplementations } from '../engine/service-contract';
 import { PROMPT_VERSION } from '../llm/card-prompt';
-import { cardSchema } from '../llm/card-schema';
 import { REASON_CODES, type ReasonCode } from '../llm/reason-codes';
 import { LLM_CONNECTION_ID, LlmConfigError, requireLlmConfig, resolveLlmConfig } from '../llm/llm-config';
 import type { ConnectionSource } from '../store/connections';
 import type { SqlClient } from '../store/database';
 import { insertLlmAttempt, llmAttemptInsert, spentBudget } from '../store/llm-attempts';
 import { saveGeneratedCardWith } from './card-content-updates';
-import { addPendingCards, getCard, listCardsForRun, markCardFailed } from './cards';
-import { getDeck, getOrCreateDeck } from './decks';
+import { checkCardContent } from './card-rules';
+import { addPendingCards, cardRulesOf, getCard, listCardsForRun, markCardFailed } from './cards';
+import { runMaxChars } from './deck-progress';
+import { getDeck, getOrCreateDeck, setDeckMaxChars } from './decks';
 import { parseVocabulary } from './parse-vocabulary';
 import type { flashcardServiceContracts, llmServiceContracts } from './service-contracts';
 import { selectWeakCards } from './weak-cards';
@@ -39,11 +40,13 @@ export function flashcardServices(deps: FlashcardServiceDeps): FlashcardServiceI
           const deck = p.deckId
             ? await getDeck(tx, p.deckId)
             : (await getOrCreateDeck(tx, { name: p.deckName, level: p.level ?? null, description: p.notes ?? null }, now())).deck;
+          // The deck's limit becomes the one this run generates under: the server checks its cards against it.
+          await setDeckMaxChars(tx, deck.id, await runMaxChars(tx, job));
           const added = await addPendingCards(tx, deck.id, vocabulary.entries, now());
           await listCardsForRun(tx, job, added.cards.map((c) => c.id));
           return {
             deckId: deck.id,
-            words: added.cards.map((c) => ({ cardId: c.id, word: c.word, hint: c.hint, deckId: deck.id })),
+            words: added.cards.map((c) => ({ cardId: c.id, word: c.word, hint: c.hint, deckId: deck.id, version: c.version })),
             skipped: added.skipped.map((s) => s.word),
             duplicates: vocabulary.duplicates,
           };
@@ -58,11 +61,19 @@ export function flashcardServices(deps: FlashcardServiceDeps): FlashcardServiceI
         // other reasons then fail in regenerate_card with the message that says how to configure one.
         const config = resolveLlmConfig({ connection: await deps.connections.get(LLM_CONNECTION_ID), env: deps.llmEnv });
         const model = p.model ?? (config.ok ? config.config.model : null);
-        const weak = await selectWeakCards(sql, { promptVersion: PROMPT_VERSION, model, minLapses: p.minLapses, limit: p.limit });
-        return weak.map((w) => ({ cardId: w.card.id, word: w.card.word, hint: w.card.hint, deckId: w.card.deckId, reasons: w.reasons }));
+        const weak = await selectWeakCards(sql, { promptVersion: PROMPT_VERSION, model, minLapses: p.minLapses, limit: p.limit, now: now() });
+        return weak.map((w) => ({
+          cardId: w.card.id,
+          word: w.card.word,
+          hint: w.card.hint,
+          deckId: w.card.deckId,
+          version: w.card.version,
+          reasons: w.reasons,
+          maxChars: w.maxChars,
+        }));
       },
       markFailed: async (_job, p) => {
-        const card = await markCardFailed(sql, p.cardId, p.reasons, now());
+        const card = await markCardFailed(sql, p.cardId, p.reasons, now(), { backoff: p.backoff ?? false });
         return { cardId: card.id, status: card.status };
       },
       deckReport: async (_job, p) => {
@@ -92,11 +103,18 @@ export function flashcardServices(deps: FlashcardServiceDeps): FlashcardServiceI
         const origin = { dagId: job.dagId, runId: job.runId, taskId: job.taskId, mapIndex: job.mapIndex, tryNumber: job.tryNumber, deckId: p.deckId };
         const saveAs = p.saveAs && p.attempt.valid ? p.saveAs : null;
         if (!saveAs) return { id: await insertLlmAttempt(sql, origin, p.attempt) };
-        // The server re-validates every card it stores: a valid attempt must carry a well-formed card.
-        const card = cardSchema.parse(p.attempt.parsed);
-        const meta = { promptVersion: saveAs.promptVersion, model: p.attempt.model, source: { dagId: job.dagId, runId: job.runId, mapIndex: job.mapIndex } };
+        // The server re-validates every card it stores (the runner may be another machine): the deck's limit in
+        // graphemes after NFC, and the card's word in the example. A refused card is not stored, nor its attempt.
+        const rules = await cardRulesOf(sql, saveAs.cardId);
+        const { content } = checkCardContent(p.attempt.parsed, rules, `the card the runner reported valid for '${rules.word}'`);
+        const meta = {
+          promptVersion: saveAs.promptVersion,
+          model: p.attempt.model,
+          source: { dagId: job.dagId, runId: job.runId, mapIndex: job.mapIndex },
+          baseVersion: saveAs.baseVersion ?? null,
+        };
         // One statement rather than a transaction: a word's hot path pays per statement on the embedded database.
-        const [row] = await saveGeneratedCardWith<{ id: number }>(sql, saveAs.cardId, card, meta, now(), (saved, first) =>
+        const [row] = await saveGeneratedCardWith<{ id: number }>(sql, saveAs.cardId, content, meta, now(), (saved, first) =>
           llmAttemptInsert(origin, p.attempt, first, saved),
         );
         return { id: row!.id, saved: saveAs.cardId };

@@ -146,6 +146,34 @@ describe('cards', () => {
     expect(again.body).toEqual(ok.body);
   });
 
+  it('sends the ETag of the card version, and answers 409 problem+json to an edit based on a version it has left', async () => {
+    const chat = await cardOf('chat');
+    const url = `${server.baseUrl}/api/v1/cards/${chat.card_id}`;
+    const got = await fetch(url, { headers: server.auth });
+    const etag = got.headers.get('etag');
+    expect(etag).toBe(`"v${chat.version}"`);
+    const patch = (body: Json, headers: Record<string, string> = {}) =>
+      fetch(url, { method: 'PATCH', headers: { ...server.auth, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    // Two people opened the same version; the first one saves …
+    const first = await patch({ french_example: 'Le chat boit.' }, { 'if-match': etag! });
+    expect(first.status).toBe(200);
+    expect(first.headers.get('etag')).toBe(`"v${chat.version + 1}"`);
+    // … and the second one's save, based on the version the first replaced, is refused instead of overwriting it.
+    const stale = await patch({ french_example: 'Le chat miaule.' }, { 'if-match': etag! });
+    expect(stale.status).toBe(409);
+    expect(stale.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await stale.json()).toMatchObject({
+      status: 409,
+      detail: expect.stringMatching(new RegExp(`changed since you loaded it \\(version ${chat.version}, now ${chat.version + 1}, edited\\)`)),
+    });
+    expectProblem(await api.patch(`/cards/${chat.card_id}`, { flagged: false, version: chat.version }), 409, /reload the card/);
+    expectProblem(await api.patch(`/cards/${chat.card_id}`, { french_example: 'Le chat miaule.' }, { headers: { 'if-match': 'v3' } }), 400, /If-Match/);
+    expect((await api.get<Card>(`/cards/${chat.card_id}`)).body).toMatchObject({ french_example: 'Le chat boit.', version: chat.version + 1 });
+    // The current ETag (or `*`) is accepted.
+    const ok = await patch({ french_example: 'Le chat mange.' }, { 'if-match': `"v${chat.version + 1}"` });
+    expect(ok.status, await ok.clone().text()).toBe(200);
+  });
+
   it('lets a person write the card the model could not, under the same rules', async () => {
     const failed = await cardOf('anticonstitutionnellement');
     const p = expectProblem(await api.patch(`/cards/${failed.card_id}`, { english_word: 'unconstitutionally' }), 400, /empty/);

@@ -1,6 +1,8 @@
 'use client';
 // A deck's cards: front and back with their lengths against the limit, and edit / flag / delete through the REST
-// API (PATCH and DELETE /api/v1/cards/{id}); a refused edit shows the card rule it broke under its field.
+// API (PATCH and DELETE /api/v1/cards/{id}); a refused edit shows the card rule it broke under its field. An edit
+// says which version it started from: when the card changed meanwhile (another edit, a regeneration) the API answers
+// 409 and the form shows the card as it is now beside the draft, instead of silently overwriting it.
 import { useState } from 'react';
 import { csrfHeader } from '../../csrf-header';
 import type { CardView } from './deck-types';
@@ -14,6 +16,7 @@ const FIELDS = [
 type Field = (typeof FIELDS)[number][0];
 
 interface Problem {
+  status?: number;
   detail?: string;
   fields?: Array<{ path: string; message: string }>;
 }
@@ -26,9 +29,9 @@ async function send(method: 'PATCH' | 'DELETE', cardId: number, body?: unknown):
   });
   if (res.ok) return null;
   try {
-    return (await res.json()) as Problem;
+    return { ...((await res.json()) as Problem), status: res.status };
   } catch {
-    return { detail: `The server answered ${res.status}.` };
+    return { status: res.status, detail: `The server answered ${res.status}.` };
   }
 }
 
@@ -51,12 +54,16 @@ export function CardList({ cards, onChanged }: { cards: CardView[]; onChanged: (
 
 function CardItem({ card, onChanged }: { card: CardView; onChanged: () => Promise<void> }) {
   const [mode, setMode] = useState<'view' | 'edit' | 'flag'>('view');
-  const [draft, setDraft] = useState<Record<Field, string>>(() => ({
+  const current = (): Record<Field, string> => ({
     french_word: card.french_word ?? card.word,
     french_example: card.french_example ?? '',
     english_word: card.english_word ?? '',
     english_translation: card.english_translation ?? '',
-  }));
+  });
+  const [draft, setDraft] = useState<Record<Field, string>>(current);
+  // The version the draft started from, sent with the edit; a 409 means the card has moved on since.
+  const [baseVersion, setBaseVersion] = useState(card.version);
+  const [conflict, setConflict] = useState<string | null>(null);
   const [flagReason, setFlagReason] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
@@ -65,6 +72,12 @@ function CardItem({ card, onChanged }: { card: CardView; onChanged: () => Promis
     setBusy(true);
     const problem = await send(method, card.card_id, body);
     setBusy(false);
+    if (problem?.status === 409 && method === 'PATCH' && mode === 'edit') {
+      setErrors({});
+      setConflict(problem.detail ?? 'This card was changed since you opened it.');
+      await onChanged(); // shows the card as it is now
+      return;
+    }
     if (problem) {
       const byField: Record<string, string> = {};
       for (const f of problem.fields ?? []) byField[f.path] ??= f.message;
@@ -73,8 +86,15 @@ function CardItem({ card, onChanged }: { card: CardView; onChanged: () => Promis
       return;
     }
     setErrors({});
+    setConflict(null);
     setMode('view');
     await onChanged();
+  };
+  const startEdit = () => {
+    setDraft(current());
+    setBaseVersion(card.version);
+    setConflict(null);
+    setMode('edit');
   };
 
   return (
@@ -102,7 +122,21 @@ function CardItem({ card, onChanged }: { card: CardView; onChanged: () => Promis
       )}
       {card.flagged && card.flag_reason && mode === 'view' && <div className="small muted">Flag: {card.flag_reason}</div>}
       {mode === 'edit' && (
-        <form className="edit-form" onSubmit={(e) => { e.preventDefault(); void act('PATCH', draft); }}>
+        <form className="edit-form" onSubmit={(e) => { e.preventDefault(); void act('PATCH', { ...draft, version: baseVersion }); }}>
+          {conflict && (
+            <div className="field-error conflict" role="alert" data-testid="edit-conflict">
+              <p>{conflict}</p>
+              <p className="small">
+                Now: “{card.french_example ?? '—'}” / “{card.english_translation ?? '—'}”. Your draft is below.
+              </p>
+              <div className="ff-actions">
+                <button type="button" className="small-button" onClick={() => { setBaseVersion(card.version); setConflict(null); }}>
+                  Keep my draft over it
+                </button>
+                <button type="button" className="small-button" onClick={startEdit}>Start again from the current card</button>
+              </div>
+            </div>
+          )}
           {FIELDS.map(([f, label]) => (
             <label key={f}>
               {label}
@@ -112,8 +146,8 @@ function CardItem({ card, onChanged }: { card: CardView; onChanged: () => Promis
           ))}
           {errors['(body)'] && <span className="field-error">{errors['(body)']}</span>}
           <div className="ff-actions">
-            <button type="submit" className="primary" disabled={busy}>Save</button>
-            <button type="button" onClick={() => { setMode('view'); setErrors({}); }}>Cancel</button>
+            <button type="submit" className="primary" disabled={busy || conflict !== null}>Save</button>
+            <button type="button" onClick={() => { setMode('view'); setErrors({}); setConflict(null); }}>Cancel</button>
           </div>
         </form>
       )}
@@ -133,7 +167,7 @@ function CardItem({ card, onChanged }: { card: CardView; onChanged: () => Promis
       )}
       {mode === 'view' && (
         <div className="ff-actions">
-          <button type="button" className="small-button" onClick={() => setMode('edit')}>Edit</button>
+          <button type="button" className="small-button" onClick={startEdit}>Edit</button>
           {card.status === 'valid' && !card.flagged && <button type="button" className="small-button" onClick={() => setMode('flag')}>Flag</button>}
           {card.flagged && <button type="button" className="small-button" disabled={busy} onClick={() => void act('PATCH', { flagged: false })}>Unflag</button>}
           <button

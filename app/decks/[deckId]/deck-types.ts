@@ -7,7 +7,7 @@ export type CardData = z.input<typeof Card>;
 
 const VIEW_FIELDS = [
   'card_id', 'word', 'status', 'flagged', 'flag_reason', 'edited_at', 'french_word', 'french_example', 'english_word',
-  'english_translation', 'example_length', 'translation_length', 'max_chars', 'failure_reasons',
+  'english_translation', 'example_length', 'translation_length', 'max_chars', 'failure_reasons', 'version',
 ] as const;
 
 /** What the card list shows: a 500-card deck's page carries these twice (HTML and the props), not all 32 fields. */

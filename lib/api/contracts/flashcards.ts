@@ -53,12 +53,13 @@ export const Card = z
     english_translation: z.string().nullable(),
     example_length: z.number().int().nullable().meta({ description: 'User-perceived characters of french_example.' }),
     translation_length: z.number().int().nullable(),
-    max_chars: z.number().int().meta({ description: 'Examples and translations must have fewer characters than this.' }),
+    max_chars: z.number().int().meta({ description: "Examples and translations must have fewer characters than this: the deck's limit the content was checked against." }),
     failure_reasons: z.array(FailureReason),
     flagged: z.boolean(),
     flagged_at: NullableDateTime,
     flag_reason: z.string().nullable(),
-    version: z.number().int(),
+    version: z.number().int().meta({ description: 'Content version; GET and PATCH send it as the ETag "v<version>".' }),
+    regenerate_after: NullableDateTime.meta({ description: 'The weekly regeneration skips the card until then (after failed regenerations).' }),
     prompt_version: z.string().nullable(),
     model: z.string().nullable(),
     edited_at: NullableDateTime,
@@ -87,12 +88,19 @@ export const CardPatch = z
     english_translation: z.string().optional(),
     flagged: z.boolean().optional().meta({ description: 'Flag (true, with flag_reason) or unflag (false) the card.' }),
     flag_reason: z.string().optional(),
+    version: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .meta({ description: 'The card version the change is based on (as If-Match: "v<version>"): a card changed since answers 409.' }),
   })
   .meta({
     id: 'CardPatch',
     description:
-      'Content fields absent from the body keep their value; the resulting card must pass the card rules of its run ' +
-      '(examples shorter than max_chars, the example uses the word).',
+      'Content fields absent from the body keep their value; the resulting card must pass the card rules of its deck ' +
+      '(examples shorter than max_chars, the example uses the word). Send the ETag of GET /cards/{card_id} as If-Match ' +
+      '(or its version as `version`) so a change made meanwhile, by a person or a regeneration, answers 409 instead of being lost.',
   });
 
 export const ReviewLog = z

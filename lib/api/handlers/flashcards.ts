@@ -2,16 +2,17 @@
 // flashcard domain and serializes to the API's snake_case shapes. The deck and review pages use the same functions.
 import type { z } from 'zod';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../kernel/errors';
-import { editCard } from '../../flashcards/card-content-updates';
+import { editCard, staleVersion } from '../../flashcards/card-content-updates';
+import { checkCardContent } from '../../flashcards/card-rules';
 import { CARD_STATUSES } from '../../flashcards/card-content';
 import type { Card as DomainCard } from '../../flashcards/card-row';
 import { deleteCard, flagCard, FlagReasonSchema, getCard, listCards, unflagCard } from '../../flashcards/cards';
-import { findFlashcardRun, latestDeckRun, runCharLimits, runProgress, type WordProgress as DomainWordProgress } from '../../flashcards/deck-progress';
-import { getDeck, getOrCreateDeck, listDecks, type DeckSummary } from '../../flashcards/decks';
+import { findFlashcardRun, latestDeckRun, runProgress, type WordProgress as DomainWordProgress } from '../../flashcards/deck-progress';
+import { deckCharLimits, getDeck, getOrCreateDeck, listDecks, type DeckSummary } from '../../flashcards/decks';
 import { exportDeckApkg } from '../../flashcards/export-apkg';
 import { exportDeckCsv } from '../../flashcards/export-csv';
 import { dueCounts, gradeCard, reviewHistory, type ReviewLogEntry } from '../../flashcards/review';
-import { CARD_FIELDS, cardSchemaFor, DEFAULT_MAX_CHARS } from '../../llm/card-schema';
+import { CARD_FIELDS, DEFAULT_MAX_CHARS } from '../../llm/card-schema';
 import { graphemeLength } from '../../llm/grapheme-length';
 import type { SqlClient } from '../../store/database';
 import { recordEvent } from '../../store/event-log';
@@ -77,6 +78,7 @@ export function serializeCard(c: DomainCard, maxChars: number): Out<typeof Card>
     flagged_at: iso(c.flaggedAt),
     flag_reason: c.flagReason,
     version: c.version,
+    regenerate_after: iso(c.regenerateAfter),
     prompt_version: c.promptVersion,
     model: c.model,
     edited_at: iso(c.editedAt),
@@ -95,10 +97,10 @@ export function serializeCard(c: DomainCard, maxChars: number): Out<typeof Card>
   };
 }
 
-/** Cards serialized with the limit of the run that generated each (the default for edited or unknown ones). */
+/** Cards serialized with the limit their content was checked against (their deck's, for cards without content). */
 export async function serializeCards(sql: SqlClient, cards: readonly DomainCard[]): Promise<Array<Out<typeof Card>>> {
-  const limits = await runCharLimits(sql, cards.flatMap((c) => (c.source ? [c.source.runId] : [])));
-  return cards.map((c) => serializeCard(c, (c.source && limits.get(c.source.runId)) || DEFAULT_MAX_CHARS));
+  const limits = await deckCharLimits(sql, cards.flatMap((c) => (c.maxChars === null ? [c.deckId] : [])));
+  return cards.map((c) => serializeCard(c, c.maxChars ?? limits.get(c.deckId) ?? DEFAULT_MAX_CHARS));
 }
 
 async function cardOut(sql: SqlClient, card: DomainCard): Promise<Out<typeof Card>> {
@@ -225,19 +227,62 @@ export async function deckProgress(rt: ApiRuntime, deckId: number, runId?: strin
   };
 }
 
-export async function getCardOut(rt: ApiRuntime, cardId: number): Promise<Out<typeof Card>> {
-  return cardOut(rt.db.sql, await getCard(rt.db.sql, cardId));
+/** The card's ETag: its content version, which every content change (edit, generation) moves on. */
+export function cardEtag(card: { version: number }): string {
+  return `"v${card.version}"`;
+}
+
+/** A card as JSON with its ETag, for GET and PATCH: the version to send back in If-Match. */
+export async function cardResponse(sql: SqlClient, card: DomainCard): Promise<Response> {
+  return Response.json(await cardOut(sql, card), { headers: { etag: cardEtag(card), 'cache-control': 'no-store' } });
+}
+
+export async function getCardResponse(rt: ApiRuntime, cardId: number): Promise<Response> {
+  return cardResponse(rt.db.sql, await getCard(rt.db.sql, cardId));
 }
 
 /**
- * Content fields in the body replace the card's (the rest are kept) and the result must pass the card rules of the
- * card's run — examples shorter than its max_chars and using the word — so a person cannot store what the model
- * would have been refused for. `flagged` flags (with flag_reason) or unflags.
+ * The version a write is based on, from If-Match (one ETag of GET /cards/{id}, or `*` for any) and/or the body's
+ * `version`; null when neither says.
  */
-export async function changeCard(rt: ApiRuntime, cardId: number, body: z.output<typeof CardPatch>, actor: string): Promise<Out<typeof Card>> {
+export function expectedCardVersion(ifMatch: string | null, version: number | undefined): number | null {
+  let fromHeader: number | null = null;
+  const header = ifMatch?.trim();
+  if (header && header !== '*') {
+    const match = /^"v(\d{1,9})"$/.exec(header);
+    if (!match) {
+      throw new InvalidInputError(`If-Match must be one ETag of the card as GET /cards/{card_id} sends it (like "v3"), not ${header}`, [
+        { path: 'If-Match', message: 'not an ETag of this card' },
+      ]);
+    }
+    fromHeader = Number(match[1]);
+  }
+  if (fromHeader !== null && version !== undefined && fromHeader !== version) {
+    throw new InvalidInputError(`If-Match says version ${fromHeader} but the body says ${version}: send one`, [
+      { path: 'version', message: `differs from If-Match (${fromHeader})` },
+    ]);
+  }
+  return fromHeader ?? version ?? null;
+}
+
+/**
+ * Content fields in the body replace the card's (the rest are kept) and the result must pass the card rules of its
+ * deck — examples shorter than its max_chars and using the word — so a person cannot store what the model would
+ * have been refused for. `flagged` flags (with flag_reason) or unflags. With If-Match or `version`, a card changed
+ * since that version answers 409 instead of losing the other change.
+ */
+export async function changeCard(
+  rt: ApiRuntime,
+  cardId: number,
+  body: z.output<typeof CardPatch>,
+  actor: string,
+  ifMatch: string | null = null,
+): Promise<Response> {
   const sql = rt.db.sql;
   const now = rt.clock.now();
+  const expectedVersion = expectedCardVersion(ifMatch, body.version);
   let card = await getCard(sql, cardId);
+  if (expectedVersion !== null && card.version !== expectedVersion) throw staleVersion(card, expectedVersion);
   const edits = CARD_FIELDS.filter((f) => body[f] !== undefined);
   if (edits.length === 0 && body.flagged === undefined) {
     throw new InvalidInputError('nothing to change: send card fields, or flagged', [{ path: '(body)', message: 'no field to change' }]);
@@ -255,8 +300,10 @@ export async function changeCard(rt: ApiRuntime, cardId: number, body: z.output<
     // A card without content starts from its word: the person writes the rest.
     const start = (f: (typeof CARD_FIELDS)[number]) => current?.[f] ?? (f === 'french_word' ? card.word : '');
     const merged = Object.fromEntries(CARD_FIELDS.map((f) => [f, body[f] ?? start(f)])) as Record<(typeof CARD_FIELDS)[number], string>;
-    const maxChars = (card.source && (await runCharLimits(sql, [card.source.runId])).get(card.source.runId)) || DEFAULT_MAX_CHARS;
-    card = await editCard(sql, cardId, merged, now, { schema: cardSchemaFor({ maxChars, word: card.word }) });
+    const deck = await getDeck(sql, card.deckId);
+    const { content } = checkCardContent(merged, { maxChars: deck.maxChars, word: card.word });
+    // The statement checks the version again: an edit or a regeneration between the read and the write is a 409 too.
+    card = await editCard(sql, cardId, content, now, { expectedVersion: expectedVersion ?? card.version });
   }
   if (body.flagged === true) {
     if (card.status !== CARD_STATUSES.valid) {
@@ -267,7 +314,7 @@ export async function changeCard(rt: ApiRuntime, cardId: number, body: z.output<
     card = await unflagCard(sql, cardId, now);
   }
   await recordEvent(sql, { event: 'api.patch_card', owner: actor, extra: JSON.stringify({ card_id: cardId, ...body }) }, now);
-  return cardOut(sql, card);
+  return cardResponse(sql, card);
 }
 
 export async function removeCard(rt: ApiRuntime, cardId: number, actor: string): Promise<void> {

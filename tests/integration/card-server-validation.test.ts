@@ -1,0 +1,151 @@
+// The server checks every card it stores, whatever the runner said: a "valid" attempt sent through the task-execution
+// endpoint (POST /execution/services, what remote workers call) over real HTTP is re-validated against the deck's
+// limit in graphemes and the card's word, and the database's CHECK refuses content that breaks the stored limit.
+import { randomBytes, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendResponse } from '../../lib/api/http-gate';
+import { handleTaskServiceCall } from '../../lib/api/task-execution-endpoint';
+import type { TryIdentity } from '../../lib/engine/executor-port';
+import { saveGeneratedCard } from '../../lib/flashcards/card-content-updates';
+import { CardRulesError } from '../../lib/flashcards/card-rules';
+import { addPendingCards, getCard } from '../../lib/flashcards/cards';
+import { getOrCreateDeck, setDeckMaxChars } from '../../lib/flashcards/decks';
+import type { LlmAttempt } from '../../lib/llm/attempt-recorder';
+import { graphemeLength } from '../../lib/llm/grapheme-length';
+import { TryTokens } from '../../lib/ops/auth/try-token';
+import { taskServiceHandler } from '../../lib/runtime/task-services';
+import type { Database } from '../../lib/store/database';
+import { createTestDb } from '../support/test-db';
+
+const now = new Date('2026-03-02T12:00:00Z');
+const TI = randomUUID();
+const claims: TryIdentity = { tiId: TI, tryNumber: 1, dagId: 'french_flashcards', runId: 'manual__remote', taskId: 'generate_card', mapIndex: 0 };
+let db: Database;
+let server: http.Server;
+let url: string;
+let token: string;
+let deckId: number;
+
+beforeAll(async () => {
+  db = await createTestDb();
+  await db.sql.exec(`
+    INSERT INTO dag (dag_id, fileloc, serialized, version_hash) VALUES ('french_flashcards', 'f.ts', '{}', 'v1');
+    INSERT INTO dag_run (dag_id, run_id, run_type, state, logical_date, data_interval_start, data_interval_end)
+      VALUES ('french_flashcards', 'manual__remote', 'manual', 'running', now(), now(), now());
+    INSERT INTO task_instance (id, dag_id, run_id, task_id, map_index, state, try_number)
+      VALUES ('${TI}', 'french_flashcards', 'manual__remote', 'generate_card', 0, 'running', 1);
+  `);
+  ({ deck: { id: deckId } } = await getOrCreateDeck(db.sql, { name: 'Remote deck', level: null, description: null }, now));
+  await setDeckMaxChars(db.sql, deckId, 20);
+  const tokens = new TryTokens([randomBytes(32)]);
+  token = tokens.issue(claims, now, 60_000);
+  const deps = {
+    tokens,
+    sql: db.sql,
+    now: () => now,
+    services: taskServiceHandler({
+      sql: db.sql,
+      now: () => now,
+      connections: { get: async () => null },
+      llmEnv: {},
+      wake: () => {},
+      beforeChange: async () => {},
+    }),
+  };
+  server = http.createServer((req, res) => void handleTaskServiceCall(req, deps).then((r) => sendResponse(res, r)));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/execution/services`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server?.close(resolve));
+  await db?.close();
+});
+
+async function pendingCard(word: string): Promise<number> {
+  return (await addPendingCards(db.sql, deckId, [{ word, hint: null }], now)).cards[0]!.id;
+}
+
+/** A valid attempt, consistent with the limit the runner claims (the runner may use another limit than the deck's). */
+function validAttempt(word: string, card: Record<string, string>, maxChars: number): LlmAttempt {
+  return {
+    word, hint: null, attempt: 1, model: 'gpt-test', provider: '127.0.0.1', promptVersion: 'p1', strategy: 'json_schema',
+    requestMessages: [{ role: 'user', content: word }], rawResponse: JSON.stringify(card), parsed: card, valid: true,
+    reasonCodes: [], problems: [], exampleLength: graphemeLength(card.french_example!),
+    translationLength: graphemeLength(card.english_translation!), maxChars, latencyMs: 12, promptTokens: 10,
+    completionTokens: 20, requests: 1, finishReason: 'stop', error: null, createdAt: now.toISOString(),
+  };
+}
+
+async function recordAttempt(cardId: number, attempt: LlmAttempt): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ method: 'llm.recordAttempt', payload: { deckId, attempt, saveAs: { cardId, promptVersion: 'p1' } } }),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+const attemptsFor = async (word: string) =>
+  (await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM llm_attempt WHERE word = $1`, [word]))[0]!.n;
+
+describe('cards the runner reports valid, through the task-execution endpoint', () => {
+  it('refuses an example longer than the deck allows, permanently, and stores neither the card nor the attempt', async () => {
+    const cardId = await pendingCard('la fève');
+    const card = { french_word: 'la fève', french_example: 'Une fève du jardin de ma grand-mère.', english_word: 'the bean', english_translation: 'A bean.' };
+    const answer = await recordAttempt(cardId, validAttempt('la fève', card, 60));
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ permanent: true });
+    expect(answer.body.detail).toMatch(/runner reported valid for 'la fève'.*french_example .* has 36 characters; it must have fewer than 20/);
+    expect(await getCard(db.sql, cardId)).toMatchObject({ status: 'pending', content: null, version: 0 });
+    expect(await attemptsFor('la fève')).toBe(0);
+  });
+
+  it("refuses an example without the card's word, whatever word the attempt names", async () => {
+    const cardId = await pendingCard('le pois');
+    const card = { french_word: 'le chou', french_example: 'Un chou vert.', english_word: 'cabbage', english_translation: 'A cabbage.' };
+    const answer = await recordAttempt(cardId, validAttempt('le chou', card, 20));
+    expect(answer.status).toBe(400);
+    expect(answer.body.detail).toMatch(/does not use the word 'le pois'/);
+    expect((await getCard(db.sql, cardId)).status).toBe('pending');
+  });
+
+  it('counts graphemes, not code points: an emoji family and a decomposed accent fit, and are stored measured', async () => {
+    const cardId = await pendingCard('le café');
+    // 15 graphemes; 21 code points once composed (the family alone is 7) and 25 UTF-16 units: a count of either
+    // would refuse it.
+    const example = 'Le cafe\u0301 👨‍👩‍👧‍👦 ici !';
+    expect([graphemeLength(example), [...example.normalize('NFC')].length, example.normalize('NFC').length]).toEqual([15, 21, 25]);
+    const card = { french_word: 'le café', french_example: example, english_word: 'coffee', english_translation: 'The coffee 🇫🇷 here.' };
+    const answer = await recordAttempt(cardId, validAttempt('le café', card, 20));
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    const [row] = await db.sql.query<{ french_example: string; max_chars: number; example_chars: number; translation_chars: number }>(
+      `SELECT french_example, max_chars, example_chars, translation_chars FROM card WHERE id = $1`,
+      [cardId],
+    );
+    expect(row).toEqual({ french_example: example.normalize('NFC'), max_chars: 20, example_chars: 15, translation_chars: 18 });
+    expect(await attemptsFor('le café')).toBe(1);
+  });
+});
+
+describe('the CHECK on stored lengths', () => {
+  it('refuses content saved past the server check that breaks the deck limit, with the rule it broke', async () => {
+    const cardId = await pendingCard('le chat');
+    const content = { french_word: 'le chat', french_example: 'Le chat dort sur le canapé du salon.', english_word: 'cat', english_translation: 'The cat.' };
+    const saving = saveGeneratedCard(db.sql, cardId, content, { promptVersion: 'p1', model: 'm' }, now);
+    await expect(saving).rejects.toBeInstanceOf(CardRulesError);
+    await expect(saving).rejects.toThrow(/french_example .* has 36 characters; it must have fewer than 20/);
+    expect((await getCard(db.sql, cardId)).status).toBe('pending');
+  });
+
+  it('refuses a row whose stored lengths or limit break the rule, or claim more graphemes than the text has', async () => {
+    const cardId = await pendingCard('le chien');
+    const content = { french_word: 'le chien', french_example: 'Le chien dort.', english_word: 'dog', english_translation: 'The dog sleeps.' };
+    await saveGeneratedCard(db.sql, cardId, content, { promptVersion: 'p1', model: 'm' }, now);
+    for (const change of ['max_chars = 10', 'example_chars = 25', 'example_chars = NULL', 'translation_chars = 0']) {
+      await expect(db.sql.query(`UPDATE card SET ${change} WHERE id = $1`, [cardId]), change).rejects.toMatchObject({ code: '23514' });
+    }
+  });
+});
