@@ -9,6 +9,7 @@ import type { CommandContext } from './command-context';
 import { USER_COMMANDS } from './user-commands';
 import { CONNECTION_COMMANDS } from './connection-commands';
 import { VARIABLE_COMMANDS } from './variable-commands';
+import { cleanDatabase, DbCleanArgs, parseOlderThan } from '../store/db-clean';
 
 export type { CommandContext } from './command-context';
 
@@ -26,6 +27,12 @@ export const DB_COMMANDS = {
   ...USER_COMMANDS,
   ...CONNECTION_COMMANDS,
   ...VARIABLE_COMMANDS,
+
+  /** `flashflow db clean`: rows older than the bound, per table (ADR 0032). */
+  'db.clean': async (ctx: CommandContext, raw: unknown) => {
+    const a = DbCleanArgs.parse(raw);
+    return cleanDatabase(ctx.sql, { before: parseOlderThan(a.older_than, ctx.now()), tables: a.tables, dryRun: a.dry_run, batchSize: a.batch_size });
+  },
 
   'dags.list': async (ctx: CommandContext) => ({
     dags: await listDagSummaries(ctx.sql),

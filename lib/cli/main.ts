@@ -14,6 +14,7 @@ import { printDagList, printJson } from './output';
 import { addAccountCommands } from './account-program';
 import { addConnectionCommands } from './connections-program';
 import { addVariableCommands } from './variables-program';
+import { addDbCleanCommand } from './db-clean-program';
 import { parseConcurrencyFlag, parseQueuesFlag } from './worker-flags';
 import { DEFAULT_QUEUE } from '../engine/task-queue';
 import { DEMO_FTP, DEMO_MODEL } from '../connections/default-connections';
@@ -105,6 +106,7 @@ export function buildProgram(config: () => FlashflowConfig): Command {
     await handle.close();
     out('database is up to date');
   });
+  addDbCleanCommand(db, viaDbWithoutDags, out);
 
   const dags = program.command('dags').description('DAG commands');
   dags.command('list').description('list DAGs and import errors')

@@ -8,6 +8,7 @@ import { Scheduler, type TickStats } from '../engine/scheduler';
 import type { Database } from '../store/database';
 import { sqlRunStore } from '../store/run-store/sql-run-store';
 import { enableEmbeddedMaintenance } from '../store/run-store/embedded-maintenance';
+import { startRetention } from '../store/db-clean-schedule';
 import { endJob, registerJob } from '../store/jobs';
 import type { FlashflowConfig } from './config';
 import type { Logger } from './logger';
@@ -156,6 +157,7 @@ export async function startRuntime(config: FlashflowConfig, options: StartOption
     // Prisma loads its query compiler on the first model query (≈ 0.9 s); pay that now, not on a user's request.
     void db.prisma.pool.findFirst().catch(() => null);
     if (options.watch) processor.startWatching();
+    const stopRetention = config.retentionDays ? startRetention({ sql: db.sql, days: config.retentionDays, clock, log }) : null;
     let stopping: Promise<void> | null = null;
     return {
       config,
@@ -175,6 +177,7 @@ export async function startRuntime(config: FlashflowConfig, options: StartOption
           if (vacuumTimer) clearInterval(vacuumTimer);
           clearInterval(recordTimer);
           await recording;
+          await stopRetention?.();
           await processor.stop();
           scheduler.beginShutdown();
           await executor.stop();
