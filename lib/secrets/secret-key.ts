@@ -1,8 +1,9 @@
 // Where the key that encrypts secrets at rest comes from: FLASHFLOW_SECRET_KEY when set, else
 // $FLASHFLOW_HOME/secret.key, generated once (mode 600) on first start like Airflow's fernet key in airflow.cfg.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { ensureHomeDir } from '../store/home-dir';
 import { SecretBox } from './secret-box';
 
 export const SECRET_KEY_FILE = 'secret.key';
@@ -47,7 +48,7 @@ export function loadSecretBox(options: LoadSecretBoxOptions): LoadedSecretBox {
         `installation's key to ${file}`,
     );
   }
-  mkdirSync(options.home, { recursive: true });
+  ensureHomeDir(options.home);
   try {
     // 'wx': if another process generated one first, use that one rather than overwriting it.
     writeFileSync(file, `${randomBytes(KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });

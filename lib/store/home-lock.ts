@@ -1,13 +1,35 @@
 // One process per $FLASHFLOW_HOME: PGlite does not lock its data folder, and a second process writing to it loses
-// committed rows. The lock is `$home/flashflow.pid`, created with O_EXCL; a file left by a dead process is taken over.
-import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+// committed rows. The lock is `$home/flashflow.pid`, created with O_EXCL and kept fresh by a heartbeat (ADR 0031):
+// across containers or hosts a recorded pid proves nothing, a lock file nobody has touched for a while does.
+import { closeSync, fstatSync, openSync, statSync, unlinkSync, writeSync, type BigIntStats } from 'node:fs';
 import path from 'node:path';
+import { systemClock, type Clock } from '../kernel/clock';
+import { ensureHomeDir } from './home-dir';
+import { formatLockHolder, pidNamespace, readLockHolder, type LockHolder } from './home-lock-file';
+import { startHeartbeat, type Heartbeat } from './home-lock-heartbeat';
 
 export const HOME_LOCK_FILE = 'flashflow.pid';
+/** How often the holder refreshes the lock file's mtime. */
+export const HOME_LOCK_HEARTBEAT_MS = 5_000;
+/** A lock file untouched for this long is abandoned: its holder died without removing it (SIGKILL, OOM, power). */
+export const HOME_LOCK_STALE_MS = 30_000;
+// A takeover marker older than this was left by a process that died mid-takeover (which takes milliseconds).
+const STALE_TAKEOVER_MS = 10_000;
+
+export interface HomeLockOptions {
+  /** Judges staleness; the heartbeat itself always uses real time. */
+  clock?: Pick<Clock, 'now'>;
+  heartbeatMs?: number;
+  staleMs?: number;
+  /** Where pids are meaningful (pidNamespace()); tests pass another to play a second container. */
+  namespace?: string | null;
+  /** The lock was taken from under us. Default: say so on stderr and exit, before writing another row. */
+  onLost?: (message: string) => void;
+}
 
 export interface HomeLock {
   readonly path: string;
-  /** Removes the pid file if it is still ours. Idempotent; also runs when the process exits normally. */
+  /** Stops the heartbeat and removes the lock file if it is still ours. Idempotent; also runs on a normal exit. */
   release(): void;
 }
 
@@ -15,101 +37,153 @@ export class HomeLockedError extends Error {
   override name = 'HomeLockedError';
   constructor(
     readonly home: string,
-    /** null while the holder has created the file but not yet written its pid. */
-    readonly pid: number | null,
+    /** null while the holder has created the file but not yet written it. */
+    readonly holder: LockHolder | null,
+    detail: string,
   ) {
-    super(
-      `Flashflow is already running on ${home} (pid ${pid ?? 'not yet written'}); ` +
-        'stop it or set FLASHFLOW_HOME to another folder',
-    );
+    const who = holder ? `pid ${holder.pid}${holder.host ? ` on ${holder.host}` : ''}` : 'holder not yet written';
+    super(`Flashflow is already running on ${home} (${who}; ${detail}); stop it or set FLASHFLOW_HOME to another folder`);
   }
 }
 
-// Held in this process, by resolved lock path. A pid file holding our own pid is otherwise ambiguous: containers
-// restart with the same low pid, so "that pid is alive" does not mean "someone else holds it".
+// Held in this process, by lock path: our own pid in the file is then not a leftover of an earlier process.
 const heldHere: Set<string> = ((globalThis as Record<symbol, unknown>)[Symbol.for('flashflow.homeLocks')] ??=
   new Set<string>()) as Set<string>;
 
-// A takeover marker older than this was left by a process that died mid-takeover.
-const STALE_TAKEOVER_MS = 10_000;
-// An empty pid file younger than this belongs to a starter between its O_EXCL create and its write.
-const PID_WRITE_GRACE_MS = 2_000;
+const exitOnLost = (message: string): never => {
+  process.stderr.write(`flashflow: ${message}; stopping so that two processes never write one embedded database\n`);
+  process.exit(1);
+};
 
-export function acquireHomeLock(home: string): HomeLock {
+export function acquireHomeLock(home: string, options: HomeLockOptions = {}): HomeLock {
   const resolvedHome = path.resolve(home);
   const lockPath = path.join(resolvedHome, HOME_LOCK_FILE);
-  if (heldHere.has(lockPath)) throw new HomeLockedError(resolvedHome, process.pid);
-  mkdirSync(resolvedHome, { recursive: true });
+  const judge = {
+    now: () => (options.clock ?? systemClock).now().getTime(),
+    staleMs: options.staleMs ?? HOME_LOCK_STALE_MS,
+    namespace: options.namespace === undefined ? pidNamespace() : options.namespace,
+  };
+  if (heldHere.has(lockPath)) throw new HomeLockedError(resolvedHome, readLockHolder(lockPath), 'held by this process');
+  ensureHomeDir(resolvedHome);
 
-  if (!tryCreate(lockPath)) {
-    withTakeoverGuard(lockPath, () => {
-      // Re-read under the guard: another starter may have taken over in the meantime.
-      const holder = readPid(lockPath);
-      const beingWritten = holder === null && Date.now() - mtimeMs(lockPath) < PID_WRITE_GRACE_MS;
-      if (beingWritten || (holder !== null && holder !== process.pid && isAlive(holder))) {
-        throw new HomeLockedError(resolvedHome, holder);
-      }
+  const ownFd =
+    tryCreate(lockPath, judge.namespace) ??
+    withTakeoverGuard(lockPath, judge.now, () => {
+      // Judged under the guard: another starter may have taken over in the meantime.
+      refuseUnlessAbandoned(resolvedHome, lockPath, judge);
       unlinkIfExists(lockPath);
-      if (!tryCreate(lockPath)) throw new HomeLockedError(resolvedHome, readPid(lockPath));
+      const fd = tryCreate(lockPath, judge.namespace);
+      // A starter that found no file at all does not take the guard, and may have come in between.
+      if (fd === null) throw new HomeLockedError(resolvedHome, readLockHolder(lockPath), 'it was taken a moment ago');
+      return fd;
     });
+  const onLost = options.onLost ?? exitOnLost;
+  let heartbeat: Heartbeat;
+  try {
+    heartbeat = startHeartbeat(lockPath, identity(fstatSync(ownFd, { bigint: true })), options.heartbeatMs ?? HOME_LOCK_HEARTBEAT_MS, (reason) =>
+      onLost(`lost the lock on ${resolvedHome}: ${reason}`),
+    );
+  } catch (error) {
+    closeSync(ownFd);
+    unlinkIfExists(lockPath);
+    throw error;
   }
   heldHere.add(lockPath);
-
   const releaseOnExit = (): void => release();
   function release(): void {
     if (!heldHere.delete(lockPath)) return;
     process.removeListener('exit', releaseOnExit);
-    if (readPid(lockPath) === process.pid) unlinkIfExists(lockPath);
+    heartbeat.stop();
+    try {
+      if (isSameFile(lockPath, ownFd)) unlinkIfExists(lockPath);
+    } finally {
+      // Closed last: while open, the file's inode cannot be reused by a successor's lock file.
+      closeSync(ownFd);
+    }
   }
-  // Runs on process.exit() and a drained event loop, not on a fatal signal: that file is stale and taken over later.
+  // Runs on process.exit() and a drained event loop, not on a fatal signal: that file turns stale and is taken over.
   process.on('exit', releaseOnExit);
   return { path: lockPath, release };
 }
 
-function tryCreate(lockPath: string): boolean {
+interface Judge {
+  now: () => number;
+  staleMs: number;
+  namespace: string | null;
+}
+
+function refuseUnlessAbandoned(home: string, lockPath: string, judge: Judge): void {
+  const mtime = mtimeMs(lockPath);
+  if (mtime === null) return;
+  const holder = readLockHolder(lockPath);
+  const ageMs = judge.now() - mtime;
+  if (holder?.host === null) {
+    // A version before the heartbeat never refreshes its file: only its pid can tell, on this host.
+    if (holder.pid !== process.pid && isAlive(holder.pid)) {
+      throw new HomeLockedError(home, holder, `a lock of an older Flashflow; if that process is gone, delete ${lockPath}`);
+    }
+    return;
+  }
+  if (ageMs > judge.staleMs) return;
+  // Within one pid namespace a pid is meaningful, so a dead holder need not be waited for (a restart after a crash).
+  const pidSpeaks = holder !== null && judge.namespace !== null && holder.namespace === judge.namespace;
+  if (pidSpeaks && (holder.pid === process.pid || !isAlive(holder.pid))) return;
+  throw new HomeLockedError(
+    home,
+    holder,
+    `last heartbeat ${Math.max(0, Math.round(ageMs / 1000))} s ago, taken over if none comes for ${Math.round(judge.staleMs / 1000)} s`,
+  );
+}
+
+/** Creates the lock file and writes its holder; null if it exists. The descriptor stays open while the lock is held. */
+function tryCreate(lockPath: string, namespace: string | null): number | null {
   let fd: number;
   try {
     fd = openSync(lockPath, 'wx', 0o644);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return null;
     throw error;
   }
   try {
-    writeSync(fd, `${process.pid}\n`);
-  } finally {
+    writeSync(fd, formatLockHolder(namespace));
+  } catch (error) {
     closeSync(fd);
+    unlinkIfExists(lockPath);
+    throw error;
   }
-  return true;
+  return fd;
 }
 
 /** Serializes stale-file takeovers: without it, two starters could each delete the file the other just created. */
-function withTakeoverGuard(lockPath: string, takeOver: () => void): void {
+function withTakeoverGuard<T>(lockPath: string, now: () => number, takeOver: () => T): T {
   const guardPath = `${lockPath}.takeover`;
   let fd: number;
   try {
     fd = openSync(guardPath, 'wx', 0o644);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    if (Date.now() - mtimeMs(guardPath) < STALE_TAKEOVER_MS) {
-      throw new HomeLockedError(path.dirname(lockPath), readPid(lockPath));
+    if (now() - (mtimeMs(guardPath) ?? 0) < STALE_TAKEOVER_MS) {
+      throw new HomeLockedError(path.dirname(lockPath), readLockHolder(lockPath), 'another process is taking it over');
     }
     unlinkIfExists(guardPath);
-    return withTakeoverGuard(lockPath, takeOver);
+    return withTakeoverGuard(lockPath, now, takeOver);
   }
   closeSync(fd);
   try {
-    takeOver();
+    return takeOver();
   } finally {
     unlinkIfExists(guardPath);
   }
 }
 
-function readPid(lockPath: string): number | null {
+const identity = (stat: BigIntStats) => ({ dev: stat.dev, ino: stat.ino });
+
+function isSameFile(file: string, fd: number): boolean {
   try {
-    const pid = Number.parseInt(readFileSync(lockPath, 'utf8').trim(), 10);
-    return Number.isSafeInteger(pid) && pid > 0 ? pid : null;
+    const [onDisk, ours] = [identity(statSync(file, { bigint: true })), identity(fstatSync(fd, { bigint: true }))];
+    return onDisk.dev === ours.dev && onDisk.ino === ours.ino;
   } catch {
-    return null;
+    return false;
   }
 }
 
@@ -123,11 +197,11 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function mtimeMs(file: string): number {
+function mtimeMs(file: string): number | null {
   try {
     return statSync(file).mtimeMs;
   } catch {
-    return 0;
+    return null;
   }
 }
 

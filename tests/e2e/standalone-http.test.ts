@@ -82,7 +82,7 @@ describe('HTTP', () => {
 
 describe('CLI while the server runs (control socket)', () => {
   it('holds the home: its pid in flashflow.pid and a control socket only its user can open', () => {
-    expect(readFileSync(path.join(home, 'flashflow.pid'), 'utf8').trim()).toBe(String(server.pid));
+    expect(readFileSync(path.join(home, 'flashflow.pid'), 'utf8').split('\n')[0]).toBe(String(server.pid));
     const sock = statSync(path.join(home, 'control.sock'));
     expect(sock.isSocket()).toBe(true);
     expect(sock.mode & 0o777).toBe(0o600);

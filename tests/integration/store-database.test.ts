@@ -1,11 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../lib/store/database';
-import { acquireHomeLock, HOME_LOCK_FILE, HomeLockedError } from '../../lib/store/home-lock';
+import { acquireHomeLock } from '../../lib/store/home-lock';
 import { migrate } from '../../lib/store/migrate';
 import { SqlClientMisuseError } from '../../lib/store/sql-client';
 import { createTestDb, testDbTemplate } from '../support/test-db';
@@ -63,78 +62,13 @@ describe('file-backed PGlite', () => {
 });
 
 describe('home lock', () => {
-  let home: string;
-  beforeEach(async () => {
-    home = await mkdtemp(path.join(scratch, 'lock-'));
-  });
-
-  const deadPid = (): number => spawnSync(process.execPath, ['-e', '']).pid!;
-
-  it('refuses a home held by another live process, naming the home and its pid', async () => {
-    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
-    try {
-      await writeFile(path.join(home, HOME_LOCK_FILE), `${holder.pid}\n`);
-      expect(() => acquireHomeLock(home)).toThrow(HomeLockedError);
-      expect(() => acquireHomeLock(home)).toThrow(
-        `Flashflow is already running on ${home} (pid ${holder.pid}); stop it or set FLASHFLOW_HOME to another folder`,
-      );
-      expect(await readFile(path.join(home, HOME_LOCK_FILE), 'utf8')).toBe(`${holder.pid}\n`);
-    } finally {
-      holder.kill();
-    }
-  });
-
-  it('refuses a second holder in the same process', () => {
-    const lock = acquireHomeLock(home);
-    try {
-      expect(() => acquireHomeLock(home)).toThrow(HomeLockedError);
-    } finally {
-      lock.release();
-    }
-  });
-
-  it('takes over a pid file left by a dead process, and removes it on release', async () => {
-    const lockFile = path.join(home, HOME_LOCK_FILE);
-    await writeFile(lockFile, `${deadPid()}\n`);
-
-    const lock = acquireHomeLock(home);
-    expect(lock.path).toBe(lockFile);
-    expect(await readFile(lockFile, 'utf8')).toBe(`${process.pid}\n`);
-    lock.release();
-    lock.release();
-    expect(existsSync(lockFile)).toBe(false);
-  });
-
-  it('takes over a pid file that holds our own pid from a previous run (containers reuse pids)', async () => {
-    await writeFile(path.join(home, HOME_LOCK_FILE), `${process.pid}\n`);
-    acquireHomeLock(home).release();
-  });
-
-  it('takes over an unreadable pid file once it is old enough not to be mid-write', async () => {
-    const lockFile = path.join(home, HOME_LOCK_FILE);
-    await writeFile(lockFile, '');
-    expect(() => acquireHomeLock(home)).toThrow(/pid not yet written/);
-    const old = new Date(Date.now() - 60_000);
-    await utimes(lockFile, old, old);
-    acquireHomeLock(home).release();
-  });
-
+  // The rest of the lock's behaviour is in home-lock.test.ts; this file already pays for a PGlite.
   it('is released when a database opened with it closes', async () => {
-    const lock = acquireHomeLock(home);
+    const lock = acquireHomeLock(await mkdtemp(path.join(scratch, 'lock-')));
     const db = await openDatabase({ dataDir: 'memory://', loadDataDir: await testDbTemplate(), lock });
     expect(existsSync(lock.path)).toBe(true);
     await db.close();
     expect(existsSync(lock.path)).toBe(false);
-  });
-
-  it('is released when the holding process exits normally', async () => {
-    const script = `import { acquireHomeLock } from ${JSON.stringify(path.resolve('lib/store/home-lock.ts'))};
-      acquireHomeLock(${JSON.stringify(home)}); console.log('held');`;
-    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      encoding: 'utf8',
-    });
-    expect(child.stdout.trim()).toBe('held');
-    expect(existsSync(path.join(home, HOME_LOCK_FILE))).toBe(false);
   });
 });
 

@@ -1,8 +1,9 @@
 // Like `airflow standalone`: the first start on a database without users creates `admin` with a random password,
 // prints it once and leaves it in $FLASHFLOW_HOME/standalone_admin_password.txt (mode 600) for the owner to read.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { writeFileSync, chmodSync } from 'node:fs';
 import path from 'node:path';
+import { ensureHomeDir } from '../../store/home-dir';
 import { ConflictError } from '../../kernel/errors';
 import { countUsers, createUser, type AuthDb } from './user-accounts';
 
@@ -24,7 +25,7 @@ export async function ensureFirstAdmin(
     if (err instanceof ConflictError) return { created: false, passwordFile };
     throw err;
   }
-  mkdirSync(home, { recursive: true });
+  ensureHomeDir(home);
   writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
   // writeFileSync keeps the mode of a file that already existed.
   chmodSync(passwordFile, 0o600);
