@@ -19,14 +19,14 @@ ADD COLUMN "regenerate_after" TIMESTAMPTZ(3);
 -- Backfill: a deck's limit is the one of the latest run that listed its cards.
 UPDATE "deck" d SET "max_chars" = l.max_chars
   FROM (
-    SELECT DISTINCT ON (c."deck_id") c."deck_id", (r."conf"->>'max_example_chars')::int AS max_chars
+    SELECT DISTINCT ON (c."deck_id") c."deck_id",
+           -- CASE, not AND: the cast must not run on a value the pattern refused.
+           CASE WHEN (r."conf"->>'max_example_chars') ~ '^[0-9]{1,3}$' THEN (r."conf"->>'max_example_chars')::int END AS max_chars
       FROM "card" c JOIN "dag_run" r ON r."id" = c."dag_run_id"
-     WHERE jsonb_typeof(r."conf"->'max_example_chars') = 'number'
-       AND (r."conf"->>'max_example_chars') ~ '^[0-9]+$'
-       AND (r."conf"->>'max_example_chars')::int BETWEEN 5 AND 500
+     WHERE (r."conf"->>'max_example_chars') ~ '^[0-9]{1,3}$'
      ORDER BY c."deck_id", r."id" DESC
   ) l
- WHERE d."id" = l."deck_id";
+ WHERE d."id" = l."deck_id" AND l.max_chars BETWEEN 5 AND 500;
 
 -- Cards stored before the server measured them: code points (an upper bound of graphemes; equal for French text),
 -- against the limit of the run that generated them, else the deck's.
@@ -34,9 +34,8 @@ UPDATE "card" c SET
   "example_chars" = char_length(c."french_example"),
   "translation_chars" = char_length(c."english_translation"),
   "max_chars" = coalesce(
-    (SELECT (r."conf"->>'max_example_chars')::int FROM "dag_run" r
-      WHERE r."run_id" = c."source_run_id" AND r."dag_id" = c."source_dag_id"
-        AND (r."conf"->>'max_example_chars') ~ '^[0-9]+$' LIMIT 1),
+    (SELECT CASE WHEN (r."conf"->>'max_example_chars') ~ '^[0-9]{1,3}$' THEN (r."conf"->>'max_example_chars')::int END
+       FROM "dag_run" r WHERE r."run_id" = c."source_run_id" AND r."dag_id" = c."source_dag_id" LIMIT 1),
     (SELECT d."max_chars" FROM "deck" d WHERE d."id" = c."deck_id"))
  WHERE c."french_example" IS NOT NULL;
 
