@@ -2,10 +2,17 @@
 // collection schema, the deck and note type, and the zip; the notes and cards rows are written here, because its
 // addCard runs an unindexed "max id" query and leaks a prepared statement per call — O(n²), and its bundled sql.js
 // (fixed 16 MB heap) aborts near 1,000 cards. Fields are HTML in Anki, so card text is escaped.
-// Loaded on first use: sql.js is a 2.7 MB asm.js file the rest of the app never needs.
+// Loaded on first use: sql.js is a 2.7 MB asm.js file the rest of the app never needs. A deck's export runs in a
+// worker thread (export-apkg-worker.mjs): sql.js is synchronous, and on the server's thread a large deck, or a
+// Viewer repeating the export, stalled the scheduler and every other request (ADR 0032).
 import { escapeHtml } from '../kernel/escape-html';
+import { Semaphore } from '../kernel/semaphore';
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { AnkiExporter, AnkiTemplate } from 'anki-apkg-export';
 import type { SqlClient } from '../store/database';
 import type { Card } from './card-row';
@@ -103,6 +110,97 @@ export async function cardsToApkg(deckName: string, cards: readonly Card[], opti
   }
 }
 
+const WORKER_FILE = 'export-apkg-worker.mjs';
+/** An idle worker is ended after this long, giving its sql.js heap back. */
+const WORKER_IDLE_MS = 30_000;
+/** Exports run one at a time in the one worker; beyond this many waiting, an export is refused rather than queued. */
+const MAX_WAITING = 8;
+
+/**
+ * The worker's file: beside this module when it runs from source. From the Next build, where this module may be
+ * bundled elsewhere, it is looked for in the installed app (found as loadExporter finds anki-apkg-export), then in
+ * the working folder the server was started from.
+ */
+function workerPath(): string {
+  const candidates = [path.join(path.dirname(fileURLToPath(import.meta.url)), WORKER_FILE)];
+  try {
+    const installed = createRequire(import.meta.url).resolve('anki-apkg-export');
+    candidates.push(path.join(installed.slice(0, installed.lastIndexOf(`${path.sep}node_modules${path.sep}`)), 'lib', 'flashcards', WORKER_FILE));
+  } catch {
+    // not resolvable from here: the working folder is the last guess
+  }
+  candidates.push(path.join(process.cwd(), 'lib', 'flashcards', WORKER_FILE));
+  const found = candidates.find((file) => existsSync(file));
+  if (!found) throw new Error(`the .apkg export worker (${WORKER_FILE}) is not installed; looked in ${candidates.join(', ')}`);
+  return found;
+}
+
+type WorkerReply = { id: number; ok: true; apkg: Uint8Array; threadId: number } | { id: number; ok: false; error: string };
+
+class ApkgWorker {
+  private worker: Promise<Worker> | null = null;
+  private idle: ReturnType<typeof setTimeout> | null = null;
+  private nextId = 0;
+  private readonly pending = new Map<number, { resolve: (r: WorkerReply) => void; reject: (e: Error) => void }>();
+  private readonly turns = new Semaphore(1);
+
+  run(deckName: string, cards: readonly Card[], options: ApkgOptions): Promise<{ apkg: Buffer; threadId: number }> {
+    if (this.turns.waiting >= MAX_WAITING) {
+      return Promise.reject(new Error(`too many .apkg exports are waiting (${MAX_WAITING}); try again in a moment`));
+    }
+    return this.turns.run(async () => {
+      if (this.idle) clearTimeout(this.idle);
+      try {
+        const worker = await (this.worker ??= this.start());
+        const id = ++this.nextId;
+        const reply = await new Promise<WorkerReply>((resolve, reject) => {
+          this.pending.set(id, { resolve, reject });
+          worker.postMessage({ id, deckName, cards, options });
+        });
+        if (!reply.ok) throw new Error(`the .apkg export failed: ${reply.error}`);
+        return { apkg: Buffer.from(reply.apkg.buffer, reply.apkg.byteOffset, reply.apkg.byteLength), threadId: reply.threadId };
+      } finally {
+        this.idle = setTimeout(() => void this.stop(), WORKER_IDLE_MS);
+        this.idle.unref();
+      }
+    });
+  }
+
+  private start(): Promise<Worker> {
+    return new Promise((resolve, reject) => {
+      const worker = new Worker(workerPath());
+      // An idle worker must not keep a process (a CLI command, a test) alive.
+      worker.unref();
+      const fail = (err: Error) => {
+        this.worker = null;
+        reject(err);
+        for (const p of this.pending.values()) p.reject(err);
+        this.pending.clear();
+      };
+      worker.on('message', (msg: WorkerReply | { ready: true }) => {
+        if ('ready' in msg) return resolve(worker);
+        this.pending.get(msg.id)?.resolve(msg);
+        this.pending.delete(msg.id);
+      });
+      worker.on('error', (err) => fail(new Error(`the .apkg export worker failed: ${err.message}`)));
+      worker.on('exit', (code) => fail(new Error(`the .apkg export worker stopped (exit code ${code})`)));
+    });
+  }
+
+  private async stop(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    if (worker) await (await worker).terminate();
+  }
+}
+
+const apkgWorker = new ApkgWorker();
+
+/** cardsToApkg in the export worker thread; `threadId` says which thread built it. */
+export function cardsToApkgOffThread(deckName: string, cards: readonly Card[], options: ApkgOptions = {}): Promise<{ apkg: Buffer; threadId: number }> {
+  return apkgWorker.run(deckName, cards, options);
+}
+
 /** The deck's exportable cards (valid, not flagged) as an .apkg, and a file name for Content-Disposition. */
 export async function exportDeckApkg(
   sql: SqlClient,
@@ -110,6 +208,6 @@ export async function exportDeckApkg(
   options: { now?: Date } = {},
 ): Promise<{ filename: string; apkg: Buffer; cardCount: number }> {
   const [deck, cards] = await Promise.all([getDeck(sql, deckId), listExportableCards(sql, deckId)]);
-  const apkg = await cardsToApkg(deck.name, cards, { tags: deck.level ? [deck.level] : [], now: options.now });
+  const { apkg } = await cardsToApkgOffThread(deck.name, cards, { tags: deck.level ? [deck.level] : [], now: options.now });
   return { filename: `${exportFileStem(deck.name)}.apkg`, apkg, cardCount: cards.length };
 }
