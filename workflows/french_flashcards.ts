@@ -4,16 +4,20 @@
 import { dag, z } from 'flashflow';
 import { generateCardTask, generatedCardSchema } from '../lib/flashcards/card-generation-task';
 import { wordToGenerateSchema } from '../lib/flashcards/service-contracts';
+import { vocabularyParam } from '../lib/flashcards/vocabulary-param';
 import { DEFAULT_MAX_CHARS, maxCharsSchema } from '../lib/llm/card-schema';
+import { LLM_MODEL_FORMAT } from '../lib/llm/model-allowlist';
 
 const params = z.object({
   deck_name: z.string().trim().min(1, 'name the deck (e.g. the movie)').max(200),
   /** The deck made when the run was triggered (the web form does); without it the deck is found or made by name. */
   deck_id: z.number().int().positive().optional(),
-  vocabulary: z.string().max(100_000),
+  /** Refused when the run is triggered if it holds no word or breaks a limit (entries, bytes, word length). */
+  vocabulary: vocabularyParam,
   max_example_chars: maxCharsSchema.default(DEFAULT_MAX_CHARS),
   max_reasks: z.number().int().min(0).max(10).default(3),
-  model: z.string().trim().min(1).optional(),
+  /** One of the models an Op allows in the LLM connection's extra.allowed_models (ADR 0030); default: its model. */
+  model: z.string().trim().min(1).meta({ format: LLM_MODEL_FORMAT }).optional(),
   /** Ask endpoints that support it to enforce the length at decode time; recorded per attempt as its strategy. */
   decode_constraint: z.boolean().default(false),
   level: z.string().trim().max(50).optional(),

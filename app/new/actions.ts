@@ -8,7 +8,8 @@ import { FLASHCARDS_DAG_ID } from '@/lib/flashcards/deck-progress';
 import { getOrCreateDeck } from '@/lib/flashcards/decks';
 import { actionUser } from '@/lib/api/current-user';
 import { getRuntime } from '@/lib/runtime/app-context';
-import { triggerDagRun } from '@/lib/store/trigger-dag-run';
+import { connectionSource } from '@/lib/store/connections';
+import { llmAllowedModels, triggerDagRun } from '@/lib/store/trigger-dag-run';
 import { NewDeckSchema, type NewDeckState } from './new-deck-schema';
 
 export async function createDeckRun(_prev: NewDeckState, form: FormData): Promise<NewDeckState> {
@@ -40,9 +41,13 @@ export async function createDeckRun(_prev: NewDeckState, form: FormData): Promis
   try {
     const rt = getRuntime();
     const now = rt.clock.now();
+    const connections = connectionSource({ db: rt.db.prisma, secrets: rt.secrets, env: rt.config.connectionEnv });
+    // Read before the transaction: the embedded database answers one caller at a time, so a read inside would wait on it.
+    const models = conf.model ? await llmAllowedModels(connections, rt.config.llmEnv)() : null;
+    const allowedModels = models ? async () => models : undefined;
     const { deckId, runId } = await rt.db.sql.transaction(async (tx) => {
       const { deck } = await getOrCreateDeck(tx, { name: conf.deck_name }, now);
-      const run = await triggerDagRun(tx, { dagId: FLASHCARDS_DAG_ID, conf: { ...conf, deck_id: deck.id } }, now);
+      const run = await triggerDagRun(tx, { dagId: FLASHCARDS_DAG_ID, conf: { ...conf, deck_id: deck.id } }, now, { allowedModels });
       return { deckId: deck.id, runId: run.runId };
     });
     rt.scheduler.wake();

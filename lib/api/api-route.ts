@@ -7,8 +7,8 @@ import { getRuntime, RuntimeUnavailableError } from '../runtime/app-context';
 import type { AppRuntime } from '../runtime/app-runtime';
 import { principalFromHeaders } from '../ops/auth/principal';
 import type { Endpoint, EndpointInput, EndpointResult } from './contract';
-import { problem } from './problem';
-import { PayloadTooLargeError, queryObject, readJsonBody } from './read-request';
+import { instanceOf, problem, withInstance } from './problem';
+import { PayloadTooLargeError, queryObject, readJsonBody, UnsupportedMediaTypeError } from './read-request';
 
 export interface RouteContext<P> {
   params: P;
@@ -45,9 +45,9 @@ export function apiRoute(a: Endpoint | Handler<unknown>, b?: EndpointHandler<End
         const runtime = getRuntime();
         const params = await nextCtx.params;
         const result = await a(req, { params, runtime });
-        return result instanceof Response ? result : Response.json(result);
+        return result instanceof Response ? await withInstance(result, instanceOf(req.url)) : Response.json(result);
       } catch (err) {
-        return errorResponse(err);
+        return errorResponse(err, instanceOf(req.url));
       }
     };
   }
@@ -61,29 +61,32 @@ export function apiRoute(a: Endpoint | Handler<unknown>, b?: EndpointHandler<End
       const query = contract.query ? contract.query.parse(queryObject(contract.query, new URL(req.url).searchParams)) : {};
       const body = contract.body ? contract.body.parse(await readJsonBody(req)) : {};
       const result = await handler({ params, query, body, req, runtime, actor: actorOf(req) } as EndpointContext<Endpoint>);
-      if (result instanceof Response) return result;
+      if (result instanceof Response) return await withInstance(result, instanceOf(req.url));
       return contract.response === null ? new Response(null, { status: 204 }) : Response.json(result);
     } catch (err) {
-      return errorResponse(err);
+      return errorResponse(err, instanceOf(req.url));
     }
   };
   route.endpoint = contract;
   return route;
 }
 
-export function errorResponse(err: unknown): Response {
+/** The problem+json for `err`; `instance` is the request path (without it, the HTTP gate adds it on the way out). */
+export function errorResponse(err: unknown, instance?: string): Response {
+  const at = instance === undefined ? {} : { instance };
   if (err instanceof ZodError) {
     const fields = zodFields(err);
-    return problem(400, fields.map((f) => `${f.path}: ${f.message}`).join('; '), { fields });
+    return problem(400, fields.map((f) => `${f.path}: ${f.message}`).join('; '), { ...at, fields });
   }
-  if (err instanceof InvalidInputError) return problem(400, err.message, { fields: err.fields });
-  if (err instanceof ForbiddenError) return problem(403, err.message);
-  if (err instanceof NotFoundError) return problem(404, err.message);
-  if (err instanceof ConflictError) return problem(409, err.message);
-  if (err instanceof PayloadTooLargeError) return problem(413, err.message);
-  if (err instanceof RuntimeUnavailableError) return problem(503, err.message);
+  if (err instanceof InvalidInputError) return problem(400, err.message, { ...at, fields: err.fields });
+  if (err instanceof ForbiddenError) return problem(403, err.message, at);
+  if (err instanceof NotFoundError) return problem(404, err.message, at);
+  if (err instanceof ConflictError) return problem(409, err.message, at);
+  if (err instanceof PayloadTooLargeError) return problem(413, err.message, at);
+  if (err instanceof UnsupportedMediaTypeError) return problem(415, err.message, at);
+  if (err instanceof RuntimeUnavailableError) return problem(503, err.message, at);
   console.error('unhandled API error', err);
-  return problem(500, 'An unexpected error occurred; the server log has the details.');
+  return problem(500, 'An unexpected error occurred; the server log has the details.', at);
 }
 
 /** One entry per offending field; an unknown field is named by its own path, not its parent's. */

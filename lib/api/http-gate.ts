@@ -11,7 +11,9 @@ import { isSafeMethod, requirementFor } from '../ops/auth/required-role';
 import { roleAtLeast } from '../ops/auth/roles';
 import type { AuthDb } from '../ops/auth/user-accounts';
 import { handleLogin, handleLogout, isJsonContentType } from './login-endpoints';
-import { problem, type ProblemStatus } from './problem';
+import { instanceOf, problem, withInstance, type ProblemStatus } from './problem';
+import { allowedMethods } from './allowed-methods';
+import { requestTargetProblem } from './request-target';
 import { TASK_SERVICES_PATH } from '../executors/bullmq/remote-services';
 import { clientAddress } from './client-address';
 import { isSandboxedPath, SANDBOX_CSP } from './sandboxed-files';
@@ -99,11 +101,21 @@ export function createHttpGate(deps: GateDeps): Gate {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
     if (isSandboxedPath(pathname)) res.setHeader('content-security-policy', SANDBOX_CSP);
     const send = async (response: Response) => {
-      await sendResponse(res, response);
+      await sendResponse(res, await withInstance(response, instanceOf(req.url ?? '/')));
       return false;
     };
     if (Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BYTES) {
       return send(problem(413, `the request body is larger than ${MAX_REQUEST_BYTES / 1024 / 1024} MiB`));
+    }
+    if (isApiPath(pathname)) {
+      const targetProblem = requestTargetProblem(req.url ?? '/');
+      if (targetProblem) return send(problem(400, targetProblem));
+      const allowed = allowedMethods(pathname);
+      if (allowed && !allowed.includes(method)) {
+        const response = problem(405, `${pathname} does not answer ${method}; it answers ${allowed.join(', ')}`);
+        response.headers.set('allow', allowed.join(', '));
+        return send(response);
+      }
     }
     if (pathname === '/auth/login' && method === 'POST') {
       if (!sameOrigin(req) && !isJsonContentType(req.headers['content-type'])) {

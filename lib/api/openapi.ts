@@ -130,7 +130,9 @@ function operation(e: Endpoint, components: Components): OpenApiOperation {
   const authErrors: ProblemStatus[] = requirement.kind === 'public' ? [] : [401, 403, 429];
   if (requirement.kind === 'public') op.security = [];
   else op['x-flashflow-role'] = requirement.role;
-  for (const status of [...e.errors, ...authErrors, ...ALWAYS_POSSIBLE]) {
+  // Any path or query may hold a control character (400, the gate); any body may not be JSON (415, api-route).
+  const gateErrors: ProblemStatus[] = [...(e.params || e.query ? [400 as const] : []), ...(e.body ? [415 as const] : [])];
+  for (const status of new Set([...e.errors, ...authErrors, ...gateErrors, ...ALWAYS_POSSIBLE])) {
     op.responses[String(status)] = { description: PROBLEM_TYPES[status].title, content: { 'application/problem+json': { schema: error } } };
   }
   return op;

@@ -2,6 +2,7 @@
 import type { Database, SqlClient } from '../store/database';
 import type { Runtime } from '../runtime/start-runtime';
 import type { SecretBox } from '../secrets/secret-box';
+import type { FlashflowConfig } from '../runtime/config';
 
 export interface CommandContext {
   sql: SqlClient;
@@ -16,4 +17,6 @@ export interface CommandContext {
   /** FLASHFLOW_CONN_* and FLASHFLOW_VAR_* of the process that owns the database: they win over the tables. */
   connectionEnv: Record<string, string>;
   variableEnv: Record<string, string>;
+  /** The provider settings of the environment, for the models a trigger may name when no LLM connection exists. */
+  llmEnv: FlashflowConfig['llmEnv'];
 }

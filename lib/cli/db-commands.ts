@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import { NotFoundError, InvalidInputError } from '../kernel/errors';
 import { isDagPaused, listDagSummaries, listImportErrors, setPaused } from '../store/dag-admin';
-import { triggerDagRun } from '../store/trigger-dag-run';
+import { connectionSource } from '../store/connections';
+import { llmAllowedModels, triggerDagRun, type TriggerOptions } from '../store/trigger-dag-run';
 import { watchRun } from './watch-run';
 import type { CommandContext } from './command-context';
 import { USER_COMMANDS } from './user-commands';
@@ -23,6 +24,12 @@ const TriggerArgs = DagIdArgs.extend({
   logical_date: z.coerce.date().optional(),
 });
 
+/** A person triggers from the CLI: the models they may name are the allowlist's (ADR 0030), as on the API. */
+function personTrigger(ctx: CommandContext): TriggerOptions {
+  // Lazily: the secret key is loaded only when a conf names a model.
+  return { allowedModels: () => llmAllowedModels(connectionSource({ db: ctx.prisma, secrets: ctx.secrets(), env: ctx.connectionEnv }), ctx.llmEnv)() };
+}
+
 export const DB_COMMANDS = {
   ...USER_COMMANDS,
   ...CONNECTION_COMMANDS,
@@ -41,7 +48,7 @@ export const DB_COMMANDS = {
 
   'dags.trigger': async (ctx: CommandContext, raw: unknown) => {
     const a = TriggerArgs.parse(raw);
-    const run = await triggerDagRun(ctx.sql, { dagId: a.dag_id, conf: a.conf, runId: a.run_id, logicalDate: a.logical_date }, ctx.now());
+    const run = await triggerDagRun(ctx.sql, { dagId: a.dag_id, conf: a.conf, runId: a.run_id, logicalDate: a.logical_date }, ctx.now(), personTrigger(ctx));
     await ctx.wake();
     return { dag_id: run.dagId, dag_run_id: run.runId, state: 'queued' };
   },
@@ -62,7 +69,7 @@ export const DB_COMMANDS = {
     if (paused) throw new InvalidInputError(`DAG '${a.dag_id}' is paused; unpause it first (flashflow dags unpause ${a.dag_id})`);
     // Only now: starting the engine parses the folder again and logs its import errors, noise before a refusal.
     const runtime = await ctx.runtime();
-    const run = await triggerDagRun(ctx.sql, { dagId: a.dag_id, conf: a.conf, runId: a.run_id, logicalDate: a.logical_date, note: 'dags test' }, ctx.now());
+    const run = await triggerDagRun(ctx.sql, { dagId: a.dag_id, conf: a.conf, runId: a.run_id, logicalDate: a.logical_date, note: 'dags test' }, ctx.now(), personTrigger(ctx));
     runtime.scheduler.wake();
     return watchRun(ctx.sql, run, progress);
   },

@@ -65,6 +65,7 @@ export async function runWhereTheDatabaseIs(
       })()),
       connectionEnv: config.connectionEnv,
       variableEnv: config.variableEnv,
+      llmEnv: config.llmEnv,
     };
     return await runDbCommand(command, ctx, args, progress);
   } finally {

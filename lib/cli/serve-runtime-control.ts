@@ -15,6 +15,7 @@ export function serveRuntimeControl(home: string, runtime: Runtime): Promise<{ c
       secrets: () => runtime.secrets,
       connectionEnv: runtime.config.connectionEnv,
       variableEnv: runtime.config.variableEnv,
+      llmEnv: runtime.config.llmEnv,
     }, args, progress),
   );
 }

@@ -10,6 +10,8 @@ import { sqlRunStore } from '../store/run-store/sql-run-store';
 import { enableEmbeddedMaintenance } from '../store/run-store/embedded-maintenance';
 import { startRetention } from '../store/db-clean-schedule';
 import { endJob, registerJob } from '../store/jobs';
+import { heartbeatJob } from '../store/run-store/logs-and-callbacks';
+import { DAG_PROCESSOR_JOB } from '../ops/health';
 import type { FlashflowConfig } from './config';
 import type { Logger } from './logger';
 import type { AppRuntime } from './app-runtime';
@@ -132,13 +134,17 @@ export async function startRuntime(config: FlashflowConfig, options: StartOption
         alerts.onTryEnded(event);
       },
     });
+    const processorJobId = await registerJob(db.sql, DAG_PROCESSOR_JOB, os.hostname(), process.pid, startedAt);
     const processor = new DagProcessor({
       folder: config.dagsFolder,
       pluginFolders: config.pluginFolders,
       sql: db.sql,
       now: () => clock.now(),
       log: (level, message) => log(level, message),
-      onSynced: () => void scheduler.reloadDags().then(() => scheduler.wake()),
+      onSynced: () => {
+        void heartbeatJob(db.sql, processorJobId, clock.now()).catch(() => null); // /api/v1/health's dag_processor
+        void scheduler.reloadDags().then(() => scheduler.wake());
+      },
     });
     await processor.processOnce();
     started = { executor, processor };
@@ -185,6 +191,7 @@ export async function startRuntime(config: FlashflowConfig, options: StartOption
           await scheduler.stop();
           await alerts.stop();
           await endJob(db.sql, jobId, clock.now()).catch(() => null);
+          await endJob(db.sql, processorJobId, clock.now()).catch(() => null);
           await db.close();
         })()),
     };

@@ -48,8 +48,6 @@ const NOT_IMPLEMENTED = [
 
 /** Differences accepted on purpose, each with its reason. */
 const ACCEPTED_DIFFERENCES: Record<string, string> = {
-  // Flashflow has no triggerer and no standalone DAG processor to report on (lib/ops/health.ts).
-  "get_health 200: lacks Airflow's fields triggerer, dag_processor": 'no triggerer / DAG processor process',
   // The password is write-only: no answer carries it (Airflow declares it in Connection and never fills it either).
   "get_connection 200: lacks Airflow's fields password": 'password is write-only',
   "post_connection 200: lacks Airflow's fields password": 'password is write-only',

@@ -33,6 +33,13 @@ export const HealthInfo = z
     scheduler: z
       .object({ status: HealthStatus, latest_scheduler_heartbeat: NullableDateTime })
       .meta({ id: 'SchedulerStatus' }),
+    // Null status: the component does not run (Flashflow has no triggerer), as Airflow reports one never started.
+    triggerer: z
+      .object({ status: HealthStatus.nullable(), latest_triggerer_heartbeat: NullableDateTime })
+      .meta({ id: 'TriggererStatus' }),
+    dag_processor: z
+      .object({ status: HealthStatus.nullable(), latest_dag_processor_heartbeat: NullableDateTime })
+      .meta({ id: 'DagProcessorStatus' }),
   })
   .meta({ id: 'HealthInfo' });
 

@@ -7,7 +7,9 @@ import { findDag } from '../../store/api-dags';
 import { recordEvent } from '../../store/event-log';
 import { runTaskInstances } from '../../store/run-progress';
 import { clearTaskInstances, markTaskInstances } from '../../store/task-actions';
-import { triggerDagRun } from '../../store/trigger-dag-run';
+import { connectionSource } from '../../store/connections';
+import { llmAllowedModels, triggerDagRun } from '../../store/trigger-dag-run';
+import type { AppRuntime } from '../../runtime/app-runtime';
 import type { EndpointInput } from '../contract';
 import { RUN_TYPES, type DagRun, type DagRunCollection, type getDagRuns, type postDagRun } from '../contracts/dag-runs';
 import { iso, requireDag, requireRun, wakeScheduler, type ApiRuntime } from './shared';
@@ -59,7 +61,7 @@ export async function getDagRunOne(rt: ApiRuntime, dagId: string, runId: string)
 }
 
 export async function triggerRun(
-  rt: ApiRuntime,
+  rt: ApiRuntime & Pick<AppRuntime, 'secrets' | 'config'>,
   dagId: string,
   body: EndpointInput<typeof postDagRun>['body'],
   actor: string,
@@ -71,10 +73,12 @@ export async function triggerRun(
     ]);
   }
   const now = rt.clock.now();
+  const connections = connectionSource({ db: rt.db.prisma, secrets: rt.secrets, env: rt.config.connectionEnv });
   const run = await triggerDagRun(
     rt.db.sql,
     { dagId, conf: body.conf, runId: body.dag_run_id ?? undefined, logicalDate: logical ?? execution ?? undefined, note: body.note },
     now,
+    { allowedModels: llmAllowedModels(connections, rt.config.llmEnv) },
   );
   await wakeScheduler(rt);
   await recordEvent(rt.db.sql, { event: 'api.post_dag_run', owner: actor, dagId, runId: run.runId, extra: JSON.stringify(body) }, now);
