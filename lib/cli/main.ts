@@ -19,8 +19,19 @@ import { parseConcurrencyFlag, parseQueuesFlag } from './worker-flags';
 import { DEFAULT_QUEUE } from '../engine/task-queue';
 import { DEMO_FTP, DEMO_MODEL } from '../connections/default-connections';
 
-const out = (line: string) => process.stdout.write(`${line}\n`);
-const warn = (line: string) => process.stderr.write(`${line}\n`);
+/** Where a command writes: the process's own streams, or (a test running commands in its process) buffers. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Structured logs (readable on a terminal). */
+  logStream: NodeJS.WriteStream;
+}
+
+const processIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  logStream: process.stderr,
+};
 
 /** A bad --conf is bad input, not bad usage: it fails as one `flashflow:` line, without the usage hint. */
 function parseJsonObject(value: string): Record<string, unknown> {
@@ -54,8 +65,10 @@ function parseNumberArg(value: string): number {
 
 // The long-running commands, tasks test and the demo server are imported when run: each pulls in much of the app
 // (the web server, the executors, the scheduler), and the one-shot commands would pay for it at every start.
-export function buildProgram(config: () => FlashflowConfig): Command {
-  const log = (c: FlashflowConfig) => createLogger(c.logLevel);
+export function buildProgram(config: () => FlashflowConfig, io: CliIo = processIo): Command {
+  const out = (line: string) => io.stdout(`${line}\n`);
+  const warn = (line: string) => io.stderr(`${line}\n`);
+  const log = (c: FlashflowConfig) => createLogger(c.logLevel, io.logStream);
   const viaDb = (command: string, args: Record<string, unknown>) => {
     const c = config();
     return runWhereTheDatabaseIs(c, command, args, out, log(c));
@@ -69,7 +82,11 @@ export function buildProgram(config: () => FlashflowConfig): Command {
     .version(versionInfo(APP_ROOT).version)
     .showHelpAfterError('(run with --help for usage)')
     // Usage errors too start with `flashflow:`; subcommands copy this when created, so it comes first.
-    .configureOutput({ outputError: (text, write) => write(`flashflow: ${text.replace(/^error: /, '')}`) })
+    .configureOutput({
+      writeOut: (text) => io.stdout(text),
+      writeErr: (text) => io.stderr(text),
+      outputError: (text, write) => write(`flashflow: ${text.replace(/^error: /, '')}`),
+    })
     .exitOverride();
 
   program.command('standalone').description('run the engine and the web app in one process (what `npm start` runs)')
@@ -183,21 +200,31 @@ export function buildProgram(config: () => FlashflowConfig): Command {
   return program;
 }
 
-export async function main(argv: string[]): Promise<void> {
-  let cached: FlashflowConfig | null = null;
-  const program = buildProgram(() => (cached ??= loadConfig()));
+/**
+ * Runs one command line (argv as in process.argv). A failure is one `flashflow:` line on stderr and process.exitCode,
+ * as the commands themselves signal failure. Resolves to whether an error (not bad usage) ended the command.
+ */
+export async function runFlashflow(argv: string[], config: () => FlashflowConfig, io: CliIo = processIo): Promise<{ failed: boolean }> {
+  const program = buildProgram(config, io);
   try {
     await program.parseAsync(argv);
+    return { failed: false };
   } catch (err) {
     if (err instanceof CommanderError) {
       process.exitCode = err.exitCode;
-      return;
+      return { failed: false };
     }
     const message = err instanceof ZodError ? formatZodIssues(err) : (err as Error).message;
-    process.stderr.write(`flashflow: ${message}\n`);
+    io.stderr(`flashflow: ${message}\n`);
     process.exitCode = 1;
-    // A long-running command that failed half-started may hold connections open; it must still exit, so that a
-    // supervisor restarts it (and a standby scheduler is not kept out by a zombie).
-    setTimeout(() => process.exit(1), 2_000).unref();
+    return { failed: true };
   }
+}
+
+export async function main(argv: string[]): Promise<void> {
+  let cached: FlashflowConfig | null = null;
+  const { failed } = await runFlashflow(argv, () => (cached ??= loadConfig()));
+  // A long-running command that failed half-started may hold connections open; it must still exit, so that a
+  // supervisor restarts it (and a standby scheduler is not kept out by a zombie).
+  if (failed) setTimeout(() => process.exit(1), 2_000).unref();
 }

@@ -81,6 +81,56 @@ export function runCli(args: string[], options: CliOptions): Promise<CliResult> 
   return runNode([FLASHFLOW_BIN, ...args], options);
 }
 
+let inProcessTurn: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs one `flashflow` command inside this test process: the same argument parsing, configuration (read from the
+ * environment `runCli` would give the process), database session, output and error lines, without a Node start and
+ * the CLI's imports for every command. What only a process of its own shows — that it exits by itself, that nothing
+ * else reaches its stderr, how two processes share a home — is left to `runCli`. Calls take turns: a command's exit
+ * code is process.exitCode.
+ */
+export function runCliInProcess(args: string[], options: CliOptions): Promise<CliResult> {
+  const turn = inProcessTurn.then(() => runInProcess(args, options));
+  inProcessTurn = turn.catch(() => null);
+  return turn;
+}
+
+async function runInProcess(args: string[], options: CliOptions): Promise<CliResult> {
+  // Imported on first use: most files that use this harness start processes only.
+  const [{ runFlashflow }, { loadConfig }] = await Promise.all([import('../../lib/cli/main'), import('../../lib/runtime/config')]);
+  const env = flashflowEnv(options.home, options.dagsFolder, options.env);
+  let config: ReturnType<typeof loadConfig> | null = null;
+  let stdout = '';
+  let stderr = '';
+  const toStderr = (text: string) => {
+    stderr += text;
+    return true;
+  };
+  // The logger writes to a stream; it needs no more of one than these two members.
+  const logStream = { isTTY: false, write: toStderr } as unknown as NodeJS.WriteStream;
+  const outerExitCode = process.exitCode;
+  process.exitCode = undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeoutMs = options.timeoutMs ?? 20_000;
+    await Promise.race([
+      runFlashflow(['node', FLASHFLOW_BIN, ...args], () => (config ??= loadConfig(env, REPO_ROOT)), {
+        stdout: (text) => void (stdout += text),
+        stderr: toStderr,
+        logStream,
+      }),
+      new Promise((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`flashflow ${args.join(' ')} did not finish within ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`)), timeoutMs);
+      }),
+    ]);
+    return { code: Number(process.exitCode ?? 0), signal: null, stdout, stderr, stderrLines: stderr.split('\n').filter((l) => l.trim() !== '') };
+  } finally {
+    clearTimeout(timer);
+    process.exitCode = outerExitCode;
+  }
+}
+
 export function runNode(argv: string[], options: CliOptions): Promise<CliResult> {
   const child = spawn(process.execPath, argv, {
     cwd: REPO_ROOT,
