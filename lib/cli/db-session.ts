@@ -1,8 +1,8 @@
 // Runs a database command where the database is: inside the running server (over its control socket)
 // or, when no server holds the embedded database, in this process after syncing the DAG folder.
 import { HomeLockedError } from '../store/home-lock';
-import { parseInChild } from '../dag-processing/parse-in-child';
 import { syncDags } from '../store/sync-dags';
+import { parseDagsForCommand } from './command-dag-parse';
 import type { FlashflowConfig } from '../runtime/config';
 import type { Logger } from '../runtime/logger';
 import { openMigratedDatabase } from '../runtime/open-migrated-database';
@@ -48,7 +48,7 @@ export async function runWhereTheDatabaseIs(
   let secrets: SecretBox | null = null;
   try {
     // Account commands need no DAGs; parsing the folder would only slow them down and print its import errors.
-    if (options.syncDags !== false) await syncDags(db.sql, await parseInChild(config.dagsFolder, undefined, config.pluginFolders), new Date());
+    if (options.syncDags !== false) await syncDags(db.sql, await parseDagsForCommand(config), new Date());
     const ctx: CommandContext = {
       sql: db.sql,
       prisma: db.prisma,

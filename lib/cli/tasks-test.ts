@@ -3,16 +3,16 @@
 import { randomUUID } from 'node:crypto';
 import { NotFoundError } from '../kernel/errors';
 import type { ExecutorEvent, TaskJob } from '../engine/executor-port';
-import { parseInChild } from '../dag-processing/parse-in-child';
 import { LocalExecutor } from '../executors/local/local-executor';
 import type { FlashflowConfig } from '../runtime/config';
+import { parseDagsForCommand } from './command-dag-parse';
 
 export async function tasksTest(
   config: FlashflowConfig,
   args: { dagId: string; taskId: string; conf: Record<string, unknown>; mapIndex: number },
   out: (line: string) => void,
 ): Promise<{ state: string; xcom: unknown; error: string | null }> {
-  const parsed = await parseInChild(config.dagsFolder, undefined, config.pluginFolders);
+  const parsed = await parseDagsForCommand(config);
   const dag = parsed.dags.find((d) => d.dag_id === args.dagId);
   if (!dag) {
     const broken = parsed.errors.map((e) => e.filename).join(', ');

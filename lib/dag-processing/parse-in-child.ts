@@ -11,11 +11,16 @@ const CHILD = fileURLToPath(new URL('./parser-child.ts', import.meta.url));
 
 type ChildMessage = { type: 'start'; file: string } | { type: 'done'; parse: FileParse } | { type: 'end' };
 
+export interface FolderParse extends ParseResult {
+  /** Some file hung or crashed its child: that file's error says more about this pass than about the file. */
+  interrupted: boolean;
+}
+
 /**
  * `pluginFolders`: the plugin files there are loaded first (each a file of the result, an import error when it throws)
  * and tasks of plugin operators are checked against them; null leaves plugin operators unchecked.
  */
-export async function parseInChild(folder: string, fileTimeoutMs = 30_000, pluginFolders: readonly string[] | null = null): Promise<ParseResult> {
+export async function parseInChild(folder: string, fileTimeoutMs = 30_000, pluginFolders: readonly string[] | null = null): Promise<FolderParse> {
   const files = await listDagFiles(folder);
   const pluginFiles = pluginFolders ? await listPluginFiles(pluginFolders) : [];
   const parses: FileParse[] = [];
@@ -35,7 +40,7 @@ export async function parseInChild(folder: string, fileTimeoutMs = 30_000, plugi
     unreported = unreported.filter((f) => !finished.has(f));
   }
   // Plugin files first: a plugin's import error reads before the errors of the DAG files that use it.
-  const result = mergeFileParses([...pluginFiles, ...files], parses);
+  const result = { ...mergeFileParses([...pluginFiles, ...files], parses), interrupted: stuckFiles.size > 0 };
   if (!pluginFolders) return result;
   // Each plugin file is reported by one child of the pass; a broken one defines nothing.
   const pluginConnectionTypes = parses.flatMap((p) => (p.problems.length === 0 ? (p.connectionTypes ?? []).map((spec) => ({ file: p.file, spec })) : []));
