@@ -1,10 +1,11 @@
 // The `flashflow` command outside the dags group: usage errors, `info`, `db migrate`, `tasks test`, and two
-// commands at once on one home. Real processes against a temp FLASHFLOW_HOME.
+// commands at once on one home, against a temp FLASHFLOW_HOME. Most commands run in this process; a usage error, a
+// task run and the two commands at once run as processes of their own, as a user's do.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPglite } from '../../lib/store/open-pglite';
-import { fixturePath, makeHome, REPO_ROOT, removeTempDirs, runCli } from '../support/cli-harness';
+import { fixturePath, makeHome, makeTempDir, REPO_ROOT, removeTempDirs, runCli, runCliInProcess } from '../support/cli-harness';
 
 const dagsFolder = fixturePath('dags-cli');
 
@@ -22,7 +23,7 @@ describe('flashflow usage errors', () => {
 
   it('rejects a missing argument with a non-zero exit and a usage hint', async () => {
     const home = await makeHome({ seeded: false });
-    const r = await runCli(['dags', 'trigger'], { home, dagsFolder });
+    const r = await runCliInProcess(['dags', 'trigger'], { home, dagsFolder });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/missing required argument 'dag_id'/);
     expect(r.stderr).toMatch(/--help/);
@@ -30,7 +31,7 @@ describe('flashflow usage errors', () => {
 
   it('reports a bad environment variable in one line', async () => {
     const home = await makeHome({ seeded: false });
-    const r = await runCli(['info'], { home, dagsFolder, env: { PORT: 'eighty' } });
+    const r = await runCliInProcess(['info'], { home, dagsFolder, env: { PORT: 'eighty' } });
     expect(r.code).not.toBe(0);
     expect(r.stderrLines).toHaveLength(1);
     expect(r.stderrLines[0]).toMatch(/^flashflow: invalid configuration: PORT: /);
@@ -40,7 +41,7 @@ describe('flashflow usage errors', () => {
 describe('flashflow info', () => {
   it('prints JSON with the home, the DAG and plugin folders and the database, without touching the home', async () => {
     const home = await makeHome({ seeded: false });
-    const r = await runCli(['info'], { home, dagsFolder });
+    const r = await runCliInProcess(['info'], { home, dagsFolder });
     expect(r.code, r.stderr).toBe(0);
     const info = JSON.parse(r.stdout) as Record<string, unknown>;
     expect(info).toMatchObject({
@@ -60,10 +61,10 @@ describe('flashflow info', () => {
 describe('flashflow db migrate', () => {
   it('creates the database on a fresh home, and a second run changes nothing', async () => {
     const home = await makeHome({ seeded: false });
-    const first = await runCli(['db', 'migrate'], { home, dagsFolder, timeoutMs: 30_000 });
+    const first = await runCliInProcess(['db', 'migrate'], { home, dagsFolder, timeoutMs: 30_000 });
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout.trim()).toBe('database is up to date');
-    const second = await runCli(['db', 'migrate'], { home, dagsFolder });
+    const second = await runCliInProcess(['db', 'migrate'], { home, dagsFolder });
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout.trim()).toBe('database is up to date');
 
@@ -87,6 +88,10 @@ describe('flashflow db migrate', () => {
 });
 
 describe('flashflow tasks test', () => {
+  // A home that exists keeps the DAG parse cache: the second of these commands reuses the first one's parse.
+  let existing: Promise<string> | null = null;
+  const existingHome = () => (existing ??= makeTempDir('home'));
+
   it('runs one task and prints its logs and return value', async () => {
     const home = await makeHome({ seeded: false });
     const r = await runCli(['tasks', 'test', 'cli_good', 'greet', '--conf', '{"count": 5}'], { home, dagsFolder });
@@ -98,15 +103,13 @@ describe('flashflow tasks test', () => {
   });
 
   it('exits non-zero for a failing task and prints its error', async () => {
-    const home = await makeHome({ seeded: false });
-    const r = await runCli(['tasks', 'test', 'cli_failing', 'explode'], { home, dagsFolder });
+    const r = await runCliInProcess(['tasks', 'test', 'cli_failing', 'explode'], { home: await existingHome(), dagsFolder });
     expect(r.code).not.toBe(0);
     expect(r.stdout).toMatch(/task explode: failed \(Error: the fixture task failed on purpose\)/);
   });
 
   it('names the tasks of the DAG when the task id is unknown', async () => {
-    const home = await makeHome({ seeded: false });
-    const r = await runCli(['tasks', 'test', 'cli_good', 'nope'], { home, dagsFolder });
+    const r = await runCliInProcess(['tasks', 'test', 'cli_good', 'nope'], { home: await existingHome(), dagsFolder });
     expect(r.code).not.toBe(0);
     expect(r.stderrLines).toEqual(["flashflow: task 'nope' not found in DAG 'cli_good'; tasks: greet, shout"]);
   });

@@ -1,10 +1,11 @@
 // `flashflow connections …` and `flashflow variables …` as a person types them: first with no server (the CLI
 // opens the embedded database), then beside a running engine (through its control socket), one home throughout.
-// No output, error or warning may carry a secret. Commands against the server run concurrently to keep this fast.
+// No output, error or warning may carry a secret. The commands run in this process, one at a time; one runs as a
+// process of its own beside the server, as a user's does.
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FlashflowProcess, fixturePath, freePort, makeHome, makeTempDir, REPO_ROOT, removeTempDirs, runCli, type CliResult } from '../support/cli-harness';
+import { FlashflowProcess, fixturePath, freePort, makeHome, makeTempDir, REPO_ROOT, removeTempDirs, runCli, runCliInProcess, type CliResult } from '../support/cli-harness';
 import { startHttpSink, type HttpSink } from '../support/http-sink';
 
 const dagsFolder = fixturePath('dags-cli');
@@ -14,7 +15,7 @@ let home: string;
 let files: string;
 let sink: HttpSink;
 let engine: FlashflowProcess | null = null;
-const cli = (args: string[], env?: Record<string, string>) => runCli(args, { home, dagsFolder, env, timeoutMs: 90_000 });
+const cli = (args: string[], env?: Record<string, string>) => runCliInProcess(args, { home, dagsFolder, env, timeoutMs: 90_000 });
 
 function expectNoSecret(...results: CliResult[]): void {
   for (const r of results) for (const s of SECRETS) expect(r.stdout + r.stderr).not.toContain(s);
@@ -54,7 +55,7 @@ describe('flashflow connections and variables', () => {
     const [web, unknown, dup, pg, imported, pinned, absent, fromEnv] = await Promise.all([
       cli(['connections', 'add', 'web', '--conn-type', 'http', '--conn-host', '127.0.0.1', '--conn-port', new URL(sink.url).port, '--conn-schema', 'status', '--conn-login', 'bot', '--conn-password', SECRETS[2]!]),
       cli(['connections', 'add', 'snow', '--conn-type', 'snowflake']),
-      cli(['connections', 'add', 'pg', '--conn-type', 'http']),
+      runCli(['connections', 'add', 'pg', '--conn-type', 'http'], { home, dagsFolder, timeoutMs: 90_000 }),
       cli(['connections', 'get', 'pg', '-o', 'json']),
       cli(['variables', 'import', importFile, '-a', 'skip']),
       cli(['variables', 'get', 'pinned']),

@@ -1,14 +1,16 @@
 // `flashflow dags …` as a user runs it: a real process, a temp FLASHFLOW_HOME and the fixture folder
 // tests/fixtures/dags-cli (one good file with two DAGs, and three files that are import errors).
-// No server runs here, so every command opens the embedded database itself.
+// No server runs here, so every command opens the embedded database itself. The commands run in this process; an
+// error and a whole `dags test` run as processes of their own, as a user's do.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixturePath, makeHome, removeTempDirs, runCli, type CliResult } from '../support/cli-harness';
+import { fixturePath, makeHome, removeTempDirs, runCli, runCliInProcess, type CliResult } from '../support/cli-harness';
 import { makeDagFolder, writeDagFile } from '../support/dag-folder';
 
 const dagsFolder = fixturePath('dags-cli');
 let home: string;
-const cli = (...args: string[]) => runCli(args, { home, dagsFolder });
+const cli = (...args: string[]) => runCliInProcess(args, { home, dagsFolder });
+const cliProcess = (...args: string[]) => runCli(args, { home, dagsFolder });
 
 /** The one-line error contract of DESIGN.md §6. */
 function expectOneLineError(r: CliResult, mentions: RegExp): void {
@@ -102,7 +104,7 @@ describe('flashflow dags trigger', () => {
   });
 
   it('refuses an unknown DAG id', async () => {
-    const r = await cli('dags', 'trigger', 'no_such_dag');
+    const r = await cliProcess('dags', 'trigger', 'no_such_dag');
     expectOneLineError(r, /DAG 'no_such_dag' not found/);
   });
 

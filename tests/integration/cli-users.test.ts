@@ -1,11 +1,13 @@
 // `flashflow users …` and `flashflow tokens …` as a person types them, on a temp home with no server running
 // (the commands open the embedded database themselves). Bad input is one `flashflow:` line and exit code 1.
+// The commands run in this process; one runs as a process of its own, as a user's does.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixturePath, makeHome, removeTempDirs, runCli } from '../support/cli-harness';
+import { fixturePath, makeHome, removeTempDirs, runCli, runCliInProcess } from '../support/cli-harness';
 
 const dagsFolder = fixturePath('dags-cli');
 let home: string;
-const cli = (...args: string[]) => runCli(args, { home, dagsFolder, timeoutMs: 60_000 });
+const cli = (...args: string[]) => runCliInProcess(args, { home, dagsFolder, timeoutMs: 60_000 });
+const cliProcess = (...args: string[]) => runCli(args, { home, dagsFolder, timeoutMs: 60_000 });
 
 beforeAll(async () => {
   home = await makeHome();
@@ -26,7 +28,7 @@ describe('flashflow users', () => {
   });
 
   it('refuses bad input in one line naming each field, and changes nothing', async () => {
-    const r = await cli('users', 'create', '-u', 'bad name', '-f', 'B', '-l', 'C', '-r', 'Boss', '-e', 'nope', '-p', 'short');
+    const r = await cliProcess('users', 'create', '-u', 'bad name', '-f', 'B', '-l', 'C', '-r', 'Boss', '-e', 'nope', '-p', 'short');
     expect(r.code).toBe(1);
     expect(r.stderrLines).toEqual(['flashflow: user: username: may contain only letters, digits and . _ @ -; email: must be an e-mail address; role: must be one of Viewer, User, Op, Admin; password: must be at least 8 characters']);
     const dup = await cli('users', 'create', '-u', 'ana', '-f', 'A', '-l', 'L', '-r', 'User', '-e', 'a@example.com', '-p', 'whatever-pw');
