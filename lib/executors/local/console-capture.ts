@@ -3,7 +3,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { format } from 'node:util';
 
-export type OutputSink = (stream: 'stdout' | 'stderr', line: string) => void;
+export interface OutputSink {
+  (stream: 'stdout' | 'stderr', line: string): void;
+  /** True once the try's log is at its cap (ADR 0032): output is then dropped before it is even formatted. */
+  full?: () => boolean;
+}
 
 const current = new AsyncLocalStorage<OutputSink>();
 
@@ -22,6 +26,7 @@ export function installConsoleCapture(): void {
     console[method] = (...args: unknown[]) => {
       const sink = current.getStore();
       if (!sink) return original(...args);
+      if (sink.full?.()) return;
       for (const line of format(...args).split('\n')) sink(stream, line);
     };
   }

@@ -63,7 +63,7 @@ export function startTask(job: TaskJob, rt: RunnerRuntime): void {
     heartbeat: { tiId, tryNumber },
     timeoutMs: job.executionTimeoutMs,
     timeoutReason: () => timeoutError(job.executionTimeoutMs ?? 0),
-    work: (signal) => withOutputSink(emitLine, () => executeTask(job, key, rt, signal, emitLine, masker)),
+    work: (signal) => withOutputSink(Object.assign(emitLine, { full: () => budget.truncated }), () => executeTask(job, key, rt, signal, emitLine, masker)),
     onError: errorToOutcome,
     report: (outcome, lingering) =>
       rt.send({ type: 'event', event: { type: 'finished', tiId, tryNumber, outcome: maskOutcome(outcome, masker), at: new Date() }, lingering }),
