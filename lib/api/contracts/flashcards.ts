@@ -38,7 +38,13 @@ export const DeckInput = z
   })
   .meta({ id: 'DeckInput' });
 
-const FailureReason = z.object({ code: z.string(), message: z.string().optional() }).meta({ id: 'FailureReason' });
+const FailureReason = z
+  .object({
+    code: z.string(),
+    message: z.string().optional(),
+    limit: z.number().int().optional().meta({ description: "word_too_long: the limit the word did not fit (the regeneration retries it under a higher one)." }),
+  })
+  .meta({ id: 'FailureReason' });
 
 export const Card = z
   .object({
