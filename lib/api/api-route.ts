@@ -2,7 +2,7 @@
 // against the endpoint's contract (path parameters, query, JSON body), turns the result into JSON, and turns typed
 // errors into problem+json (never a stack trace to the client).
 import { z, ZodError } from 'zod';
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../kernel/errors';
+import { BusyError, ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../kernel/errors';
 import { getRuntime, RuntimeUnavailableError } from '../runtime/app-context';
 import type { AppRuntime } from '../runtime/app-runtime';
 import { principalFromHeaders } from '../ops/auth/principal';
@@ -85,6 +85,7 @@ export function errorResponse(err: unknown, instance?: string): Response {
   if (err instanceof PayloadTooLargeError) return problem(413, err.message, at);
   if (err instanceof UnsupportedMediaTypeError) return problem(415, err.message, at);
   if (err instanceof RuntimeUnavailableError) return problem(503, err.message, at);
+  if (err instanceof BusyError) return problem(503, err.message, at);
   console.error('unhandled API error', err);
   return problem(500, 'An unexpected error occurred; the server log has the details.', at);
 }

@@ -6,6 +6,7 @@
 // worker thread (export-apkg-worker.mjs): sql.js is synchronous, and on the server's thread a large deck, or a
 // Viewer repeating the export, stalled the scheduler and every other request (ADR 0032).
 import { escapeHtml } from '../kernel/escape-html';
+import { BusyError } from '../kernel/errors';
 import { Semaphore } from '../kernel/semaphore';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -146,7 +147,7 @@ class ApkgWorker {
 
   run(deckName: string, cards: readonly Card[], options: ApkgOptions): Promise<{ apkg: Buffer; threadId: number }> {
     if (this.turns.waiting >= MAX_WAITING) {
-      return Promise.reject(new Error(`too many .apkg exports are waiting (${MAX_WAITING}); try again in a moment`));
+      return Promise.reject(new BusyError(`too many .apkg exports are waiting (${MAX_WAITING}); try again in a moment`));
     }
     return this.turns.run(async () => {
       if (this.idle) clearTimeout(this.idle);

@@ -14,6 +14,11 @@ export class ConflictError extends Error {
   override name = 'ConflictError';
 }
 
+/** The server is busy with work of this kind already; asking again a little later will do. */
+export class BusyError extends Error {
+  override name = 'BusyError';
+}
+
 /** Input that breaks a rule; `fields` names each offending field with its problem. */
 export class InvalidInputError extends Error {
   override name = 'InvalidInputError';

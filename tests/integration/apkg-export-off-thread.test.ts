@@ -2,6 +2,7 @@
 // deck, or a Viewer repeating the export, stalled the scheduler. One export at a time; a pile of them is refused.
 import { threadId } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
+import { errorResponse } from '../../lib/api/api-route';
 import type { Card } from '../../lib/flashcards/card-row';
 import { cardsToApkgOffThread } from '../../lib/flashcards/export-apkg';
 
@@ -33,5 +34,9 @@ describe('.apkg export off the event loop', () => {
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(refused).toHaveLength(1);
     expect(String(refused[0]!.reason)).toMatch(/too many \.apkg exports are waiting/);
+    // The API answers it as 503, not as an unexpected error.
+    const res = errorResponse(refused[0]!.reason);
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { detail: string }).detail).toMatch(/try again in a moment/);
   });
 });
