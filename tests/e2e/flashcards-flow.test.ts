@@ -155,6 +155,25 @@ describe('paste vocabulary → live progress → cards → review → dashboard'
     await card.getByRole('button', { name: 'Cancel' }).click();
   });
 
+  it('shows a conflict, not an overwrite, when the card changed after the edit form opened', async () => {
+    const card = page.locator('[data-testid=card][data-word="chat"]');
+    await card.getByRole('button', { name: 'Edit' }).click();
+    await card.locator('input[name=french_example]').fill('Le chat saute.');
+    // Someone else saves the card meanwhile (another tab, or a regeneration finishing).
+    const api = (p: string, init: RequestInit = {}) =>
+      fetch(`${app.baseUrl}/api/v1${p}`, { ...init, headers: { ...app.auth, 'content-type': 'application/json' } });
+    const cards = (await (await api(`/decks/${deckPath.split('/').pop()}/cards`)).json()) as { cards: Array<{ card_id: number; word: string }> };
+    const chat = cards.cards.find((c) => c.word === 'chat')!;
+    expect((await api(`/cards/${chat.card_id}`, { method: 'PATCH', body: JSON.stringify({ french_example: 'Le chat boit.' }) })).status).toBe(200);
+    await card.getByRole('button', { name: 'Save' }).click();
+    const conflict = card.getByTestId('edit-conflict');
+    await expect.poll(() => conflict.innerText()).toMatch(/changed since you loaded it[\s\S]*Now: “Le chat boit\.”/);
+    expect(await card.locator('input[name=french_example]').inputValue()).toBe('Le chat saute.'); // the draft is kept
+    await card.getByRole('button', { name: 'Start again from the current card' }).click();
+    expect(await card.locator('input[name=french_example]').inputValue()).toBe('Le chat boit.');
+    await card.getByRole('button', { name: 'Cancel' }).click();
+  });
+
   it('reviews with the keyboard at phone width: Space flips, 3 grades Good', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(url(`/review?deck=${deckPath.split('/').pop()}`));
