@@ -65,5 +65,9 @@ describe('task log cap in the store', () => {
     // The runner's own marker (same cap) is kept as the marker, and nothing after it.
     await restarted.appendLogs([...lines(1, () => truncationMarker(4096), 13), ...lines(1, () => 'after', 13)]);
     expect((await stored(13)).map((r) => r.line)).toEqual([truncationMarker(2048)]);
+
+    // A task's own line that only looks like the start of a marker is output like any other.
+    await restarted.appendLogs([...lines(1, () => '*** Log truncated: not really', 14), ...lines(1, () => 'after', 14)]);
+    expect((await stored(14)).map((r) => r.line)).toEqual(['*** Log truncated: not really', 'after']);
   });
 });

@@ -20,7 +20,7 @@ export class TaskLogCap {
     const unseen = [...new Map(lines.filter((l) => !this.budgets.has(key(l))).map((l) => [key(l), l])).values()];
     if (unseen.length > 0) {
       const used = await sql.query<{ ti_id: string; try_number: number; bytes: number; cut: boolean }>(
-        `SELECT l.ti_id, l.try_number, sum(octet_length(l.line) + 1)::float8 AS bytes, bool_or(l.line LIKE '*** Log truncated: %') AS cut
+        `SELECT l.ti_id, l.try_number, sum(octet_length(l.line) + 1)::float8 AS bytes, bool_or(l.line LIKE '*** Log truncated: this try wrote more than % bytes (FLASHFLOW_TASK_LOG_MAX_BYTES); the rest of its output was dropped ***') AS cut
          FROM task_log l JOIN unnest($1::uuid[], $2::int[]) AS k(ti_id, try_number) ON l.ti_id = k.ti_id AND l.try_number = k.try_number
          GROUP BY l.ti_id, l.try_number`,
         [unseen.map((l) => l.tiId), unseen.map((l) => l.tryNumber)],
