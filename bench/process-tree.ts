@@ -61,6 +61,24 @@ export interface ProcessMemory {
   pssMb: number;
 }
 
+/** CPU seconds `root` and its descendants used so far, the children they already reaped included. */
+export function treeCpuS(root: number): number {
+  const stats = allStats();
+  return processTree(root, stats).reduce((a, pid) => a + stats.get(pid)!.cpuS, 0);
+}
+
+/** Node's options that take the next argument as their value (`--import tsx/loader.mjs runner.ts`). */
+const WITH_VALUE = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader']);
+
+/** The script a command line runs: its first argument that is neither an option nor an option's value. */
+export function scriptOf(args: string[]): string {
+  for (let i = 0; i < args.length; i++) {
+    if (WITH_VALUE.has(args[i]!)) i++;
+    else if (!args[i]!.startsWith('-')) return args[i]!;
+  }
+  return '';
+}
+
 const KB_LINE = (field: string) => new RegExp(`^${field}:\\s+(\\d+) kB`, 'm');
 
 export function processMemory(pid: number): ProcessMemory | null {
@@ -68,7 +86,7 @@ export function processMemory(pid: number): ProcessMemory | null {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
     const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-    const script = argv.slice(1).find((a) => !a.startsWith('-')) ?? '';
+    const script = scriptOf(argv.slice(1));
     return {
       pid,
       command: [argv[0]?.split('/').pop(), script.split('/').slice(-2).join('/')].filter(Boolean).join(' '),

@@ -2,7 +2,7 @@
 // scale-out processes takes about ten minutes, so it runs only when named: `npm run bench -- scale`. With `--check`,
 // the command exits non-zero when a measure misses its target (targets.ts), after naming those that did.
 import { buildIsStale, runNextBuild } from '../lib/runtime/ensure-build';
-import { missedTargets, report } from './report';
+import { missedTargets, report, round } from './report';
 import { measureScheduler, reportScheduler } from './scheduler-bench';
 import { measureStandalone, reportStandalone } from './standalone-start';
 import { measureFlashcards, WARM_UP_WORDS } from './flashcards';
@@ -82,7 +82,7 @@ else if (only.length === 0) process.stdout.write(`not run: ${OPT_IN.join(', ')} 
 
 if (check) {
   const { judged, missed } = missedTargets();
-  for (const m of missed) process.stdout.write(`MISSED ${m.name}: ${m.value} ${m.unit}, target ${m.target}\n`);
+  for (const m of missed) process.stdout.write(`MISSED ${m.name}: ${round(m.value)} ${m.unit}, target ${m.target}\n`);
   process.stdout.write(`--check: ${judged - missed.length} of ${judged} targets met\n`);
   if (missed.length) process.exitCode = 1;
 }
