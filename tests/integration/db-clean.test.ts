@@ -30,7 +30,7 @@ beforeAll(() => {
   compiled = c.dag;
 });
 
-/** Runs of DAG d `days` old in `state`, each with a try, a log line, an XCom, a history row and an event; a card. */
+/** Runs of DAG d `days` old in `state`, each with a try, a log line, an XCom, a history row, an event and an LLM attempt; a card. */
 async function seed(db: Database, runs: Array<{ id: string; state: string; days: number }>): Promise<void> {
   await syncDags(db.sql, { dags: [compiled], errors: [], files: [] }, ago(400));
   const store = sqlRunStore(db.sql);
@@ -47,6 +47,10 @@ async function seed(db: Database, runs: Array<{ id: string; state: string; days:
       `INSERT INTO task_instance_history (ti_id, dag_id, run_id, task_id, map_index, try_number, state, operator, pool, recorded_at)
        VALUES ($1, 'd', $2, 't', -1, 1, 'success', 'function', 'default_pool', $3)`, [ti!.id, r.id, at]);
     await db.sql.query(`INSERT INTO log (dttm, dag_id, run_id, event) VALUES ($1, 'd', $2, 'trigger')`, [at, r.id]);
+    await db.sql.query(
+      `INSERT INTO llm_attempt (dag_id, run_id, task_id, try_number, word, attempt, model, provider, prompt_version, strategy,
+         request_messages, valid, outcome, max_chars, latency_ms, created_at)
+       VALUES ('d', $1, 't', 1, 'chat', 1, 'm', 'p', 'v1', 'plain', '[]', false, 'invalid', 20, 5, $2)`, [r.id, at]);
   }
   await db.sql.query(`INSERT INTO deck (name, name_key) VALUES ('Amélie', 'amélie')`);
   await db.sql.query(
@@ -65,7 +69,7 @@ async function counts(db: Database) {
   const n = async (sql: string) => (await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`))[0]!.n;
   return {
     runs: (await db.sql.query<{ run_id: string }>(`SELECT run_id FROM dag_run ORDER BY run_id`)).map((r) => r.run_id),
-    task_log: await n('task_log'), xcom: await n('xcom'), history: await n('task_instance_history'), log: await n('log'),
+    task_log: await n('task_log'), xcom: await n('xcom'), history: await n('task_instance_history'), log: await n('log'), llm: await n('llm_attempt'),
     cards: await n('card'), decks: await n('deck'),
   };
 }
@@ -86,9 +90,9 @@ describe('db clean', () => {
     // with their runs.
     expect(Object.fromEntries(dry.tables.map((t) => [t.table, t.rows]))).toMatchObject({ dag_run: 2, task_log: 2, xcom: 2, task_instance_history: 3, log: 3 });
     expect(Object.fromEntries(done.tables.map((t) => [t.table, t.rows]))).toEqual({
-      dag_run: 2, task_log: 0, xcom: 0, task_instance_history: 3, log: 3, llm_attempt: 0, callback_request: 0,
+      dag_run: 2, task_log: 0, xcom: 0, task_instance_history: 3, log: 3, llm_attempt: 3, callback_request: 0,
     });
-    expect(await counts(db)).toEqual({ runs: ['old_running', 'recent'], task_log: 2, xcom: 2, history: 1, log: 1, cards: 1, decks: 1 });
+    expect(await counts(db)).toEqual({ runs: ['old_running', 'recent'], task_log: 2, xcom: 2, history: 1, log: 1, llm: 1, cards: 1, decks: 1 });
     const [card] = await db.sql.query<{ dag_run_id: number | null }>(`SELECT dag_run_id FROM card`);
     expect(card!.dag_run_id).toBeNull();
   });
