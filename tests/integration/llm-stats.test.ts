@@ -279,4 +279,30 @@ describe('llmStats on many attempts', () => {
     expect(s.length_histogram.reduce((n, b) => n + b.example, 0)).toBe(997);
     expect(s.length_histogram.reduce((n, b) => n + b.translation, 0)).toBe(ref!.translations);
   });
+
+  it('offers the filter values plain DISTINCT queries find, walking the indexes instead of the table', async () => {
+    await big.sql.query(
+      `INSERT INTO llm_attempt (dag_id, run_id, task_id, try_number, word, attempt, model, provider, prompt_version, strategy,
+         request_messages, valid, outcome, max_chars, latency_ms, created_at)
+       VALUES ('cv_extraction', 'run_cv', 'extract_cv', 1, 'cv', 1, 'a-model', 'p', 'p0', 'plain', '[]', false, 'invalid', 0, 5,
+               timestamptz '2026-04-01 00:00+00'),
+              ('cv_extraction', 'run_3', 'extract_cv', 1, 'cv', 1, 'z-model', 'p', 'p9', 'json_object', '[]', false, 'invalid', 0, 5,
+               timestamptz '2026-09-01 00:00+00')`,
+    );
+    const o = await llmFilterOptions(big.sql, 5);
+    const distinct = async (col: string) =>
+      (await big.sql.query<{ v: string }>(`SELECT DISTINCT ${col} AS v FROM llm_attempt ORDER BY 1`)).map((r) => r.v);
+    expect(o.models).toEqual(await distinct('model'));
+    expect(o.promptVersions).toEqual(await distinct('prompt_version'));
+    expect(o.strategies).toEqual(await distinct('strategy'));
+    expect(o.tasks).toEqual(
+      (await big.sql.query(`SELECT DISTINCT dag_id AS "dagId", task_id AS "taskId" FROM llm_attempt ORDER BY 1, 2`)),
+    );
+    const runs = await big.sql.query<{ dagId: string; runId: string; lastAt: Date }>(
+      `SELECT dag_id AS "dagId", run_id AS "runId", max(created_at) AS "lastAt" FROM llm_attempt
+        GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT 5`,
+    );
+    expect(o.runs).toEqual(runs);
+    expect(o.runs[0]).toMatchObject({ dagId: 'cv_extraction', runId: 'run_3' });
+  });
 });
