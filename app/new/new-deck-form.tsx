@@ -23,7 +23,8 @@ function liveCount(text: string): Live {
   }
 }
 
-export function NewDeckForm({ defaultMaxChars, maxEntries }: { defaultMaxChars: number; maxEntries: number }) {
+/** `models`: the ones an Op allows, the default first (ADR 0030); null when unknown (no provider yet): a free field. */
+export function NewDeckForm({ defaultMaxChars, maxEntries, models }: { defaultMaxChars: number; maxEntries: number; models: string[] | null }) {
   const [state, action, pending] = useActionState(createDeckRun, EMPTY);
   const [vocabulary, setVocabulary] = useState(state.values.vocabulary ?? '');
   const live = useMemo(() => liveCount(vocabulary), [vocabulary]);
@@ -101,8 +102,15 @@ export function NewDeckForm({ defaultMaxChars, maxEntries }: { defaultMaxChars: 
             {err.max_reasks && <span className="field-error" data-testid="error-max_reasks">Max re-asks: {err.max_reasks}</span>}
           </label>
           <label>
-            <span>Model <span className="muted">(blank: the configured one)</span></span>
-            <input name="model" defaultValue={v.model ?? ''} placeholder="gpt-4o-mini" aria-invalid={!!err.model} />
+            <span>Model <span className="muted">{models ? '(the ones an Op allows)' : '(blank: the configured one)'}</span></span>
+            {models ? (
+              <select name="model" defaultValue={v.model ?? ''} aria-invalid={!!err.model}>
+                <option value="">{`${models[0]} (default)`}</option>
+                {models.slice(1).map((m) => <option key={m} value={m}>{m}</option>)}
+              </select>
+            ) : (
+              <input name="model" defaultValue={v.model ?? ''} placeholder="gpt-4o-mini" aria-invalid={!!err.model} />
+            )}
             {err.model && <span className="field-error" data-testid="error-model">Model: {err.model}</span>}
           </label>
         </div>

@@ -47,7 +47,8 @@ describe('bodies that are not JSON', () => {
   it('answers 415 to a JSON document sent as text/plain or without a Content-Type, and creates nothing', async () => {
     const before = await runCount();
     const body = JSON.stringify({ dag_run_id: 'sent_as_text' });
-    for (const headers of [{ 'content-type': 'text/plain' }, { 'content-type': 'text/plain; x=application/json' }, {}]) {
+    const sent: Array<Record<string, string>> = [{ 'content-type': 'text/plain' }, { 'content-type': 'text/plain; x=application/json' }, {}];
+    for (const headers of sent) {
       const { res, problem } = await raw('POST', '/dags/api_basic/dagRuns', { body, headers });
       expect(res.status).toBe(415);
       expect(problem).toMatchObject({ status: 415, title: 'Unsupported Media Type', instance: '/api/v1/dags/api_basic/dagRuns' });

@@ -86,6 +86,17 @@ describe('models a trigger may name', () => {
     const refused = expectProblem(await trigger({ vocabulary: 'chat', model: 'gpt-4.5-preview' }), 400, /allowed: house-model, cheap-model \(set by extra\.allowed_models of connection 'llm_default'/);
     expect(refused.fields?.[0]?.path).toBe('conf.model');
   });
+
+  it('offers the paste form the same list to pick from, the default first', async () => {
+    const page = await fetch(`${server.baseUrl}/new`, { headers: server.auth });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const select = /<select[^>]*name="model"[^>]*>(.*?)<\/select>/s.exec(html)?.[1] ?? '';
+    expect([...select.matchAll(/<option[^>]*value="([^"]*)"[^>]*>([^<]*)</g)].map((m) => [m[1], m[2]])).toEqual([
+      ['', 'house-model (default)'],
+      ['cheap-model', 'cheap-model'],
+    ]);
+  });
 });
 
 describe('flashflow dags trigger french_flashcards (over the server’s control socket)', () => {
