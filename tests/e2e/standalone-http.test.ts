@@ -34,7 +34,7 @@ describe('HTTP', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     const body = (await res.json()) as Record<string, Record<string, unknown>>;
-    expect(Object.keys(body).sort()).toEqual(['metadatabase', 'scheduler']);
+    expect(Object.keys(body).sort()).toEqual(['dag_processor', 'metadatabase', 'scheduler', 'triggerer']);
     expect(body.metadatabase).toEqual({ status: 'healthy' });
     expect(body.scheduler!.status).toBe('healthy');
     const beat = new Date(String(body.scheduler!.latest_scheduler_heartbeat));
