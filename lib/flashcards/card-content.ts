@@ -1,7 +1,7 @@
 // The shapes a card's content and generation outcome take at the DB boundary.
 // CardContentSchema is deliberately a plain shape (non-empty single-line strings): the length and "example uses the
-// word" rules live in lib/llm's validation. The lead will make one schema serve both (DESIGN §4); until then, callers
-// that need the strict rules (card edits through the API) pass lib/llm's schema as `schema` to editCard.
+// word" rules of a card's deck are applied by card-rules.ts (with lib/llm's validation) before content is stored, and
+// the deck's length limit is held by the database's CHECK on the stored lengths.
 import { z } from 'zod';
 
 // NFC and trimmed, but inner whitespace untouched: a newline is refused (DESIGN §4), not silently turned into a space.

@@ -22,6 +22,9 @@ export const Deck = z
     name: z.string(),
     description: z.string().nullable(),
     level: z.string().nullable(),
+    max_chars: z.number().int().meta({
+      description: "Its cards' examples and translations have fewer characters than this (set by the run that generates them; the weekly regeneration uses it).",
+    }),
     created_at: DateTime,
     updated_at: DateTime,
     card_counts: CardCounts,

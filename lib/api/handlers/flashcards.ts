@@ -45,6 +45,7 @@ export function serializeDeck(d: DeckSummary): Out<typeof Deck> {
     name: d.name,
     description: d.description,
     level: d.level,
+    max_chars: d.maxChars,
     created_at: iso(d.createdAt),
     updated_at: iso(d.updatedAt),
     card_counts: {
