@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../lib/kernel/errors';
 import { saveGeneratedCard } from '../../lib/flashcards/card-content-updates';
 import { addPendingCards, flagCard } from '../../lib/flashcards/cards';
-import { getOrCreateDeck } from '../../lib/flashcards/decks';
+import { getOrCreateDeck, setDeckMaxChars } from '../../lib/flashcards/decks';
 import { exportDeckApkg } from '../../lib/flashcards/export-apkg';
 import { exportDeckCsv } from '../../lib/flashcards/export-csv';
 import type { Database } from '../../lib/store/database';
@@ -17,6 +17,7 @@ let deckId: number;
 beforeAll(async () => {
   db = await createTestDb();
   const { deck } = await getOrCreateDeck(db.sql, { name: 'Amélie / Montmartre', level: 'B1' }, T0);
+  await setDeckMaxChars(db.sql, deck.id, 30); // 'The gnome "travels".' has 20 characters
   deckId = deck.id;
   const { cards } = await addPendingCards(db.sql, deck.id, [{ word: 'la fève' }, { word: 'le nain' }, { word: 'la photo' }, { word: 'pending' }], T0);
   const [feve, nain, photo] = cards;
