@@ -8,6 +8,7 @@ import { SIGN_IN_REFUSED, signIn } from '../ops/auth/check-credentials';
 import type { FailureRateLimiter } from '../ops/auth/rate-limiter';
 import { SESSION_TTL_MS, createSession, endSession } from '../ops/auth/sessions';
 import type { AuthDb } from '../ops/auth/user-accounts';
+import { isJsonMediaType } from './media-type';
 import { problem } from './problem';
 import { readBodyText } from './read-body';
 
@@ -41,7 +42,7 @@ export function safeNext(next: string | undefined): string {
  *  without a CORS preflight; only a real JSON type forces one, which is what exempts JSON logins from the
  *  Origin check. */
 export function isJsonContentType(header: string | undefined): boolean {
-  return (header ?? '').split(';', 1)[0]!.trim().toLowerCase() === 'application/json';
+  return isJsonMediaType(header);
 }
 
 function cookie(name: string, value: string, flags: string, maxAgeS: number, httpOnly: boolean): string {
