@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../lib/store/database';
-import { REPO_ROOT, runCli, type CliResult } from '../support/cli-harness';
+import { REPO_ROOT, runCli, runCliInProcess, type CliResult } from '../support/cli-harness';
 import { expectProblem } from './support/expect-problem';
 import { OpenApiClient } from './support/openapi-client';
 import { startApiServer, type ApiServer } from './support/api-server';
@@ -36,8 +36,9 @@ afterAll(async () => {
 });
 
 const trigger = (conf: Record<string, unknown>) => api.post(`/dags/${DAG}/dagRuns`, { conf: { deck_name: 'Bad input', ...conf } });
-const cli = (conf: Record<string, unknown>) =>
-  runCli(['dags', 'trigger', DAG, '--conf', JSON.stringify({ deck_name: 'Bad input', ...conf })], { home: server.home, dagsFolder: WORKFLOWS });
+/** One real process checks the exit code; the other commands run in this process (the same code, no start-up). */
+const cli = (conf: Record<string, unknown>, run: typeof runCli = runCliInProcess) =>
+  run(['dags', 'trigger', DAG, '--conf', JSON.stringify({ deck_name: 'Bad input', ...conf })], { home: server.home, dagsFolder: WORKFLOWS });
 
 function expectOneLineError(r: CliResult, mentions: RegExp): void {
   expect(r.code, r.stdout + r.stderr).not.toBe(0);
@@ -102,7 +103,7 @@ describe('models a trigger may name', () => {
 describe('flashflow dags trigger french_flashcards (over the server’s control socket)', () => {
   it('refuses the same inputs in one line each, naming the limit', async () => {
     const [blank, many, model] = await Promise.all([
-      cli({ vocabulary: ' \n ' }),
+      cli({ vocabulary: ' \n ' }, runCli),
       cli({ vocabulary: words(501) }),
       cli({ vocabulary: 'chat', model: 'gpt-4.5-preview' }),
     ]);
