@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { taskError, trigger, waitForRun } from '../support/runtime-harness';
+import { trigger, waitForRun } from '../support/runtime-harness';
 import { useFlashcardsRuntime } from '../support/flashcards-runtime';
 
 
@@ -76,11 +76,13 @@ describe('the french_flashcards DAG against an OpenAI-compatible server', () => 
     expect(card!.failure_reasons.map((r) => r.code)).toEqual(['example_too_long']);
   });
 
-  it('refuses empty vocabulary at once with a clear error and no LLM call', async () => {
+  it('refuses empty vocabulary at trigger time with a clear error, creating no run and making no LLM call', async () => {
     const before = env.fake.calls;
-    const runId = await trigger(env.rt, 'french_flashcards', { conf: { deck_name: 'Empty', vocabulary: '\n  \n# just a comment\n' } });
-    expect(await waitForRun(env.rt, 'french_flashcards', runId)).toBe('failed');
-    expect(await taskError(env.rt, 'french_flashcards', runId, 'parse_vocabulary')).toMatch(/^NonRetriableError: .*no/i);
+    const runsBefore = await env.rt.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM dag_run WHERE dag_id = 'french_flashcards'`);
+    await expect(trigger(env.rt, 'french_flashcards', { conf: { deck_name: 'Empty', vocabulary: '\n  \n# just a comment\n' } }))
+      .rejects.toThrow(/conf\.vocabulary: The vocabulary has no words/);
+    const runsAfter = await env.rt.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM dag_run WHERE dag_id = 'french_flashcards'`);
+    expect(runsAfter[0]!.n).toBe(runsBefore[0]!.n);
     expect(env.fake.calls).toBe(before);
   });
 });
