@@ -6,6 +6,7 @@
 import { dag, z } from 'flashflow';
 import { generateCardTask, generatedCardSchema } from '../lib/flashcards/card-generation-task';
 import { weakWordSchema } from '../lib/flashcards/service-contracts';
+import { maxCharsSchema } from '../lib/llm/card-schema';
 
 const regeneration = dag({
   dagId: 'flashcard_regeneration',
@@ -19,6 +20,9 @@ const regeneration = dag({
     min_lapses: z.number().int().min(1).default(3),
     max_cards: z.number().int().min(1).max(5000).default(200),
     max_reasks: z.number().int().min(0).max(10).default(3),
+    // Each card keeps to its deck's own limit; this only tightens it for one run. Kept so scripts that passed it
+    // before decks had their own limit are still accepted.
+    max_example_chars: maxCharsSchema.optional(),
     model: z.string().trim().min(1).optional(),
   }),
   defaultArgs: { owner: 'flashflow', retries: 2, retryDelay: '1m', retryExponentialBackoff: true },
@@ -41,7 +45,7 @@ const regenerate = regeneration.task(
     generateCardTask(
       ctx,
       ctx.item,
-      { maxChars: ctx.item.maxChars, maxReasks: ctx.params.max_reasks, model: ctx.params.model, backoffOnFailure: true },
+      { maxChars: Math.min(ctx.item.maxChars, ctx.params.max_example_chars ?? Infinity), maxReasks: ctx.params.max_reasks, model: ctx.params.model, backoffOnFailure: true },
       // Done once this very run wrote it: a retried or resumed task does not pay for the word twice.
       (card) => card.sourceRunId === ctx.runId,
     ),

@@ -97,7 +97,8 @@ describe('the weekly flashcard_regeneration DAG', () => {
     await flagCard(env.rt.db.sql, ids.chat!, 'the example is not idiomatic', new Date());
     await env.rt.db.sql.query(`UPDATE card SET prompt_version = 'an-older-prompt' WHERE id = $1`, [ids.pomme]);
 
-    const runId = await trigger(env.rt, 'flashcard_regeneration');
+    // A script from before decks had their own limit still passes max_example_chars; it can only tighten the deck's.
+    const runId = await trigger(env.rt, 'flashcard_regeneration', { conf: { max_example_chars: 20 } });
     expect(await waitForRun(env.rt, 'flashcard_regeneration', runId)).toBe('success');
     const [report] = await env.rt.db.sql.query<{ value: { selected: number; regenerated: number; words: string[] } }>(
       `SELECT value FROM xcom WHERE run_id = $1 AND task_id = 'report'`, [runId]);
