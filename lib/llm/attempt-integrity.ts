@@ -2,7 +2,6 @@
 // may be a remote worker, and the dashboard's figures are only as honest as the rows. A valid card attempt must
 // pass the card rules again here (graphemes after NFC below max_chars, the word used) with the lengths it claims;
 // an attempt's outcome must follow from what it carries, so non-compliance cannot pass as a provider error.
-import type { LlmAttempt } from './attempt-recorder';
 import { COMPLIANCE_REASONS, TRANSPORT_REASONS, type ReasonCode } from './reason-codes';
 import { validateCard } from './validate-card';
 
@@ -11,15 +10,23 @@ export const ATTEMPT_OUTCOMES = ['valid', 'invalid', 'provider_error'] as const;
 export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
 
 /** An attempt with an error got no answer (ask-validated.ts sets it only for transport failures). */
-export function attemptOutcome(a: Pick<LlmAttempt, 'valid' | 'error'>): AttemptOutcome {
+export function attemptOutcome(a: Pick<Attempt, 'valid' | 'error'>): AttemptOutcome {
   if (a.valid) return 'valid';
   return a.error !== null ? 'provider_error' : 'invalid';
 }
 
-type Attempt = Pick<
-  LlmAttempt,
-  'word' | 'valid' | 'error' | 'reasonCodes' | 'rawResponse' | 'parsed' | 'maxChars' | 'exampleLength' | 'translationLength'
->;
+/** The fields of an attempt (attempt-recorder.ts's LlmAttempt) this check reads; declared here, as that schema calls it. */
+interface Attempt {
+  word: string;
+  valid: boolean;
+  error: string | null;
+  reasonCodes: readonly ReasonCode[];
+  rawResponse: string | null;
+  parsed: unknown;
+  maxChars: number;
+  exampleLength: number | null;
+  translationLength: number | null;
+}
 
 const isAmong = (codes: readonly string[]) => (code: ReasonCode) => codes.includes(code);
 
