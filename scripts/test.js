@@ -46,12 +46,14 @@ const missing = () =>
     !existsSync(REDIS_SERVER) && 'redis-server',
     !existsSync(MARIADB_SERVER) && 'mariadb-server',
     !existsSync(RABBITMQ_SERVER) && 'rabbitmq-server',
+    // The HTTP hook's redirect tests make a self-signed certificate with it.
+    !existsSync('/usr/bin/openssl') && 'openssl',
   ].filter(Boolean);
 if (missing().length > 0) {
   const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!asRoot || !existsSync('/usr/bin/apt-get')) {
     process.stderr.write(
-      `Some tests need Debian packages that are missing: ${missing().join(', ')} (all needed: chromium, postgresql, redis-server, mariadb-server, rabbitmq-server).\n` +
+      `Some tests need Debian packages that are missing: ${missing().join(', ')} (all needed: chromium, postgresql, redis-server, mariadb-server, rabbitmq-server, openssl).\n` +
         `Install them (Debian: sudo apt-get install --no-install-recommends ${missing().join(' ')}), ` +
         `or run npm test as root to have it done; FLASHFLOW_CHROMIUM may point at another Chromium than ${CHROMIUM}.\n`,
     );
