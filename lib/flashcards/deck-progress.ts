@@ -26,6 +26,8 @@ export interface WordProgress {
   /** Attempts over all tries, and in the current try. */
   attempts: number;
   attemptsThisTry: number;
+  /** Of `attempts`, those that got no answer (timeout, 429, 5xx…): the provider's doing, not the model's. */
+  providerErrors: number;
   /** Reason codes of the latest attempt ([] when it was valid or none was made). */
   lastReasons: string[];
   /** Why the card failed, as stored on the card (codes and messages). */
@@ -111,6 +113,7 @@ interface WordRow {
   next_retry_at: Date | null;
   attempts: number;
   attempts_this_try: number;
+  provider_errors: number;
   last_reasons: unknown;
   failure_reasons: unknown;
 }
@@ -121,12 +124,13 @@ export async function runProgress(sql: SqlClient, run: RunRow): Promise<RunProgr
     sql.query<WordRow>(
       `SELECT c.map_index, c.id AS card_id, c.word, c.hint, ti.state, ti.try_number, ti.last_error, ti.next_retry_at,
               coalesce(a.attempts, 0) AS attempts, coalesce(a.attempts_this_try, 0) AS attempts_this_try,
-              a.last_reasons, c.failure_reasons
+              coalesce(a.provider_errors, 0) AS provider_errors, a.last_reasons, c.failure_reasons
          FROM card c
          LEFT JOIN task_instance ti ON ti.dag_id = $2 AND ti.run_id = $3 AND ti.task_id = $4 AND ti.map_index = c.map_index
          LEFT JOIN LATERAL (
            SELECT count(*)::int AS attempts,
                   count(*) FILTER (WHERE la.try_number = ti.try_number)::int AS attempts_this_try,
+                  count(*) FILTER (WHERE la.outcome = 'provider_error')::int AS provider_errors,
                   (array_agg(la.reason_codes ORDER BY la.try_number DESC, la.attempt DESC))[1] AS last_reasons
              FROM llm_attempt la
             WHERE la.dag_id = $2 AND la.run_id = $3 AND la.task_id = $4 AND la.map_index = c.map_index
@@ -180,6 +184,7 @@ function toWordProgress(r: WordRow): WordProgress {
     tryNumber,
     attempts: r.attempts,
     attemptsThisTry: r.attempts_this_try,
+    providerErrors: r.provider_errors,
     lastReasons,
     failureReasons: FailureReasonsSchema.parse(r.failure_reasons ?? []),
     error: r.state === 'success' ? null : r.last_error,

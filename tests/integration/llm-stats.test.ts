@@ -213,6 +213,14 @@ describe('words rejected before any call', () => {
     const run = (await findFlashcardRun(db.sql, 'run_c'))!;
     await seed({ run: 'run_c', map: 0, word: 'prendre son courage à deux mains', valid: false, reasons: ['example_too_long'], ex: 40, tr: 10, latency: 100, at: day(3, 14) });
     expect((await runProgress(db.sql, run)).rejectedBeforeCall).toBe(0);
+    // An attempt that got no answer counts as an attempt, and apart as the provider's.
+    await insertLlmAttempt(db.sql, { dagId: 'french_flashcards', runId: 'run_c', taskId: 'generate_card', mapIndex: 0, tryNumber: 1, deckId: 1 }, {
+      word: 'prendre son courage à deux mains', attempt: 2, model: 'fake-model', provider: 'openai-compatible', promptVersion: 'p1',
+      strategy: 'json_schema', requestMessages: [], rawResponse: null, parsed: null, valid: false, reasonCodes: ['timeout'],
+      exampleLength: null, translationLength: null, maxChars: 20, latencyMs: 30_000, promptTokens: null, completionTokens: null,
+      error: 'Request timed out.', createdAt: day(3, 15).toISOString(),
+    } as unknown as LlmAttempt);
+    expect((await runProgress(db.sql, run)).words.map((w) => [w.attempts, w.providerErrors])).toEqual([[2, 1]]);
   });
 });
 

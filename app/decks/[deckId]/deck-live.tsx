@@ -128,7 +128,13 @@ export function DeckLive({ deck, runId, initialProgress, initialCards }: {
                       <span className={`badge phase-${w.phase}`}>{PHASE_LABEL[w.phase] ?? w.phase}</span>
                       <span className="word">{w.word}</span>
                       {w.hint && <span className="muted"> ({w.hint})</span>}
-                      {w.attempts > 0 && <span className="muted small"> · {w.attempts} attempt{w.attempts > 1 ? 's' : ''}{w.try_number > 1 ? `, try ${w.try_number}` : ''}</span>}
+                      {w.attempts > 0 && (
+                        <span className="muted small">
+                          {' '}· {w.attempts} attempt{w.attempts > 1 ? 's' : ''}
+                          {w.provider_errors > 0 && ` (${w.provider_errors} without an answer from the provider)`}
+                          {w.try_number > 1 ? `, try ${w.try_number}` : ''}
+                        </span>
+                      )}
                       {w.phase !== 'done' && w.last_reasons.length > 0 && (
                         <span className="reasons">{w.last_reasons.map((r) => <code key={r}>{r}</code>)}</span>
                       )}

@@ -150,6 +150,8 @@ export const WordProgress = z
     try_number: z.number().int(),
     attempts: z.number().int(),
     attempts_this_try: z.number().int(),
+    /** Of `attempts`, those that got no answer from the provider (timeout, 429, 5xx…), not the model's fault. */
+    provider_errors: z.number().int(),
     last_reasons: z.array(z.string()),
     failure_reasons: z.array(FailureReason),
     error: z.string().nullable(),

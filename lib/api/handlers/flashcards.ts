@@ -191,6 +191,7 @@ function serializeWord(w: DomainWordProgress): Out<typeof WordProgress> {
     try_number: w.tryNumber,
     attempts: w.attempts,
     attempts_this_try: w.attemptsThisTry,
+    provider_errors: w.providerErrors,
     last_reasons: w.lastReasons,
     failure_reasons: w.failureReasons,
     error: w.error,
