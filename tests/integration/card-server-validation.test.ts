@@ -1,66 +1,31 @@
 // The server checks every card it stores, whatever the runner said: a "valid" attempt sent through the task-execution
 // endpoint (POST /execution/services, what remote workers call) over real HTTP is re-validated against the deck's
 // limit in graphemes and the card's word, and the database's CHECK refuses content that breaks the stored limit.
-import { randomBytes, randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendResponse } from '../../lib/api/http-gate';
-import { handleTaskServiceCall } from '../../lib/api/task-execution-endpoint';
-import type { TryIdentity } from '../../lib/engine/executor-port';
 import { saveGeneratedCard } from '../../lib/flashcards/card-content-updates';
 import { CardRulesError } from '../../lib/flashcards/card-rules';
 import { addPendingCards, getCard } from '../../lib/flashcards/cards';
 import { getOrCreateDeck, setDeckMaxChars } from '../../lib/flashcards/decks';
 import type { LlmAttempt } from '../../lib/llm/attempt-recorder';
 import { graphemeLength } from '../../lib/llm/grapheme-length';
-import { TryTokens } from '../../lib/ops/auth/try-token';
-import { taskServiceHandler } from '../../lib/runtime/task-services';
 import type { Database } from '../../lib/store/database';
+import { startTaskExecutionServer, type TaskExecutionServer } from '../support/task-execution-server';
 import { createTestDb } from '../support/test-db';
 
 const now = new Date('2026-03-02T12:00:00Z');
-const TI = randomUUID();
-const claims: TryIdentity = { tiId: TI, tryNumber: 1, dagId: 'french_flashcards', runId: 'manual__remote', taskId: 'generate_card', mapIndex: 0 };
 let db: Database;
-let server: http.Server;
-let url: string;
-let token: string;
+let server: TaskExecutionServer;
 let deckId: number;
 
 beforeAll(async () => {
   db = await createTestDb();
-  await db.sql.exec(`
-    INSERT INTO dag (dag_id, fileloc, serialized, version_hash) VALUES ('french_flashcards', 'f.ts', '{}', 'v1');
-    INSERT INTO dag_run (dag_id, run_id, run_type, state, logical_date, data_interval_start, data_interval_end)
-      VALUES ('french_flashcards', 'manual__remote', 'manual', 'running', now(), now(), now());
-    INSERT INTO task_instance (id, dag_id, run_id, task_id, map_index, state, try_number)
-      VALUES ('${TI}', 'french_flashcards', 'manual__remote', 'generate_card', 0, 'running', 1);
-  `);
+  server = await startTaskExecutionServer(db, { now, claims: { runId: 'manual__remote' } });
   ({ deck: { id: deckId } } = await getOrCreateDeck(db.sql, { name: 'Remote deck', level: null, description: null }, now));
   await setDeckMaxChars(db.sql, deckId, 20);
-  const tokens = new TryTokens([randomBytes(32)]);
-  token = tokens.issue(claims, now, 60_000);
-  const deps = {
-    tokens,
-    sql: db.sql,
-    now: () => now,
-    services: taskServiceHandler({
-      sql: db.sql,
-      now: () => now,
-      connections: { get: async () => null },
-      llmEnv: {},
-      wake: () => {},
-      beforeChange: async () => {},
-    }),
-  };
-  server = http.createServer((req, res) => void handleTaskServiceCall(req, deps).then((r) => sendResponse(res, r)));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/execution/services`;
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server?.close(resolve));
+  await server?.close();
   await db?.close();
 });
 
@@ -79,13 +44,8 @@ function validAttempt(word: string, card: Record<string, string>, maxChars: numb
   };
 }
 
-async function recordAttempt(cardId: number, attempt: LlmAttempt): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ method: 'llm.recordAttempt', payload: { deckId, attempt, saveAs: { cardId, promptVersion: 'p1' } } }),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+function recordAttempt(cardId: number, attempt: LlmAttempt): Promise<{ status: number; body: Record<string, unknown> }> {
+  return server.call('llm.recordAttempt', { deckId, attempt, saveAs: { cardId, promptVersion: 'p1' } });
 }
 
 const attemptsFor = async (word: string) =>
