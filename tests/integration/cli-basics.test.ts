@@ -118,13 +118,15 @@ describe('flashflow tasks test', () => {
 describe('two commands at once on one home', () => {
   it('both succeed: the second waits for the first instead of looking for a server', async () => {
     const home = await makeHome();
+    // The second runs after the first: together they take twice as long as one command, which on a busy machine is
+    // more than one command's usual 20 s allowance.
     const [a, b] = await Promise.all([
-      runCli(['dags', 'list', '--output', 'json'], { home, dagsFolder }),
-      runCli(['dags', 'trigger', 'cli_good', '--run-id', 'concurrent_1'], { home, dagsFolder }),
+      runCli(['dags', 'list', '--output', 'json'], { home, dagsFolder, timeoutMs: 45_000 }),
+      runCli(['dags', 'trigger', 'cli_good', '--run-id', 'concurrent_1'], { home, dagsFolder, timeoutMs: 45_000 }),
     ]);
     expect(a.stderr).not.toMatch(/control\.sock/);
     expect(b.stderr).not.toMatch(/control\.sock/);
     expect(a.code, a.stderr).toBe(0);
     expect(b.code, b.stderr).toBe(0);
-  });
+  }, 60_000);
 });
