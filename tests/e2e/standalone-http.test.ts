@@ -121,7 +121,7 @@ describe('CLI while the server runs (control socket)', () => {
     const port = await freePort();
     const r = await runCli(['standalone'], { home, dagsFolder, env: { PORT: String(port) }, timeoutMs: 30_000 });
     expect(r.code).not.toBe(0);
-    expect(r.stderrLines.at(-1)).toMatch(/^flashflow: Flashflow is already running on .* \(pid \d+\)/);
+    expect(r.stderrLines.at(-1)).toMatch(/^flashflow: Flashflow is already running on .* \(pid \d+ on [^;]+; last heartbeat \d+ s ago/);
     expect(r.stderr).toContain(String(server.pid));
     // The first server is unharmed.
     expect((await fetch(`${baseUrl}/api/v1/health`)).status).toBe(200);
