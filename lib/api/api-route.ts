@@ -9,6 +9,7 @@ import { principalFromHeaders } from '../ops/auth/principal';
 import type { Endpoint, EndpointInput, EndpointResult } from './contract';
 import { instanceOf, problem, withInstance } from './problem';
 import { PayloadTooLargeError, queryObject, readJsonBody, UnsupportedMediaTypeError } from './read-request';
+import { connectionLossSummary, isConnectionLoss } from '../store/connection-loss';
 
 export interface RouteContext<P> {
   params: P;
@@ -86,6 +87,10 @@ export function errorResponse(err: unknown, instance?: string): Response {
   if (err instanceof UnsupportedMediaTypeError) return problem(415, err.message, at);
   if (err instanceof RuntimeUnavailableError) return problem(503, err.message, at);
   if (err instanceof BusyError) return problem(503, err.message, at);
+  if (isConnectionLoss(err)) {
+    console.error(`database unreachable (${connectionLossSummary(err)}): answering 503`);
+    return problem(503, 'the database cannot be reached right now; try again shortly', at);
+  }
   console.error('unhandled API error', err);
   return problem(500, 'An unexpected error occurred; the server log has the details.', at);
 }

@@ -17,6 +17,7 @@ import { requestTargetProblem } from './request-target';
 import { TASK_SERVICES_PATH } from '../executors/bullmq/remote-services';
 import { clientAddress } from './client-address';
 import { isSandboxedPath, SANDBOX_CSP } from './sandboxed-files';
+import { connectionLossSummary, isConnectionLoss } from '../store/connection-loss';
 
 /** Nothing Flashflow accepts is larger (vocabulary ≤ 100 kB, API bodies ≤ 1 MiB); refuse before reading. */
 const MAX_REQUEST_BYTES = 2 * 1024 * 1024;
@@ -93,6 +94,7 @@ export function createHttpGate(deps: GateDeps): Gate {
   const authenticator = new RequestAuthenticator(deps.db, deps.clock, limiter);
   const cookieFlags = deps.secureCookies ? '; Secure' : '';
   const clientKey = (req: IncomingMessage) => clientAddress(req, deps.proxyHops ?? 0);
+  const outage = new OutageLog();
 
   return async (req, res) => {
     for (const name of Object.values(PRINCIPAL_HEADERS)) delete req.headers[name];
@@ -127,11 +129,19 @@ export function createHttpGate(deps: GateDeps): Gate {
     const requirement = requirementFor(method, pathname);
     if (requirement.kind === 'public') return true;
 
-    const auth: Authentication = await authenticator.authenticate({
-      authorization: req.headers.authorization,
-      cookies: parseCookies(req.headers.cookie),
-      clientKey: clientKey(req),
-    });
+    let auth: Authentication;
+    try {
+      auth = await authenticator.authenticate({
+        authorization: req.headers.authorization,
+        cookies: parseCookies(req.headers.cookie),
+        clientKey: clientKey(req),
+      });
+      outage.over();
+    } catch (err) {
+      if (!isConnectionLoss(err)) throw err;
+      outage.report(err);
+      return send(problem(503, 'the database cannot be reached right now, so credentials cannot be checked; try again shortly'));
+    }
     if (auth.kind === 'rejected') return send(denied(req, pathname, auth.status, auth.detail, auth.retryAfterS));
     if (auth.kind === 'anonymous') {
       return send(denied(req, pathname, 401, 'authentication required: sign in, or send Basic credentials or an API token (Authorization: Bearer ff_…)'));
@@ -149,6 +159,23 @@ export function createHttpGate(deps: GateDeps): Gate {
     Object.assign(req.headers, principalHeaders(principal));
     return true;
   };
+}
+
+/** One log line when the database becomes unreachable and one when it is back, not a stack trace per request. */
+class OutageLog {
+  private down = false;
+
+  report(err: unknown): void {
+    if (this.down) return;
+    this.down = true;
+    console.error(`database unreachable (${connectionLossSummary(err)}): answering 503 until it is back`);
+  }
+
+  over(): void {
+    if (!this.down) return;
+    this.down = false;
+    console.error('database reachable again');
+  }
 }
 
 /** Why a browser session's state-changing request is refused, or null. API calls must echo the session's CSRF

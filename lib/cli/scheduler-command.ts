@@ -11,6 +11,7 @@ import { startActiveEngine, type ActiveEngine } from './active-engine';
 import { exitOnSignals } from './shutdown-signals';
 import { serveSchedulerHealth, type HealthServer } from '../ops/scheduler-health-server';
 import type { Database } from '../store/database';
+import { isConnectionLoss } from '../store/connection-loss';
 
 const RECONNECT_FIRST_MS = 500;
 const RECONNECT_MAX_MS = 5_000;
@@ -69,17 +70,4 @@ export async function schedulerCommand(config: FlashflowConfig, log: Logger): Pr
     const stopped = await Promise.race([stopping.then(() => true, () => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ENGINE_STOP_MS).unref())]);
     if (!stopped) return void exit('the engine did not stop after losing the scheduler lock', 1);
   }
-}
-
-// SQLSTATE classes 08 (connection exception) and 57P (server shutting down or starting), socket errors, and Prisma's
-// "cannot reach" / "closed the connection": what a restart or an outage of the server looks like.
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'P1001', 'P1017']);
-
-function isConnectionLoss(err: unknown): boolean {
-  for (let e: unknown = err; e instanceof Error; e = e.cause) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && (NETWORK_CODES.has(code) || code.startsWith('08') || code.startsWith('57P'))) return true;
-    if (/Connection terminated|connection ended|Can't reach database server/i.test(e.message)) return true;
-  }
-  return false;
 }

@@ -183,6 +183,8 @@ describe('faults under load', () => {
     const ids = await trigger('postgres_restart', 4);
     await untilBusy(ids, 2);
     const downAnswers: Array<{ status: number; type: string | null; body: string }> = [];
+    const webProcess = cluster.processes[0]!;
+    const webLogBefore = webProcess.stderr.length;
     await postgres.restart(async () => {
       for (const path of ['/api/v1/dags', `/api/v1/dags/${DAG_ID}/dagRuns`]) {
         const response = await fetch(`${web.url}${path}`, { headers: web.auth });
@@ -195,6 +197,10 @@ describe('faults under load', () => {
       expect(answer).toMatchObject({ status: 503, type: expect.stringContaining('application/problem+json') });
       expect(answer.body).not.toMatch(/\n\s+at /);
     }
+    // The webserver's own log says it in one line, not a stack trace per request.
+    const webLog = webProcess.stderr.slice(webLogBefore);
+    expect(webLog).toMatch(/database unreachable \(.+\): answering 503/);
+    expect(webLog).not.toMatch(/\n\s+at /);
     const runs = await untilRunsEnd(ids);
     expect(runs.map((r) => r.state)).toEqual(ids.map(() => 'success'));
     // Carried on: the same processes, and a run triggered after the restart runs too.
