@@ -21,7 +21,8 @@ export interface ArtifactFile {
 
 /** The home a task process was started with: the server hands runners an absolute FLASHFLOW_HOME. */
 export function homeFromEnv(env: Record<string, string | undefined>): string {
-  return path.resolve(env.FLASHFLOW_HOME || '.flashflow');
+  // A run-time folder, not a source file: without the hint Next's build traces the whole project into its output.
+  return path.resolve(/*turbopackIgnore: true*/ env.FLASHFLOW_HOME || '.flashflow');
 }
 
 /** `encodeURIComponent` leaves '.' alone, so '..' and '.' are spelt out to stay inside the tree. */
