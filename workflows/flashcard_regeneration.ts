@@ -7,6 +7,7 @@ import { dag, z } from 'flashflow';
 import { generateCardTask, generatedCardSchema } from '../lib/flashcards/card-generation-task';
 import { weakWordSchema } from '../lib/flashcards/service-contracts';
 import { maxCharsSchema } from '../lib/llm/card-schema';
+import { LLM_MODEL_FORMAT } from '../lib/llm/model-allowlist';
 
 const regeneration = dag({
   dagId: 'flashcard_regeneration',
@@ -23,7 +24,8 @@ const regeneration = dag({
     // Each card keeps to its deck's own limit; this only tightens it for one run. Kept so scripts that passed it
     // before decks had their own limit are still accepted.
     max_example_chars: maxCharsSchema.optional(),
-    model: z.string().trim().min(1).optional(),
+    // Checked against the Op's allowlist at trigger time, as on french_flashcards (ADR 0030).
+    model: z.string().trim().min(1).meta({ format: LLM_MODEL_FORMAT }).optional(),
   }),
   defaultArgs: { owner: 'flashflow', retries: 2, retryDelay: '1m', retryExponentialBackoff: true },
 });

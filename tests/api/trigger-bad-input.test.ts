@@ -73,6 +73,11 @@ describe('models a trigger may name', () => {
     expectProblem(await trigger({ vocabulary: 'chat', model: 'gpt-4.5-preview' }), 400, /model 'gpt-4\.5-preview' is not allowed; allowed: house-model/);
   });
 
+  it('holds for the weekly regeneration too, whose runs also call the model', async () => {
+    const refused = await api.post('/dags/flashcard_regeneration/dagRuns', { conf: { model: 'gpt-4.5-preview' } });
+    expectProblem(refused, 400, /model 'gpt-4\.5-preview' is not allowed; allowed: house-model/);
+  });
+
   it("takes the list from the LLM connection's extra.allowed_models, the default model always included", async () => {
     const created = await api.post('/connections', {
       connection_id: 'llm_default',
