@@ -12,6 +12,7 @@ import { measureDeckPage, reportDeckPage } from './deck-page';
 import { measureRemoteExecution } from './remote-execution';
 import { measureIsolatedEnv, reportIsolatedEnv } from './isolated-env';
 import { measureScale, reportScale } from './scale';
+import { measureScaleCpu, reportScaleCpu } from './scale-cpu';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,7 +20,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Run by default, or one by one when named. */
 const GROUPS = ['scheduler', 'flashcards', 'grid', 'dashboard', 'deck', 'remote', 'standalone', 'isolated'];
 /** Benchmarks too long for the default run. */
-const OPT_IN = ['scale'];
+const OPT_IN = ['scale', 'scale-cpu'];
 const args = process.argv.slice(2);
 const check = args.includes('--check');
 const only = args.filter((a) => a !== '--check');
@@ -77,6 +78,7 @@ if (want('standalone')) {
 
 if (want('isolated')) reportIsolatedEnv(await measureIsolatedEnv());
 
+if (only.includes('scale-cpu')) reportScaleCpu(await measureScaleCpu((line) => process.stdout.write(`${line}\n`)));
 if (only.includes('scale')) reportScale(await measureScale((line) => process.stdout.write(`${line}\n`)));
 else if (only.length === 0) process.stdout.write(`not run: ${OPT_IN.join(', ')} (long; run it by name: npm run bench -- ${OPT_IN[0]})\n`);
 

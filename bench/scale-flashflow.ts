@@ -87,7 +87,11 @@ export async function startStandalone(o: { modelUrl: string; dagsFolder: string 
   }
 }
 
-export async function startScaleOut(o: { postgres: PostgresServer; redisUrl: string; modelUrl: string; dagsFolder: string; workers: number }): Promise<FlashflowSetup> {
+export async function startScaleOut(o: {
+  postgres: PostgresServer; redisUrl: string; modelUrl: string; dagsFolder: string; workers: number;
+  /** The address the workers are given for the webserver's URL (scale-cpu puts a counting proxy there). */
+  workerApiUrl?: (url: string) => Promise<string>;
+}): Promise<FlashflowSetup & { databaseUrl: string }> {
   await ensureBuild();
   const home = await makeHome({ seeded: false });
   const databaseUrl = await o.postgres.createDatabase();
@@ -104,13 +108,15 @@ export async function startScaleOut(o: { postgres: PostgresServer; redisUrl: str
       scheduler.waitFor(/scheduler is active/, START_TIMEOUT_MS),
     ]);
     const workers: FlashflowProcess[] = [];
+    const workerApiUrl = o.workerApiUrl ? await o.workerApiUrl(url) : url;
     for (let i = 0; i < o.workers; i++) {
-      workers.push(launch(processes, 'worker', home, o.dagsFolder, { ...env, FLASHFLOW_API_URL: url, FLASHFLOW_EXECUTOR_PROCESSES: '1', FLASHFLOW_WORKER_CONCURRENCY: String(WORKER_SLOTS) }));
+      workers.push(launch(processes, 'worker', home, o.dagsFolder, { ...env, FLASHFLOW_API_URL: workerApiUrl, FLASHFLOW_EXECUTOR_PROCESSES: '1', FLASHFLOW_WORKER_CONCURRENCY: String(WORKER_SLOTS) }));
     }
     await Promise.all(workers.map((w) => w.waitFor(/is taking tries from Redis/, START_TIMEOUT_MS)));
     const auth = basicAuth('admin', password);
     await waitDagActive(url, auth);
     return {
+      databaseUrl,
       target: apiTarget(url, auth),
       roles: new Map<number, string>([[scheduler.pid, 'scheduler'], [web.pid, 'webserver'], ...workers.map((w) => [w.pid, 'worker'] as [number, string])]),
       schedulerPid: scheduler.pid,

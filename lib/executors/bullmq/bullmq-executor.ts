@@ -261,6 +261,8 @@ export class BullMqExecutor implements Executor {
  * BullMQ does not remove an active job, and add() would then keep it instead of queueing the new one.
  */
 async function removeKept(tasks: Queue<QueuedWork>, jobId: string): Promise<void> {
+  // Usually nothing is kept under the id (a try's first queueing): one round trip says so.
+  if ((await tasks.getJobState(jobId)) === 'unknown') return;
   for (const deadline = Date.now() + KEPT_ACTIVE_WAIT_MS; ; ) {
     if ((await tasks.remove(jobId).catch(() => 0)) === 1) return;
     if ((await tasks.getJobState(jobId)) !== 'active') return;

@@ -9,6 +9,8 @@ import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { ExecutorEvent, ExecutorJob } from '../../engine/executor-port';
 import { DEFAULT_QUEUE } from '../../engine/task-queue';
+import { methodName } from '../../engine/service-contract';
+import { serviceRegistry } from '../../sdk/service-registry';
 import { abortableSleep } from '../../kernel/abortable-sleep';
 import { Semaphore } from '../../kernel/semaphore';
 import { LocalExecutor } from '../local/local-executor';
@@ -34,8 +36,19 @@ export interface TaskWorkerOptions {
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
-/** Events wait at most this long to share a queue job; a finished try flushes at once. */
-const BATCH_MS = 20;
+/**
+ * Events wait at most this long to share a queue job. Each job costs a dozen Redis commands and a pass of the
+ * scheduler's event loop, so a short try's start, logs and end should travel together: a finished try flushes at
+ * once, and so does a service call that changes something, as the webserver holds it until the try's start is
+ * recorded (ADR 0018). The cost: the UI sees a longer try's start and log up to this much later, and a worker
+ * killed outright loses at most this much of its tries' last log lines.
+ */
+const BATCH_MS = 200;
+/** Wire names of the services that only read: the webserver answers them without waiting for the recorded start. */
+const READ_ONLY_METHODS = new Set(
+  Object.entries(serviceRegistry).flatMap(([domain, contracts]) =>
+    Object.entries(contracts).filter(([, c]) => c.readOnly).map(([name]) => methodName(domain, name))),
+);
 const RETRY_FIRST_MS = 200;
 const RETRY_MAX_MS = 5_000;
 
@@ -58,17 +71,22 @@ export async function startTaskWorker(options: TaskWorkerOptions): Promise<TaskW
   const probing = new AbortController();
   void untilReachable(() => probeWebserver(options.apiUrl), webTrouble, probing.signal);
   const tokens = new Map<string, string>();
+  const events = new Queue<EventBatch>(EVENT_QUEUE, { connection, prefix: PREFIX });
+  events.on('error', (err) => redisTrouble.failed(err));
+  const outbox = new EventOutbox(events, name, (err) => options.log('error', `could not send events: ${err.message}`));
+  const remote = remoteServiceHandler(options.apiUrl, (job) => tokens.get(taskKey(job.tiId, job.tryNumber)));
   const executor = new LocalExecutor({
     processes: options.processes,
     concurrency: options.concurrency,
     env: options.env,
     pluginFolders: options.pluginFolders,
-    serviceHandler: remoteServiceHandler(options.apiUrl, (job) => tokens.get(taskKey(job.tiId, job.tryNumber))),
+    // Not awaited: the call goes meanwhile, and the webserver waits for the start to reach the database.
+    serviceHandler: (job, method, payload) => {
+      if (!READ_ONLY_METHODS.has(method)) void outbox.flush();
+      return remote(job, method, payload);
+    },
     logger: (message) => options.log('warn', message),
   });
-  const events = new Queue<EventBatch>(EVENT_QUEUE, { connection, prefix: PREFIX });
-  events.on('error', (err) => redisTrouble.failed(err));
-  const outbox = new EventOutbox(events, name, (err) => options.log('error', `could not send events: ${err.message}`));
 
   const finished = new Map<string, (event: ExecutorEvent) => void>();
   executor.onEvent((event) => {
