@@ -19,7 +19,8 @@ export function truncationMarker(maxBytes: number): string {
   return `*** Log truncated: this try wrote more than ${maxBytes} bytes (FLASHFLOW_TASK_LOG_MAX_BYTES); the rest of its output was dropped ***`;
 }
 
-const MARKER = /^\*\*\* Log truncated: this try wrote more than \d+ bytes \(FLASHFLOW_TASK_LOG_MAX_BYTES\); the rest of its output was dropped \*\*\*$/;
+/** Also a PostgreSQL regular expression (`line ~ MARKER.source`): the store judges stored lines by the same rule. */
+export const MARKER = /^\*\*\* Log truncated: this try wrote more than \d+ bytes \(FLASHFLOW_TASK_LOG_MAX_BYTES\); the rest of its output was dropped \*\*\*$/;
 
 /** The whole marker line, whatever cap it names: a task's line that only starts like one is output like any other. */
 export function isTruncationMarker(line: string): boolean {

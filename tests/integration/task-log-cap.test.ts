@@ -5,6 +5,7 @@ import { dag } from 'flashflow';
 import { compileDag } from '../../lib/engine/compile-dag';
 import type { LogLine } from '../../lib/engine/run-store-port';
 import { DEFAULT_TASK_LOG_MAX_BYTES, truncationMarker } from '../../lib/engine/task-log-cap';
+import { appendLogs, TaskLogCap } from '../../lib/store/run-store/logs-and-callbacks';
 import type { Database } from '../../lib/store/database';
 import { sqlRunStore } from '../../lib/store/run-store/sql-run-store';
 import { syncDags } from '../../lib/store/sync-dags';
@@ -69,5 +70,25 @@ describe('task log cap in the store', () => {
     // A task's own line that only looks like the start of a marker is output like any other.
     await restarted.appendLogs([...lines(1, () => '*** Log truncated: not really', 14), ...lines(1, () => 'after', 14)]);
     expect((await stored(14)).map((r) => r.line)).toEqual(['*** Log truncated: not really', 'after']);
+  });
+
+  it('after a restart, judges a stored line by the whole marker, not by a pattern that a look-alike matches', async () => {
+    const lookAlike = '*** Log truncated: this try wrote more than many bytes (FLASHFLOW_TASK_LOG_MAX_BYTES); the rest of its output was dropped ***';
+    await appendLogs(db.sql, lines(1, () => lookAlike, 15), new TaskLogCap(4096));
+    await appendLogs(db.sql, lines(1, () => 'still logged', 15), new TaskLogCap(4096));
+    expect((await stored(15)).map((r) => r.line)).toEqual([lookAlike, 'still logged']);
+  });
+
+  it('holds the budgets of a batch with more tries than it keeps in memory', async () => {
+    // Keeping 2 budgets, a batch of 3 tries evicts while it is filtered; each try still gets its own cap.
+    const cap = new TaskLogCap(1024, 2);
+    const batch = [16, 17, 18].flatMap((t) => lines(12, (i) => `try ${t} line ${i} ${'y'.repeat(90)}`, t));
+    await appendLogs(db.sql, batch, cap);
+    await appendLogs(db.sql, lines(1, () => 'later', 16), cap);
+    for (const t of [16, 17, 18]) {
+      const rows = await stored(t);
+      expect(rows.at(-1)!.line).toBe(truncationMarker(1024));
+      expect(rows.slice(0, -1).reduce((n, r) => n + r.bytes, 0)).toBeLessThanOrEqual(1024);
+    }
   });
 });

@@ -1,6 +1,6 @@
 // Append-only records the scheduler writes beside state: task log lines, callback requests, liveness.
 import type { CallbackRequest, LogLine } from '../../engine/run-store-port';
-import { isTruncationMarker, TaskLogBudget } from '../../engine/task-log-cap';
+import { isTruncationMarker, MARKER, TaskLogBudget } from '../../engine/task-log-cap';
 import type { SqlClient } from '../database';
 
 /** Budgets of the tries seen lately; an evicted one is read back from the table, so the bound costs no accuracy. */
@@ -13,35 +13,50 @@ const BUDGETS_KEPT = 5_000;
 export class TaskLogCap {
   private readonly budgets = new Map<string, TaskLogBudget>();
 
-  constructor(readonly maxBytes: number) {}
+  constructor(
+    readonly maxBytes: number,
+    private readonly kept = BUDGETS_KEPT,
+  ) {}
 
   async filter(sql: SqlClient, lines: LogLine[]): Promise<LogLine[]> {
     const key = (l: { tiId: string; tryNumber: number }) => `${l.tiId}:${l.tryNumber}`;
-    const unseen = [...new Map(lines.filter((l) => !this.budgets.has(key(l))).map((l) => [key(l), l])).values()];
-    if (unseen.length > 0) {
+    // This batch's budgets are held here while it is filtered: keeping the map bounded may evict any of them.
+    const batch = new Map<string, TaskLogBudget>();
+    const unseen = new Map<string, LogLine>();
+    for (const l of lines) {
+      const k = key(l);
+      if (batch.has(k) || unseen.has(k)) continue;
+      const known = this.budgets.get(k);
+      if (known) batch.set(k, known);
+      else unseen.set(k, l);
+    }
+    if (unseen.size > 0) {
       const used = await sql.query<{ ti_id: string; try_number: number; bytes: number; cut: boolean }>(
-        `SELECT l.ti_id, l.try_number, sum(octet_length(l.line) + 1)::float8 AS bytes, bool_or(l.line LIKE '*** Log truncated: this try wrote more than % bytes (FLASHFLOW_TASK_LOG_MAX_BYTES); the rest of its output was dropped ***') AS cut
+        `SELECT l.ti_id, l.try_number, sum(octet_length(l.line) + 1)::float8 AS bytes, bool_or(l.line ~ $3) AS cut
          FROM task_log l JOIN unnest($1::uuid[], $2::int[]) AS k(ti_id, try_number) ON l.ti_id = k.ti_id AND l.try_number = k.try_number
          GROUP BY l.ti_id, l.try_number`,
-        [unseen.map((l) => l.tiId), unseen.map((l) => l.tryNumber)],
+        [[...unseen.values()].map((l) => l.tiId), [...unseen.values()].map((l) => l.tryNumber), MARKER.source],
       );
       const found = new Map(used.map((u) => [`${u.ti_id}:${u.try_number}`, u]));
-      for (const l of unseen) {
-        const u = found.get(key(l));
-        this.remember(key(l), new TaskLogBudget(this.maxBytes, u?.bytes ?? 0, u?.cut ?? false));
+      for (const k of unseen.keys()) {
+        const u = found.get(k);
+        batch.set(k, new TaskLogBudget(this.maxBytes, u?.bytes ?? 0, u?.cut ?? false));
       }
     }
     const kept: LogLine[] = [];
     for (const l of lines) {
-      const line = this.budgets.get(key(l))!.take(l.line);
+      const line = batch.get(key(l))!.take(l.line);
       if (line === null) continue;
       kept.push(line === l.line ? l : { ...l, stream: isTruncationMarker(line) ? 'log' : l.stream, line });
     }
+    for (const [k, budget] of batch) this.remember(k, budget);
     return kept;
   }
 
+  /** Least recently used first out: a try that keeps writing keeps its budget in memory. */
   private remember(key: string, budget: TaskLogBudget): void {
-    if (this.budgets.size >= BUDGETS_KEPT) this.budgets.delete(this.budgets.keys().next().value!);
+    this.budgets.delete(key);
+    if (this.budgets.size >= this.kept) this.budgets.delete(this.budgets.keys().next().value!);
     this.budgets.set(key, budget);
   }
 }
