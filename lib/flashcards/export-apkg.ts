@@ -137,12 +137,14 @@ function workerPath(): string {
 }
 
 type WorkerReply = { id: number; ok: true; apkg: Uint8Array; threadId: number } | { id: number; ok: false; error: string };
+type Pending = { resolve: (r: WorkerReply) => void; reject: (e: Error) => void };
+/** A worker and the requests posted to it: when it dies, only those fail, not a successor's. */
+type Thread = { worker: Worker; pending: Map<number, Pending> };
 
 class ApkgWorker {
-  private worker: Promise<Worker> | null = null;
+  private thread: Promise<Thread> | null = null;
   private idle: ReturnType<typeof setTimeout> | null = null;
   private nextId = 0;
-  private readonly pending = new Map<number, { resolve: (r: WorkerReply) => void; reject: (e: Error) => void }>();
   private readonly turns = new Semaphore(1);
 
   run(deckName: string, cards: readonly Card[], options: ApkgOptions): Promise<{ apkg: Buffer; threadId: number }> {
@@ -152,10 +154,10 @@ class ApkgWorker {
     return this.turns.run(async () => {
       if (this.idle) clearTimeout(this.idle);
       try {
-        const worker = await (this.worker ??= this.start());
+        const { worker, pending } = await (this.thread ??= this.start());
         const id = ++this.nextId;
         const reply = await new Promise<WorkerReply>((resolve, reject) => {
-          this.pending.set(id, { resolve, reject });
+          pending.set(id, { resolve, reject });
           worker.postMessage({ id, deckName, cards, options });
         });
         if (!reply.ok) throw new Error(`the .apkg export failed: ${reply.error}`);
@@ -167,32 +169,46 @@ class ApkgWorker {
     });
   }
 
-  private start(): Promise<Worker> {
-    return new Promise((resolve, reject) => {
-      const worker = new Worker(workerPath());
-      // An idle worker must not keep a process (a CLI command, a test) alive.
-      worker.unref();
+  /** Ends the worker (the idle timer's job), giving its sql.js heap back; the next export starts another. */
+  async stop(): Promise<void> {
+    const started = this.thread;
+    this.thread = null;
+    const thread = await started?.catch(() => null); // a worker that failed to start has already ended
+    if (!thread) return;
+    // Its exit is no news to anyone now: the next export may already be starting a successor.
+    thread.worker.removeAllListeners('message').removeAllListeners('exit');
+    failAll(thread.pending, new Error('the .apkg export worker was stopped'));
+    await thread.worker.terminate();
+  }
+
+  private start(): Promise<Thread> {
+    const worker = new Worker(workerPath());
+    // An idle worker must not keep a process (a CLI command, a test) alive.
+    worker.unref();
+    const thread: Thread = { worker, pending: new Map() };
+    const started: Promise<Thread> = new Promise((resolve, reject) => {
       const fail = (err: Error) => {
-        this.worker = null;
+        // A worker that was already replaced must not forget its successor.
+        if (this.thread === started) this.thread = null;
         reject(err);
-        for (const p of this.pending.values()) p.reject(err);
-        this.pending.clear();
+        failAll(thread.pending, err);
       };
       worker.on('message', (msg: WorkerReply | { ready: true }) => {
-        if ('ready' in msg) return resolve(worker);
-        this.pending.get(msg.id)?.resolve(msg);
-        this.pending.delete(msg.id);
+        if ('ready' in msg) return resolve(thread);
+        thread.pending.get(msg.id)?.resolve(msg);
+        thread.pending.delete(msg.id);
       });
+      // Kept after stop(): an 'error' event nobody listens to would throw.
       worker.on('error', (err) => fail(new Error(`the .apkg export worker failed: ${err.message}`)));
       worker.on('exit', (code) => fail(new Error(`the .apkg export worker stopped (exit code ${code})`)));
     });
+    return started;
   }
+}
 
-  private async stop(): Promise<void> {
-    const worker = this.worker;
-    this.worker = null;
-    if (worker) await (await worker).terminate();
-  }
+function failAll(pending: Map<number, Pending>, err: Error): void {
+  for (const p of pending.values()) p.reject(err);
+  pending.clear();
 }
 
 const apkgWorker = new ApkgWorker();
@@ -200,6 +216,11 @@ const apkgWorker = new ApkgWorker();
 /** cardsToApkg in the export worker thread; `threadId` says which thread built it. */
 export function cardsToApkgOffThread(deckName: string, cards: readonly Card[], options: ApkgOptions = {}): Promise<{ apkg: Buffer; threadId: number }> {
   return apkgWorker.run(deckName, cards, options);
+}
+
+/** Ends the export worker now, as its idle timer would; the next export starts another. */
+export function stopApkgExportWorker(): Promise<void> {
+  return apkgWorker.stop();
 }
 
 /** The deck's exportable cards (valid, not flagged) as an .apkg, and a file name for Content-Disposition. */

@@ -4,7 +4,7 @@ import { threadId } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { errorResponse } from '../../lib/api/api-route';
 import type { Card } from '../../lib/flashcards/card-row';
-import { cardsToApkgOffThread } from '../../lib/flashcards/export-apkg';
+import { cardsToApkgOffThread, stopApkgExportWorker } from '../../lib/flashcards/export-apkg';
 
 const cards = (n: number) =>
   Array.from({ length: n }, (_, i) => ({
@@ -38,5 +38,16 @@ describe('.apkg export off the event loop', () => {
     const res = errorResponse(refused[0]!.reason);
     expect(res.status).toBe(503);
     expect(((await res.json()) as { detail: string }).detail).toMatch(/try again in a moment/);
+  });
+
+  it('an ended worker\'s exit neither fails nor forgets the worker started after it', async () => {
+    const first = await cardsToApkgOffThread('Small', cards(2));
+    // An export arriving just as the idle timer ends the worker: the old one's exit comes while the new one starts.
+    const stopping = stopApkgExportWorker();
+    const second = await cardsToApkgOffThread('Small', cards(2));
+    await stopping;
+    expect(second.threadId).not.toBe(first.threadId);
+    // The new worker is still the one in use (forgotten, it would run on as a leaked thread beside a third).
+    expect((await cardsToApkgOffThread('Small', cards(2))).threadId).toBe(second.threadId);
   });
 });
