@@ -1,7 +1,8 @@
 // One process per $FLASHFLOW_HOME: PGlite does not lock its data folder, and a second process writing to it loses
 // committed rows. The lock is `$home/flashflow.pid`, created with O_EXCL and kept fresh by a heartbeat (ADR 0031):
 // across containers or hosts a recorded pid proves nothing, a lock file nobody has touched for a while does.
-import { closeSync, fstatSync, openSync, statSync, unlinkSync, writeSync, type BigIntStats } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, fstatSync, linkSync, openSync, renameSync, statSync, unlinkSync, writeSync, type BigIntStats } from 'node:fs';
 import path from 'node:path';
 import { systemClock, type Clock } from '../kernel/clock';
 import { ensureHomeDir } from './home-dir';
@@ -70,12 +71,21 @@ export function acquireHomeLock(home: string, options: HomeLockOptions = {}): Ho
     tryCreate(lockPath, judge.namespace) ??
     withTakeoverGuard(lockPath, judge.now, () => {
       // Judged under the guard: another starter may have taken over in the meantime.
-      refuseUnlessAbandoned(resolvedHome, lockPath, judge);
-      unlinkIfExists(lockPath);
-      const fd = tryCreate(lockPath, judge.namespace);
-      // A starter that found no file at all does not take the guard, and may have come in between.
-      if (fd === null) throw new HomeLockedError(resolvedHome, readLockHolder(lockPath), 'it was taken a moment ago');
-      return fd;
+      const judged = refuseUnlessAbandoned(resolvedHome, lockPath, judge);
+      const taken = () => new HomeLockedError(resolvedHome, readLockHolder(lockPath), 'it was taken a moment ago');
+      // Only the file judged abandoned is removed: a heartbeat since, or a new holder's file, is left alone.
+      const moved = judged ? setAside(lockPath, judged) : 'gone';
+      if (moved === 'changed') throw taken();
+      const aside = moved === 'gone' ? null : moved.aside;
+      try {
+        // A starter that found no file at all does not take the guard, and may have come in between.
+        const fd = tryCreate(lockPath, judge.namespace);
+        if (fd === null) throw taken();
+        return fd;
+      } finally {
+        // Removed after ours exists, so our file cannot reuse the old one's inode (the heartbeat compares inodes).
+        if (aside) unlinkIfExists(aside);
+      }
     });
   const onLost = options.onLost ?? exitOnLost;
   let heartbeat: Heartbeat;
@@ -112,22 +122,23 @@ interface Judge {
   namespace: string | null;
 }
 
-function refuseUnlessAbandoned(home: string, lockPath: string, judge: Judge): void {
-  const mtime = mtimeMs(lockPath);
-  if (mtime === null) return;
+/** Throws unless the lock file is abandoned; returns what it was when judged so (null: there is none). */
+function refuseUnlessAbandoned(home: string, lockPath: string, judge: Judge): FileVersion | null {
+  const judged = fileVersion(lockPath);
+  if (judged === null) return null;
   const holder = readLockHolder(lockPath);
-  const ageMs = judge.now() - mtime;
+  const ageMs = judge.now() - Number(judged.mtimeNs / 1_000_000n);
   if (holder?.host === null) {
     // A version before the heartbeat never refreshes its file: only its pid can tell, on this host.
     if (holder.pid !== process.pid && isAlive(holder.pid)) {
       throw new HomeLockedError(home, holder, `a lock of an older Flashflow; if that process is gone, delete ${lockPath}`);
     }
-    return;
+    return judged;
   }
-  if (ageMs > judge.staleMs) return;
+  if (ageMs > judge.staleMs) return judged;
   // Within one pid namespace a pid is meaningful, so a dead holder need not be waited for (a restart after a crash).
   const pidSpeaks = holder !== null && judge.namespace !== null && holder.namespace === judge.namespace;
-  if (pidSpeaks && (holder.pid === process.pid || !isAlive(holder.pid))) return;
+  if (pidSpeaks && (holder.pid === process.pid || !isAlive(holder.pid))) return judged;
   throw new HomeLockedError(
     home,
     holder,
@@ -157,16 +168,28 @@ function tryCreate(lockPath: string, namespace: string | null): number | null {
 /** Serializes stale-file takeovers: without it, two starters could each delete the file the other just created. */
 function withTakeoverGuard<T>(lockPath: string, now: () => number, takeOver: () => T): T {
   const guardPath = `${lockPath}.takeover`;
-  let fd: number;
+  const busy = () => new HomeLockedError(path.dirname(lockPath), readLockHolder(lockPath), 'another process is taking it over');
+  let fd: number | null = null;
+  let staleMarker: string | null = null;
   try {
-    fd = openSync(guardPath, 'wx', 0o644);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    if (now() - (mtimeMs(guardPath) ?? 0) < STALE_TAKEOVER_MS) {
-      throw new HomeLockedError(path.dirname(lockPath), readLockHolder(lockPath), 'another process is taking it over');
+    // At most twice: once more after setting aside a marker left by a starter that died mid-takeover.
+    for (let attempt = 0; fd === null; attempt += 1) {
+      try {
+        fd = openSync(guardPath, 'wx', 0o644);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        const marker = fileVersion(guardPath);
+        if (attempt > 0 || (marker !== null && now() - Number(marker.mtimeNs / 1_000_000n) < STALE_TAKEOVER_MS)) throw busy();
+        // Two starters may both judge it stale: only the one that moves that very file away goes on, and the
+        // other cannot remove the marker the first has created since.
+        const moved = marker ? setAside(guardPath, marker) : 'gone';
+        if (moved === 'changed') throw busy();
+        if (moved !== 'gone') staleMarker = moved.aside;
+      }
     }
-    unlinkIfExists(guardPath);
-    return withTakeoverGuard(lockPath, now, takeOver);
+  } finally {
+    // Removed only once ours exists, so ours cannot reuse its inode and pass as the file another starter judged.
+    if (staleMarker) unlinkIfExists(staleMarker);
   }
   closeSync(fd);
   try {
@@ -177,6 +200,46 @@ function withTakeoverGuard<T>(lockPath: string, now: () => number, takeOver: () 
 }
 
 const identity = (stat: BigIntStats) => ({ dev: stat.dev, ino: stat.ino });
+
+/** One version of a file: its inode, and its mtime, which a heartbeat moves. */
+interface FileVersion {
+  dev: bigint;
+  ino: bigint;
+  mtimeNs: bigint;
+}
+
+function fileVersion(file: string): FileVersion | null {
+  try {
+    const stat = statSync(file, { bigint: true });
+    return { ...identity(stat), mtimeNs: stat.mtimeNs };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Moves `file` to a name of its own, for the caller to delete, if it is still the version judged. A rename is atomic,
+ * so of two processes removing one file only one gets it; a file that replaced it since is put back ('changed').
+ */
+function setAside(file: string, judged: FileVersion): { aside: string } | 'gone' | 'changed' {
+  const aside = `${file}.${process.pid}-${randomBytes(6).toString('hex')}`;
+  try {
+    renameSync(file, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
+    throw error;
+  }
+  const moved = fileVersion(aside);
+  if (moved && moved.dev === judged.dev && moved.ino === judged.ino && moved.mtimeNs === judged.mtimeNs) return { aside };
+  try {
+    linkSync(aside, file);
+  } catch (error) {
+    // EEXIST: yet another file was created meanwhile; a holder whose file this was notices at its next heartbeat.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  unlinkIfExists(aside);
+  return 'changed';
+}
 
 function isSameFile(file: string, fd: number): boolean {
   try {
@@ -194,14 +257,6 @@ function isAlive(pid: number): boolean {
   } catch (error) {
     // EPERM: it exists but belongs to another user, which still means the home is in use.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function mtimeMs(file: string): number | null {
-  try {
-    return statSync(file).mtimeMs;
-  } catch {
-    return null;
   }
 }
 
