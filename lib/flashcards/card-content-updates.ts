@@ -15,6 +15,9 @@ import { getCard } from './cards';
  */
 export type ReplacedBy = 'regeneration' | 'edit' | 'kept_edit';
 
+/** A generation's meta, and the limit its content was checked against (its run's); the deck's when not given. */
+export type SaveMeta = GenerationMeta & { maxChars?: number };
+
 /**
  * Stores generated content (validated). A card without content gets version 1 and becomes due now; a card with
  * content is REGENERATED: the old content goes to card_version, the version goes up, FSRS state and review history
@@ -26,11 +29,11 @@ export async function saveGeneratedCard(
   sql: SqlClient,
   cardId: number,
   content: CardContentInput,
-  meta: GenerationMeta,
+  meta: SaveMeta,
   now: Date,
 ): Promise<Card> {
   const [text, params] = generatedContentStatement(cardId, content, meta, now, () => SELECT_SAVED);
-  const [row] = await runContentStatement<CardRow>(sql, cardId, CardContentSchema.parse(content), text, params);
+  const [row] = await runContentStatement<CardRow>(sql, cardId, CardContentSchema.parse(content), meta.maxChars, text, params);
   if (!row) throw new NotFoundError(`Card ${cardId} not found`);
   return toCard(row);
 }
@@ -44,12 +47,12 @@ export async function saveGeneratedCardWith<R>(
   sql: SqlClient,
   cardId: number,
   content: CardContentInput,
-  meta: GenerationMeta,
+  meta: SaveMeta,
   now: Date,
   then: (saved: string, first: number) => { text: string; params: unknown[] },
 ): Promise<R[]> {
   const [text, params] = generatedContentStatement(cardId, content, meta, now, then);
-  const rows = await runContentStatement<R>(sql, cardId, CardContentSchema.parse(content), text, params);
+  const rows = await runContentStatement<R>(sql, cardId, CardContentSchema.parse(content), meta.maxChars, text, params);
   if (rows.length === 0) throw new NotFoundError(`Card ${cardId} not found`);
   return rows;
 }
@@ -57,7 +60,7 @@ export async function saveGeneratedCardWith<R>(
 function generatedContentStatement(
   cardId: number,
   content: CardContentInput,
-  meta: GenerationMeta,
+  meta: SaveMeta,
   now: Date,
   then: (saved: string, first: number) => { text: string; params: unknown[] },
 ): [string, unknown[]] {
@@ -71,6 +74,7 @@ function generatedContentStatement(
     onlyIfChanged: false,
     baseVersion,
     expectedVersion: null,
+    maxChars: meta.maxChars ?? null,
   });
   const last = then('saved', replace.params.length + 1);
   return [`${replace.text} ${last.text}`, [...replace.params, ...last.params]];
@@ -101,8 +105,9 @@ export async function editCard(
     onlyIfChanged: true,
     baseVersion: null,
     expectedVersion,
+    maxChars: null,
   });
-  const [row] = await runContentStatement<CardRow>(sql, cardId, parsed, `${replace.text} ${SELECT_SAVED.text}`, replace.params);
+  const [row] = await runContentStatement<CardRow>(sql, cardId, parsed, null, `${replace.text} ${SELECT_SAVED.text}`, replace.params);
   if (row) return toCard(row);
   const card = await getCard(sql, cardId); // No row: missing (NotFoundError), stale, or unchanged.
   if (expectedVersion !== null && card.version !== expectedVersion) throw staleVersion(card, expectedVersion);
@@ -117,14 +122,24 @@ export function staleVersion(card: Card, expectedVersion: number): ConflictError
   );
 }
 
-/** Runs a content statement; a content breaking the deck's limit (the CHECK) becomes a CardRulesError naming it. */
-async function runContentStatement<R>(sql: SqlClient, cardId: number, content: CardContent, text: string, params: unknown[]): Promise<R[]> {
+/**
+ * Runs a content statement; a content breaking its limit (the CHECK) becomes a CardRulesError naming it. `maxChars`:
+ * the limit the statement stores, null for the deck's.
+ */
+async function runContentStatement<R>(
+  sql: SqlClient,
+  cardId: number,
+  content: CardContent,
+  maxChars: number | null | undefined,
+  text: string,
+  params: unknown[],
+): Promise<R[]> {
   try {
     return await sql.query<R>(text, params);
   } catch (error) {
     if ((error as { code?: string }).code !== '23514') throw error;
     const [deck] = await sql.query<{ max_chars: number }>(`SELECT d.max_chars FROM card c JOIN deck d ON d.id = c.deck_id WHERE c.id = $1`, [cardId]);
-    const limit = deck?.max_chars ?? 0;
+    const limit = maxChars ?? deck?.max_chars ?? 0;
     const fields = (['french_example', 'english_translation'] as const).flatMap((f) => {
       const length = graphemeLength(content[f]);
       return length >= limit ? [{ path: f, message: `${f} '${content[f]}' has ${length} characters; it must have fewer than ${limit}` }] : [];
@@ -143,9 +158,11 @@ interface Provenance {
   baseVersion: number | null;
   /** Edit: the version the person saw; any other version matches no row. */
   expectedVersion: number | null;
+  /** The limit the content was checked against and is stored with; null for the deck's. */
+  maxChars: number | null;
 }
 
-/** The CTEs `old`, `next`, `archived`, `updated`, `kept` and `saved` (the card, or no row); placeholders $1–$18. */
+/** The CTEs `old`, `next`, `archived`, `updated`, `kept` and `saved` (the card, or no row); placeholders $1–$19. */
 function replaceContentParts(
   cardId: number,
   content: CardContent,
@@ -154,9 +171,10 @@ function replaceContentParts(
   p: Provenance,
 ): { text: string; params: unknown[] } {
   // One statement: the row lock of `old` serializes concurrent replacements, and the archive and the update commit
-  // together. `old` is the row before this statement, so the archive gets the replaced content. The deck's limit
-  // is stored with the measured lengths, where the CHECK card_content_within_limit holds them. A version number is
-  // never reused: 'kept_edit' versions are archived past the card's own.
+  // together. `old` is the row before this statement, so the archive gets the replaced content. The limit checked
+  // against (a generation's run's, else the deck's) is stored with the measured lengths, where the CHECK
+  // card_content_within_limit holds them. A version number is never reused: 'kept_edit' versions are archived past
+  // the card's own.
   return {
     text: `WITH old AS (
        SELECT c.*, d.max_chars AS deck_max_chars,
@@ -184,7 +202,7 @@ function replaceContentParts(
      ), updated AS (
        UPDATE card c SET
          french_word = $2, french_example = $3, english_word = $4, english_translation = $5,
-         max_chars = old.deck_max_chars, example_chars = $17, translation_chars = $18,
+         max_chars = coalesce($19::int, old.deck_max_chars), example_chars = $17, translation_chars = $18,
          status = 'valid', failure_reasons = '[]'::jsonb, version = next.version, content_updated_at = $6,
          prompt_version = $7, model = $8, edited_at = $9, source_dag_id = $10, source_run_id = $11, source_map_index = $12,
          flagged_at = NULL, flag_reason = NULL, failed_regenerations = 0, regenerate_after = NULL,
@@ -220,6 +238,7 @@ function replaceContentParts(
       p.expectedVersion,
       graphemeLength(content.french_example),
       graphemeLength(content.english_translation),
+      p.maxChars,
     ],
   };
 }

@@ -1,6 +1,7 @@
 // The database side of the flashcard services (service-contracts.ts): task code creates decks, saves cards and
 // records LLM attempts through them without ever opening the database.
 import type { ServiceImplementations } from '../engine/service-contract';
+import type { LlmAttempt } from '../llm/attempt-recorder';
 import { PROMPT_VERSION } from '../llm/card-prompt';
 import { REASON_CODES, type ReasonCode } from '../llm/reason-codes';
 import { LLM_CONNECTION_ID, LlmConfigError, requireLlmConfig, resolveLlmConfig } from '../llm/llm-config';
@@ -8,8 +9,9 @@ import type { ConnectionSource } from '../store/connections';
 import type { SqlClient } from '../store/database';
 import { insertLlmAttempt, llmAttemptInsert, spentBudget } from '../store/llm-attempts';
 import { saveGeneratedCardWith } from './card-content-updates';
-import { checkCardContent } from './card-rules';
-import { addPendingCards, cardRulesOf, getCard, listCardsForRun, markCardFailed } from './cards';
+import type { CardContent } from './card-content';
+import { CardRulesError, checkCardContent } from './card-rules';
+import { addPendingCards, getCard, listCardsForRun, markCardFailed, runCardRules } from './cards';
 import { runMaxChars } from './deck-progress';
 import { getDeck, getOrCreateDeck, setDeckMaxChars } from './decks';
 import { parseVocabulary } from './parse-vocabulary';
@@ -28,6 +30,13 @@ export interface FlashcardServiceImplementations {
   llm: ServiceImplementations<typeof llmServiceContracts>;
 }
 
+/** A valid attempt the server refused, as stored: invalid, with the codes of the rules it broke under `maxChars`. */
+function refusedAttempt(attempt: LlmAttempt, error: CardRulesError, maxChars: number): LlmAttempt {
+  // Every code checkCardContent reports is a compliance code; the fallback only keeps the row's CHECKs satisfied.
+  const reasonCodes: ReasonCode[] = error.reasonCodes.length > 0 ? [...error.reasonCodes] : ['validation_failed'];
+  return { ...attempt, valid: false, reasonCodes, maxChars };
+}
+
 const isReasonCode = (code: string): code is ReasonCode => (REASON_CODES as readonly string[]).includes(code);
 
 export function flashcardServices(deps: FlashcardServiceDeps): FlashcardServiceImplementations {
@@ -40,7 +49,8 @@ export function flashcardServices(deps: FlashcardServiceDeps): FlashcardServiceI
           const deck = p.deckId
             ? await getDeck(tx, p.deckId)
             : (await getOrCreateDeck(tx, { name: p.deckName, level: p.level ?? null, description: p.notes ?? null }, now())).deck;
-          // The deck's limit becomes the one this run generates under: the server checks its cards against it.
+          // The deck takes the limit of its latest run: the deck page shows it, the weekly regeneration uses it. The
+          // server checks each run's cards against that run's own limit (cards.ts runCardRules), not the deck's.
           await setDeckMaxChars(tx, deck.id, await runMaxChars(tx, job));
           const added = await addPendingCards(tx, deck.id, vocabulary.entries, now());
           await listCardsForRun(tx, job, added.cards.map((c) => c.id));
@@ -103,15 +113,24 @@ export function flashcardServices(deps: FlashcardServiceDeps): FlashcardServiceI
         const origin = { dagId: job.dagId, runId: job.runId, taskId: job.taskId, mapIndex: job.mapIndex, tryNumber: job.tryNumber, deckId: p.deckId };
         const saveAs = p.saveAs && p.attempt.valid ? p.saveAs : null;
         if (!saveAs) return { id: await insertLlmAttempt(sql, origin, p.attempt) };
-        // The server re-validates every card it stores (the runner may be another machine): the deck's limit in
-        // graphemes after NFC, and the card's word in the example. A refused card is not stored, nor its attempt.
-        const rules = await cardRulesOf(sql, saveAs.cardId);
-        const { content } = checkCardContent(p.attempt.parsed, rules, `the card the runner reported valid for '${rules.word}'`);
+        // The server re-validates every card it stores (the runner may be another machine): the limit the run
+        // generated under, in graphemes after NFC, and the card's word in the example. A refused card is not stored;
+        // its attempt is, as invalid with the broken rules' codes: the answer was paid for, and the re-ask budget
+        // (spentBudget) counts it.
+        const rules = await runCardRules(sql, saveAs.cardId, job);
+        let content: CardContent;
+        try {
+          ({ content } = checkCardContent(p.attempt.parsed, rules, `the card the runner reported valid for '${rules.word}'`));
+        } catch (error) {
+          if (error instanceof CardRulesError) await insertLlmAttempt(sql, origin, refusedAttempt(p.attempt, error, rules.maxChars));
+          throw error;
+        }
         const meta = {
           promptVersion: saveAs.promptVersion,
           model: p.attempt.model,
           source: { dagId: job.dagId, runId: job.runId, mapIndex: job.mapIndex },
           baseVersion: saveAs.baseVersion ?? null,
+          maxChars: rules.maxChars,
         };
         // One statement rather than a transaction: a word's hot path pays per statement on the embedded database.
         const [row] = await saveGeneratedCardWith<{ id: number }>(sql, saveAs.cardId, content, meta, now(), (saved, first) =>

@@ -1,6 +1,7 @@
 // The server checks every card it stores, whatever the runner said: a "valid" attempt sent through the task-execution
-// endpoint (POST /execution/services, what remote workers call) over real HTTP is re-validated against the deck's
-// limit in graphemes and the card's word, and the database's CHECK refuses content that breaks the stored limit.
+// endpoint (POST /execution/services, what remote workers call) over real HTTP is re-validated against its run's
+// limit (here the default, as is the deck's) in graphemes and the card's word, and the database's CHECK refuses
+// content that breaks the stored limit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveGeneratedCard } from '../../lib/flashcards/card-content-updates';
 import { CardRulesError } from '../../lib/flashcards/card-rules';
@@ -52,7 +53,7 @@ const attemptsFor = async (word: string) =>
   (await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM llm_attempt WHERE word = $1`, [word]))[0]!.n;
 
 describe('cards the runner reports valid, through the task-execution endpoint', () => {
-  it('refuses an example longer than the deck allows, permanently, and stores neither the card nor the attempt', async () => {
+  it('refuses an example longer than the run allows, permanently: stores not the card but its attempt, as invalid', async () => {
     const cardId = await pendingCard('la fève');
     const card = { french_word: 'la fève', french_example: 'Une fève du jardin de ma grand-mère.', english_word: 'the bean', english_translation: 'A bean.' };
     const answer = await recordAttempt(cardId, validAttempt('la fève', card, 60));
@@ -60,7 +61,9 @@ describe('cards the runner reports valid, through the task-execution endpoint', 
     expect(answer.body).toMatchObject({ permanent: true });
     expect(answer.body.detail).toMatch(/runner reported valid for 'la fève'.*french_example .* has 36 characters; it must have fewer than 20/);
     expect(await getCard(db.sql, cardId)).toMatchObject({ status: 'pending', content: null, version: 0 });
-    expect(await attemptsFor('la fève')).toBe(0);
+    // The answer was paid for: its attempt counts against the word's budget, with the rule the server found broken.
+    const [attempt] = await db.sql.query(`SELECT valid, outcome, reason_codes, max_chars FROM llm_attempt WHERE word = 'la fève'`);
+    expect(attempt).toEqual({ valid: false, outcome: 'invalid', reason_codes: ['example_too_long'], max_chars: 20 });
   });
 
   it("refuses an example without the card's word, whatever word the attempt names", async () => {
