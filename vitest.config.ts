@@ -30,16 +30,29 @@ export default defineConfig({
         },
       },
       {
+        // Then both cores on tests/db: in-process tests on a real embedded database, with no child processes, no
+        // servers beyond in-process fakes and no wall-clock bounds, so two at a time cannot make one fail. Apart from
+        // the REST API tests, whose servers would take the CPU they need.
+        extends: true,
+        test: {
+          name: 'db',
+          include: ['tests/db/**/*.test.ts'],
+          globalSetup: ['tests/support/global-setup.ts'],
+          maxWorkers: 2,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
         // Real databases, servers, processes and browsers, some measuring time: one file at a time, as a user's
         // machine would run one Flashflow. They share the run's PostgreSQL and Redis (global-setup.ts).
         extends: true,
         test: {
           name: 'integration',
           include: ['tests/**/*.test.ts'],
-          exclude: ['tests/unit/**', 'tests/api/**'],
+          exclude: ['tests/unit/**', 'tests/db/**', 'tests/api/**'],
           globalSetup: ['tests/support/global-setup.ts'],
           maxWorkers: 1,
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
         },
       },
     ],

@@ -1,6 +1,6 @@
 // The static half of ADR 0021: SQL in lib/ writes its task-instance and DAG-run states out of the transition table's
 // named moves and groups (lib/store/sql-states.ts), never by hand, so no statement can write a state pair the table
-// does not know. The dynamic half (tests/integration/state-transitions.test.ts) watches what the statements do.
+// does not know. The dynamic half (tests/db/state-transitions.test.ts) watches what the statements do.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
