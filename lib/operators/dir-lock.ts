@@ -4,6 +4,7 @@ import { abortableSleep } from '../kernel/abortable-sleep';
 import { randomBytes } from 'node:crypto';
 import { open, readFile, stat, unlink, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { isProcessAlive } from '../kernel/process-alive';
 
 interface Holder {
   pid: number;
@@ -82,7 +83,7 @@ async function inspect(path: string): Promise<{ text: string; holder: Holder | n
   const holder = parseHolder(text);
   const age = Date.now() - info.mtimeMs;
   if (!holder) return { text, holder, stale: age > EMPTY_STALE_MS };
-  const deadHere = holder.host === hostname() && !isRunning(holder.pid);
+  const deadHere = holder.host === hostname() && !isProcessAlive(holder.pid);
   return { text, holder, stale: deadHere || age > STALE_MS };
 }
 
@@ -94,13 +95,3 @@ function parseHolder(text: string): Holder | null {
     return null;
   }
 }
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-

@@ -8,6 +8,7 @@ import { systemClock, type Clock } from '../kernel/clock';
 import { ensureHomeDir } from './home-dir';
 import { formatLockHolder, pidNamespace, readLockHolder, type LockHolder } from './home-lock-file';
 import { startHeartbeat, type Heartbeat } from './home-lock-heartbeat';
+import { isProcessAlive } from '../kernel/process-alive';
 
 export const HOME_LOCK_FILE = 'flashflow.pid';
 /** How often the holder refreshes the lock file's mtime. */
@@ -130,7 +131,7 @@ function refuseUnlessAbandoned(home: string, lockPath: string, judge: Judge): Fi
   const ageMs = judge.now() - Number(judged.mtimeNs / 1_000_000n);
   if (holder?.host === null) {
     // A version before the heartbeat never refreshes its file: only its pid can tell, on this host.
-    if (holder.pid !== process.pid && isAlive(holder.pid)) {
+    if (holder.pid !== process.pid && isProcessAlive(holder.pid)) {
       throw new HomeLockedError(home, holder, `a lock of an older Flashflow; if that process is gone, delete ${lockPath}`);
     }
     return judged;
@@ -138,7 +139,7 @@ function refuseUnlessAbandoned(home: string, lockPath: string, judge: Judge): Fi
   if (ageMs > judge.staleMs) return judged;
   // Within one pid namespace a pid is meaningful, so a dead holder need not be waited for (a restart after a crash).
   const pidSpeaks = holder !== null && judge.namespace !== null && holder.namespace === judge.namespace;
-  if (pidSpeaks && (holder.pid === process.pid || !isAlive(holder.pid))) return judged;
+  if (pidSpeaks && (holder.pid === process.pid || !isProcessAlive(holder.pid))) return judged;
   throw new HomeLockedError(
     home,
     holder,
@@ -247,16 +248,6 @@ function isSameFile(file: string, fd: number): boolean {
     return onDisk.dev === ours.dev && onDisk.ino === ours.ino;
   } catch {
     return false;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to another user, which still means the home is in use.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
