@@ -6,6 +6,7 @@ import type { Database } from './database-types';
 import { PrismaClient } from './generated/prisma/client';
 import { createSqlClient, type Row, type SqlDriver, type SqlSession } from './sql-client';
 import { pgTypes } from '../postgres/type-parsers';
+import { PreparedStatementNames } from './prepared-statements';
 
 export interface OpenPostgresOptions {
   databaseUrl: string;
@@ -41,7 +42,7 @@ export async function openPostgres(options: OpenPostgresOptions): Promise<Databa
   let closing: Promise<void> | undefined;
   return {
     kind: 'postgres',
-    sql: createSqlClient(pgDriver(pool)),
+    sql: createSqlClient(pgDriver(pool, new PreparedStatementNames())),
     prisma,
     close() {
       closing ??= (async () => {
@@ -66,12 +67,19 @@ function describeUrl(databaseUrl: string): string {
   }
 }
 
-function pgSession(client: pg.Pool | pg.PoolClient): SqlSession {
+function pgSession(client: pg.Pool | pg.PoolClient, prepared: PreparedStatementNames, inTransaction: boolean): SqlSession {
+  // Extended protocol even without parameters, as PGlite's query() does: one statement, typed results.
+  const send = async (sql: string, params: unknown[], name: string | undefined) =>
+    (await client.query<Row>({ text: sql, values: params, queryMode: 'extended', ...(name ? { name } : {}) } as pg.QueryConfig)).rows;
   return {
     async query(sql: string, params: unknown[]): Promise<Row[]> {
-      // Extended protocol even without parameters, as PGlite's query() does: one statement, typed results.
-      const config = { text: sql, values: params, queryMode: 'extended' } as pg.QueryConfig;
-      return (await client.query<Row>(config)).rows;
+      try {
+        return await send(sql, params, prepared.nameOf(sql));
+      } catch (error) {
+        // Inside a transaction the error has aborted it: the caller's own retry sends the text again, unnamed.
+        if (!prepared.stale(sql, error) || inTransaction) throw error;
+        return send(sql, params, undefined);
+      }
     },
     async exec(sql: string): Promise<void> {
       await client.query(sql);
@@ -79,15 +87,15 @@ function pgSession(client: pg.Pool | pg.PoolClient): SqlSession {
   };
 }
 
-function pgDriver(pool: pg.Pool): SqlDriver {
+function pgDriver(pool: pg.Pool, prepared: PreparedStatementNames): SqlDriver {
   return {
-    ...pgSession(pool),
+    ...pgSession(pool, prepared, false),
     async begin(fn) {
       const client = await pool.connect();
       let unusable: Error | undefined;
       try {
         await client.query('BEGIN');
-        const result = await fn(pgSession(client));
+        const result = await fn(pgSession(client, prepared, true));
         const commit = await client.query('COMMIT');
         // PostgreSQL answers COMMIT of an aborted transaction with ROLLBACK, not an error: a statement failed and
         // the callback swallowed it. PGlite throws here too.
