@@ -1,11 +1,11 @@
 // Starts the engine (scheduler, executor, DAG processor) in this process. On PostgreSQL it first becomes the one
 // active scheduler of the database (a standby waits here), then listens for the other processes' notifications
-// and announces its ticks; on the embedded database the home lock already made this process the only one.
+// and announces the tick after each of their wakes; on the embedded database the home lock already made this process the only one.
 import type { Database } from '../store/database';
 import { acquireSchedulerLock } from '../store/pg-leader-lock';
 import type { FlashflowConfig } from '../runtime/config';
 import type { Logger } from '../runtime/logger';
-import { listenForSchedulerSignals, tickAnnouncer } from '../runtime/scheduler-signals';
+import { listenForSchedulerSignals } from '../runtime/scheduler-signals';
 import { startRuntime, type Runtime } from '../runtime/start-runtime';
 
 export interface ActiveEngine {
@@ -36,8 +36,8 @@ export async function startActiveEngine(config: FlashflowConfig, options: Active
     ...(options.signal ? { signal: options.signal } : {}),
   });
   try {
-    const runtime = await startRuntime(config, { watch: true, log, db, onTick: tickAnnouncer(db.sql, log) });
-    const listener = await listenForSchedulerSignals(databaseUrl, runtime.scheduler, log).catch(async (err: unknown) => {
+    const runtime = await startRuntime(config, { watch: true, log, db });
+    const listener = await listenForSchedulerSignals(databaseUrl, db.sql, runtime.scheduler, log).catch(async (err: unknown) => {
       await runtime.stop();
       throw err;
     });

@@ -77,6 +77,8 @@ export class Scheduler {
   private draining = false;
   private readonly pollAbort = new AbortController();
   private idleWaiters: Array<() => void> = [];
+  /** Told when the tick they wait for ends: the first that begins after they asked (afterNextTick). */
+  private nextTickWaiters: Array<() => void> = [];
   private lastHeartbeat: Date | null = null;
 
   constructor(options: SchedulerOptions) {
@@ -137,6 +139,7 @@ export class Scheduler {
     this.stopped = true;
     this.pollAbort.abort();
     await this.loop;
+    for (const resolve of this.nextTickWaiters.splice(0)) resolve();
     this.starts.abandon('the scheduler stopped before the start of this try was recorded');
   }
 
@@ -174,6 +177,18 @@ export class Scheduler {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /**
+   * Wakes the scheduler and resolves once the tick that begins after this call has ended (whether or not it changed
+   * anything), or at stop(): another process that acted and woke it learns when the result is in the database.
+   */
+  afterNextTick(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.nextTickWaiters.push(resolve);
+      this.wake();
+    });
+  }
+
   /** Re-reads DAG definitions after the DAG processor synced them. */
   async reloadDags(): Promise<void> {
     this.catalog.replace(await this.store.listDags());
@@ -186,11 +201,14 @@ export class Scheduler {
   private async drain(): Promise<void> {
     while (this.dirty && !this.stopped) {
       this.dirty = false;
+      const waiting = this.nextTickWaiters.splice(0);
       try {
         await this.tick();
       } catch (err) {
         this.opts.log('error', `scheduler tick failed: ${(err as Error).stack ?? String(err)}`);
         await this.clock.sleep(Math.min(this.opts.pollIntervalMs, 1000));
+      } finally {
+        for (const resolve of waiting) resolve();
       }
     }
   }
