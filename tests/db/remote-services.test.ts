@@ -27,7 +27,7 @@ describe('remoteServiceHandler', () => {
       if (n < 2) return void res.writeHead(503).end('{}');
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ value: { saved: true } }));
     });
-    const call = remoteServiceHandler(web.url, () => 'fft_token');
+    const call = remoteServiceHandler(web.url, () => 'fft_token', { unreachableWaitsMs: [20, 20, 20] });
     await expect(call(JOB, 'cards.save', { front: 'x' })).resolves.toEqual({ saved: true });
     expect(web.calls()).toBe(3);
     expect(new Set(tokens)).toEqual(new Set(['Bearer fft_token']));
