@@ -106,7 +106,7 @@ export async function measureScaleCpu(log: (line: string) => void): Promise<Scal
     await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
     const options: RampOptions = {
       label: 'scale-cpu', startRate: rate, maxRate: rate, stepS: runs / rate, drainS: 60, pollMs: 200, maxTriggersInFlight: 64,
-      latencyFactor: Infinity, minCompletionShare: 0, log, sample: () => cpuByLabel(roles),
+      latencyFactor: Infinity, latencyAllowanceMs: 0, minCompletionShare: 0, log, sample: () => cpuByLabel(roles),
     };
     const ids: string[] = [];
     try {

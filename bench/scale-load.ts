@@ -49,8 +49,13 @@ export interface RampOptions {
   pollMs: number;
   /** Requests sent and not yet accepted; more means the target no longer keeps up with the offer. */
   maxTriggersInFlight: number;
-  /** Sustained: p95 within this factor of the first (lowest) step's p95. */
+  /** Sustained: p95 within this factor of the first (lowest) step's p95, plus `latencyAllowanceMs`. */
   latencyFactor: number;
+  /**
+   * A wait some requests make whatever the load (a model's 503 asks for Retry-After: 1): when about as many
+   * requests make it as p95 looks past (1 in 20), p95 jumps by it from one step to the next at random.
+   */
+  latencyAllowanceMs: number;
   /** Sustained: completion rate at least this share of the offered rate. */
   minCompletionShare: number;
   log: (line: string) => void;
@@ -174,14 +179,16 @@ export async function runStep(target: LoadTarget, rate: number, o: RampOptions, 
     : failed > 0 ? `${failed} requests failed`
     : sendLagMs > 1000 ? `triggers accepted ${(sendLagMs / 1000).toFixed(1)} s late`
     : completionRate < o.minCompletionShare * rate ? `ended ${completionRate.toFixed(1)}/s, under ${Math.round(o.minCompletionShare * 100)} % of the offer`
-    : firstP95 !== null && step.p95Ms > o.latencyFactor * firstP95 ? `p95 ${Math.round(step.p95Ms)} ms, over ${o.latencyFactor}× the first step's ${Math.round(firstP95)} ms`
+    : firstP95 !== null && step.p95Ms > o.latencyFactor * firstP95 + o.latencyAllowanceMs
+      ? `p95 ${Math.round(step.p95Ms)} ms, over ${o.latencyFactor}× the first step's ${Math.round(firstP95)} ms + ${o.latencyAllowanceMs} ms`
     : null;
   return step;
 }
 
 /**
- * Doubles the rate from `startRate` until a step does not hold, then tries once halfway (×1.5 of the last good
- * rate, rounded), so the maximum is known within a factor of about 1.4 for one extra step.
+ * Doubles the rate from `startRate` until a step does not hold, then tries ×1.5 of the last good rate and once more
+ * halfway between the highest rate that held and the lowest that did not, so the maximum is known within a factor
+ * of about 1.2 for two extra steps.
  */
 export async function ramp(target: LoadTarget, o: RampOptions): Promise<RampResult> {
   const steps: StepResult[] = [];
@@ -196,7 +203,7 @@ export async function ramp(target: LoadTarget, o: RampOptions): Promise<RampResu
       `  ${o.label} ${String(rate).padStart(4)} req/s: ${s.done}/${s.sent} ended, ${s.completionRate.toFixed(1)}/s, ` +
         `p50 ${Math.round(s.p50Ms)} ms, p95 ${Math.round(s.p95Ms)} ms${s.verdict ? ` — ${s.verdict}` : ' — holds'}`,
     );
-    if (s.verdict === null) max = s;
+    if (s.verdict === null && (max === null || s.rate > max.rate)) max = s;
     return s;
   };
   // Warm-up, not measured: the first runs pay for imports in fresh processes, which no later step does.
@@ -219,6 +226,13 @@ export async function ramp(target: LoadTarget, o: RampOptions): Promise<RampResu
     // A failed step may leave a backlog: it clears before the halfway step, which would measure it otherwise.
     await waitEnded(target, steps[steps.length - 1]!.pending, o);
     await step(Math.round(good * 1.5));
+  }
+  const held = (max as StepResult | null)?.rate;
+  const failedAbove = steps.filter((s) => s.verdict !== null && held !== undefined && s.rate > held).map((s) => s.rate);
+  const mid = held !== undefined && failedAbove.length > 0 ? Math.round((held + Math.min(...failedAbove)) / 2) : null;
+  if (mid !== null && held !== undefined && mid > held && mid / held > 1.1 && mid < Math.min(...failedAbove)) {
+    await waitEnded(target, steps[steps.length - 1]!.pending, o);
+    await step(mid);
   }
   // And before the configuration's check, which wants every request ended.
   await waitEnded(target, steps[steps.length - 1]!.pending, o);
