@@ -1,10 +1,13 @@
-// Redirects of the HTTP hook, followed by hand: fetch would carry every header to wherever a server points, so
-// an API (or whoever controls its Location header) could collect the connection's Authorization or X-API-Key.
+// Redirects of the HTTP hook, followed by hand: a client that follows them itself (fetch does) carries every header
+// to wherever a server points, so an API (or whoever controls its Location header) could collect the connection's
+// Authorization or X-API-Key. Each hop is one request of http-transport.ts.
 // Decision (as requests does for Authorization, but for every credential): a redirect within the origin keeps all
 // headers; one to another origin is followed without the connection's headers and without any header named like a
 // credential; https → http is refused, whatever the origin. The headers once dropped stay dropped down the chain.
 import { isSensitiveKey } from '../connections/connection-model';
 import { NonRetriableError } from '../engine/task-context';
+import { RequestTimeoutError, type Answer } from '../kernel/http-request';
+import { sendHop } from './http-transport';
 
 /** fetch's own limit. */
 const MAX_REDIRECTS = 20;
@@ -21,6 +24,10 @@ export interface RedirectRequest {
   headers: Headers;
   body: string | undefined;
   signal: AbortSignal;
+  /** For the whole chain: every hop, and every answer read to its end. */
+  timeoutMs: number;
+  /** For each answer, as it came and decompressed. */
+  maxResponseBytes: number;
   /** Header names (any case) that belong to the connection: they never leave its origin. */
   connectionHeaders: ReadonlySet<string>;
   /** Told of each redirect followed, and of the headers it left behind. */
@@ -32,17 +39,25 @@ export function isCredentialHeader(name: string): boolean {
   return CREDENTIAL_HEADERS.has(lower) || isSensitiveKey(lower.replace(/-/g, '_'));
 }
 
-export async function fetchFollowingRedirects(url: string, request: RedirectRequest): Promise<Response> {
+export interface FinalAnswer extends Answer {
+  /** Where the answer came from, after the redirects. */
+  url: URL;
+}
+
+export async function requestFollowingRedirects(url: string, request: RedirectRequest): Promise<FinalAnswer> {
   let current = new URL(url);
   let { method, body } = request;
   const headers = new Headers(request.headers);
   const connectionHeaders = new Set([...request.connectionHeaders].map((name) => name.toLowerCase()));
+  const deadline = Date.now() + request.timeoutMs;
   for (let hop = 0; ; hop++) {
-    const response = await fetch(current, { method, headers, body, signal: request.signal, redirect: 'manual' });
-    const location = response.headers.get('location');
-    if (!REDIRECTS.has(response.status) || location === null) return response;
-    await response.body?.cancel();
-    const where = `${method} ${current.href} answered ${response.status} to ${location}`;
+    const timeoutMs = deadline - Date.now();
+    if (timeoutMs <= 0) throw new RequestTimeoutError(request.timeoutMs);
+    const answer = await sendHop(current, { method, headers, body, signal: request.signal, timeoutMs, maxResponseBytes: request.maxResponseBytes });
+    const status = answer.response.statusCode ?? 0;
+    const location = answer.response.headers.location;
+    if (!REDIRECTS.has(status) || location === undefined) return { ...answer, url: current };
+    const where = `${method} ${current.href} answered ${status} to ${location}`;
     if (hop === MAX_REDIRECTS) throw new RedirectRefusedError(`${where}: more than ${MAX_REDIRECTS} redirects`);
     let next: URL;
     try {
@@ -55,7 +70,7 @@ export async function fetchFollowingRedirects(url: string, request: RedirectRequ
       throw new RedirectRefusedError(`${where}: a redirect from https to http is never followed (it would send the request unencrypted)`);
     }
     // fetch's rules: 303 turns anything but HEAD into GET, 301/302 turn POST into GET; the body goes with it.
-    if ((response.status === 303 && method !== 'HEAD') || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+    if ((status === 303 && method !== 'HEAD') || ((status === 301 || status === 302) && method === 'POST')) {
       method = 'GET';
       body = undefined;
       for (const name of ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location']) headers.delete(name);
@@ -69,7 +84,7 @@ export async function fetchFollowingRedirects(url: string, request: RedirectRequ
         }
       }
     }
-    request.onRedirect(response.status, next, dropped);
+    request.onRedirect(status, next, dropped);
     current = next;
   }
 }

@@ -1,14 +1,19 @@
-// Airflow's HttpHook on fetch: base URL, Basic auth and default headers from a connection; a timeout on every
-// request; retries only when the caller passes a policy (task-level retries are the default way to retry).
-// Redirects are followed by follow-redirects.ts: the connection's headers never reach another origin.
+// Airflow's HttpHook: base URL, Basic auth and default headers from a connection; a timeout on every request; a
+// bound on every response; retries only when the caller passes a policy (task-level retries are the default way to
+// retry). Redirects are followed by follow-redirects.ts: the connection's headers never reach another origin. The
+// requests go out on pooled keep-alive connections (http-transport.ts), with fetch's implicit behaviours.
 import { nextRetryDelay, type RetryPolicy } from '../kernel/retry-policy';
 import { NonRetriableError } from '../engine/task-context';
 import type { Connection } from '../connections/connection-model';
 import { abortableSleep } from '../kernel/abortable-sleep';
-import { fetchFollowingRedirects, RedirectRefusedError } from './follow-redirects';
+import { AnswerTooLargeError, formatBytes, RequestTimeoutError } from '../kernel/http-request';
+import { requestFollowingRedirects, RedirectRefusedError, type FinalAnswer } from './follow-redirects';
+import { responseHeaders, responseText } from './http-transport';
 import { fetchConnection, hookExtra, type HookContext } from './hook-context';
 
 export const DEFAULT_HTTP_TIMEOUT_MS = 60_000;
+/** Far more than an API answers in one go, but a bound: a wrong URL must not fill the task runner's memory. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 /** How much of an error response's body goes into the error message. */
 const BODY_EXCERPT_CHARS = 500;
 
@@ -26,6 +31,8 @@ export interface HttpRequest {
   timeoutMs?: number;
   /** Retry network errors, timeouts, 408, 429 and 5xx inside this call; default: no retry. */
   retry?: RetryPolicy;
+  /** A larger response (as sent, or decompressed) fails the call without retry; default 64 MiB. */
+  maxResponseBytes?: number;
 }
 
 export interface HttpResponse {
@@ -94,7 +101,8 @@ export class HttpHook {
 
   /**
    * Sends the request; throws HttpStatusError for a status not accepted, HttpRequestError without a response,
-   * NonRetriableError for a request that cannot be made (absolute endpoint) or a redirect refused (https → http).
+   * NonRetriableError for a request that cannot be made (absolute endpoint), a redirect refused (https → http) or
+   * a response larger than `maxResponseBytes`.
    */
   async run(request: HttpRequest = {}): Promise<HttpResponse> {
     const policy = request.retry;
@@ -126,42 +134,50 @@ export class HttpHook {
       }
     }
     const timeoutMs = request.timeoutMs ?? this.timeoutMs;
+    const maxResponseBytes = request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     const started = Date.now();
     this.ctx.log.info('%s %s', method, url);
-    let response: Response;
+    let answer: FinalAnswer;
     let text: string;
     try {
-      response = await fetchFollowingRedirects(url, {
+      answer = await requestFollowingRedirects(url, {
         method,
         headers,
         body,
-        signal: AbortSignal.any([this.ctx.signal, AbortSignal.timeout(timeoutMs)]),
+        signal: this.ctx.signal,
+        timeoutMs,
+        maxResponseBytes,
         connectionHeaders: new Set(Object.keys(this.headers)),
         onRedirect: (status, to, dropped) =>
           this.ctx.log.info('→ %d, redirected to %s%s', status, to.href, dropped.length ? ` (another origin: without ${dropped.join(', ')})` : ''),
       });
-      text = method === 'HEAD' ? '' : await response.text();
+      text = method === 'HEAD' ? '' : await responseText(answer, maxResponseBytes);
     } catch (error) {
       if (this.ctx.signal.aborted) throw this.ctx.signal.reason;
       if (error instanceof RedirectRefusedError) throw error;
-      const e = error as Error & { cause?: { code?: string; message?: string } };
-      const why = e.name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message);
+      if (error instanceof AnswerTooLargeError) {
+        throw new NonRetriableError(`${method} ${url}: the response is larger than the ${formatBytes(error.limitBytes)} the HTTP hook reads (maxResponseBytes)`);
+      }
+      // Node's connection errors carry their code (ECONNREFUSED, ENOTFOUND, ECONNRESET, a TLS one): it says it all.
+      const why = error instanceof RequestTimeoutError ? `timed out after ${timeoutMs} ms` : ((error as NodeJS.ErrnoException).code ?? (error as Error).message);
       throw new HttpRequestError(`${method} ${url} failed: ${why}`);
     }
-    this.ctx.log.info('%s %s → %d %s in %d ms', method, url, response.status, response.statusText, Date.now() - started);
-    const accepted = request.acceptStatus ? request.acceptStatus.includes(response.status) : response.ok;
+    const status = answer.response.statusCode ?? 0;
+    const statusText = answer.response.statusMessage ?? '';
+    this.ctx.log.info('%s %s → %d %s in %d ms', method, url, status, statusText, Date.now() - started);
+    const responded = responseHeaders(answer.response);
+    const accepted = request.acceptStatus ? request.acceptStatus.includes(status) : status >= 200 && status < 300;
     if (!accepted) {
       const excerpt = text.length > BODY_EXCERPT_CHARS ? `${text.slice(0, BODY_EXCERPT_CHARS)}…` : text;
-      const status = response.status;
       throw new HttpStatusError(
-        `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''} from ${method} ${url}${excerpt ? `: ${excerpt}` : ''}`,
+        `HTTP ${status}${statusText ? ` ${statusText}` : ''} from ${method} ${url}${excerpt ? `: ${excerpt}` : ''}`,
         status,
         text,
         status >= 500 || status === 429 || status === 408,
-        response.headers.get('retry-after'),
+        responded.get('retry-after'),
       );
     }
-    return { status: response.status, statusText: response.statusText, headers: response.headers, url: response.url, body: text };
+    return { status, statusText, headers: responded, url: withoutFragment(answer.url.href), body: text };
   }
 }
 
@@ -189,6 +205,12 @@ export function httpBaseUrl(conn: Connection): string {
   const bracketed = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   const path = !schemeInSchema && schema ? `/${schema.replace(/^\/+|\/+$/g, '')}` : '';
   return `${scheme}://${bracketed}${port}${path}`;
+}
+
+/** fetch's Response.url has no fragment. */
+function withoutFragment(href: string): string {
+  const hash = href.indexOf('#');
+  return hash < 0 ? href : href.slice(0, hash);
 }
 
 function withQuery(url: string, data: unknown): string {

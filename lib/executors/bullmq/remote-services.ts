@@ -2,7 +2,8 @@
 // task-execution endpoint, with the token of its try (DESIGN.md §1: no database credentials on workers).
 import type { ServiceHandler, TryIdentity } from '../../engine/executor-port';
 import { NonRetriableError } from '../../engine/task-context';
-import { AnswerTooLargeError, jsonPoster, type PostAnswer } from './service-call-transport';
+import { AnswerTooLargeError, formatBytes } from '../../kernel/http-request';
+import { jsonPoster, type PostAnswer } from './service-call-transport';
 
 /** The endpoint (task-execution-endpoint.ts); its body is { method, payload }, its answer { value } or a problem. */
 export const TASK_SERVICES_PATH = '/execution/services';
@@ -43,7 +44,9 @@ export function remoteServiceHandler(
       try {
         answer = await post(headers, request);
       } catch (err) {
-        if (err instanceof AnswerTooLargeError) throw new Error(`service ${method}: the answer from ${url} is ${err.message}`, { cause: err });
+        if (err instanceof AnswerTooLargeError) {
+          throw new Error(`service ${method}: the answer from ${url} is larger than the ${formatBytes(err.limitBytes)} a service call may return`, { cause: err });
+        }
         // Refused: the call never reached a webserver, so sending it again cannot apply it twice.
         const refused = (err as NodeJS.ErrnoException).code === 'ECONNREFUSED';
         if (!refused || attempt >= waits.length) {
