@@ -7,7 +7,7 @@
 import { isSensitiveKey } from '../connections/connection-model';
 import { NonRetriableError } from '../engine/task-context';
 import { RequestTimeoutError, type Answer } from '../kernel/http-request';
-import { sendHop } from './http-transport';
+import { sendHop, type HopRequest } from './http-transport';
 
 /** fetch's own limit. */
 const MAX_REDIRECTS = 20;
@@ -19,15 +19,8 @@ export class RedirectRefusedError extends NonRetriableError {
   override name = 'RedirectRefusedError';
 }
 
-export interface RedirectRequest {
-  method: string;
-  headers: Headers;
-  body: string | undefined;
-  signal: AbortSignal;
-  /** For the whole chain: every hop, and every answer read to its end. */
-  timeoutMs: number;
-  /** For each answer, as it came and decompressed. */
-  maxResponseBytes: number;
+/** `timeoutMs` is for the whole chain (every hop, every answer read to its end); `maxResponseBytes` for each answer. */
+export interface RedirectRequest extends HopRequest {
   /** Header names (any case) that belong to the connection: they never leave its origin. */
   connectionHeaders: ReadonlySet<string>;
   /** Told of each redirect followed, and of the headers it left behind. */
