@@ -40,7 +40,13 @@ export interface GateDeps {
   /** Reverse proxies in front that append to X-Forwarded-For (FLASHFLOW_PROXY_HOPS); 0 trusts the header not at all. */
   proxyHops?: number;
   /** Answers remote workers' service calls (`flashflow webserver` beside a bullmq scheduler); they bring try tokens. */
-  taskServices?: (req: IncomingMessage) => Promise<Response>;
+  taskServices?: (req: IncomingMessage) => Promise<Response | JsonAnswer>;
+}
+
+/** A JSON answer already serialized: the hot paths skip building a Response (and reading it back from a stream). */
+export interface JsonAnswer {
+  status: number;
+  json: string;
 }
 
 export type Gate = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
@@ -51,6 +57,13 @@ export async function sendResponse(res: ServerResponse, response: Response): Pro
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) res.setHeader('set-cookie', cookies);
   res.end(Buffer.from(await response.arrayBuffer()));
+}
+
+export async function sendAnswer(res: ServerResponse, answer: Response | JsonAnswer): Promise<void> {
+  if (answer instanceof Response) return sendResponse(res, answer);
+  const body = Buffer.from(answer.json, 'utf8');
+  res.writeHead(answer.status, { 'content-type': 'application/json', 'content-length': body.length });
+  res.end(body);
 }
 
 const isApiPath = (pathname: string) => pathname.startsWith('/api/') || pathname === '/metrics';
@@ -125,7 +138,12 @@ export function createHttpGate(deps: GateDeps): Gate {
       }
       return send(await handleLogin(req, { db: deps.db, clock: deps.clock, limiter, clientKey: clientKey(req), cookieFlags }));
     }
-    if (pathname === TASK_SERVICES_PATH && deps.taskServices) return send(await deps.taskServices(req));
+    if (pathname === TASK_SERVICES_PATH && deps.taskServices) {
+      const answer = await deps.taskServices(req);
+      if (answer instanceof Response) return send(answer);
+      await sendAnswer(res, answer);
+      return false;
+    }
     const requirement = requirementFor(method, pathname);
     if (requirement.kind === 'public') return true;
 

@@ -11,6 +11,7 @@ import { formatZodIssues } from '../kernel/zod-issues';
 import { TryTokenError, type TryTokens } from '../ops/auth/try-token';
 import type { SqlClient } from '../store/database';
 import { currentTry } from '../store/try-state';
+import type { JsonAnswer } from './http-gate';
 import { problem } from './problem';
 import { readBodyText } from './read-body';
 
@@ -24,7 +25,8 @@ export interface TaskExecutionDeps {
   now: () => Date;
 }
 
-export async function handleTaskServiceCall(req: IncomingMessage, deps: TaskExecutionDeps): Promise<Response> {
+/** One call per task at least, so its success is answered as serialized JSON, without a Response (http-gate.ts). */
+export async function handleTaskServiceCall(req: IncomingMessage, deps: TaskExecutionDeps): Promise<Response | JsonAnswer> {
   if (req.method !== 'POST') return problem(405, 'POST a service call: { "method": …, "payload": … }');
   const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
   if (!bearer) return problem(401, 'a task service call needs its try token (Authorization: Bearer fft_…)');
@@ -45,7 +47,7 @@ export async function handleTaskServiceCall(req: IncomingMessage, deps: TaskExec
   }
   try {
     const value = await deps.services(claims, call.data.method, call.data.payload);
-    return Response.json({ value: value ?? null });
+    return { status: 200, json: JSON.stringify({ value: value ?? null }) };
   } catch (err) {
     if (err instanceof ZodError) return problem(400, `invalid ${call.data.method} payload: ${formatZodIssues(err)}`, { permanent: true });
     const message = err instanceof Error ? err.message : String(err);

@@ -6,7 +6,7 @@ import type { AppRuntime } from '../runtime/app-runtime';
 import { requirePostgres, startWebRuntime } from '../runtime/web-runtime';
 import { ensureWebBuild, serveWebApp, type WebApp } from './serve-web-app';
 import { exitOnSignals } from './shutdown-signals';
-import type { IncomingMessage } from 'node:http';
+import type { GateDeps } from '../api/http-gate';
 import { handleTaskServiceCall, waitForRecordedStart } from '../api/task-execution-endpoint';
 import { TryTokens } from '../ops/auth/try-token';
 import { taskServiceHandler } from '../runtime/task-services';
@@ -14,7 +14,7 @@ import { connectionSource } from '../store/connections';
 import { variableSource } from '../store/variables';
 
 /** The endpoint remote workers' tasks call (FLASHFLOW_EXECUTOR=bullmq); harmless when there are none. */
-function taskExecution(runtime: AppRuntime): (req: IncomingMessage) => Promise<Response> {
+function taskExecution(runtime: AppRuntime): NonNullable<GateDeps['taskServices']> {
   const { db, config, secrets, clock } = runtime;
   const deps = {
     tokens: new TryTokens(secrets.keyMaterial),

@@ -3,7 +3,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { sendResponse } from '../../lib/api/http-gate';
+import { sendAnswer } from '../../lib/api/http-gate';
 import { handleTaskServiceCall } from '../../lib/api/task-execution-endpoint';
 import type { TryIdentity } from '../../lib/engine/executor-port';
 import { TryTokens } from '../../lib/ops/auth/try-token';
@@ -49,7 +49,7 @@ export async function startTaskExecutionServer(
     beforeChange: async () => {},
   });
   const deps = { tokens, sql: db.sql, now: () => now, services };
-  const server = http.createServer((req, res) => void handleTaskServiceCall(req, deps).then((r) => sendResponse(res, r)));
+  const server = http.createServer((req, res) => void handleTaskServiceCall(req, deps).then((r) => sendAnswer(res, r)));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/execution/services`;
   return {
