@@ -25,7 +25,7 @@ export interface StepResult {
   failed: number;
   p50Ms: number;
   p95Ms: number;
-  /** Requests ended per second, from the spread of their end times (5th to 95th percentile). */
+  /** Requests ended per second, from the spread of their end times (10th to 90th percentile). */
   completionRate: number;
   /** How late the generator sent its last request (the target did not take them as fast as offered). */
   sendLagMs: number;
@@ -156,10 +156,10 @@ export async function runStep(target: LoadTarget, rate: number, o: RampOptions, 
     if (!c.ok) failed++;
   }
   ends.sort((a, b) => a - b);
-  // Between the 5th and the 95th percentile of the ends: the few requests that waited out a 503's Retry-After
+  // Between the 10th and the 90th percentile of the ends: the few requests that waited out a 503's Retry-After
   // stretched the full spread by a second at random (an 8 s step then read as 11 % slower than it was).
-  const first = Math.floor(0.05 * (ends.length - 1));
-  const last = Math.ceil(0.95 * (ends.length - 1));
+  const first = Math.floor(0.1 * (ends.length - 1));
+  const last = Math.ceil(0.9 * (ends.length - 1));
   const spreadS = last > first ? (ends[last]! - ends[first]!) / 1000 : NaN;
   const completionRate = last > first ? (last - first) / spreadS : NaN;
   const step: StepResult = {

@@ -10,7 +10,7 @@ import { KeepAlivePool, request, type Answer } from '../kernel/http-request';
  * may fan out; beyond this many requests to one host at a time, requests wait for a connection.
  * An idle connection is closed after 4 s, as fetch did, unless the server announces a shorter Keep-Alive timeout.
  */
-const pool = new KeepAlivePool({ maxSockets: 64, idleTimeoutMs: 4_000 });
+const pool = new KeepAlivePool({ maxSockets: 64 });
 
 /** fetch's implicit headers, which the request's own replace. */
 const IMPLICIT_HEADERS: Readonly<Record<string, string>> = { accept: '*/*', 'accept-encoding': ACCEPTED_ENCODINGS, 'user-agent': 'node' };

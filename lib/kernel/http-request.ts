@@ -5,10 +5,16 @@
 import http from 'node:http';
 import https from 'node:https';
 
+/**
+ * undici's default, under the 5 s after which a Node server (ours among them) closes an idle connection: a request
+ * sent on a connection the server is closing at that moment fails with ECONNRESET, and was seen to under load.
+ */
+const DEFAULT_IDLE_MS = 4_000;
+
 export interface KeepAliveOptions {
   /** Concurrent requests to one host beyond this wait for a pooled connection. */
   maxSockets: number;
-  /** An idle connection is closed after this (or before the server's announced Keep-Alive timeout); default never. */
+  /** An idle connection is closed after this, or at the server's announced Keep-Alive timeout if shorter. */
   idleTimeoutMs?: number;
 }
 
@@ -28,7 +34,7 @@ export class KeepAlivePool {
     let agent = this.agents.get(protocol);
     if (!agent) {
       // LIFO keeps the fewest sockets warm: the most recently used one is the least likely to be closed by the server.
-      agent = new client.Agent({ keepAlive: true, maxSockets: this.options.maxSockets, scheduling: 'lifo', timeout: this.options.idleTimeoutMs });
+      agent = new client.Agent({ keepAlive: true, maxSockets: this.options.maxSockets, scheduling: 'lifo', timeout: this.options.idleTimeoutMs ?? DEFAULT_IDLE_MS });
       this.agents.set(protocol, agent);
     }
     return agent;
