@@ -53,6 +53,14 @@ export class TaskLogCap {
     return kept;
   }
 
+  /**
+   * Tries queued for the first time under their try number (not a rescheduled sensor's next poke) have written
+   * nothing yet: their budgets start empty here, so their first lines cost no query of what they wrote before.
+   */
+  startFresh(tries: ReadonlyArray<{ tiId: string; tryNumber: number }>): void {
+    for (const t of tries) this.remember(`${t.tiId}:${t.tryNumber}`, new TaskLogBudget(this.maxBytes));
+  }
+
   /** Least recently used first out: a try that keeps writing keeps its budget in memory. */
   private remember(key: string, budget: TaskLogBudget): void {
     this.budgets.delete(key);

@@ -42,7 +42,11 @@ export function sqlRunStore(sql: SqlClient, options: SqlRunStoreOptions = {}): R
     expandMapped: (run, taskId, count, now) => tries.expandMapped(sql, run, taskId, count, now),
     promoteDueRetries: (now) => tries.promoteDueRetries(sql, now),
     nextRetryAt: () => tries.nextRetryAt(sql),
-    queueScheduled: (limit, now) => queueScheduled(sql, limit, now, unknownPools),
+    queueScheduled: async (limit, now) => {
+      const queued = await queueScheduled(sql, limit, now, unknownPools);
+      logCap.startFresh(queued.filter((q) => q.firstPokeAt === null));
+      return queued;
+    },
     loadXcoms: (runs, taskIds) => loadXcoms(sql, runs, taskIds),
     loadMappedItems: (requests) => loadMappedItems(sql, requests),
     finishRun: (run, state, reason, now) => finishRun(sql, run, state, reason, now),
