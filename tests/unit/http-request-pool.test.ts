@@ -26,6 +26,15 @@ describe('KeepAlivePool', () => {
     await expect.poll(() => closed.length, { timeout: 3_000 }).toBe(1);
   });
 
+  it('waits for an answer slower than the idle time: only idle connections are closed', async () => {
+    server = http.createServer((_req, res) => void setTimeout(() => res.end('late'), 600));
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    const pool = new KeepAlivePool({ maxSockets: 4, idleTimeoutMs: 150 });
+    const { body } = await request(url, { method: 'GET', headers: {}, pool, timeoutMs: 5_000, maxAnswerBytes: 1024 });
+    expect(body.toString()).toBe('late');
+  });
+
   it('by default lets a connection idle for less than a Node server keeps it', () => {
     // Agent#options is public at run time, not in @types/node.
     const { options } = new KeepAlivePool({ maxSockets: 1 }).agentFor('http:') as http.Agent & { options: http.AgentOptions };
