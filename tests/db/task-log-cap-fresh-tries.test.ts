@@ -1,13 +1,11 @@
 // A try the store has just queued under a new try number has written nothing: its log budget starts empty without
 // asking the database, while a rescheduled sensor's next poke (same try number) still counts what it wrote before.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dag } from 'flashflow';
-import { compileDag } from '../../lib/engine/compile-dag';
 import type { LogLine } from '../../lib/engine/run-store-port';
 import { truncationMarker } from '../../lib/engine/task-log-cap';
 import type { Database, SqlClient } from '../../lib/store/database';
 import { sqlRunStore } from '../../lib/store/run-store/sql-run-store';
-import { syncDags } from '../../lib/store/sync-dags';
+import { createOneTaskRun } from '../support/one-task-run';
 import { createTestDb } from '../support/test-db';
 
 let db: Database;
@@ -18,15 +16,7 @@ const BUDGET_QUERY = /FROM task_log l JOIN unnest/;
 
 beforeAll(async () => {
   db = await createTestDb();
-  const d = dag({ dagId: 'd' });
-  d.task('t', () => 1);
-  const c = compileDag(d, '/d.ts');
-  if (!c.ok) throw new Error(c.errors.join());
-  await syncDags(db.sql, { dags: [c.dag], errors: [], files: [] }, now);
-  const run = { dagId: 'd', runId: 'r1', runType: 'manual' as const, logicalDate: now, dataIntervalStart: now, dataIntervalEnd: now, conf: {}, externalTrigger: true };
-  await sqlRunStore(db.sql).createRun(run, c.dag, now);
-  await sqlRunStore(db.sql).startQueuedRuns(now);
-  tiId = (await db.sql.query<{ id: string }>(`SELECT id FROM task_instance`))[0]!.id;
+  tiId = await createOneTaskRun(db, now, { started: true });
 });
 afterAll(async () => db.close());
 

@@ -1,14 +1,12 @@
 // The store side of the per-try log cap (ADR 0032): whatever sends the lines (a runner, a remote worker's batch,
 // an older worker that does not cap), a try's stored log stops at FLASHFLOW_TASK_LOG_MAX_BYTES with one marker.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dag } from 'flashflow';
-import { compileDag } from '../../lib/engine/compile-dag';
 import type { LogLine } from '../../lib/engine/run-store-port';
 import { DEFAULT_TASK_LOG_MAX_BYTES, truncationMarker } from '../../lib/engine/task-log-cap';
 import { appendLogs, TaskLogCap } from '../../lib/store/run-store/logs-and-callbacks';
 import type { Database } from '../../lib/store/database';
 import { sqlRunStore } from '../../lib/store/run-store/sql-run-store';
-import { syncDags } from '../../lib/store/sync-dags';
+import { createOneTaskRun } from '../support/one-task-run';
 import { createTestDb } from '../support/test-db';
 
 let db: Database;
@@ -17,14 +15,7 @@ const now = new Date('2026-03-01T12:00:00Z');
 
 beforeAll(async () => {
   db = await createTestDb();
-  const d = dag({ dagId: 'd' });
-  d.task('t', () => 1);
-  const c = compileDag(d, '/d.ts');
-  if (!c.ok) throw new Error(c.errors.join());
-  await syncDags(db.sql, { dags: [c.dag], errors: [], files: [] }, now);
-  const run = { dagId: 'd', runId: 'r1', runType: 'manual' as const, logicalDate: now, dataIntervalStart: now, dataIntervalEnd: now, conf: {}, externalTrigger: true };
-  await sqlRunStore(db.sql).createRun(run, c.dag, now);
-  tiId = (await db.sql.query<{ id: string }>(`SELECT id FROM task_instance`))[0]!.id;
+  tiId = await createOneTaskRun(db, now);
 });
 afterAll(async () => db.close());
 
