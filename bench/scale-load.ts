@@ -190,9 +190,9 @@ export async function runStep(target: LoadTarget, rate: number, o: RampOptions, 
 }
 
 /**
- * Doubles the rate from `startRate` until a step does not hold, then tries ×1.5 of the last good rate and once more
- * halfway between the highest rate that held and the lowest that did not, so the maximum is known within a factor
- * of about 1.2 for two extra steps.
+ * Doubles the rate from `startRate` until a step does not hold, then bisects twice between the highest rate that
+ * held and the lowest that did not (×1.5 of the last good rate, then halfway again), so the maximum is known within
+ * a factor of about 1.2 for two extra steps.
  */
 export async function ramp(target: LoadTarget, o: RampOptions): Promise<RampResult> {
   const steps: StepResult[] = [];
@@ -214,27 +214,17 @@ export async function ramp(target: LoadTarget, o: RampOptions): Promise<RampResu
   const warm = await runStep(target, o.startRate, { ...o, stepS: WARM_UP_S }, `${o.label}_warm`, ids, null);
   o.log(`  ${o.label} warm-up: ${warm.done}/${warm.sent} ended, p95 ${Math.round(warm.p95Ms)} ms`);
   await waitEnded(target, warm.pending, o);
-  let rate = o.startRate;
-  let broke: number | null = null;
-  for (;;) {
-    const s = await step(rate);
-    if (s.verdict !== null) {
-      broke = rate;
-      break;
-    }
-    if (rate * 2 > o.maxRate) break;
-    rate *= 2;
+  for (let rate = o.startRate; ; rate *= 2) {
+    if ((await step(rate)).verdict !== null || rate * 2 > o.maxRate) break;
   }
-  const good = (max as StepResult | null)?.rate;
-  if (broke !== null && good !== undefined && Math.round(good * 1.5) < broke) {
-    // A failed step may leave a backlog: it clears before the halfway step, which would measure it otherwise.
-    await waitEnded(target, steps[steps.length - 1]!.pending, o);
-    await step(Math.round(good * 1.5));
-  }
-  const held = (max as StepResult | null)?.rate;
-  const failedAbove = steps.filter((s) => s.verdict !== null && held !== undefined && s.rate > held).map((s) => s.rate);
-  const mid = held !== undefined && failedAbove.length > 0 ? Math.round((held + Math.min(...failedAbove)) / 2) : null;
-  if (mid !== null && held !== undefined && mid > held && mid / held > 1.1 && mid < Math.min(...failedAbove)) {
+  for (let refinement = 0; refinement < REFINEMENTS; refinement++) {
+    const held = (max as StepResult | null)?.rate;
+    const failed = steps.filter((s) => s.verdict !== null && held !== undefined && s.rate > held).map((s) => s.rate);
+    if (held === undefined || failed.length === 0) break;
+    const lowestFailed = Math.min(...failed);
+    const mid = Math.round((held + lowestFailed) / 2);
+    if (mid / held <= 1.1 || mid >= lowestFailed) break;
+    // A failed step may leave a backlog: it clears before the next step, which would measure it otherwise.
     await waitEnded(target, steps[steps.length - 1]!.pending, o);
     await step(mid);
   }
@@ -246,6 +236,7 @@ export async function ramp(target: LoadTarget, o: RampOptions): Promise<RampResu
 }
 
 const WARM_UP_S = 3;
+const REFINEMENTS = 2;
 const LEFTOVER_TIMEOUT_MS = 90_000;
 
 async function waitEnded(target: LoadTarget, pending: string[], o: RampOptions): Promise<void> {
