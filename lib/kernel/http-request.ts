@@ -4,6 +4,7 @@
 // Redirects are never followed here: the caller sees the 3xx (and its body was read, so the socket is reusable).
 import http from 'node:http';
 import https from 'node:https';
+import { formatBytes } from './format-bytes';
 
 /**
  * undici's default, under the 5 s after which a Node server (ours among them) closes an idle connection: a request
@@ -124,10 +125,6 @@ export function request(url: URL, spec: RequestSpec): Promise<Answer> {
     });
     outgoing.end(spec.body);
   });
-}
-
-export function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MiB` : `${bytes} bytes`;
 }
 
 function clientFor(protocol: string): typeof http | typeof https | null {

@@ -118,9 +118,9 @@ describe('HttpHook transport', () => {
   it('refuses, without retry, a response larger than its bound, as sent or decompressed', async () => {
     const big = hook().run({ endpoint: 'big', maxResponseBytes: 1024, retry: { maximumAttempts: 3, initialIntervalMs: 1, backoffCoefficient: 1, maximumIntervalMs: 1, jitter: 0 } });
     await expect(big).rejects.toThrow(NonRetriableError);
-    await expect(big).rejects.toThrow(`GET ${base}/big: the response is larger than the 1024 bytes the HTTP hook reads (maxResponseBytes)`);
+    await expect(big).rejects.toThrow(`GET ${base}/big: the response is larger than the 1.0 KB the HTTP hook reads (maxResponseBytes)`);
     expect(requests).toHaveLength(1);
-    await expect(hook().run({ endpoint: 'bomb', maxResponseBytes: 64 * 1024 })).rejects.toThrow('larger than the 65536 bytes');
+    await expect(hook().run({ endpoint: 'bomb', maxResponseBytes: 64 * 1024 })).rejects.toThrow('larger than the 64.0 KB');
     expect((await hook().run({ endpoint: 'bomb' })).body).toHaveLength(1024 * 1024);
   });
 

@@ -140,7 +140,7 @@ describe('remoteServiceHandler over pooled node:http connections', () => {
       const more = setInterval(() => (res.destroyed ? clearInterval(more) : res.write(chunk)), 1);
     });
     const call = remoteServiceHandler(web.url, () => 'fft_token', { maxAnswerBytes: 1024 });
-    const refusal = `service xcom.pull: the answer from ${web.url}${TASK_SERVICES_PATH} is larger than the 1024 bytes a service call may return`;
+    const refusal = `service xcom.pull: the answer from ${web.url}${TASK_SERVICES_PATH} is larger than the 1.0 KB a service call may return`;
     await expect(call(JOB, 'xcom.pull', {})).rejects.toThrow(refusal);
     await expect(call(JOB, 'xcom.pull', {})).rejects.toThrow(refusal);
   });

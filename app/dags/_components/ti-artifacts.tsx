@@ -1,7 +1,7 @@
 // The files a task instance left in its artifacts folder, each opened through the API (sandboxed: a report's
 // HTML shows, its scripts do not run).
 import { listTaskArtifacts } from '@/lib/artifacts/artifact-paths';
-import { formatBytes } from '@/lib/executors/local/xcom-json';
+import { formatBytes } from '@/lib/kernel/format-bytes';
 import { getRuntime } from '@/lib/runtime/app-context';
 import { formatDate } from './format';
 import { taskApiHref } from './task-order';

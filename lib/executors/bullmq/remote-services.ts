@@ -2,7 +2,8 @@
 // task-execution endpoint, with the token of its try (DESIGN.md §1: no database credentials on workers).
 import type { ServiceHandler, TryIdentity } from '../../engine/executor-port';
 import { NonRetriableError } from '../../engine/task-context';
-import { AnswerTooLargeError, formatBytes } from '../../kernel/http-request';
+import { AnswerTooLargeError } from '../../kernel/http-request';
+import { formatBytes } from '../../kernel/format-bytes';
 import { jsonPoster, type PostAnswer } from './service-call-transport';
 
 /** The endpoint (task-execution-endpoint.ts); its body is { method, payload }, its answer { value } or a problem. */

@@ -1,5 +1,6 @@
 // A task's return value becomes its XCom: it must be JSON, and small. Checked in the runner so the task's own
 // log says what was wrong, before anything crosses a process boundary.
+import { formatBytes } from '../../kernel/format-bytes';
 
 export type XcomCheck = { ok: true; value: unknown } | { ok: false; problem: string };
 
@@ -65,10 +66,4 @@ function findNonJson(value: unknown, path: string, ancestors: Set<object>): stri
   } finally {
     ancestors.delete(obj);
   }
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
