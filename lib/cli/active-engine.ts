@@ -1,6 +1,7 @@
 // Starts the engine (scheduler, executor, DAG processor) in this process. On PostgreSQL it first becomes the one
 // active scheduler of the database (a standby waits here), then listens for the other processes' notifications
-// and announces the tick after each of their wakes; on the embedded database the home lock already made this process the only one.
+// and announces the tick after each of their wakes; on the embedded database the home lock already made this process
+// the only one.
 import type { Database } from '../store/database';
 import { acquireSchedulerLock } from '../store/pg-leader-lock';
 import type { FlashflowConfig } from '../runtime/config';

@@ -1,6 +1,6 @@
 // The runtime of `flashflow webserver`: the web app and the API on PostgreSQL, with the scheduler in another
-// process (`flashflow scheduler`). Actions reach it as PostgreSQL notifications; it announces the tick after each wake the same
-// way, so an API action that waits for the resulting state still answers with it.
+// process (`flashflow scheduler`). Actions reach it as PostgreSQL notifications; it announces the tick after each
+// wake the same way, so an API action that waits for the resulting state still answers with it.
 import { systemClock } from '../kernel/clock';
 import { FlashflowMetrics } from '../ops/metrics/flashflow-metrics';
 import { loadSecretBox } from '../secrets/secret-key';

@@ -3,6 +3,9 @@ import type { CallbackRequest, LogLine } from '../../engine/run-store-port';
 import { isTruncationMarker, MARKER, TaskLogBudget } from '../../engine/task-log-cap';
 import type { SqlClient } from '../database';
 
+/** A try's budget, by task instance and try number. */
+const budgetKey = (t: { tiId: string; tryNumber: number }) => `${t.tiId}:${t.tryNumber}`;
+
 /** Budgets of the tries seen lately; an evicted one is read back from the table, so the bound costs no accuracy. */
 const BUDGETS_KEPT = 5_000;
 
@@ -19,12 +22,11 @@ export class TaskLogCap {
   ) {}
 
   async filter(sql: SqlClient, lines: LogLine[]): Promise<LogLine[]> {
-    const key = (l: { tiId: string; tryNumber: number }) => `${l.tiId}:${l.tryNumber}`;
     // This batch's budgets are held here while it is filtered: keeping the map bounded may evict any of them.
     const batch = new Map<string, TaskLogBudget>();
     const unseen = new Map<string, LogLine>();
     for (const l of lines) {
-      const k = key(l);
+      const k = budgetKey(l);
       if (batch.has(k) || unseen.has(k)) continue;
       const known = this.budgets.get(k);
       if (known) batch.set(k, known);
@@ -45,7 +47,7 @@ export class TaskLogCap {
     }
     const kept: LogLine[] = [];
     for (const l of lines) {
-      const line = batch.get(key(l))!.take(l.line);
+      const line = batch.get(budgetKey(l))!.take(l.line);
       if (line === null) continue;
       kept.push(line === l.line ? l : { ...l, stream: isTruncationMarker(line) ? 'log' : l.stream, line });
     }
@@ -58,7 +60,7 @@ export class TaskLogCap {
    * nothing yet: their budgets start empty here, so their first lines cost no query of what they wrote before.
    */
   startFresh(tries: ReadonlyArray<{ tiId: string; tryNumber: number }>): void {
-    for (const t of tries) this.remember(`${t.tiId}:${t.tryNumber}`, new TaskLogBudget(this.maxBytes));
+    for (const t of tries) this.remember(budgetKey(t), new TaskLogBudget(this.maxBytes));
   }
 
   /** Least recently used first out: a try that keeps writing keeps its budget in memory. */
