@@ -35,6 +35,7 @@ export async function workerCommand(config: FlashflowConfig, flags: WorkerFlags,
     concurrency,
     queues: flags.queues,
     env: config.taskEnv,
+    pinnedEnv: { ...config.connectionEnv, ...config.variableEnv },
     log: (level, message) => log(level, message),
   });
   const queues = flags.queues.map((q) => `'${q}'`).join(', ');

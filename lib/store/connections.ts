@@ -4,18 +4,15 @@ import { ConflictError, NotFoundError } from '../kernel/errors';
 import { SecretDecryptionError, type SecretBox } from '../secrets/secret-box';
 import { defaultConnection } from '../connections/default-connections';
 import {
-  CONN_ENV_PREFIX,
-  connectionEnvVar,
   connectionInputSchema,
   connectionPatchSchema,
   connIdSchema,
-  parseConnectionJson,
-  parseConnectionUri,
   parseInput,
   type Connection,
   type ConnectionInput,
   type ConnectionPatch,
 } from '../connections/connection-model';
+import { envConnection } from '../connections/env-connections';
 import type { PrismaClient } from './generated/prisma/client';
 
 /** The Prisma client or an interactive transaction's client. */
@@ -166,25 +163,6 @@ export async function reencryptConnections(db: ConnectionDb, secrets: SecretBox)
     rewritten++;
   }
   return rewritten;
-}
-
-/** A connection defined by a FLASHFLOW_CONN_* variable (URI or JSON), or null when there is none. */
-export function envConnection(env: Record<string, string | undefined>, connId: string): Connection | null {
-  const value = env[connectionEnvVar(connId)];
-  if (value === undefined || value.trim() === '') return null;
-  return value.trim().startsWith('{') ? parseConnectionJson(connId, value) : parseConnectionUri(connId, value);
-}
-
-/** Every connection defined in the environment, conn_id in lower case (the variable name tells no case). */
-export function listEnvConnections(env: Record<string, string | undefined>): Connection[] {
-  return Object.keys(env)
-    .filter((name) => name.startsWith(CONN_ENV_PREFIX) && name.length > CONN_ENV_PREFIX.length)
-    .sort()
-    .flatMap((name) => {
-      const connId = name.slice(CONN_ENV_PREFIX.length).toLowerCase();
-      const conn = envConnection(env, connId);
-      return conn ? [conn] : [];
-    });
 }
 
 /** How the process that owns the database answers `connections.get` (services.ts). */

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { orderClause, pagedQuery, type Ordering, type Page, type PageOf } from './api-paging';
 import type { SqlClient } from './database';
+import { envVariable } from '../engine/env-variables';
 
 /** Airflow's ID_LEN for variable keys. */
 export const VARIABLE_KEY_MAX_LENGTH = 250;
@@ -72,7 +73,7 @@ export interface VariableSource {
 export function variableSource(sql: SqlClient, env: Record<string, string | undefined> = {}): VariableSource {
   return {
     async get(key) {
-      const pinned = env[`FLASHFLOW_VAR_${key.toUpperCase()}`];
+      const pinned = envVariable(env, key);
       if (pinned !== undefined) return pinned;
       return (await findVariable(sql, key))?.value ?? null;
     },

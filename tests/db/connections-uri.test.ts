@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../lib/kernel/errors';
 import { httpBaseUrl } from '../../lib/hooks/http-hook';
 import { connectionEnvVar, connectionExtra, parseConnectionUri, type Connection } from '../../lib/connections/connection-model';
-import { envConnection, listEnvConnections } from '../../lib/store/connections';
+import { envConnection, listEnvConnections } from '../../lib/connections/env-connections';
 
 const empty = { description: null, host: null, schema: null, login: null, password: null, port: null, extra: null };
 type Fields = Partial<Omit<Connection, 'conn_id'>>;

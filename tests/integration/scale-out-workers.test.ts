@@ -50,7 +50,7 @@ beforeAll(async () => {
   });
   scheduler = cluster.scheduler;
   for (let i = 0; i < 2; i++) {
-    const w = start('worker');
+    const w = start('worker', { FLASHFLOW_VAR_WORKER_PIN: 'set on the workers' });
     workers.push(w);
     await w.waitFor(/is taking tries from Redis/, 60_000);
   }
@@ -76,10 +76,12 @@ describe('remote workers through BullMQ', () => {
     for (const ti of tis) expect(runners).toContain(ti.pid);
   });
 
-  it('passes XComs through the webserver and keeps each try log', async () => {
+  it('passes XComs through the webserver, reads the variables pinned on the worker, and keeps each try log', async () => {
     expect(await runToEnd('remote_work', 'xcom_round_trip', {})).toBe('success');
     const ti = await api<{ state: string }>(`/dags/remote_work/dagRuns/xcom_round_trip/taskInstances/read_back`);
     expect(ti.state).toBe('success');
+    const read = await api<{ value: string }>(`/dags/remote_work/dagRuns/xcom_round_trip/taskInstances/read_back/xcomEntries/return_value`);
+    expect(JSON.parse(read.value)).toMatchObject({ where: { try: 1 }, pinned: 'set on the workers' });
     const log = await (await fetch(`${cluster.web.url}/api/v1/dags/remote_work/dagRuns/xcom_round_trip/taskInstances/where/logs/1`, {
       headers: { ...cluster.web.auth, accept: 'text/plain' },
     })).text();

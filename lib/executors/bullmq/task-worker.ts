@@ -15,7 +15,9 @@ import { abortableSleep } from '../../kernel/abortable-sleep';
 import { Semaphore } from '../../kernel/semaphore';
 import { LocalExecutor } from '../local/local-executor';
 import { eventKey, jobKey, taskKey } from '../local/protocol';
+import { withEnvPins } from './env-pinned-answers';
 import { probeWebserver, remoteServiceHandler } from './remote-services';
+import { EventOutbox } from './event-outbox';
 import { announceWorker, PRESENCE_EVERY_MS, withdrawWorker } from './worker-presence';
 import { bullQueueName, EVENT_QUEUE, KILL_CHANNEL, KillMessageSchema, PREFIX, type EventBatch, type QueuedWork } from './wire';
 
@@ -33,24 +35,16 @@ export interface TaskWorkerOptions {
   queues?: string[];
   /** The environment task processes inherit. */
   env: Record<string, string | undefined>;
+  /** FLASHFLOW_CONN_* and FLASHFLOW_VAR_*: what the tries' connections and variables are looked up in first (ADR 0034). */
+  pinnedEnv?: Record<string, string | undefined>;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
-/**
- * Events wait at most this long to share a queue job. Each job costs a dozen Redis commands and a pass of the
- * scheduler's event loop, so a short try's start, logs and end should travel together: a finished try flushes at
- * once, and so does a service call that changes something, as the webserver holds it until the try's start is
- * recorded (ADR 0018). The cost: the UI sees a longer try's start and log up to this much later, and a worker
- * killed outright loses at most this much of its tries' last log lines.
- */
-const BATCH_MS = 200;
 /** Wire names of the services that only read: the webserver answers them without waiting for the recorded start. */
 const READ_ONLY_METHODS = new Set(
   Object.entries(serviceRegistry).flatMap(([domain, contracts]) =>
     Object.entries(contracts).filter(([, c]) => c.readOnly).map(([name]) => methodName(domain, name))),
 );
-const RETRY_FIRST_MS = 200;
-const RETRY_MAX_MS = 5_000;
 
 export interface TaskWorker {
   name: string;
@@ -74,7 +68,7 @@ export async function startTaskWorker(options: TaskWorkerOptions): Promise<TaskW
   const events = new Queue<EventBatch>(EVENT_QUEUE, { connection, prefix: PREFIX });
   events.on('error', (err) => redisTrouble.failed(err));
   const outbox = new EventOutbox(events, name, (err) => options.log('error', `could not send events: ${err.message}`));
-  const remote = remoteServiceHandler(options.apiUrl, (job) => tokens.get(taskKey(job.tiId, job.tryNumber)));
+  const remote = withEnvPins(options.pinnedEnv ?? {}, remoteServiceHandler(options.apiUrl, (job) => tokens.get(taskKey(job.tiId, job.tryNumber))));
   const executor = new LocalExecutor({
     processes: options.processes,
     concurrency: options.concurrency,
@@ -195,55 +189,6 @@ export async function startTaskWorker(options: TaskWorkerOptions): Promise<TaskW
       await events.close();
     },
   };
-}
-
-/**
- * Gathers events into one queue job per BATCH_MS, in order: one sender at a time. A batch Redis refuses (restart,
- * network) is sent again until it goes, so a 'finished' event is not lost to an outage: a try whose end went
- * missing would be failed as lost by the scheduler and run again.
- */
-class EventOutbox {
-  private pending: ExecutorEvent[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private sending: Promise<void> = Promise.resolve();
-  private closed = false;
-
-  constructor(
-    private readonly queue: Queue<EventBatch>,
-    private readonly worker: string,
-    private readonly onError: (err: Error) => void,
-  ) {}
-
-  add(event: ExecutorEvent): void {
-    this.pending.push(event);
-    this.timer ??= setTimeout(() => void this.flush(), BATCH_MS);
-  }
-
-  /** Resolves once everything added so far is in the queue (or the outbox was closed). */
-  flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const batch = this.pending.splice(0);
-    if (batch.length > 0) this.sending = this.sending.then(() => this.send(batch));
-    return this.sending;
-  }
-
-  /** Stops retrying: what is still unsent is given up (the scheduler sees those tries fall silent). */
-  close(): void {
-    this.closed = true;
-  }
-
-  private async send(batch: ExecutorEvent[]): Promise<void> {
-    for (let wait = RETRY_FIRST_MS; !this.closed; wait = Math.min(wait * 2, RETRY_MAX_MS)) {
-      try {
-        await this.queue.add('events', { worker: this.worker, events: batch }, { removeOnComplete: true, removeOnFail: { count: 1000 } });
-        return;
-      } catch (err) {
-        this.onError(new Error(`${(err as Error).message}; sending again in ${wait} ms`));
-        await new Promise((resolve) => setTimeout(resolve, wait));
-      }
-    }
-  }
 }
 
 /**
