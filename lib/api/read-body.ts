@@ -4,6 +4,11 @@ import type { IncomingMessage } from 'node:http';
 
 /** The body as UTF-8 text, or null when it is larger than `maxBytes` (the rest is not read into memory). */
 export async function readBodyText(req: IncomingMessage, maxBytes: number): Promise<string | null> {
+  return (await readBodyBytes(req, maxBytes))?.toString('utf8') ?? null;
+}
+
+/** The body as it came, or null when it is larger than `maxBytes`. */
+export async function readBodyBytes(req: IncomingMessage, maxBytes: number): Promise<Buffer | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -11,5 +16,5 @@ export async function readBodyText(req: IncomingMessage, maxBytes: number): Prom
     if (size > maxBytes) return null;
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

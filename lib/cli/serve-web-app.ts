@@ -2,6 +2,7 @@
 // CSRF, limits) and Next.js, on a runtime the app reads through app-context.ts.
 import { existsSync } from 'node:fs';
 import { APP_ROOT } from './app-root';
+import { serveDirect } from '../api/direct-routes';
 import { createHttpGate, type GateDeps } from '../api/http-gate';
 import type { AppRuntime } from '../runtime/app-runtime';
 import { setRuntime } from '../runtime/app-context';
@@ -40,7 +41,7 @@ export async function serveWebApp(
     proxyHops: config.proxyHops,
     ...(options.taskServices ? { taskServices: options.taskServices } : {}),
   });
-  const web = await startWebServer({ dir: APP_ROOT, host: config.host, port: config.port, dev: options.dev, gate });
+  const web = await startWebServer({ dir: APP_ROOT, host: config.host, port: config.port, dev: options.dev, gate, direct: serveDirect });
   return {
     url: web.url,
     async close() {

@@ -109,8 +109,9 @@ export class ExecutorEventApplier {
     try {
       if (startsAlone.length) await store.markStarted(startsAlone);
       if (beats.length) await store.heartbeat(beats, now);
-      if (logs.length) await store.appendLogs(logs);
-      if (finishes.length) await this.applyFinishes(finishes, now, affected);
+      // With ends, the lines travel in the ends' statement: one round trip for both.
+      if (finishes.length) await this.applyFinishes(finishes, now, affected, logs);
+      else if (logs.length) await store.appendLogs(logs);
     } catch (err) {
       for (const [tiId, owner] of released) if (!this.opts.inflight.has(tiId)) this.opts.inflight.set(tiId, owner);
       throw err;
@@ -160,10 +161,10 @@ export class ExecutorEventApplier {
     return problem ? { status: 'failed', error: { name: 'MapLengthError', message: problem, retriable: false } } : outcome;
   }
 
-  private async applyFinishes(finishes: TryFinish[], now: Date, affected: RunKeySet): Promise<void> {
+  private async applyFinishes(finishes: TryFinish[], now: Date, affected: RunKeySet, logs: LogLine[] = []): Promise<void> {
     const { store, catalog, hints } = this.opts;
     const xcomById = new Map(finishes.map((f) => [f.tiId, f.xcom]));
-    const applied = await store.finishTries(finishes);
+    const applied = await store.finishTries(finishes, logs);
     for (const f of finishes) {
       // A retry's delay or a rescheduled sensor's next poke: the earliest one is when a tick must promote.
       if (f.nextRetryAt && (!hints.retryDueAt || f.nextRetryAt < hints.retryDueAt)) hints.retryDueAt = f.nextRetryAt;

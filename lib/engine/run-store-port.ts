@@ -149,8 +149,11 @@ export interface RunStore {
   applyDecisions(decisions: TiDecision[], now: Date): Promise<number>;
   markStarted(starts: TryStart[]): Promise<void>;
   heartbeat(tis: Array<{ tiId: string; tryNumber: number }>, at: Date): Promise<void>;
-  /** Applies the end (or reschedule) of each try still queued/running with that try number; returns those applied. */
-  finishTries(finishes: TryFinish[]): Promise<FinishedTi[]>;
+  /**
+   * Applies the end (or reschedule) of each try still queued/running with that try number; returns those applied.
+   * `logs`, lines that arrived with the ends, are appended with them, as appendLogs would.
+   */
+  finishTries(finishes: TryFinish[], logs?: LogLine[]): Promise<FinishedTi[]>;
   skipTasks(run: RunKey, taskIds: string[], now: Date): Promise<void>;
   expandMapped(run: RunKey, taskId: string, count: number, now: Date): Promise<void>;
   /** Schedules the retries whose delay elapsed and the rescheduled sensors whose next poke is due. */

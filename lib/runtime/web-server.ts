@@ -12,20 +12,28 @@ export interface WebServer {
 /** Runs before Next on every request; resolves false when it has answered the request itself. */
 export type RequestGate = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
-export async function startWebServer(options: { dir: string; host: string; port: number; dev: boolean; gate: RequestGate }): Promise<WebServer> {
+/** Runs after the gate let a request through; resolves true when it has answered it, false to leave it to Next. */
+export type DirectRoutes = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
+export async function startWebServer(options: { dir: string; host: string; port: number; dev: boolean; gate: RequestGate; direct?: DirectRoutes }): Promise<WebServer> {
   const app = next({ dev: options.dev, dir: options.dir, hostname: options.host, port: options.port });
   await app.prepare();
   const handle = app.getRequestHandler();
   const server = http.createServer((req, res) => {
     options.gate(req, res).then(
-      (pass) => (pass ? handle(req, res) : undefined),
+      async (pass) => {
+        if (pass && !(await options.direct?.(req, res))) await handle(req, res);
+      },
       (err: unknown) => {
         // The gate failed (the database is gone, say): refuse rather than let an unchecked request through.
         console.error('request gate failed', err);
-        if (!res.headersSent) res.writeHead(503, { 'content-type': 'application/problem+json' });
-        res.end(JSON.stringify({ title: 'Service Unavailable', status: 503, detail: 'the server cannot check credentials right now; try again shortly' }));
+        refuse(res, 503, 'the server cannot check credentials right now; try again shortly');
       },
-    );
+    ).catch((err: unknown) => {
+      // A handler answers its own errors (api-route.ts); this is a request whose connection broke mid-body, say.
+      console.error('request failed', err);
+      refuse(res, 500, 'the request could not be answered');
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
@@ -42,4 +50,13 @@ export async function startWebServer(options: { dir: string; host: string; port:
       await app.close?.();
     },
   };
+}
+
+function refuse(res: ServerResponse, status: number, detail: string): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'application/problem+json' });
+  res.end(JSON.stringify({ title: status === 503 ? 'Service Unavailable' : 'Internal Server Error', status, detail }));
 }

@@ -1,6 +1,7 @@
 // How /api/v1 answers requests it cannot serve, over real HTTP against `flashflow standalone`: control characters
 // in ids (400, never a 500 from the database), bodies that are not JSON (415), wrong methods (405 with Allow), an
-// `instance` on every problem, and health in Airflow 2.6+'s shape.
+// `instance` on every problem, health in Airflow 2.6+'s shape, and the run list and trigger that the web server
+// serves before Next answering as Next would.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenApiClient } from './support/openapi-client';
 import { expectProblem, type Problem } from './support/expect-problem';
@@ -107,5 +108,36 @@ describe('GET /health', () => {
     const beat = Date.parse(res.body.dag_processor!.latest_dag_processor_heartbeat!);
     expect(Date.now() - beat).toBeLessThan(120_000);
     expect(res.body.metadatabase).toEqual({ status: 'healthy' });
+  });
+});
+
+describe('the run list and trigger, served before Next (direct-routes.ts)', () => {
+  it('compresses a list for a client that accepts gzip, as Next does, and not for one that does not', async () => {
+    for (let i = 0; i < 8; i++) await api.post('/dags/api_basic/dagRuns', { dag_run_id: `gzip_${i}`, note: 'a note long enough to make the page larger than a kibibyte' });
+    const zipped = await fetch(`${server.baseUrl}/api/v1/dags/api_basic/dagRuns?limit=100`, { headers: { ...server.auth, 'accept-encoding': 'gzip' } });
+    expect(zipped.headers.get('content-encoding')).toBe('gzip');
+    expect(zipped.headers.get('vary')).toMatch(/Accept-Encoding/);
+    const list = (await zipped.json()) as { dag_runs: Array<{ dag_run_id: string }> };
+    expect(list.dag_runs.map((r) => r.dag_run_id)).toEqual(expect.arrayContaining(['gzip_0', 'gzip_7']));
+    const plain = await raw('GET', '/dags/api_basic/dagRuns?limit=100', { headers: { 'accept-encoding': 'identity' } });
+    expect(plain.res.headers.get('content-encoding')).toBeNull();
+    expect(JSON.parse(plain.text)).toEqual(list);
+  });
+
+  it('reads a percent-encoded DAG id, and refuses a chunked body past 2 MiB with 413 and creates nothing', async () => {
+    expect((await api.get<{ total_entries: number }>('/dags/api%5Fbasic/dagRuns')).status).toBe(200);
+    const before = await runCount();
+    const huge = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(`{"conf":{"x":"${'x'.repeat(3 * 1024 * 1024)}"}}`));
+        controller.close();
+      },
+    });
+    const res = await fetch(`${server.baseUrl}/api/v1/dags/api_basic/dagRuns`, {
+      method: 'POST', headers: { ...server.auth, 'content-type': 'application/json' }, body: huge, duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ detail: 'the request body is larger than 2 MiB', instance: '/api/v1/dags/api_basic/dagRuns' });
+    expect(await runCount()).toBe(before);
   });
 });

@@ -113,4 +113,19 @@ describe('task logs', () => {
     const stored = await db.sql.query<{ line: string }>(`SELECT line FROM task_log ORDER BY id`);
     expect(stored.map((s) => s.line)).toEqual(lines.map((l) => l.line));
   });
+
+  it('stores the lines that came with ends in the ends\' statement, in order, after any appended before', async () => {
+    await store.createRun(run, serialized, now);
+    await store.startQueuedRuns(now);
+    const [ti] = await db.sql.query<{ id: string }>(`SELECT id FROM task_instance`);
+    await store.applyDecisions([{ id: ti!.id, from: 'none', to: 'scheduled' }], now);
+    await store.queueScheduled(10, now);
+    const line = (n: number) => ({ tiId: ti!.id, tryNumber: 1, stream: 'log' as const, line: `line ${n}`, at: now });
+    await store.appendLogs([line(0)]);
+    const end = { tiId: ti!.id, tryNumber: 1, state: 'success' as const, at: now, nextRetryAt: null, error: null, xcom: 1 };
+    expect(await store.finishTries([end], [line(1), line(2), line(3)])).toHaveLength(1);
+    const stored = await db.sql.query<{ line: string }>(`SELECT line FROM task_log ORDER BY id`);
+    expect(stored.map((s) => s.line)).toEqual(['line 0', 'line 1', 'line 2', 'line 3']);
+    expect(await db.sql.query(`SELECT state FROM task_instance`)).toEqual([{ state: 'success' }]);
+  });
 });

@@ -21,9 +21,9 @@ describe('scheduler: a tick that fails to write its events', () => {
     engine = await startEngine([d], {
       store: (store) => ({
         ...store,
-        finishTries: async (finishes) => {
+        finishTries: async (finishes, logs) => {
           if (failures++ === 0) throw new Error('connection reset by peer');
-          return store.finishTries(finishes);
+          return store.finishTries(finishes, logs);
         },
       }),
     });

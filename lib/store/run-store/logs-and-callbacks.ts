@@ -74,17 +74,26 @@ export class TaskLogCap {
 export async function appendLogs(sql: SqlClient, raw: LogLine[], cap?: TaskLogCap): Promise<void> {
   const lines = cap && raw.length > 0 ? await cap.filter(sql, raw) : raw;
   if (lines.length === 0) return;
-  await sql.query(
-    // ORDER BY the batch position: ids (the read order) must follow the order the task wrote its lines.
-    `INSERT INTO task_log (ti_id, try_number, stream, line, at)
+  await sql.query(insertLogLinesSql(1), logLineParams(lines));
+}
+
+/**
+ * The INSERT of a batch of log lines, its five parameters numbered from `first`: alone (appendLogs) or within the
+ * statement that ends tries (try-transitions.ts), so a batch's lines and ends cost one round trip. ORDER BY the batch
+ * position: ids (the read order) must follow the order the task wrote its lines.
+ */
+export function insertLogLinesSql(first: number): string {
+  const [ti, tryNo, stream, line, at] = [0, 1, 2, 3, 4].map((i) => `$${first + i}`);
+  return `INSERT INTO task_log (ti_id, try_number, stream, line, at)
      SELECT l.ti_id, l.try_number, l.stream, l.line, l.at
-     FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::timestamptz[])
+     FROM unnest(${ti}::uuid[], ${tryNo}::int[], ${stream}::text[], ${line}::text[], ${at}::timestamptz[])
        WITH ORDINALITY AS l(ti_id, try_number, stream, line, at, ord)
      WHERE EXISTS (SELECT 1 FROM task_instance ti WHERE ti.id = l.ti_id)
-     ORDER BY l.ord`,
-    [lines.map((l) => l.tiId), lines.map((l) => l.tryNumber), lines.map((l) => l.stream), lines.map((l) => l.line),
-      lines.map((l) => l.at)],
-  );
+     ORDER BY l.ord`;
+}
+
+export function logLineParams(lines: LogLine[]): unknown[] {
+  return [lines.map((l) => l.tiId), lines.map((l) => l.tryNumber), lines.map((l) => l.stream), lines.map((l) => l.line), lines.map((l) => l.at)];
 }
 
 export async function createCallbackRequests(sql: SqlClient, requests: CallbackRequest[], now: Date): Promise<string[]> {

@@ -37,7 +37,7 @@ export function sqlRunStore(sql: SqlClient, options: SqlRunStoreOptions = {}): R
     applyDecisions: (decisions, now) => tries.applyDecisions(sql, decisions, now),
     markStarted: (starts) => tries.markStarted(sql, starts),
     heartbeat: (tis, at) => tries.heartbeat(sql, tis, at),
-    finishTries: (finishes) => tries.finishTries(sql, finishes),
+    finishTries: async (finishes, logs = []) => tries.finishTries(sql, finishes, logs.length > 0 ? await logCap.filter(sql, logs) : logs),
     skipTasks: (run, taskIds, now) => tries.skipTasks(sql, run, taskIds, now),
     expandMapped: (run, taskId, count, now) => tries.expandMapped(sql, run, taskId, count, now),
     promoteDueRetries: (now) => tries.promoteDueRetries(sql, now),

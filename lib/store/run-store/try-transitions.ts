@@ -2,7 +2,7 @@
 // the move's `from` and `to` (sql-states.ts), and names the state (and try number) it expects, so a transition
 // planned from a stale view is not applied; every change bumps the row version.
 import type { TiDecision } from '../../engine/plan-run';
-import type { FinishedTi, OrphanTi, RunKey, TiRecord, TryFinish, TryStart } from '../../engine/run-store-port';
+import type { FinishedTi, LogLine, OrphanTi, RunKey, TiRecord, TryFinish, TryStart } from '../../engine/run-store-port';
 import {
   FINISHED_STATES, IN_FLIGHT_STATES, OCCUPYING_STATES, SCHEDULER_MOVES, TASK_INITIAL_STATE,
 } from '../../engine/task-states';
@@ -10,6 +10,7 @@ import type { SqlClient } from '../database';
 import { sqlState, sqlStates } from '../sql-states';
 import { recordHistoryOf } from '../task-instance-history';
 import { NEW_TRY } from './claim-scheduled';
+import { insertLogLinesSql, logLineParams } from './logs-and-callbacks';
 import { noteRowsAdded } from './embedded-maintenance';
 import { runKeyArrays } from './sql-arrays';
 
@@ -80,10 +81,11 @@ export async function heartbeat(sql: SqlClient, tis: Array<{ tiId: string; tryNu
  * Ends tries, or reschedules sensors' pokes. A try already ended (e.g. marked failed by hand meanwhile) is left alone
  * and not returned. A reschedule writes no history row: the try goes on, and its one row is written when it ends.
  */
-export async function finishTries(sql: SqlClient, finishes: TryFinish[]): Promise<FinishedTi[]> {
+/** `logs`: lines that came with the ends (already through the log cap), stored by the same statement. */
+export async function finishTries(sql: SqlClient, finishes: TryFinish[], logs: LogLine[] = []): Promise<FinishedTi[]> {
   if (finishes.length === 0) return [];
   const xcoms = finishes.map((f) => (f.state === 'success' ? JSON.stringify(f.xcom ?? null) : null));
-  // One statement (so no explicit transaction): state change, history row, and XCom of each success.
+  // One statement (so no explicit transaction): state change, history row, XCom of each success, and the log lines.
   return sql.query<FinishedTi>(
     `WITH f AS (
        SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[],
@@ -107,6 +109,8 @@ export async function finishTries(sql: SqlClient, finishes: TryFinish[]): Promis
        SELECT dag_id, run_id, task_id, map_index, 'return_value', f_xcom::jsonb, end_date FROM upd
        WHERE state = ${sqlState('success')}
        ON CONFLICT (dag_id, run_id, task_id, map_index, key) DO UPDATE SET value = EXCLUDED.value, timestamp = EXCLUDED.timestamp
+     ), logs AS (
+       ${insertLogLinesSql(11)}
      )
      SELECT id AS "tiId", dag_id AS "dagId", run_id AS "runId", task_id AS "taskId", map_index AS "mapIndex",
        try_number AS "tryNumber", state,
@@ -120,7 +124,7 @@ export async function finishTries(sql: SqlClient, finishes: TryFinish[]): Promis
     [finishes.map((f) => f.tiId), finishes.map((f) => f.tryNumber), finishes.map((f) => f.state),
       finishes.map((f) => f.at), finishes.map((f) => f.nextRetryAt), finishes.map((f) => f.error), xcoms,
       finishes.map((f) => f.start?.at ?? null), finishes.map((f) => f.start?.pid ?? null),
-      finishes.map((f) => f.start?.hostname ?? null)],
+      finishes.map((f) => f.start?.hostname ?? null), ...logLineParams(logs)],
   );
 }
 

@@ -1,9 +1,8 @@
-import { apiRoute } from '@/lib/api/api-route';
-import { getDagRuns, postDagRun } from '@/lib/api/contracts/dag-runs';
-import { listDagRunsPage, triggerRun } from '@/lib/api/handlers/dag-runs';
+import { dagRunsRoutes } from '@/lib/api/routes/dag-runs-routes';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = apiRoute(getDagRuns, ({ runtime, params, query }) => listDagRunsPage(runtime, params.dag_id, query));
+// Also served before Next by the web server (lib/api/direct-routes.ts): the same handlers, either way.
+export const GET = dagRunsRoutes.GET;
 
-export const POST = apiRoute(postDagRun, ({ runtime, params, body, actor }) => triggerRun(runtime, params.dag_id, body, actor));
+export const POST = dagRunsRoutes.POST;
