@@ -259,7 +259,8 @@ describe('LocalExecutor: its own process', () => {
         if (m.pids) runnerPids = m.pids;
         if (m.line?.startsWith('child=')) sleeper = Number(m.line.slice('child='.length));
       });
-      await waitUntil(() => runnerPids.length === 2 && sleeper > 0, 'the parent started its runners and bash', 5_000).catch(
+      // Setup, not a bound under test: a busy machine takes a while to start tsx, two runners and bash.
+      await waitUntil(() => runnerPids.length === 2 && sleeper > 0, 'the parent started its runners and bash', 20_000).catch(
         (err: Error) => {
           parent.kill('SIGKILL');
           throw new Error(`${err.message}; parent stderr: ${stderr}`);
