@@ -30,6 +30,8 @@ let executor: LocalExecutor;
 let recorder: EventRecorder;
 let closedPort: number;
 
+const timeZone = process.env.TZ;
+
 beforeAll(async () => {
   // Not UTC, for this process and the task runners it starts: a DATETIME must come back as written whatever the
   // runner's time zone.
@@ -49,6 +51,8 @@ afterAll(async () => {
   await executor?.stop();
   await db?.close();
   await server?.stop();
+  if (timeZone === undefined) delete process.env.TZ;
+  else process.env.TZ = timeZone;
 });
 
 function hook(signal = new AbortController().signal): MySqlHook {
