@@ -21,26 +21,28 @@ function heldQueue() {
 
 const settled = () => new Promise((resolve) => setImmediate(resolve));
 
+/** An outbox whose first end ('a') has been handed to the queue, which has not answered yet. */
+async function oneEndOnItsWay() {
+  const q = heldQueue();
+  const outbox = new EventOutbox(q.queue, 'w', () => {});
+  outbox.add(end('a'));
+  const flushed = outbox.flush();
+  await settled();
+  return { q, outbox, flushed };
+}
+
 afterEach(() => vi.useRealTimers());
 
 describe("a worker's event outbox", () => {
   it('sends an idle worker’s end at once', async () => {
-    const q = heldQueue();
-    const outbox = new EventOutbox(q.queue, 'w', () => {});
-    outbox.add(end('a'));
-    const flushed = outbox.flush();
-    await settled();
+    const { q, flushed } = await oneEndOnItsWay();
     expect(q.sent).toEqual([['a']]);
     q.answer();
     await flushed;
   });
 
   it('puts the ends of tries that finish while a job is on its way into one next job, and answers each flush after it', async () => {
-    const q = heldQueue();
-    const outbox = new EventOutbox(q.queue, 'w', () => {});
-    outbox.add(end('a'));
-    const first = outbox.flush();
-    await settled();
+    const { q, outbox, flushed: first } = await oneEndOnItsWay();
     outbox.add(end('b'));
     let secondDone = false;
     const second = outbox.flush().then(() => (secondDone = true));
