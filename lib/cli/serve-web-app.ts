@@ -41,7 +41,9 @@ export async function serveWebApp(
     proxyHops: config.proxyHops,
     ...(options.taskServices ? { taskServices: options.taskServices } : {}),
   });
-  const web = await startWebServer({ dir: APP_ROOT, host: config.host, port: config.port, dev: options.dev, gate, direct: serveDirect });
+  // Not under --dev: Next reloads an edited handler, and this process would keep serving the one it loaded.
+  const direct = options.dev ? undefined : serveDirect;
+  const web = await startWebServer({ dir: APP_ROOT, host: config.host, port: config.port, dev: options.dev, gate, direct });
   return {
     url: web.url,
     async close() {
