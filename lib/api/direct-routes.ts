@@ -37,8 +37,9 @@ export async function serveDirect(req: IncomingMessage, res: ServerResponse): Pr
     if (!handler || !match) continue;
     // The gate has refused bad percent-encoding on /api paths (request-target.ts).
     const params = Object.fromEntries(route.params.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
-    const body = method === 'GET' || method === 'HEAD' ? null : await readBodyBytes(req, MAX_BODY_BYTES);
-    if (body === null && method !== 'GET' && method !== 'HEAD') {
+    const hasBody = method !== 'GET';
+    const body = hasBody ? await readBodyBytes(req, MAX_BODY_BYTES) : null;
+    if (hasBody && body === null) {
       await sendResponse(res, await withInstance(problem(413, `the request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`), instanceOf(target)));
       return true;
     }
