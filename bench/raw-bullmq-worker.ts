@@ -6,7 +6,7 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { nextRetryDelay, type RetryPolicy } from '../lib/kernel/retry-policy';
-import { retryAfterMs } from '../lib/llm/transport-errors';
+import { providerRetryAfterMs } from '../lib/llm/transport-errors';
 import { RAW_CHAIN, RAW_DONE_LIST, RAW_JOB_OPTIONS, RAW_PREFIX, RAW_QUEUE, type RawStep } from './raw-bullmq-chain';
 
 const redisUrl = process.env.REDIS_URL!;
@@ -35,7 +35,7 @@ async function callModel(endpoint: string, body: unknown): Promise<unknown> {
         signal: AbortSignal.timeout(30_000),
       });
       const text = await res.text();
-      if (res.status >= 500 || res.status === 429) throw new TransientError(`${endpoint}: ${res.status}`, retryAfterMs(res.headers, new Date()));
+      if (res.status >= 500 || res.status === 429) throw new TransientError(`${endpoint}: ${res.status}`, providerRetryAfterMs(res.headers, new Date()));
       if (!res.ok) throw new Error(`${endpoint}: ${res.status} ${text.slice(0, 200)}`);
       return JSON.parse(text);
     } catch (err) {

@@ -8,6 +8,7 @@ import type { Connection } from '../connections/connection-model';
 import { abortableSleep } from '../kernel/abortable-sleep';
 import { AnswerTooLargeError, RequestTimeoutError } from '../kernel/http-request';
 import { formatBytes } from '../kernel/format-bytes';
+import { retryAfterMs } from '../kernel/retry-after';
 import { requestFollowingRedirects, RedirectRefusedError, type FinalAnswer } from './follow-redirects';
 import { responseHeaders, responseText } from './http-transport';
 import { fetchConnection, hookExtra, type HookContext } from './hook-context';
@@ -17,6 +18,7 @@ export const DEFAULT_HTTP_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 /** How much of an error response's body goes into the error message. */
 const BODY_EXCERPT_CHARS = 500;
+const MAX_RETRY_AFTER_MS = 10 * 60_000;
 
 export interface HttpRequest {
   method?: string;
@@ -114,7 +116,9 @@ export class HttpHook {
         const retriable = (error instanceof HttpStatusError || error instanceof HttpRequestError) && error.retriable;
         const delay = retriable && policy ? nextRetryDelay(policy, attempt + 1) : null;
         if (delay === null || this.ctx.signal.aborted) throw error;
-        const wait = Math.max(delay, (error instanceof HttpStatusError && retryAfterMs(error.retryAfter)) || 0);
+        // Retry-After is capped, so a hostile server cannot park the task.
+        const asked = error instanceof HttpStatusError ? retryAfterMs(error.retryAfter, new Date()) : null;
+        const wait = Math.max(delay, Math.min(asked ?? 0, MAX_RETRY_AFTER_MS));
         this.ctx.log.warn('%s; retrying in %d ms (attempt %d of %d)', (error as Error).message, wait, attempt + 1, policy!.maximumAttempts);
         await abortableSleep(wait, this.ctx.signal);
       }
@@ -238,10 +242,3 @@ function stringRecord(value: unknown, what: string): Record<string, string> {
   return value as Record<string, string>;
 }
 
-/** Retry-After in seconds or as an HTTP date, capped at 10 minutes so a hostile server cannot park the task. */
-function retryAfterMs(header: string | null): number | null {
-  if (!header) return null;
-  const seconds = Number(header);
-  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
-  return Number.isFinite(ms) && ms > 0 ? Math.min(ms, 600_000) : null;
-}

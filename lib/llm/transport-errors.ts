@@ -1,6 +1,7 @@
 // Maps what the openai package throws to a transport reason, whether retrying can help, and a message that says
 // what to fix. 401/403/404 are configuration mistakes: they fail at once, naming the setting to change.
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+import { retryAfterMs } from '../kernel/retry-after';
 import { LlmTransportError } from './llm-client-port';
 
 export interface EndpointDescription {
@@ -21,16 +22,11 @@ export function errorResponseText(err: APIError): string {
 }
 
 /** Milliseconds the server asked to wait (`retry-after-ms`, or `retry-after` in seconds or as an HTTP date). */
-export function retryAfterMs(headers: Headers | undefined, now: Date): number | null {
+export function providerRetryAfterMs(headers: Headers | undefined, now: Date): number | null {
   if (!headers) return null;
   const ms = Number.parseFloat(headers.get('retry-after-ms') ?? '');
   if (Number.isFinite(ms) && ms >= 0) return Math.round(ms);
-  const raw = headers.get('retry-after');
-  if (raw === null || raw.trim() === '') return null;
-  const seconds = Number(raw);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
-  const date = Date.parse(raw);
-  return Number.isNaN(date) ? null : Math.max(0, date - now.getTime());
+  return retryAfterMs(headers.get('retry-after'), now);
 }
 
 export function classifyTransportError(err: unknown, endpoint: EndpointDescription, now: Date): LlmTransportError | null {
@@ -85,13 +81,13 @@ export function classifyTransportError(err: unknown, endpoint: EndpointDescripti
     return new LlmTransportError('rate_limited', `The LLM provider at ${where} is rate limiting (HTTP 429: ${said})`, {
       ...options,
       retryable: true,
-      retryAfterMs: retryAfterMs(err.headers, now),
+      retryAfterMs: providerRetryAfterMs(err.headers, now),
     });
   }
   const retryable = status >= 500 || status === 408 || status === 409;
   return new LlmTransportError('http_error', `The LLM provider at ${where} answered HTTP ${status}: ${said}`, {
     ...options,
     retryable,
-    retryAfterMs: retryable ? retryAfterMs(err.headers, now) : null,
+    retryAfterMs: retryable ? providerRetryAfterMs(err.headers, now) : null,
   });
 }
