@@ -5,10 +5,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { problem, withInstance, instanceOf } from './problem';
+import { withInstance, instanceOf } from './problem';
 import { readBodyBytes } from './read-body';
 import { dagRunsRoutes } from './routes/dag-runs-routes';
-import { sendResponse } from './http-gate';
+import { MAX_REQUEST_BYTES, requestTooLarge, sendResponse } from './http-gate';
 
 type RouteHandler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
@@ -23,9 +23,6 @@ const ROUTES: DirectRoute[] = [
   { pattern: /^\/api\/v1\/dags\/([^/]+)\/dagRuns$/, params: ['dag_id'], methods: dagRunsRoutes },
 ];
 
-/** The gate's bound (http-gate.ts): a chunked body is held to it here, as a declared length is there. */
-const MAX_BODY_BYTES = 2 * 1024 * 1024;
-
 /** Answers the request and resolves true when it is one of ROUTES; resolves false, having read nothing, otherwise. */
 export async function serveDirect(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
   const method = req.method ?? 'GET';
@@ -38,9 +35,10 @@ export async function serveDirect(req: IncomingMessage, res: ServerResponse): Pr
     // The gate has refused bad percent-encoding on /api paths (request-target.ts).
     const params = Object.fromEntries(route.params.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
     const hasBody = method !== 'GET';
-    const body = hasBody ? await readBodyBytes(req, MAX_BODY_BYTES) : null;
+    // The gate's bound holds a chunked body here, as it holds a declared length there.
+    const body = hasBody ? await readBodyBytes(req, MAX_REQUEST_BYTES) : null;
     if (hasBody && body === null) {
-      await sendResponse(res, await withInstance(problem(413, `the request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`), instanceOf(target)));
+      await sendResponse(res, await withInstance(requestTooLarge(), instanceOf(target)));
       return true;
     }
     const request = new Request(new URL(target, `http://${req.headers.host ?? 'localhost'}`), {

@@ -20,7 +20,12 @@ import { isSandboxedPath, SANDBOX_CSP } from './sandboxed-files';
 import { connectionLossSummary, isConnectionLoss } from '../store/connection-loss';
 
 /** Nothing Flashflow accepts is larger (vocabulary ≤ 100 kB, API bodies ≤ 1 MiB); refuse before reading. */
-const MAX_REQUEST_BYTES = 2 * 1024 * 1024;
+export const MAX_REQUEST_BYTES = 2 * 1024 * 1024;
+
+/** The answer to a body past MAX_REQUEST_BYTES, declared (here) or found while reading it (direct-routes.ts). */
+export function requestTooLarge(): Response {
+  return problem(413, `the request body is larger than ${MAX_REQUEST_BYTES / 1024 / 1024} MiB`);
+}
 
 const SECURITY_HEADERS: Record<string, string> = {
   'x-content-type-options': 'nosniff',
@@ -120,7 +125,7 @@ export function createHttpGate(deps: GateDeps): Gate {
       return false;
     };
     if (Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BYTES) {
-      return send(problem(413, `the request body is larger than ${MAX_REQUEST_BYTES / 1024 / 1024} MiB`));
+      return send(requestTooLarge());
     }
     if (isApiPath(pathname)) {
       const targetProblem = requestTargetProblem(req.url ?? '/');

@@ -241,4 +241,3 @@ function stringRecord(value: unknown, what: string): Record<string, string> {
   }
   return value as Record<string, string>;
 }
-

@@ -71,8 +71,13 @@ export class TaskLogCap {
   }
 }
 
+/** The lines the cap lets through (all of them without a cap): what appendLogs and the ends' statement store. */
+export async function cappedLines(sql: SqlClient, raw: LogLine[], cap?: TaskLogCap): Promise<LogLine[]> {
+  return cap && raw.length > 0 ? cap.filter(sql, raw) : raw;
+}
+
 export async function appendLogs(sql: SqlClient, raw: LogLine[], cap?: TaskLogCap): Promise<void> {
-  const lines = cap && raw.length > 0 ? await cap.filter(sql, raw) : raw;
+  const lines = await cappedLines(sql, raw, cap);
   if (lines.length === 0) return;
   await sql.query(insertLogLinesSql(1), logLineParams(lines));
 }

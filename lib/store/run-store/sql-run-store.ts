@@ -3,7 +3,7 @@
 import type { RunStore } from '../../engine/run-store-port';
 import type { SqlClient } from '../database';
 import { listActiveDags, setNextDagrun } from './dag-queries';
-import { appendLogs, createCallbackRequests, finishCallback, heartbeatJob, TaskLogCap } from './logs-and-callbacks';
+import { appendLogs, cappedLines, createCallbackRequests, finishCallback, heartbeatJob, TaskLogCap } from './logs-and-callbacks';
 import { DEFAULT_TASK_LOG_MAX_BYTES } from '../../engine/task-log-cap';
 import { assetReadyDags, consumeAssetQueue, linkConsumedEvents, recordAssetEvents, type ConsumedUpdate } from './asset-queries';
 import { queueScheduled } from './claim-scheduled';
@@ -37,7 +37,7 @@ export function sqlRunStore(sql: SqlClient, options: SqlRunStoreOptions = {}): R
     applyDecisions: (decisions, now) => tries.applyDecisions(sql, decisions, now),
     markStarted: (starts) => tries.markStarted(sql, starts),
     heartbeat: (tis, at) => tries.heartbeat(sql, tis, at),
-    finishTries: async (finishes, logs = []) => tries.finishTries(sql, finishes, logs.length > 0 ? await logCap.filter(sql, logs) : logs),
+    finishTries: async (finishes, logs = []) => tries.finishTries(sql, finishes, await cappedLines(sql, logs, logCap)),
     skipTasks: (run, taskIds, now) => tries.skipTasks(sql, run, taskIds, now),
     expandMapped: (run, taskId, count, now) => tries.expandMapped(sql, run, taskId, count, now),
     promoteDueRetries: (now) => tries.promoteDueRetries(sql, now),

@@ -80,8 +80,8 @@ export async function heartbeat(sql: SqlClient, tis: Array<{ tiId: string; tryNu
 /**
  * Ends tries, or reschedules sensors' pokes. A try already ended (e.g. marked failed by hand meanwhile) is left alone
  * and not returned. A reschedule writes no history row: the try goes on, and its one row is written when it ends.
+ * `logs`: lines that came with the ends (already through the log cap), stored by the same statement.
  */
-/** `logs`: lines that came with the ends (already through the log cap), stored by the same statement. */
 export async function finishTries(sql: SqlClient, finishes: TryFinish[], logs: LogLine[] = []): Promise<FinishedTi[]> {
   if (finishes.length === 0) return [];
   const xcoms = finishes.map((f) => (f.state === 'success' ? JSON.stringify(f.xcom ?? null) : null));
